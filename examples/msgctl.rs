@@ -1,0 +1,2 @@
+//! msgctl: the command-line companion (being written).
+fn main() {}
