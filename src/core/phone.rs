@@ -93,6 +93,15 @@ pub enum PhoneError {
         /// The rejected input.
         input: String,
     },
+    /// libphonenumber accepts the number, but it has more than the 15 digits E.164 allows
+    /// (a few German numbers are like this); no carrier can route it internationally.
+    #[error("{input:?} has {digits} digits; E.164 allows at most 15")]
+    ExceedsE164 {
+        /// The rejected input.
+        input: String,
+        /// How many digits the number has, country code included.
+        digits: usize,
+    },
     /// The number has a plausible length but matches no numbering plan of its country.
     #[error("{input:?} is not a valid number for country code +{country_code}")]
     Invalid {
@@ -145,12 +154,13 @@ impl E164 {
         if !number.is_valid() {
             return Err(validation_error(&number, input));
         }
-        let country_code = u16::try_from(number.country_code).ok();
-        country_code
-            .and_then(|cc| E164::from_parts(&number.format_as(PhoneNumberFormat::E164), cc))
-            .ok_or_else(|| PhoneError::TooLong {
-                input: input.to_owned(),
-            })
+        let formatted = number.format_as(PhoneNumberFormat::E164);
+        // Country calling codes have at most three digits, so the conversion cannot fail.
+        let country_code = u16::try_from(number.country_code).unwrap_or(0);
+        E164::from_parts(&formatted, country_code).ok_or_else(|| PhoneError::ExceedsE164 {
+            input: input.to_owned(),
+            digits: formatted.len().saturating_sub(1),
+        })
     }
 
     /// Reads a Meta WhatsApp id (`wa_id`: the number's digits without `+`).
@@ -405,6 +415,22 @@ mod tests {
     }
 
     #[test]
+    fn numbers_longer_than_fifteen_digits_are_refused_even_when_libphonenumber_accepts_them() {
+        // libphonenumber's German plan accepts this 16-digit number; E.164 does not.
+        assert_eq!(
+            E164::parse("050 590 810 12 34 56", Some("DE")),
+            Err(PhoneError::ExceedsE164 {
+                input: "050 590 810 12 34 56".into(),
+                digits: 16
+            })
+        );
+        assert_eq!(
+            e164("030 1234567", Some("DE")).as_deref(),
+            Ok("+49301234567")
+        );
+    }
+
+    #[test]
     fn errors_say_why_the_input_was_refused() {
         assert_eq!(E164::parse("  ", Some("US")), Err(PhoneError::Empty));
         assert!(matches!(
@@ -499,5 +525,58 @@ mod tests {
         assert_eq!(serde_json::from_str::<E164>("\"+14155238886\"").unwrap(), n);
         assert!(serde_json::from_str::<E164>("\"+1415523888\"").is_err());
         assert!(serde_json::from_str::<E164>("\"4155238886\"").is_err());
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const REGIONS: [Option<&str>; 7] = [
+            None,
+            Some("US"),
+            Some("GB"),
+            Some("DE"),
+            Some("IN"),
+            Some("BR"),
+            Some("us"),
+        ];
+
+        fn region() -> impl Strategy<Value = Option<&'static str>> {
+            proptest::sample::select(REGIONS.to_vec())
+        }
+
+        proptest! {
+            #[test]
+            fn normalizing_a_normalized_number_changes_nothing(
+                input in "[+0-9 ().\\-]{0,20}",
+                region in region(),
+                again in region(),
+            ) {
+                if let Ok(number) = E164::parse(&input, region) {
+                    prop_assert_eq!(E164::parse(number.as_str(), again), Ok(number));
+                    prop_assert_eq!(number.as_str().parse::<E164>(), Ok(number));
+                }
+            }
+
+            #[test]
+            fn separators_between_digits_never_change_the_number(
+                separators in proptest::collection::vec("[ .()\\-]{0,2}", 11),
+                which in 0usize..4,
+            ) {
+                let (digits, region, expected) = [
+                    ("2125551234", "US", "+12125551234"),
+                    ("02071838750", "GB", "+442071838750"),
+                    ("03012345678", "DE", "+493012345678"),
+                    ("11987654321", "BR", "+5511987654321"),
+                ][which];
+                let written: String = digits
+                    .chars()
+                    .zip(separators.iter().map(String::as_str).chain(std::iter::repeat("")))
+                    .flat_map(|(digit, separator)| std::iter::once(digit).chain(separator.chars()))
+                    .collect();
+                let parsed = e164(&written, Some(region));
+                prop_assert_eq!(parsed.as_deref(), Ok(expected), "{:?}", written);
+            }
+        }
     }
 }

@@ -1,2 +1,0 @@
-//! msgctl: the command-line companion (being written).
-fn main() {}

@@ -1,0 +1,48 @@
+//! `msgctl` — the command-line companion to msgcore.
+//!
+//! For people debugging a deployment, and the contract conformance checks use
+//! (SPEC §17). Every command reads JSON Lines on stdin and writes exactly one JSON
+//! line per input line on stdout, in order. A line that cannot be handled gives
+//! `{"error": "..."}` and the tool goes on; it never panics.
+//!
+//! ```sh
+//! echo '{"input": "(212) 555-1234", "region": "US"}' | cargo run --example msgctl -- e164
+//! # {"e164":"+12125551234"}
+//! ```
+
+mod e164;
+mod lines;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: msgctl <command> < input.jsonl > output.jsonl
+
+Each input line is one JSON object; each output line answers it, in order.
+
+commands:
+  e164      {\"input\": \"(212) 555-1234\", \"region\": \"US\"}  ->  {\"e164\": \"+12125551234\"}
+";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let handler: lines::Handler = match command.as_str() {
+        "e164" => e164::handle,
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => {
+            eprintln!("msgctl: unknown command {other:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match lines::run(std::io::stdin().lock(), std::io::stdout().lock(), handler) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("msgctl: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
