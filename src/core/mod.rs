@@ -5,5 +5,6 @@
 
 pub mod channel;
 pub mod phone;
+pub mod quick_reply;
 pub mod template;
 pub(crate) mod text;
