@@ -1,11 +1,14 @@
 //! Templates: parsing never panics, errors point at a `{{` in the text, and
 //! rendering is the parts laid end to end with values copied in as they are,
-//! under every missing-value policy.
+//! under every missing-value policy. Read as a WhatsApp body, a text that parses
+//! takes exactly `parameter_count` parameters and renders each of them.
 //!
 //! Input: the template text. Values come from a fixed map whose values look like
 //! template syntax, so any re-parsing of a value would show.
 
-use msgcore::core::template::{MissingPolicy, Part, Template, TemplateError, Variables};
+use msgcore::core::template::{
+    MissingPolicy, Part, Template, TemplateError, Variables, WhatsAppBody, WhatsAppError,
+};
 
 const VALUES: [(&str, &str); 4] = [
     ("name", "Ada"),
@@ -23,6 +26,29 @@ pub fn check(data: &[u8]) {
         Ok(template) => check_template(source, &template),
         Err(error) => check_error(source, &error),
     }
+    if let Ok(body) = WhatsAppBody::parse(source) {
+        check_whatsapp(&body);
+    }
+}
+
+fn check_whatsapp(body: &WhatsAppBody) {
+    let count = body.parameter_count();
+    let parameters: Vec<String> = (1..=count).map(|n| format!("<p{n}>")).collect();
+    let text = body
+        .render(&parameters)
+        .expect("clean parameters of the right count render");
+    assert!(
+        parameters.iter().all(|p| text.contains(p.as_str())),
+        "{text:?}"
+    );
+    let one_more: Vec<&str> = parameters.iter().map(String::as_str).chain(["x"]).collect();
+    assert_eq!(
+        body.check_parameters(&one_more),
+        Err(WhatsAppError::WrongCount {
+            expected: count,
+            supplied: count + 1
+        })
+    );
 }
 
 fn check_template(source: &str, template: &Template) {
