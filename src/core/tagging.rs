@@ -240,14 +240,20 @@ mod tests {
         }
     }
 
+    fn compile(rules: &[(MatchKind, &str, &str)]) -> TagRules {
+        let rules = rules
+            .iter()
+            .map(|&(kind, pattern, tag)| rule(kind, pattern, tag));
+        TagRules::compile(rules.collect()).unwrap()
+    }
+
     #[test]
     fn the_seed_rules_tag_as_the_seed_says() {
-        let rules = TagRules::compile(vec![
-            rule(MatchKind::Contains, "order", "buyer"),
-            rule(MatchKind::Exact, "PROMO", "promo"),
-            rule(MatchKind::StartsWith, "REF", "referral"),
-        ])
-        .unwrap();
+        let rules = compile(&[
+            (MatchKind::Contains, "order", "buyer"),
+            (MatchKind::Exact, "PROMO", "promo"),
+            (MatchKind::StartsWith, "REF", "referral"),
+        ]);
         assert_eq!(rules.tags("Where is my Order?"), ["buyer"]);
         assert_eq!(rules.tags("promo"), ["promo"]);
         assert!(rules.tags("promo code").is_empty());
@@ -257,12 +263,11 @@ mod tests {
 
     #[test]
     fn matching_ignores_case_and_white_space_runs() {
-        let rules = TagRules::compile(vec![
-            rule(MatchKind::Contains, "new  ORDER", "a"),
-            rule(MatchKind::Exact, " Stop all ", "b"),
-            rule(MatchKind::StartsWith, "straße", "c"),
-        ])
-        .unwrap();
+        let rules = compile(&[
+            (MatchKind::Contains, "new  ORDER", "a"),
+            (MatchKind::Exact, " Stop all ", "b"),
+            (MatchKind::StartsWith, "straße", "c"),
+        ]);
         assert_eq!(rules.tags("a NEW\n\torder"), ["a"]);
         assert_eq!(rules.tags("\u{00A0}STOP   ALL\n"), ["b"]);
         assert_eq!(rules.tags("  STRASSE 5"), ["c"]);
@@ -270,28 +275,26 @@ mod tests {
 
     #[test]
     fn tags_come_once_each_in_rule_order_not_text_order() {
-        let rules = TagRules::compile(vec![
-            rule(MatchKind::Contains, "zebra", "z"),
-            rule(MatchKind::Contains, "apple", "a"),
-            rule(MatchKind::Contains, "apple", "z"),
-            rule(MatchKind::StartsWith, "apple", "s"),
-            rule(MatchKind::Contains, "ppl", "a"),
-        ])
-        .unwrap();
+        let rules = compile(&[
+            (MatchKind::Contains, "zebra", "z"),
+            (MatchKind::Contains, "apple", "a"),
+            (MatchKind::Contains, "apple", "z"),
+            (MatchKind::StartsWith, "apple", "s"),
+            (MatchKind::Contains, "ppl", "a"),
+        ]);
         assert_eq!(rules.tags("apple apple zebra"), ["z", "a", "s"]);
         assert_eq!(rules.tags("an apple"), ["a", "z"]);
     }
 
     #[test]
     fn overlapping_patterns_are_all_found() {
-        let rules = TagRules::compile(vec![
-            rule(MatchKind::Contains, "reorder", "r"),
-            rule(MatchKind::Contains, "order", "o"),
-            rule(MatchKind::Contains, "der", "d"),
-            rule(MatchKind::StartsWith, "re", "s"),
-            rule(MatchKind::StartsWith, "reo", "t"),
-        ])
-        .unwrap();
+        let rules = compile(&[
+            (MatchKind::Contains, "reorder", "r"),
+            (MatchKind::Contains, "order", "o"),
+            (MatchKind::Contains, "der", "d"),
+            (MatchKind::StartsWith, "re", "s"),
+            (MatchKind::StartsWith, "reo", "t"),
+        ]);
         assert_eq!(rules.tags("reorder"), ["r", "o", "d", "s", "t"]);
     }
 

@@ -104,11 +104,11 @@ impl Parser<'_> {
         };
         let len = close + 4;
         let content = trim(inside.get(..close).unwrap_or_default());
-        if self.syntax == Syntax::Full {
-            if let Some(text) = quoted(content) {
-                self.literal.push_str(text);
-                return Ok(len);
-            }
+        if self.syntax == Syntax::Full
+            && let Some(text) = quoted(content)
+        {
+            self.literal.push_str(text);
+            return Ok(len);
         }
         if content.is_empty() {
             return Err(TemplateError::EmptyName {
