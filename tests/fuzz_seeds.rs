@@ -27,3 +27,19 @@ mod e164;
 fn e164_seeds_parse_without_panicking_and_normalize_to_a_fixed_point() {
     run_corpus("e164", e164::check);
 }
+
+#[path = "../fuzz/checks/template.rs"]
+mod template;
+
+#[test]
+fn template_seeds_parse_or_fail_at_a_double_brace_and_render_values_literally() {
+    run_corpus("template", template::check);
+}
+
+#[path = "../fuzz/checks/tagging.rs"]
+mod tagging;
+
+#[test]
+fn tagging_seeds_tag_exactly_as_a_loop_over_the_rules() {
+    run_corpus("tagging", tagging::check);
+}

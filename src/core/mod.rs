@@ -5,4 +5,7 @@
 
 pub mod channel;
 pub mod phone;
+pub mod quick_reply;
+pub mod tagging;
+pub mod template;
 pub(crate) mod text;
