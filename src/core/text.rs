@@ -21,7 +21,7 @@ pub(crate) fn fold(s: &str) -> Cow<'_, str> {
             Cow::Borrowed(s)
         }
     } else {
-        Cow::Owned(CaseMapper::new().fold_string(s).into_owned())
+        CaseMapper::new().fold_string(s)
     }
 }
 
