@@ -4,5 +4,6 @@
 //! be unit-tested, property-tested, fuzzed and benchmarked in isolation.
 
 pub mod channel;
+pub mod keyword;
 pub mod phone;
 pub(crate) mod text;
