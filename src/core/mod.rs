@@ -4,6 +4,7 @@
 //! be unit-tested, property-tested, fuzzed and benchmarked in isolation.
 
 pub mod channel;
+pub mod consent;
 pub mod keyword;
 pub mod phone;
 pub(crate) mod text;
