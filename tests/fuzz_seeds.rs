@@ -27,3 +27,11 @@ mod e164;
 fn e164_seeds_parse_without_panicking_and_normalize_to_a_fixed_point() {
     run_corpus("e164", e164::check);
 }
+
+#[path = "../fuzz/checks/keyword.rs"]
+mod keyword;
+
+#[test]
+fn keyword_seeds_classify_the_same_whatever_padding_surrounds_them() {
+    run_corpus("keyword", keyword::check);
+}
