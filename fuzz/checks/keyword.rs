@@ -53,7 +53,7 @@ fn config(tenant: &str, message: &str) -> KeywordConfig {
         opt_out: lists.next().unwrap_or_default(),
         opt_in: lists.next().unwrap_or_default(),
         help: lists.next().unwrap_or_default(),
-        typographic_apostrophes: message.len() % 2 == 0,
+        typographic_apostrophes: message.len().is_multiple_of(2),
         ..KeywordConfig::default()
     }
 }
