@@ -43,3 +43,11 @@ mod tagging;
 fn tagging_seeds_tag_exactly_as_a_loop_over_the_rules() {
     run_corpus("tagging", tagging::check);
 }
+
+#[path = "../fuzz/checks/keyword.rs"]
+mod keyword;
+
+#[test]
+fn keyword_seeds_classify_the_same_whatever_padding_surrounds_them() {
+    run_corpus("keyword", keyword::check);
+}

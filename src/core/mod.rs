@@ -4,6 +4,8 @@
 //! be unit-tested, property-tested, fuzzed and benchmarked in isolation.
 
 pub mod channel;
+pub mod consent;
+pub mod keyword;
 pub mod phone;
 pub mod quick_reply;
 pub mod tagging;

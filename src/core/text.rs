@@ -6,9 +6,6 @@
 //! runs collapsed to one space. Keywords additionally drop surrounding
 //! punctuation.
 
-// Its users (keyword matching, auto-tagging) land in the next commits.
-#![allow(dead_code)]
-
 use std::borrow::Cow;
 
 use icu_casemap::CaseMapper;
@@ -24,7 +21,7 @@ pub(crate) fn fold(s: &str) -> Cow<'_, str> {
             Cow::Borrowed(s)
         }
     } else {
-        Cow::Owned(CaseMapper::new().fold_string(s).into_owned())
+        CaseMapper::new().fold_string(s)
     }
 }
 
