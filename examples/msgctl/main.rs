@@ -11,7 +11,10 @@
 //! ```
 
 mod e164;
+mod keyword;
 mod lines;
+mod render;
+mod tag;
 
 use std::process::ExitCode;
 
@@ -22,12 +25,18 @@ Each input line is one JSON object; each output line answers it, in order.
 
 commands:
   e164      {\"input\": \"(212) 555-1234\", \"region\": \"US\"}  ->  {\"e164\": \"+12125551234\"}
+  keyword   {\"text\": \" Stop. \"}  ->  {\"action\": \"opt_out\"}
+  render    {\"template\": \"Hi {{contact.name}}\", \"vars\": {\"contact.name\": \"Ann\"}}  ->  {\"text\": \"Hi Ann\"}
+  tag       {\"rules\": [{\"kind\": \"contains\", \"pattern\": \"order\", \"tag\": \"buyer\"}], \"text\": \"my ORDER\"}  ->  {\"tags\": [\"buyer\"]}
 ";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
     let handler: lines::Handler = match command.as_str() {
         "e164" => e164::handle,
+        "keyword" => keyword::handle,
+        "render" => render::handle,
+        "tag" => tag::handle,
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
