@@ -1,2 +1,9 @@
 //! Provider adapters. Each is a feature and needs no HTTP client: parsing and
 //! signature checks work on the bytes you already have.
+
+#[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "twilio", feature = "telnyx", feature = "meta")))
+)]
+pub mod signature;
