@@ -7,3 +7,7 @@
     doc(cfg(any(feature = "twilio", feature = "telnyx", feature = "meta")))
 )]
 pub mod signature;
+
+#[cfg(feature = "twilio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "twilio")))]
+pub mod twilio;
