@@ -11,6 +11,9 @@ pub mod signature;
 #[cfg(feature = "meta")]
 #[cfg_attr(docsrs, doc(cfg(feature = "meta")))]
 pub mod meta;
+#[cfg(feature = "telnyx")]
+#[cfg_attr(docsrs, doc(cfg(feature = "telnyx")))]
+pub mod telnyx;
 #[cfg(feature = "twilio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "twilio")))]
 pub mod twilio;
