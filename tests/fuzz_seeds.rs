@@ -7,7 +7,9 @@ use std::path::Path;
 
 /// Runs `check` over every file in `fuzz/corpus/<target>/`.
 fn run_corpus(target: &str, check: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
     let mut seeds = 0;
     for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap().path();
@@ -24,4 +26,34 @@ mod e164;
 #[test]
 fn e164_seeds_parse_without_panicking_and_normalize_to_a_fixed_point() {
     run_corpus("e164", e164::check);
+}
+
+#[cfg(feature = "twilio")]
+#[path = "../fuzz/checks/twilio_signature.rs"]
+mod twilio_signature;
+
+#[cfg(feature = "twilio")]
+#[test]
+fn twilio_signature_seeds_never_panic_and_computed_signatures_verify() {
+    run_corpus("twilio_signature", twilio_signature::check);
+}
+
+#[cfg(feature = "meta")]
+#[path = "../fuzz/checks/meta_signature.rs"]
+mod meta_signature;
+
+#[cfg(feature = "meta")]
+#[test]
+fn meta_signature_seeds_never_panic_and_computed_signatures_verify() {
+    run_corpus("meta_signature", meta_signature::check);
+}
+
+#[cfg(feature = "telnyx")]
+#[path = "../fuzz/checks/telnyx_signature.rs"]
+mod telnyx_signature;
+
+#[cfg(feature = "telnyx")]
+#[test]
+fn telnyx_signature_seeds_never_panic_and_verify_within_the_tolerance() {
+    run_corpus("telnyx_signature", telnyx_signature::check);
 }
