@@ -224,7 +224,7 @@ PARAM_SETS = [
 ]
 
 
-def twilio_case(rng, label, url, params, token, signature, **extra):
+def twilio_case(label, url, params, token, signature, **extra):
     case = {"provider": "twilio", "url": url, "params": params, "auth_token": token, "signature": signature}
     case.update(extra)
     case["case"] = label
@@ -302,16 +302,16 @@ def twilio_form_cases(rng):
             for choice, signed_url in signed_url_choices(url):
                 good = reference_signature(token, signed_url, params)
                 label = f"form {set_name} signed over {choice} url"
-                cases.append(twilio_case(rng, label, url, params, token, good))
+                cases.append(twilio_case(label, url, params, token, good))
             good = reference_signature(token, url, params)
             tamper, tampered = tamper_params(rng, params)
-            cases.append(twilio_case(rng, f"form {set_name} {tamper}", url, tampered, token, good))
-            cases.append(twilio_case(rng, f"form {set_name} url changed", tamper_url(rng, url), params, token, good))
-            cases.append(twilio_case(rng, f"form {set_name} signature char flipped", url, params, token, flip_char(rng, good)))
+            cases.append(twilio_case(f"form {set_name} {tamper}", url, tampered, token, good))
+            cases.append(twilio_case(f"form {set_name} url changed", tamper_url(rng, url), params, token, good))
+            cases.append(twilio_case(f"form {set_name} signature char flipped", url, params, token, flip_char(rng, good)))
             if rng.random() < 0.5:
-                cases.append(twilio_case(rng, f"form {set_name} signature truncated", url, params, token, good[:-2]))
+                cases.append(twilio_case(f"form {set_name} signature truncated", url, params, token, good[:-2]))
             else:
-                cases.append(twilio_case(rng, f"form {set_name} wrong token", url, params, random_token(rng), good))
+                cases.append(twilio_case(f"form {set_name} wrong token", url, params, random_token(rng), good))
     # Parameter order in the input never matters; repeated values are deduplicated.
     for _ in range(40):
         token = random_token(rng)
@@ -320,22 +320,22 @@ def twilio_form_cases(rng):
         shuffled = dict(rng.sample(list(params.items()), len(params)))
         url = rng.choice(URLS[:10])
         good = reference_signature(token, url, params)
-        cases.append(twilio_case(rng, "form shuffled parameter order", url, shuffled, token, good))
+        cases.append(twilio_case("form shuffled parameter order", url, shuffled, token, good))
         dup = dict(params)
         dup["Body"] = [params.get("Body", "b"), params.get("Body", "b")]
-        cases.append(twilio_case(rng, "form duplicate value of one name", url, dup, token, reference_signature(token, url, dup)))
+        cases.append(twilio_case("form duplicate value of one name", url, dup, token, reference_signature(token, url, dup)))
         single = dict(params)
         single["Body"] = params.get("Body", "b")
-        cases.append(twilio_case(rng, "form duplicate values signed as one", url, dup, token, reference_signature(token, url, single)))
+        cases.append(twilio_case("form duplicate values signed as one", url, dup, token, reference_signature(token, url, single)))
     # Missing pieces fail closed.
     for url in URLS[:8]:
         token = random_token(rng)
         good = reference_signature(token, url, SMS_PARAMS)
-        cases.append(twilio_case(rng, "form missing signature header", url, SMS_PARAMS, token, None))
-        cases.append(twilio_case(rng, "form empty signature header", url, SMS_PARAMS, token, ""))
+        cases.append(twilio_case("form missing signature header", url, SMS_PARAMS, token, None))
+        cases.append(twilio_case("form empty signature header", url, SMS_PARAMS, token, ""))
         empty_key_sig = reference_signature("", url, SMS_PARAMS)
-        cases.append(twilio_case(rng, "form empty auth token", url, SMS_PARAMS, "", empty_key_sig))
-        cases.append(twilio_case(rng, "form signature with trailing space", url, SMS_PARAMS, token, good + " "))
+        cases.append(twilio_case("form empty auth token", url, SMS_PARAMS, "", empty_key_sig))
+        cases.append(twilio_case("form signature with trailing space", url, SMS_PARAMS, token, good + " "))
     return cases
 
 
@@ -356,7 +356,7 @@ def twilio_algorithm_cases(rng):
             for signer in (sign_with, None if sign_with else "HMAC_SHA256"):
                 sig = reference_signature(token, url, SMS_PARAMS, signer)
                 cases.append(twilio_case(
-                    rng, f"form {label}, signed with {signer or 'HMAC_SHA1'}", url, SMS_PARAMS, token, sig,
+                    f"form {label}, signed with {signer or 'HMAC_SHA1'}", url, SMS_PARAMS, token, sig,
                     signature_settings=header,
                 ))
     return cases
@@ -376,10 +376,10 @@ def twilio_proxy_cases(rng):
             params = dict(rng.sample(list(SMS_PARAMS.items()), 10))
             public = rebuild_public(base, target)
             good = reference_signature(token, public, params)
-            cases.append(twilio_case(rng, "form proxy-rewritten url without public base", internal, params, token, good))
-            cases.append(twilio_case(rng, "form proxy-rewritten url with public base", internal, params, token, good, public_base_url=base))
-            cases.append(twilio_case(rng, "form request target with public base", target, params, token, good, public_base_url=base))
-            cases.append(twilio_case(rng, "form public base but signed over internal url", internal, params, token,
+            cases.append(twilio_case("form proxy-rewritten url without public base", internal, params, token, good))
+            cases.append(twilio_case("form proxy-rewritten url with public base", internal, params, token, good, public_base_url=base))
+            cases.append(twilio_case("form request target with public base", target, params, token, good, public_base_url=base))
+            cases.append(twilio_case("form public base but signed over internal url", internal, params, token,
                                      reference_signature(token, internal, params), public_base_url=base))
     return cases
 

@@ -86,8 +86,9 @@ pub enum SignatureError {
     /// The timestamp is further from `now` than the tolerance allows: a replay,
     /// or a clock that is off.
     #[error(
-        "the webhook timestamp is {difference_s} s from now (positive: in the past), \
-         beyond the tolerance of {tolerance_s} s"
+        "the webhook timestamp is {} s {}, beyond the tolerance of {tolerance_s} s",
+        difference_s.unsigned_abs(),
+        if *difference_s < 0 { "in the future" } else { "old" }
     )]
     TimestampOutOfTolerance {
         /// `now` minus the timestamp, in seconds: positive when the webhook is
@@ -111,6 +112,30 @@ pub enum SignatureError {
         /// What is wrong with it.
         reason: &'static str,
     },
+}
+
+impl SignatureError {
+    /// Whether the fault is the server's configuration (no secret, an unusable
+    /// public key or public URL) rather than the request: worth an alert and a
+    /// 500, where a bad request is worth a 401 and a log line.
+    pub fn is_configuration_error(&self) -> bool {
+        matches!(
+            self,
+            SignatureError::MissingSecret { .. }
+                | SignatureError::UnusableSecret { .. }
+                | SignatureError::MalformedPublicKey { .. }
+                | SignatureError::MalformedPublicUrl { .. }
+        )
+    }
+}
+
+/// The value of a header that must be present: a missing or empty one is
+/// refused with `missing`, so that no verifier ever treats "no header" as a pass.
+pub(crate) fn required(
+    value: Option<&str>,
+    missing: SignatureError,
+) -> Result<&str, SignatureError> {
+    value.filter(|v| !v.is_empty()).ok_or(missing)
 }
 
 /// Keys an HMAC with `secret`, refusing an empty one: a verifier with an empty
@@ -137,4 +162,58 @@ pub(crate) fn lower_hex(bytes: &[u8]) -> String {
             let _ = write!(hex, "{byte:02x}");
             hex
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_secrets_keys_and_public_urls_are_configuration_errors() {
+        let configuration = [
+            SignatureError::MissingSecret {
+                secret: "auth token",
+            },
+            SignatureError::MalformedPublicKey { reason: "short" },
+            SignatureError::MalformedPublicUrl {
+                url: "x".into(),
+                reason: "no scheme",
+            },
+        ];
+        assert!(
+            configuration
+                .iter()
+                .all(SignatureError::is_configuration_error)
+        );
+        let request = [
+            SignatureError::MissingSignature { header: "h" },
+            SignatureError::Mismatch { header: "h" },
+            SignatureError::BodyHashMismatch,
+            SignatureError::MalformedUrl { reason: "port" },
+            SignatureError::TimestampOutOfTolerance {
+                difference_s: 301,
+                tolerance_s: 300,
+            },
+        ];
+        assert!(!request.iter().any(SignatureError::is_configuration_error));
+    }
+
+    #[test]
+    fn messages_name_the_header_and_the_difference() {
+        let error = SignatureError::TimestampOutOfTolerance {
+            difference_s: -301,
+            tolerance_s: 300,
+        };
+        assert_eq!(
+            error.to_string(),
+            "the webhook timestamp is 301 s in the future, beyond the tolerance of 300 s"
+        );
+        let error = SignatureError::MissingSignature {
+            header: "X-Hub-Signature-256",
+        };
+        assert_eq!(
+            error.to_string(),
+            "the X-Hub-Signature-256 header is missing"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::providers::signature::{SignatureError, keyed_hmac, lower_hex};
+use crate::providers::signature::{SignatureError, keyed_hmac, lower_hex, required};
 
 /// The header Meta puts its signature in.
 pub const SIGNATURE_HEADER: &str = "X-Hub-Signature-256";
@@ -58,12 +58,10 @@ impl SignatureVerifier {
 
     /// Checks the `X-Hub-Signature-256` header value against the raw body.
     pub fn verify(&self, body: &[u8], signature: Option<&str>) -> Result<(), SignatureError> {
-        let signature =
-            signature
-                .filter(|s| !s.is_empty())
-                .ok_or(SignatureError::MissingSignature {
-                    header: SIGNATURE_HEADER,
-                })?;
+        let missing = SignatureError::MissingSignature {
+            header: SIGNATURE_HEADER,
+        };
+        let signature = required(signature, missing)?;
         let expected = decode_header(signature)?;
         let mut mac = self.mac.clone();
         mac.update(body);
@@ -96,10 +94,11 @@ fn decode_header(signature: &str) -> Result<[u8; MAC_LEN], SignatureError> {
     }
     let mut mac = [0u8; MAC_LEN];
     for (byte, pair) in mac.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
-        let digits = pair.iter().map(|&d| char::from(d).to_digit(16));
-        *byte = digits
-            .fold(Some(0u8), |acc, digit| {
-                Some(acc? << 4 | u8::try_from(digit?).ok()?)
+        *byte = pair
+            .iter()
+            .try_fold(0u8, |high, &digit| {
+                let value = char::from(digit).to_digit(16)?;
+                Some(high << 4 | u8::try_from(value).ok()?)
             })
             .ok_or_else(|| malformed("it contains a character that is not a hex digit"))?;
     }

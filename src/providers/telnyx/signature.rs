@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 
-use crate::providers::signature::SignatureError;
+use crate::providers::signature::{SignatureError, required};
 
 /// The header Telnyx puts its signature in.
 pub const SIGNATURE_HEADER: &str = "telnyx-signature-ed25519";
@@ -90,18 +90,18 @@ impl WebhookVerifier {
         signature: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), SignatureError> {
-        let signature =
-            signature
-                .filter(|s| !s.is_empty())
-                .ok_or(SignatureError::MissingSignature {
-                    header: SIGNATURE_HEADER,
-                })?;
-        let timestamp =
-            timestamp
-                .filter(|t| !t.is_empty())
-                .ok_or(SignatureError::MissingTimestamp {
-                    header: TIMESTAMP_HEADER,
-                })?;
+        let signature = required(
+            signature,
+            SignatureError::MissingSignature {
+                header: SIGNATURE_HEADER,
+            },
+        )?;
+        let timestamp = required(
+            timestamp,
+            SignatureError::MissingTimestamp {
+                header: TIMESTAMP_HEADER,
+            },
+        )?;
         self.check_age(timestamp, now)?;
         let signature = decode_signature(signature)?;
         self.key

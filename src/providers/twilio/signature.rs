@@ -30,7 +30,7 @@ use subtle::{Choice, ConstantTimeEq};
 use super::algorithm::Algorithm;
 use super::public_url::PublicUrl;
 use super::python_url::{PythonUrl, clean};
-use crate::providers::signature::{SignatureError, keyed_hmac, lower_hex};
+use crate::providers::signature::{SignatureError, keyed_hmac, lower_hex, required};
 
 /// The header Twilio puts its signature in.
 pub const SIGNATURE_HEADER: &str = "X-Twilio-Signature";
@@ -280,11 +280,10 @@ pub fn url_variants(url: &str) -> Result<[String; 2], SignatureError> {
 
 /// The signature header's value, refusing a missing or empty one.
 fn present(signature: Option<&str>) -> Result<&str, SignatureError> {
-    signature
-        .filter(|s| !s.is_empty())
-        .ok_or(SignatureError::MissingSignature {
-            header: SIGNATURE_HEADER,
-        })
+    let missing = SignatureError::MissingSignature {
+        header: SIGNATURE_HEADER,
+    };
+    required(signature, missing)
 }
 
 /// The parameters in signing order: sorted by name, then value, each distinct
