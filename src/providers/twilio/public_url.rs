@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::python_url::{PythonUrl, clean};
 use crate::providers::signature::SignatureError;
 
@@ -29,7 +31,10 @@ use crate::providers::signature::SignatureError;
 /// assert_eq!(prefixed.url_for("/sms"), "https://example.com/messaging/sms");
 /// # Ok::<(), msgcore::providers::signature::SignatureError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+///
+/// In configuration files it is a string, checked when it is read.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct PublicUrl {
     /// `scheme://host[:port][/prefix]`, without a trailing `/`.
     base: String,
@@ -76,6 +81,20 @@ impl PublicUrl {
     /// The base URL, without a trailing `/`.
     pub fn as_str(&self) -> &str {
         &self.base
+    }
+}
+
+impl TryFrom<String> for PublicUrl {
+    type Error = SignatureError;
+
+    fn try_from(base: String) -> Result<PublicUrl, SignatureError> {
+        PublicUrl::new(&base)
+    }
+}
+
+impl From<PublicUrl> for String {
+    fn from(public: PublicUrl) -> String {
+        public.base
     }
 }
 
@@ -152,5 +171,15 @@ mod tests {
             "https://api.example.com:8443/"
         );
         assert_eq!(public.to_string(), "https://api.example.com:8443");
+    }
+
+    #[test]
+    fn serde_reads_and_checks_a_string() {
+        let public: PublicUrl = serde_json::from_str(r#""https://api.example.com/""#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&public).unwrap(),
+            r#""https://api.example.com""#
+        );
+        assert!(serde_json::from_str::<PublicUrl>(r#""api.example.com""#).is_err());
     }
 }

@@ -151,6 +151,10 @@ impl RequestValidator {
     /// Verifies a form-encoded (`application/x-www-form-urlencoded`) webhook
     /// whose parameters are already decoded. Repeated names are allowed; their
     /// order never matters.
+    ///
+    /// `url` is the full URL Twilio requested, query string included, with the
+    /// scheme and host Twilio was configured with (behind a proxy, configure
+    /// [`with_public_url`](Self::with_public_url) and pass the request target).
     pub fn validate_form<K, V>(
         &self,
         url: &str,
