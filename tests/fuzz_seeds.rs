@@ -51,3 +51,33 @@ mod keyword;
 fn keyword_seeds_classify_the_same_whatever_padding_surrounds_them() {
     run_corpus("keyword", keyword::check);
 }
+
+#[cfg(feature = "twilio")]
+#[path = "../fuzz/checks/twilio_signature.rs"]
+mod twilio_signature;
+
+#[cfg(feature = "twilio")]
+#[test]
+fn twilio_signature_seeds_never_panic_and_computed_signatures_verify() {
+    run_corpus("twilio_signature", twilio_signature::check);
+}
+
+#[cfg(feature = "meta")]
+#[path = "../fuzz/checks/meta_signature.rs"]
+mod meta_signature;
+
+#[cfg(feature = "meta")]
+#[test]
+fn meta_signature_seeds_never_panic_and_computed_signatures_verify() {
+    run_corpus("meta_signature", meta_signature::check);
+}
+
+#[cfg(feature = "telnyx")]
+#[path = "../fuzz/checks/telnyx_signature.rs"]
+mod telnyx_signature;
+
+#[cfg(feature = "telnyx")]
+#[test]
+fn telnyx_signature_seeds_never_panic_and_verify_within_the_tolerance() {
+    run_corpus("telnyx_signature", telnyx_signature::check);
+}

@@ -1,2 +1,19 @@
 //! Provider adapters. Each is a feature and needs no HTTP client: parsing and
 //! signature checks work on the bytes you already have.
+
+#[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "twilio", feature = "telnyx", feature = "meta")))
+)]
+pub mod signature;
+
+#[cfg(feature = "meta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "meta")))]
+pub mod meta;
+#[cfg(feature = "telnyx")]
+#[cfg_attr(docsrs, doc(cfg(feature = "telnyx")))]
+pub mod telnyx;
+#[cfg(feature = "twilio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "twilio")))]
+pub mod twilio;
