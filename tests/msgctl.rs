@@ -1,42 +1,22 @@
-//! `msgctl` end to end: the real example binary, fed the oracle fixtures as JSON Lines,
-//! must answer every line, in order, exactly as the references do (SPEC §17).
+//! `msgctl` end to end: the example's command loop, fed the oracle fixtures as JSON
+//! Lines, must answer every line, in order, exactly as the references do (SPEC §17).
 #![cfg(all(feature = "twilio", feature = "telnyx", feature = "meta"))]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
-/// `cargo test` builds the examples next to the test binaries' directory.
-fn msgctl_path() -> PathBuf {
-    let test_binary = std::env::current_exe().unwrap();
-    let profile_dir = test_binary.parent().unwrap().parent().unwrap();
-    profile_dir
-        .join("examples")
-        .join(format!("msgctl{}", std::env::consts::EXE_SUFFIX))
-}
+// The example's own modules, so the test runs exactly its code, in process.
+#[allow(dead_code)]
+#[path = "../examples/msgctl/main.rs"]
+mod msgctl_example;
 
-/// Runs `msgctl <command>` over `input` and returns its stdout lines.
+/// Runs `msgctl <command>` over `input` and returns its output lines.
 fn msgctl_raw(command: &str, input: &[u8]) -> Vec<String> {
-    let mut child = Command::new(msgctl_path())
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", msgctl_path().display()));
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
+    let handler = msgctl_example::handler(command).unwrap();
+    let mut output = Vec::new();
+    msgctl_example::lines::run(input, &mut output, handler).unwrap();
+    String::from_utf8(output)
         .unwrap()
         .lines()
         .map(str::to_owned)
@@ -108,6 +88,17 @@ fn tag_answers_every_fixture_line_as_the_reference_does() {
         .map(|c| json!({ "rules": c["rules"], "text": c["text"], "expected": { "tags": c["tags"] } }))
         .collect();
     assert_answers(&cases, &msgctl("tag", &cases), Value::clone);
+}
+
+#[test]
+fn verify_answers_every_signature_fixture_line_as_the_references_do() {
+    let cases = fixture_lines("signatures_oracle.jsonl");
+    let answers = msgctl("verify", &cases);
+    let answers: Vec<Value> = answers
+        .iter()
+        .map(|answer| answer["valid"].clone())
+        .collect();
+    assert_answers(&cases, &answers, Value::clone);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use msgcore::E164;
 use serde::{Deserialize, Serialize};
 
-use crate::lines;
+use super::lines;
 
 #[derive(Deserialize)]
 struct Input<'a> {

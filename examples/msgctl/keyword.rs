@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use msgcore::core::keyword::KeywordSet;
 use serde::Deserialize;
 
-use crate::lines;
+use super::lines;
 
 /// The SPEC §2 lists, as a tenant gets them before adding its own.
 static KEYWORDS: LazyLock<KeywordSet> = LazyLock::new(KeywordSet::default);

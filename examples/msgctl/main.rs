@@ -12,9 +12,10 @@
 
 mod e164;
 mod keyword;
-mod lines;
+pub mod lines;
 mod render;
 mod tag;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -27,24 +28,19 @@ commands:
   e164      {\"input\": \"(212) 555-1234\", \"region\": \"US\"}  ->  {\"e164\": \"+12125551234\"}
   keyword   {\"text\": \" Stop. \"}  ->  {\"action\": \"opt_out\"}
   render    {\"template\": \"Hi {{contact.name}}\", \"vars\": {\"contact.name\": \"Ann\"}}  ->  {\"text\": \"Hi Ann\"}
+  verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false}
   tag       {\"rules\": [{\"kind\": \"contains\", \"pattern\": \"order\", \"tag\": \"buyer\"}], \"text\": \"my ORDER\"}  ->  {\"tags\": [\"buyer\"]}
 ";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
-    let handler: lines::Handler = match command.as_str() {
-        "e164" => e164::handle,
-        "keyword" => keyword::handle,
-        "render" => render::handle,
-        "tag" => tag::handle,
-        "-h" | "--help" | "help" => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        other => {
-            eprintln!("msgctl: unknown command {other:?}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    if matches!(command.as_str(), "-h" | "--help" | "help") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let Some(handler) = handler(&command) else {
+        eprintln!("msgctl: unknown command {command:?}\n\n{USAGE}");
+        return ExitCode::from(2);
     };
     match lines::run(std::io::stdin().lock(), std::io::stdout().lock(), handler) {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,4 +50,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The line handler for `command`, if there is such a command.
+pub fn handler(command: &str) -> Option<lines::Handler> {
+    Some(match command {
+        "e164" => e164::handle,
+        "keyword" => keyword::handle,
+        "render" => render::handle,
+        "tag" => tag::handle,
+        "verify" => verify::handle,
+        _ => return None,
+    })
 }

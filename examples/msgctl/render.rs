@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use msgcore::core::template::{MissingPolicy, Template};
 use serde::{Deserialize, Serialize};
 
-use crate::lines;
+use super::lines;
 
 #[derive(Deserialize)]
 struct Input {

@@ -4,7 +4,7 @@
 use msgcore::core::tagging::TagRules;
 use serde::{Deserialize, Serialize};
 
-use crate::lines;
+use super::lines;
 
 #[derive(Deserialize)]
 struct Input {
