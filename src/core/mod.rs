@@ -5,4 +5,5 @@
 
 pub mod channel;
 pub mod phone;
+pub mod segments;
 pub(crate) mod text;
