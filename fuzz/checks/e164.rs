@@ -17,7 +17,10 @@ pub fn check(data: &[u8]) {
         assert_eq!(E164::parse(number.as_str(), None), Ok(number));
         assert_eq!(E164::from_wa_id(number.wa_id()), Ok(number));
         let whatsapp = number.twilio_address(msgcore::Channel::WhatsApp);
-        assert_eq!(E164::from_twilio_address(&whatsapp), Ok((msgcore::Channel::WhatsApp, number)));
+        assert_eq!(
+            E164::from_twilio_address(&whatsapp),
+            Ok((msgcore::Channel::WhatsApp, number))
+        );
     }
     let _ = E164::from_wa_id(text);
     let _ = E164::from_twilio_address(text);
