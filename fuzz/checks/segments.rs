@@ -14,19 +14,26 @@ pub fn check(data: &[u8]) {
     };
     let text = String::from_utf8_lossy(text);
     let options = SegmentOptions::default().with_smart_encoding(flags & 1 == 1);
-    let measured = if options.smart_encoding { smart_encode(&text) } else { text.clone() };
+    let measured = if options.smart_encoding {
+        smart_encode(&text)
+    } else {
+        text.clone()
+    };
     let report = analyze(&text, options);
 
     assert!(report.segments >= 1);
-    let all_gsm = measured
-        .chars()
-        .all(|c| analyze(c.encode_utf8(&mut [0; 4]), SegmentOptions::default()).encoding == Encoding::Gsm7);
+    let all_gsm = measured.chars().all(|c| {
+        analyze(c.encode_utf8(&mut [0; 4]), SegmentOptions::default()).encoding == Encoding::Gsm7
+    });
     assert_eq!(report.encoding == Encoding::Gsm7, all_gsm);
     assert_eq!(report.non_gsm.is_empty(), report.encoding == Encoding::Gsm7);
     if report.encoding == Encoding::Ucs2 {
         assert_eq!(report.units, measured.encode_utf16().count());
     } else {
-        assert!(report.units >= measured.chars().count() && report.units <= 2 * measured.chars().count());
+        assert!(
+            report.units >= measured.chars().count()
+                && report.units <= 2 * measured.chars().count()
+        );
     }
 
     // Units fit the segments whenever every cluster fits a segment.

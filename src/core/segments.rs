@@ -215,21 +215,23 @@ fn prepare(text: &str, options: SegmentOptions) -> Cow<'_, str> {
     }
 }
 
-/// Measures `text` as GSM-7, or as UCS-2 from the first character GSM cannot carry.
+/// Measures `text` as GSM-7 if every character is GSM, else as UCS-2.
 fn measure(text: &str, boundaries: &mut impl Boundaries) -> SegmentReport {
-    let mut packer = Packer::new(Encoding::Gsm7);
-    let mut units = 0;
-    for (offset, c) in text.char_indices() {
-        let Some(septets) = gsm::septets(c) else {
-            boundaries.clear();
-            return measure_ucs2(text, boundaries);
-        };
-        packer.add(usize::from(septets), offset, boundaries);
-        units += usize::from(septets);
-    }
+    let Some(units) = gsm::text_septets(text) else {
+        return measure_ucs2(text, boundaries);
+    };
+    let segments = if units <= Encoding::Gsm7.single_segment_units() {
+        1
+    } else {
+        let mut packer = Packer::new(Encoding::Gsm7);
+        for (offset, c) in text.char_indices() {
+            packer.add(gsm::septets(c).map_or(0, usize::from), offset, boundaries);
+        }
+        packer.segments()
+    };
     SegmentReport {
         encoding: Encoding::Gsm7,
-        segments: packer.segments(),
+        segments,
         units,
         non_gsm: Vec::new(),
     }

@@ -28,12 +28,38 @@ const ASCII_SEPTETS: [u8; 128] = {
 };
 
 /// How many septets `c` costs in GSM-7, or `None` if GSM 03.38 cannot carry it.
+#[inline]
 pub(super) fn septets(c: char) -> Option<u8> {
     let count = match u8::try_from(c) {
-        Ok(byte) if byte.is_ascii() => ASCII_SEPTETS.get(usize::from(byte)).copied().unwrap_or(0),
+        Ok(byte) if byte.is_ascii() => ascii_septets(byte),
         _ => non_ascii_septets(c),
     };
     (count > 0).then_some(count)
+}
+
+/// How many septets all of `text` costs in GSM-7, or `None` if any character is not
+/// GSM.
+pub(super) fn text_septets(text: &str) -> Option<usize> {
+    if text.is_ascii() {
+        // Summing without stopping early lets this loop vectorize.
+        let (sum, all_gsm) = text.bytes().fold((0usize, true), |(sum, all_gsm), byte| {
+            let count = ascii_septets(byte);
+            (sum + usize::from(count), all_gsm & (count > 0))
+        });
+        all_gsm.then_some(sum)
+    } else {
+        text.chars().try_fold(0usize, |sum, c| {
+            septets(c).map(|count| sum + usize::from(count))
+        })
+    }
+}
+
+/// Septets of an ASCII byte (0: not GSM).
+fn ascii_septets(byte: u8) -> u8 {
+    ASCII_SEPTETS
+        .get(usize::from(byte & 0x7F))
+        .copied()
+        .unwrap_or(0)
 }
 
 fn non_ascii_septets(c: char) -> u8 {
@@ -73,6 +99,15 @@ mod tests {
         {
             assert_eq!(septets(c), None, "{c:?}");
         }
+    }
+
+    #[test]
+    fn a_text_costs_the_sum_of_its_septets_when_all_of_it_is_gsm() {
+        assert_eq!(text_septets(""), Some(0));
+        assert_eq!(text_septets("ab{}"), Some(6));
+        assert_eq!(text_septets("Δ€é"), Some(4));
+        assert_eq!(text_septets("ab`"), None);
+        assert_eq!(text_septets("€ж"), None);
     }
 
     #[test]

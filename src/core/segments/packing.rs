@@ -27,22 +27,16 @@ const SPILL_MAX: usize = 7;
 pub(super) trait Boundaries {
     /// A new segment starts at `offset`.
     fn push(&mut self, offset: usize);
-    /// Forgets every boundary heard (the text is being measured again).
-    fn clear(&mut self);
 }
 
 /// Nobody asked where segments start.
 impl Boundaries for () {
     fn push(&mut self, _: usize) {}
-    fn clear(&mut self) {}
 }
 
 impl Boundaries for Vec<usize> {
     fn push(&mut self, offset: usize) {
         Vec::push(self, offset);
-    }
-    fn clear(&mut self) {
-        Vec::clear(self);
     }
 }
 
@@ -54,9 +48,11 @@ pub(super) struct Packer {
     segments: usize,
     /// Bits used in the current segment, its header included.
     used: u64,
-    /// Sizes and offsets of the first segment's last items, oldest first, while the
-    /// message is single; `(0, 0)` where there are fewer.
+    /// Sizes and offsets of the first segment's last items while the message is
+    /// single, as a ring: item `i` of the first segment is at `i % SPILL_MAX`.
     first_tail: [(u64, usize); SPILL_MAX],
+    /// Items in the first segment.
+    first_items: usize,
 }
 
 impl Packer {
@@ -67,11 +63,13 @@ impl Packer {
             segments: 1,
             used: 0,
             first_tail: [(0, 0); SPILL_MAX],
+            first_items: 0,
         }
     }
 
     /// Adds an item of `units` code units found at byte `offset`; `boundaries` hears
     /// where each new segment starts.
+    #[inline]
     pub(super) fn add(&mut self, units: usize, offset: usize, boundaries: &mut impl Boundaries) {
         let bits = u64::try_from(units)
             .unwrap_or(u64::MAX)
@@ -87,10 +85,10 @@ impl Packer {
             self.used = used;
             self.segments += 1;
         } else if self.segments == 1 {
-            self.first_tail.rotate_left(1);
-            if let Some(last) = self.first_tail.last_mut() {
-                *last = (bits, offset);
+            if let Some(slot) = self.first_tail.get_mut(self.first_items % SPILL_MAX) {
+                *slot = (bits, offset);
             }
+            self.first_items += 1;
         }
         self.used = self.used.saturating_add(bits);
     }
@@ -106,7 +104,9 @@ impl Packer {
         let mut first = self.used + HEADER_BITS;
         let mut second = HEADER_BITS;
         let mut start = next_offset;
-        for &(bits, offset) in self.first_tail.iter().rev() {
+        let newest_first = (1..=self.first_items.min(SPILL_MAX))
+            .filter_map(|back| self.first_tail.get((self.first_items - back) % SPILL_MAX));
+        for &(bits, offset) in newest_first {
             if first <= SEGMENT_BITS {
                 break;
             }
