@@ -13,7 +13,8 @@
 //! quirks included:
 //!
 //! - Grapheme clusters are those of UAX #29 for Unicode 10 as `grapheme-splitter`
-//!   1.0.4 computes them (see `grapheme.rs`), except that `\r\n` counts as two.
+//!   1.0.4 computes them (see `segments/grapheme.rs`), except that `\r\n` counts as
+//!   two.
 //! - Any cluster of two or more UTF-16 units (an emoji, a letter with a combining
 //!   mark) forces UCS-2, even if each of its parts is GSM; in UCS-2 a GSM character
 //!   costs one unit like any other, so `{` costs one unit, not two.
@@ -23,7 +24,8 @@
 //! - The empty text is one GSM-7 segment of zero units.
 //!
 //! [`analyze`] never fails. [`check_body_cap`] is the separate check of Twilio's
-//! 1,600-character body cap, and [`SegmentReport::cost`] prices a report with a
+//! 1,600-character body cap (counted in UTF-16 code units), [`split`] shows where the
+//! segments break, and [`SegmentReport::cost`] prices a report with a
 //! [`PriceTable`] the caller supplies.
 //!
 //! ```
@@ -179,8 +181,8 @@ pub fn analyze(text: &str, options: SegmentOptions) -> SegmentReport {
 /// The text of each segment, in order, after smart encoding if asked; there are
 /// [`SegmentReport::segments`] of them and they join back into the whole text.
 ///
-/// A segment is empty only when a grapheme cluster bigger than a whole segment opens
-/// the text (see the module documentation).
+/// A segment is empty only for the empty text, or when a grapheme cluster bigger than
+/// a whole segment opens the text (see the module documentation).
 ///
 /// ```
 /// use msgcore::core::segments::{split, SegmentOptions};

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::grapheme::graphemes;
-use super::{Encoding, SegmentOptions, SegmentReport, analyze, gsm, smart_encode, split};
+use super::{Encoding, SegmentOptions, SegmentReport, analyze, gsm, prepare, split};
 
 const GSM: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà^{}\\[~]|€\u{0C}";
 /// Characters smart encoding replaces with exactly one GSM character.
@@ -90,9 +90,7 @@ proptest! {
 
     #[test]
     fn units_never_exceed_what_the_segments_hold(text in mixed_text(), options in options()) {
-        let measured = smart_encode(&text);
-        prop_assume!(!options.smart_encoding || clusters_fit_a_segment(&measured));
-        prop_assume!(clusters_fit_a_segment(&text));
+        prop_assume!(clusters_fit_a_segment(&prepare(&text, options)));
         let report = analyze(&text, options);
         let capacity = if report.segments == 1 {
             report.encoding.single_segment_units()
@@ -126,7 +124,7 @@ proptest! {
 
     #[test]
     fn every_grapheme_cluster_lands_whole_in_one_segment(text in mixed_text(), options in options()) {
-        let measured = if options.smart_encoding { smart_encode(&text) } else { text.as_str().into() };
+        let measured = prepare(&text, options);
         let parts = split(&text, options);
         prop_assert_eq!(parts.len(), analyze(&text, options).segments);
         prop_assert_eq!(parts.concat(), measured.as_ref());
