@@ -81,3 +81,11 @@ mod telnyx_signature;
 fn telnyx_signature_seeds_never_panic_and_verify_within_the_tolerance() {
     run_corpus("telnyx_signature", telnyx_signature::check);
 }
+
+#[path = "../fuzz/checks/segments.rs"]
+mod segments;
+
+#[test]
+fn segments_seeds_are_measured_without_panicking_and_obey_the_laws() {
+    run_corpus("segments", segments::check);
+}

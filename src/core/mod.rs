@@ -8,6 +8,7 @@ pub mod consent;
 pub mod keyword;
 pub mod phone;
 pub mod quick_reply;
+pub mod segments;
 pub mod tagging;
 pub mod template;
 pub(crate) mod text;
