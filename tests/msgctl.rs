@@ -69,6 +69,14 @@ fn e164_answers_every_fixture_line_as_libphonenumber_does() {
 }
 
 #[test]
+fn segments_answers_every_fixture_line_as_twilios_calculator_does() {
+    let cases = fixture_lines("segments_oracle.jsonl");
+    let answers = msgctl("segments", &cases);
+    let summary = |v: &Value| json!({"encoding": v["encoding"], "segments": v["segments"], "units": v["units"]});
+    assert_answers(&cases, &answers, summary);
+}
+
+#[test]
 fn keyword_answers_every_default_fixture_line_as_the_reference_does() {
     let cases: Vec<Value> = fixture_lines("keyword_cases.jsonl")
         .into_iter()
@@ -146,7 +154,7 @@ fn every_command_survives_arbitrary_bytes_with_one_answer_per_line() {
         junk.extend(line.into_iter().filter(|b| *b != b'\n'));
         junk.push(b'\n');
     }
-    for command in ["e164", "keyword", "render", "tag"] {
+    for command in ["e164", "segments", "keyword", "verify", "render", "tag"] {
         assert_eq!(msgctl_raw(command, &junk).len(), 400, "{command}");
     }
 }

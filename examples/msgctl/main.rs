@@ -14,6 +14,7 @@ mod e164;
 mod keyword;
 pub mod lines;
 mod render;
+mod segments;
 mod tag;
 mod verify;
 
@@ -26,6 +27,7 @@ Each input line is one JSON object; each output line answers it, in order.
 
 commands:
   e164      {\"input\": \"(212) 555-1234\", \"region\": \"US\"}  ->  {\"e164\": \"+12125551234\"}
+  segments  {\"text\": \"Hi 👋\", \"smart_encoding\": false}  ->  {\"encoding\": \"UCS-2\", \"segments\": 1, \"units\": 5}
   keyword   {\"text\": \" Stop. \"}  ->  {\"action\": \"opt_out\"}
   render    {\"template\": \"Hi {{contact.name}}\", \"vars\": {\"contact.name\": \"Ann\"}}  ->  {\"text\": \"Hi Ann\"}
   verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false}
@@ -58,6 +60,7 @@ pub fn handler(command: &str) -> Option<lines::Handler> {
         "e164" => e164::handle,
         "keyword" => keyword::handle,
         "render" => render::handle,
+        "segments" => segments::handle,
         "tag" => tag::handle,
         "verify" => verify::handle,
         _ => return None,
