@@ -131,3 +131,8 @@ pub mod providers;
 pub use crate::core::channel::Channel;
 pub use crate::core::phone::{E164, PhoneError};
 pub use crate::error::{Error, ErrorKind};
+
+/// The README's examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -10,8 +10,10 @@
 //! answers as Google's Java/C++/Python libraries; it is wrapped here so that it can
 //! be swapped without touching callers.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use rlibphonenumber::enums::Region;
 use rlibphonenumber::{
@@ -266,11 +268,13 @@ fn supported_region(code: &str) -> Option<Region> {
         return None;
     }
     let region = Region::from_code(code).ok()?;
-    PHONE_NUMBER_UTIL
-        .get_supported_regions()
-        .any(|r| r == region)
-        .then_some(region)
+    SUPPORTED_REGIONS.contains(&region).then_some(region)
 }
+
+/// The regions libphonenumber has metadata for, looked up on every parse with a
+/// default region (a linear scan of ~245 regions cost more than the parse).
+static SUPPORTED_REGIONS: LazyLock<HashSet<Region>> =
+    LazyLock::new(|| PHONE_NUMBER_UTIL.get_supported_regions().collect());
 
 fn parse_error(error: ParseError, input: &str, region: Option<&str>) -> PhoneError {
     let input = input.to_owned();
