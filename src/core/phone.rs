@@ -211,8 +211,12 @@ impl E164 {
 
     /// The number as `+` and digits.
     pub fn as_str(&self) -> &str {
-        // The bytes are ASCII by construction, so this never falls back.
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+        // `len` fits the array and the bytes are ASCII by construction, so this never
+        // falls back to the empty string.
+        self.bytes
+            .get(..usize::from(self.len))
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
     }
 
     /// The digits without `+`, which is the form Meta calls `wa_id`.
