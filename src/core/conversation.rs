@@ -158,7 +158,6 @@ pub enum Event {
     /// A flow bot takes over.
     HandToBot,
     /// An AI agent takes over.
-    #[serde(rename = "hand_to_ai")]
     HandToAi,
     /// The bot or AI agent hands off to a human: the conversation awaits an agent.
     HandToHuman,
@@ -197,7 +196,6 @@ pub enum EventKind {
     /// [`Event::HandToBot`].
     HandToBot,
     /// [`Event::HandToAi`].
-    #[serde(rename = "hand_to_ai")]
     HandToAi,
     /// [`Event::HandToHuman`].
     HandToHuman,
