@@ -69,9 +69,6 @@ impl Rating {
     /// }
     /// ```
     pub fn parse(reply: &str) -> Option<Rating> {
-        if reply.contains(QUESTION_MARKS) {
-            return None;
-        }
         let reply = reply.trim_matches(is_white_space);
         let (score, rest, head) = match stars(reply) {
             Some((score, rest)) => (score, rest, Head::Stars),
@@ -194,8 +191,8 @@ fn stars(s: &str) -> Option<(u8, &str)> {
 }
 
 /// What follows the score: `Some(None)` when nothing but white space and marks
-/// does, `Some(Some(comment))` after a valid separator, `None` when the reply is
-/// not a rating after all.
+/// does, `Some(Some(comment))` after a valid separator and a comment that asks
+/// nothing, `None` when the reply is not a rating after all.
 fn comment(rest: &str, head: Head) -> Option<Option<&str>> {
     let comment = rest.trim_start_matches(|c| is_white_space(c) || SEPARATOR_MARKS.contains(&c));
     if comment.is_empty() {
@@ -204,8 +201,10 @@ fn comment(rest: &str, head: Head) -> Option<Option<&str>> {
     let separator = rest.strip_suffix(comment)?;
     let separated = separator.ends_with(is_white_space)
         && (head == Head::Stars || separator.contains(SEPARATOR_MARKS));
-    let starts_with_digit = comment.starts_with(char::is_numeric);
-    (separated && !starts_with_digit).then_some(Some(comment))
+    // Only a comment can hold a question mark: the score and the separator cannot.
+    let acceptable =
+        separated && !comment.starts_with(char::is_numeric) && !comment.contains(QUESTION_MARKS);
+    acceptable.then_some(Some(comment))
 }
 
 /// `s` without its leading `prefix`, compared ASCII-case-insensitively.
