@@ -24,15 +24,17 @@
 //!    - *stars*: one to five filled stars (`⭐` U+2B50, `🌟` U+1F31F, `★` U+2605),
 //!      optionally followed by empty stars (`☆` U+2606) making five in all
 //!      (`★★★☆☆`). Each star may carry a variation selector (U+FE0E, U+FE0F), and
-//!      white space may separate them.
+//!      white space may separate them; every star in the run counts, so six are
+//!      not a rating.
 //! 2. After a number or a fraction, optionally `star` or `stars` (ASCII, any case),
 //!    with or without white space before it (`5 stars`, `4/5 stars`).
 //! 3. Then **either nothing more** but white space and the marks `-` `–` `—` `,`
 //!    `:` `;` `.` `!` (`Five!`, `5.`), **or a separator and a comment**. The
 //!    separator is a run of white space and those marks that ends in white space
 //!    and contains at least one mark (after stars, white space alone will do):
-//!    `3 - slow but fine`, `4, thanks`, `⭐⭐⭐⭐ lovely`. The comment is the rest of
-//!    the reply; it must not start with a digit.
+//!    `3 - slow but fine`, `4, thanks`, `⭐⭐⭐⭐ lovely`. The separator takes every
+//!    white space and mark it can; the comment is the rest of the reply, and must
+//!    not start with a number character (Unicode category N: `5`, `٥`, `½`).
 //! 4. Nowhere in the reply a question mark (`?`, `¿`, `？`, `؟`): a question needs
 //!    an answer from someone, so it goes to an agent even after a score.
 //!
@@ -42,6 +44,9 @@
 //! number followed by words without a mark is not a rating (`"5 minutes late
 //! again"`), nor is a comment that starts with a digit (`"4, 5"`): both read as
 //! sentences or lists, not scores.
+//!
+//! `scripts/csat_reference.py` writes this grammar again as one Python regular
+//! expression, and a test checks this module against it on thousands of replies.
 //!
 //! ```
 //! use msgcore::core::csat::Rating;
