@@ -141,7 +141,7 @@ pub enum Event {
     Inbound {
         /// Whether the conversation's last activity lies within the resumption
         /// window ([`ResumptionPolicy::is_within`]); only a `RESOLVED` conversation
-        /// cares. [`on_inbound`] fills it in.
+        /// cares. [`on_inbound`] works it out for the contact's latest conversation.
         within_resumption_window: bool,
     },
     /// An agent takes the conversation (or it is reassigned to them).
