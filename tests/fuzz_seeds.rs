@@ -89,3 +89,11 @@ mod segments;
 fn segments_seeds_are_measured_without_panicking_and_obey_the_laws() {
     run_corpus("segments", segments::check);
 }
+
+#[path = "../fuzz/checks/csat.rs"]
+mod csat;
+
+#[test]
+fn csat_seeds_parse_to_scores_from_one_to_five_whose_comment_ends_the_reply() {
+    run_corpus("csat", csat::check);
+}

@@ -5,6 +5,8 @@
 
 pub mod channel;
 pub mod consent;
+pub mod conversation;
+pub mod csat;
 pub mod keyword;
 pub mod phone;
 pub mod quick_reply;
