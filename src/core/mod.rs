@@ -7,6 +7,7 @@ pub mod channel;
 pub mod consent;
 pub mod keyword;
 pub mod phone;
+pub mod plan;
 pub mod quick_reply;
 pub mod ratelimit;
 pub mod segments;
