@@ -81,7 +81,13 @@ fn case(index: u64, random: &mut Random) -> Case {
             let quota = Quota::with_period(Duration::from_nanos(emission_ns))
                 .expect("a positive interval")
                 .allow_burst(nonzero(burst));
-            Case { count, period_secs, burst, emission_ns, quota }
+            Case {
+                count,
+                period_secs,
+                burst,
+                emission_ns,
+                quota,
+            }
         }
     }
 }

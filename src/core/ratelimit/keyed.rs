@@ -65,17 +65,19 @@ impl<K: Hash + Eq> KeyedLimiter<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
-        match self.quota.check(self.states.get(key).copied(), now) {
-            Decision::Allow(state) => {
-                self.remember(key, state, now);
-                Ok(())
+        let stored = self.states.get_mut(key);
+        match (self.quota.check(stored.as_deref().copied(), now), stored) {
+            (Decision::Allow(state), Some(stored)) => *stored = state,
+            (Decision::Allow(state), None) => self.insert(key.to_owned(), state, now),
+            (Decision::Deny { retry_after }, _) => {
+                return Err(RateLimited {
+                    scope: self.scope,
+                    quota: self.quota,
+                    retry_after,
+                });
             }
-            Decision::Deny { retry_after } => Err(RateLimited {
-                scope: self.scope,
-                quota: self.quota,
-                retry_after,
-            }),
         }
+        Ok(())
     }
 
     /// Forgets every key whose state is indistinguishable from a fresh key's at
@@ -99,19 +101,12 @@ impl<K: Hash + Eq> KeyedLimiter<K> {
         self.states.is_empty()
     }
 
-    fn remember<Q>(&mut self, key: &Q, state: GcraState, now: DateTime<Utc>)
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
-    {
-        if let Some(stored) = self.states.get_mut(key) {
-            *stored = state;
-            return;
-        }
+    /// Adds a key not yet remembered, pruning first if the map has doubled.
+    fn insert(&mut self, key: K, state: GcraState, now: DateTime<Utc>) {
         if self.states.len() >= self.prune_at {
             self.prune(now);
         }
-        self.states.insert(key.to_owned(), state);
+        self.states.insert(key, state);
     }
 }
 
