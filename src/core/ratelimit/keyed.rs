@@ -21,7 +21,9 @@ const PRUNE_FLOOR: usize = 1024;
 /// [`check`](KeyedLimiter::check) does it by itself whenever the map has doubled
 /// since the last pruning, which keeps the map within about twice the busy keys at
 /// an amortized constant cost per check. Pruning never changes a decision for checks
-/// at or after the instant it was done at.
+/// at or after the instant it was done at; pass a monotonic `now`. (After a clock
+/// steps back by `s`, a forgotten key can get up to `⌈s / T⌉` cells more than it
+/// would have.)
 ///
 /// The map uses the standard library's randomly seeded SipHash, so a client choosing
 /// its keys (its IP addresses) cannot flood one bucket; the randomness reaches the

@@ -67,8 +67,6 @@ fn run(quota: &Quota, times: &[DateTime<Utc>]) -> Vec<Decision> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
-
     #[test]
     fn no_window_ever_holds_more_than_burst_plus_one_cell_per_interval(
         quota in any_quota(),
