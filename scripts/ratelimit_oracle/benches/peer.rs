@@ -32,13 +32,16 @@ fn per_minute(count: u32) -> GovernorQuota {
 }
 
 fn hot_key(c: &mut Criterion) {
-    let mut group = c.benchmark_group("hot_key");
+    let mut group = c.benchmark_group("hot_key_allowed");
+    // One recipient sending at exactly the sustained rate, so every check is allowed;
+    // each side also advances its clock by one interval per check.
     group.bench_function("msgcore", |b| {
         let quota = Quota::sends_per_recipient();
+        let interval = quota.emission_interval();
         let mut limiter = KeyedLimiter::new(RateScope::Sends, quota);
         let mut now = start();
         b.iter(|| {
-            now += quota.emission_interval();
+            now += interval;
             limiter.check(black_box(&RECIPIENT), now).is_ok()
         })
     });
@@ -49,6 +52,21 @@ fn hot_key(c: &mut Criterion) {
             clock.advance(Duration::from_secs(180));
             limiter.check_key(black_box(&RECIPIENT)).is_ok()
         })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("hot_key_refused");
+    // The same recipient past its burst, at one instant: every check is refused.
+    group.bench_function("msgcore", |b| {
+        let mut limiter = KeyedLimiter::new(RateScope::Sends, Quota::sends_per_recipient());
+        let now = start();
+        while limiter.check(&RECIPIENT, now).is_ok() {}
+        b.iter(|| limiter.check(black_box(&RECIPIENT), now).is_err())
+    });
+    group.bench_function("governor", |b| {
+        let limiter = RateLimiter::hashmap_with_clock(per_hour(20), FakeRelativeClock::default());
+        while limiter.check_key(&RECIPIENT).is_ok() {}
+        b.iter(|| limiter.check_key(black_box(&RECIPIENT)).is_err())
     });
     group.finish();
 }
