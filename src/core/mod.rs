@@ -5,6 +5,7 @@
 
 pub mod channel;
 pub mod consent;
+pub mod delivery;
 pub mod keyword;
 pub mod phone;
 pub mod quick_reply;
