@@ -7,6 +7,7 @@ pub mod channel;
 pub mod consent;
 pub mod delivery;
 pub mod keyword;
+pub mod message;
 pub mod phone;
 pub mod quick_reply;
 pub mod segments;
