@@ -14,3 +14,4 @@ pub mod segments;
 pub mod tagging;
 pub mod template;
 pub(crate) mod text;
+pub mod window;
