@@ -89,3 +89,19 @@ mod segments;
 fn segments_seeds_are_measured_without_panicking_and_obey_the_laws() {
     run_corpus("segments", segments::check);
 }
+
+#[path = "../fuzz/checks/content.rs"]
+mod content;
+
+#[test]
+fn content_seeds_validate_or_name_a_field_and_valid_content_round_trips() {
+    run_corpus("content", content::check);
+}
+
+#[path = "../fuzz/checks/media.rs"]
+mod media;
+
+#[test]
+fn media_seeds_sniff_and_check_consistently_for_every_kind() {
+    run_corpus("media", media::check);
+}
