@@ -31,7 +31,7 @@ pub const MAX_CAPTION: usize = 1024;
 /// | `template` | see [`template`](super::template): `template_name`, `language`, well-formed `components` |
 /// | `interactive` | see [`interactive`](super::interactive): reply buttons or a list within Meta's limits |
 /// | `location` | `latitude` in −90..=90, `longitude` in −180..=180, a non-blank `name`; optional `address` |
-/// | `contacts` | at least one card, see [`contacts`](super::contacts) |
+/// | `contacts` | at least one [card](super::ContactCard), each with a `name.formatted_name` and a `first_name` or `last_name`; phones and e-mails non-blank, e-mails with an `@` |
 /// | `reaction` | a non-blank `message_id`; `emoji` exactly one emoji, or `""` to remove a reaction |
 ///
 /// Lengths count Unicode scalar values. The table is WhatsApp's; SMS takes fewer

@@ -11,10 +11,22 @@
 //! | PNG | the 8-byte signature followed by an `IHDR` chunk | chunks after it, CRCs |
 //! | WebP | a `RIFF` container of form `WEBP` whose first chunk is `VP8 `, `VP8L` or `VP8X` | the bitstream |
 //! | PDF | starts with `%PDF-` and a version digit | the body, trailer and cross-reference table |
-//! | DOCX | see [`docx`](self::docx): a ZIP whose central directory lists `[Content_Types].xml` and a `word/` part | what the (compressed) parts contain |
+//! | DOCX | a ZIP whose central directory lists `[Content_Types].xml` and a `word/` part (below) | what the (compressed) parts contain |
 //! | MP3 | an MPEG-1/2/2.5 Layer III frame header, after an ID3v2 tag if there is one, and the next frame header where the file is long enough to hold it | the audio data |
 //! | OGG | an `OggS` beginning-of-stream page whose first packet is an `OpusHead` | later pages, CRCs |
 //! | MP4 | an `ftyp` box whose major or compatible brand is an MP4 brand | the codecs (Meta takes only H.264 video with AAC audio) |
+//!
+//! **DOCX** is an Office Open XML package, which is a ZIP archive. Verified: the
+//! file starts with a ZIP local file header; its end of central directory record is
+//! found (searching back over an archive comment of up to 64 KiB); the central
+//! directory it points to lies inside the file and every entry read has the right
+//! signature; the directory lists a part named exactly `[Content_Types].xml` and at
+//! least one part under `word/`; and the local header each of those entries points
+//! to exists. Not verified: the parts' contents, which are usually deflated and
+//! would need an inflater — so `[Content_Types].xml` is not read to confirm the main
+//! part's content type, and a macro-enabled `.docm` (same layout) passes as DOCX.
+//! ZIP64 archives (whose directory fields are `0xFFFF…` placeholders) are not read
+//! and are refused; a DOCX within the 16 MB limit has no need of ZIP64.
 //!
 //! OGG is accepted only with the Opus codec: Meta's media reference lists
 //! `audio/ogg` as "OPUS codecs only; base audio/ogg not supported", so an OGG

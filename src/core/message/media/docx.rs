@@ -1,17 +1,6 @@
-//! DOCX: an Office Open XML package, which is a ZIP archive.
+//! DOCX: an Office Open XML package, found through the ZIP central directory.
 //!
-//! **Verified:** the file starts with a ZIP local file header; its end of central
-//! directory record is found (searching back over an archive comment of up to
-//! 64 KiB); the central directory it points to lies inside the file and every
-//! entry read has the right signature; the directory lists a part named exactly
-//! `[Content_Types].xml` and at least one part under `word/`; and the local header
-//! each of those two entries points to exists with the right signature.
-//!
-//! **Not verified:** the parts' contents, which are usually deflated and would need
-//! an inflater — so `[Content_Types].xml` is not read to confirm the main part's
-//! content type, and a macro-enabled `.docm` (same layout) passes as DOCX. ZIP64
-//! archives (whose directory fields are `0xFFFF…` placeholders) are not read and
-//! are refused; a DOCX within the 16 MB limit has no need of ZIP64.
+//! What is and is not verified is documented on the parent module.
 
 use super::read::{u16_le, u32_le};
 use super::{MediaType, SniffError};
