@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::contacts::Contacts;
 use super::emoji::is_one_emoji;
 use super::error::{ContentError, ContentProblem};
-use super::fields::{MediaSource, optional, required};
+use super::fields::{MediaSource, check_filename, optional, required};
 use super::interactive::Interactive;
 use super::kind::ContentKind;
 use super::raw::{RawContent, RawLocation, RawMedia};
@@ -303,19 +303,10 @@ fn media_of(raw: RawMedia, takes_caption: bool) -> Result<Media, ContentError> {
 }
 
 fn document_of(raw: RawMedia) -> Result<Document, ContentError> {
-    required("filename", raw.filename.as_deref(), usize::MAX)?;
-    let filename = raw.filename.unwrap_or_default();
-    if filename
-        .chars()
-        .any(|c| c == '/' || c == '\\' || c.is_control())
-    {
-        return Err(ContentError::new(
-            "filename",
-            ContentProblem::Malformed {
-                expected: "a file name without path separators or control characters",
-            },
-        ));
-    }
+    let filename = raw
+        .filename
+        .ok_or_else(|| ContentError::new("filename", ContentProblem::Missing))?;
+    check_filename(&filename)?;
     optional("caption", raw.caption.as_deref(), MAX_CAPTION)?;
     Ok(Document {
         source: MediaSource::from_fields(raw.media_url, raw.media_id)?,

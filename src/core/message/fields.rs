@@ -26,6 +26,24 @@ pub(crate) fn optional(field: &str, value: Option<&str>, max: usize) -> Result<(
     }
 }
 
+/// Checks a file name the recipient sees: not blank, no path separators or control
+/// characters (a name, not a path).
+pub(crate) fn check_filename(filename: &str) -> Result<(), ContentError> {
+    required("filename", Some(filename), usize::MAX)?;
+    if filename
+        .chars()
+        .any(|c| c == '/' || c == '\\' || c.is_control())
+    {
+        return Err(ContentError::new(
+            "filename",
+            ContentProblem::Malformed {
+                expected: "a file name without path separators or control characters",
+            },
+        ));
+    }
+    Ok(())
+}
+
 fn within(field: &str, text: &str, max: usize) -> Result<(), ContentError> {
     // A scalar value is at least one UTF-8 byte, so short text needs no counting.
     if text.len() <= max {

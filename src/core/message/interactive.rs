@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ContentError, ContentProblem};
-use super::fields::{MediaSource, optional, required};
+use super::fields::{MediaSource, check_filename, optional, required};
 use super::raw::RawMedia;
 
 /// The most reply buttons a message may carry.
@@ -104,38 +104,40 @@ pub enum RawHeader {
     Document(RawMedia),
 }
 
+/// What every interactive message has, as an API client writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawFrame {
+    /// An optional header (text only for a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<RawHeader>,
+    /// The message text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// An optional footer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<String>,
+}
+
 /// An interactive message as an API client writes it: `{"type": "button", …}` or
-/// `{"type": "list", …}`.
+/// `{"type": "list", …}`, with the [`RawFrame`] fields beside the choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RawInteractive {
     /// Up to three reply buttons.
     Button {
-        /// An optional header.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        header: Option<RawHeader>,
-        /// The message text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        body: Option<String>,
-        /// An optional footer.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        footer: Option<String>,
+        /// Header, body and footer.
+        #[serde(flatten)]
+        frame: RawFrame,
         /// The buttons.
         #[serde(default)]
         buttons: Vec<ReplyButton>,
     },
     /// A button that opens a list of choices.
     List {
-        /// An optional text header.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        header: Option<RawHeader>,
-        /// The message text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        body: Option<String>,
-        /// An optional footer.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        footer: Option<String>,
+        /// Header, body and footer.
+        #[serde(flatten)]
+        frame: RawFrame,
         /// The label of the button that opens the list.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         button: Option<String>,
@@ -217,61 +219,59 @@ impl TryFrom<RawInteractive> for Interactive {
     /// interactive object (`buttons[1].title`).
     fn try_from(raw: RawInteractive) -> Result<Self, ContentError> {
         match raw {
-            RawInteractive::Button {
-                header,
-                body,
-                footer,
-                buttons,
-            } => {
-                required("body", body.as_deref(), MAX_BUTTONS_BODY)?;
+            RawInteractive::Button { frame, buttons } => {
                 check_buttons(&buttons)?;
-                Ok(Interactive {
-                    header: header.map(any_header).transpose()?,
-                    body: body.unwrap_or_default(),
-                    footer: checked_footer(footer)?,
-                    action: Action::Buttons(buttons),
-                })
+                with_frame(
+                    frame,
+                    MAX_BUTTONS_BODY,
+                    any_header,
+                    Action::Buttons(buttons),
+                )
             }
             RawInteractive::List {
-                header,
-                body,
-                footer,
+                frame,
                 button,
                 sections,
             } => {
-                required("body", body.as_deref(), MAX_LIST_BODY)?;
                 required("button", button.as_deref(), MAX_LIST_BUTTON)?;
                 check_sections(&sections)?;
-                Ok(Interactive {
-                    header: header.map(text_header).transpose()?,
-                    body: body.unwrap_or_default(),
-                    footer: checked_footer(footer)?,
-                    action: Action::List {
-                        button: button.unwrap_or_default(),
-                        sections,
-                    },
-                })
+                let button = button.unwrap_or_default();
+                let action = Action::List { button, sections };
+                with_frame(frame, MAX_LIST_BODY, text_header, action)
             }
         }
     }
 }
 
+/// The valid message made of `frame` and an already checked `action`: the body
+/// within `max_body`, the header as `header` allows, the footer within its limit.
+fn with_frame(
+    frame: RawFrame,
+    max_body: usize,
+    header: fn(RawHeader) -> Result<Header, ContentError>,
+    action: Action,
+) -> Result<Interactive, ContentError> {
+    required("body", frame.body.as_deref(), max_body)?;
+    optional("footer", frame.footer.as_deref(), MAX_FOOTER)?;
+    Ok(Interactive {
+        header: frame.header.map(header).transpose()?,
+        body: frame.body.unwrap_or_default(),
+        footer: frame.footer,
+        action,
+    })
+}
+
 impl From<Interactive> for RawInteractive {
     fn from(valid: Interactive) -> Self {
-        let header = valid.header.map(RawHeader::from);
-        let body = Some(valid.body);
-        let footer = valid.footer;
+        let frame = RawFrame {
+            header: valid.header.map(RawHeader::from),
+            body: Some(valid.body),
+            footer: valid.footer,
+        };
         match valid.action {
-            Action::Buttons(buttons) => RawInteractive::Button {
-                header,
-                body,
-                footer,
-                buttons,
-            },
+            Action::Buttons(buttons) => RawInteractive::Button { frame, buttons },
             Action::List { button, sections } => RawInteractive::List {
-                header,
-                body,
-                footer,
+                frame,
                 button: Some(button),
                 sections,
             },
@@ -297,11 +297,6 @@ impl From<Header> for RawHeader {
             Header::Document { source, filename } => RawHeader::Document(media(source, filename)),
         }
     }
-}
-
-fn checked_footer(footer: Option<String>) -> Result<Option<String>, ContentError> {
-    optional("footer", footer.as_deref(), MAX_FOOTER)?;
-    Ok(footer)
 }
 
 fn text_header(raw: RawHeader) -> Result<Header, ContentError> {
@@ -354,7 +349,9 @@ fn header_media(
             },
         )));
     }
-    optional("filename", media.filename.as_deref(), usize::MAX).map_err(within_header)?;
+    if let Some(filename) = &media.filename {
+        check_filename(filename).map_err(within_header)?;
+    }
     let source =
         MediaSource::from_fields(media.media_url, media.media_id).map_err(within_header)?;
     Ok((source, media.filename))

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use proptest::prelude::*;
 
-use super::interactive::{MAX_BUTTON_TITLE, MAX_REPLY_BUTTONS, ReplyButton};
+use super::interactive::{MAX_BUTTON_TITLE, MAX_REPLY_BUTTONS, RawFrame, ReplyButton};
 use super::*;
 
 /// Text that is often blank, often near a limit, sometimes not ASCII.
@@ -78,9 +78,10 @@ proptest! {
             .collect();
         let raw = RawContent::Interactive {
             interactive: Some(RawInteractive::Button {
-                header: None,
-                body: Some("Choose".into()),
-                footer: None,
+                frame: RawFrame {
+                    body: Some("Choose".into()),
+                    ..RawFrame::default()
+                },
                 buttons,
             }),
         };

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ContentError, ContentProblem};
-use super::fields::{MediaSource, optional, required};
+use super::fields::{MediaSource, check_filename, required};
 use crate::core::template::WhatsAppBody;
 
 /// The longest template name Meta accepts.
@@ -156,7 +156,7 @@ impl TemplateParameter {
             }
             TemplateParameter::Document { document, filename } => {
                 document.check().map_err(|e| e.within("document"))?;
-                optional("filename", filename.as_deref(), usize::MAX)
+                filename.as_deref().map_or(Ok(()), check_filename)
             }
         }
     }

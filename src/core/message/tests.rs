@@ -462,3 +462,19 @@ fn directions_have_stable_wire_names() {
     assert_eq!(serde_json::to_value(Direction::Inbound).unwrap(), "inbound");
     assert_eq!(Direction::Outbound.to_string(), "outbound");
 }
+
+#[test]
+fn file_names_are_names_not_paths_in_documents_and_headers_alike() {
+    let mut message = buttons(&["Yes"]);
+    message["interactive"]["header"] =
+        json!({"type": "document", "media_id": "5", "filename": "menu.pdf"});
+    assert!(validate(message.clone()).is_ok());
+    message["interactive"]["header"]["filename"] = json!("C:\\menu.pdf");
+    assert_eq!(field_of(message), "interactive.header.filename");
+    let header = json!({"type": "header", "parameters": [{"type": "document",
+        "document": {"media_id": "5"}, "filename": "a/b.pdf"}]});
+    assert_eq!(
+        field_of(template(json!([header]))),
+        "components[0].parameters[0].filename"
+    );
+}
