@@ -97,3 +97,19 @@ mod csat;
 fn csat_seeds_parse_to_scores_from_one_to_five_whose_comment_ends_the_reply() {
     run_corpus("csat", csat::check);
 }
+
+#[path = "../fuzz/checks/content.rs"]
+mod content;
+
+#[test]
+fn content_seeds_validate_or_name_a_field_and_valid_content_round_trips() {
+    run_corpus("content", content::check);
+}
+
+#[path = "../fuzz/checks/media.rs"]
+mod media;
+
+#[test]
+fn media_seeds_sniff_and_check_consistently_for_every_kind() {
+    run_corpus("media", media::check);
+}
