@@ -8,6 +8,7 @@ pub mod consent;
 pub mod keyword;
 pub mod phone;
 pub mod quick_reply;
+pub mod quiet_hours;
 pub mod segments;
 pub mod tagging;
 pub mod template;
