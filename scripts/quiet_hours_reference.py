@@ -39,6 +39,9 @@ Usage:
     QUIET_HOURS_CASES=/tmp/qh.jsonl cargo test --test quiet_hours_reference
     # Answer msgctl input lines (one JSON answer per line):
     python3 scripts/quiet_hours_reference.py answer < input.jsonl
+    # The peer of `cargo bench --bench quiet_hours` (fixture_*): answer every line of
+    # the fixture in process, caches cleared, best of 5 rounds:
+    python3 scripts/quiet_hours_reference.py bench < tests/fixtures/quiet_hours_cases.jsonl
 
 Each case is one JSON line of `msgctl quiet-hours` input plus "expected": the answer,
 {"allowed": true}, {"allowed": false, "hold_until": "…Z"} or {"error": "…"}.
@@ -348,8 +351,22 @@ def main():
     cases.add_argument("--count", type=int, default=3000)
     cases.add_argument("--seed", type=int, default=1)
     sub.add_parser("answer")
+    sub.add_parser("bench")
     args = parser.parse_args()
     out = sys.stdout
+    if args.command == "bench":
+        import time as clock
+
+        lines = [json.loads(line) for line in sys.stdin]
+        best = float("inf")
+        for _ in range(5):
+            resolve.cache_clear()
+            start = clock.perf_counter()
+            for case in lines:
+                answer(case)
+            best = min(best, clock.perf_counter() - start)
+        out.write(f"{len(lines)} cases in {best * 1000:.1f} ms: {len(lines) / best:,.0f} cases/s\n")
+        return
     if args.command == "answer":
         for line in sys.stdin:
             out.write(json.dumps(answer(json.loads(line))) + "\n")

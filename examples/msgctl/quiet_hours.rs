@@ -8,6 +8,7 @@
 //! seconds).
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Timelike, Utc};
 use msgcore::E164;
@@ -15,6 +16,9 @@ use msgcore::core::quiet_hours::{QuietHoursPolicy, SendKind};
 use serde::{Deserialize, Serialize};
 
 use super::lines;
+
+/// SPEC's policy, built once.
+static POLICY: LazyLock<QuietHoursPolicy> = LazyLock::new(QuietHoursPolicy::default);
 
 #[derive(Deserialize)]
 struct Input<'a> {
@@ -71,7 +75,7 @@ fn decide(input: &Input) -> Result<Option<DateTime<Utc>>, String> {
         .map(|s| instant(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("recent_sends: {e}"))?;
-    let decision = QuietHoursPolicy::default()
+    let decision = POLICY
         .decide(&to, kind, at, &sent)
         .map_err(|e| e.to_string())?;
     Ok(decision.hold_until())
