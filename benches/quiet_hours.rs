@@ -88,38 +88,40 @@ fn decide(c: &mut Criterion) {
     group.finish();
 }
 
+/// One fixture line: recipient, kind, instant and recent sends.
+type Case = (E164, SendKind, DateTime<Utc>, Vec<DateTime<Utc>>);
+
 fn fixture(c: &mut Criterion) {
     let policy = QuietHoursPolicy::default();
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/quiet_hours_cases.jsonl"
     );
-    let cases: Vec<(E164, SendKind, DateTime<Utc>, Vec<DateTime<Utc>>)> =
-        std::fs::read_to_string(path)
-            .unwrap()
-            .lines()
-            .filter_map(|line| {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                let to = E164::parse(v["to"].as_str()?, None).ok()?;
-                let kind = match v["kind"].as_str()? {
-                    "marketing" => SendKind::Marketing,
-                    "transactional" => SendKind::Transactional,
-                    _ => return None,
-                };
-                let instant = |s: &serde_json::Value| {
-                    Some(DateTime::parse_from_rfc3339(s.as_str()?).ok()?.to_utc())
-                };
-                let sent = match v.get("recent_sends") {
-                    Some(list) => list
-                        .as_array()?
-                        .iter()
-                        .map(instant)
-                        .collect::<Option<Vec<_>>>()?,
-                    None => Vec::new(),
-                };
-                Some((to, kind, instant(&v["at"])?, sent))
-            })
-            .collect();
+    let cases: Vec<Case> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let to = E164::parse(v["to"].as_str()?, None).ok()?;
+            let kind = match v["kind"].as_str()? {
+                "marketing" => SendKind::Marketing,
+                "transactional" => SendKind::Transactional,
+                _ => return None,
+            };
+            let instant = |s: &serde_json::Value| {
+                Some(DateTime::parse_from_rfc3339(s.as_str()?).ok()?.to_utc())
+            };
+            let sent = match v.get("recent_sends") {
+                Some(list) => list
+                    .as_array()?
+                    .iter()
+                    .map(instant)
+                    .collect::<Option<Vec<_>>>()?,
+                None => Vec::new(),
+            };
+            Some((to, kind, instant(&v["at"])?, sent))
+        })
+        .collect();
     let mut group = c.benchmark_group("quiet_hours");
     group.throughput(Throughput::Elements(cases.len() as u64));
     group.bench_function(format!("fixture_{}", cases.len()), |b| {
