@@ -89,3 +89,11 @@ mod segments;
 fn segments_seeds_are_measured_without_panicking_and_obey_the_laws() {
     run_corpus("segments", segments::check);
 }
+
+#[path = "../fuzz/checks/quiet_hours.rs"]
+mod quiet_hours;
+
+#[test]
+fn quiet_hours_seeds_never_loosen_the_spec_and_round_trip() {
+    run_corpus("quiet_hours", quiet_hours::check);
+}

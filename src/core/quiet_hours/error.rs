@@ -17,7 +17,8 @@ pub enum QuietHoursError {
         number: E164,
     },
     /// The policy allows no send at all in the days searched (a tenant closed every
-    /// day, or caps that never clear).
+    /// day, or caps that never clear), or the instant is within days of the last one
+    /// chrono can represent (around the year 262,000).
     #[error("the quiet-hours policy allows no marketing send in the {days} days from {from}")]
     NoAllowedTime {
         /// When the send was asked for.

@@ -6,13 +6,20 @@
 //! window open early or close late for anyone reading a clock in that zone is: the
 //! first instant after the gap, and the earlier of the two.
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::HORIZON_DAYS;
 
 /// How many local days a window search looks at: the horizon and the day it ends on.
 pub(super) const SEARCH_DAYS: usize = HORIZON_DAYS as usize + 2;
+
+/// The wall-clock time in `zone` at `instant`; `None` only within a day of the ends of
+/// time chrono can represent, where the local time would fall outside them.
+pub(super) fn wall_clock(zone: Tz, instant: DateTime<Utc>) -> Option<NaiveDateTime> {
+    let utc = instant.naive_utc();
+    utc.checked_add_offset(zone.offset_from_utc_datetime(&utc).fix())
+}
 
 /// The instant `local` names in `zone`: the earlier of two, or the first instant after
 /// a gap (the instant the clocks jump, whose wall-clock time is the end of the gap).
@@ -35,9 +42,8 @@ fn end_of_gap(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     // `lo` is always before `local` on the wall clock, `hi` never is.
     let mut lo = as_utc - 15 * 3600;
     let mut hi = as_utc + 13 * 3600;
-    let wall = |seconds: i64| {
-        DateTime::from_timestamp(seconds, 0).map(|t| t.with_timezone(&zone).naive_local())
-    };
+    let wall =
+        |seconds: i64| DateTime::from_timestamp(seconds, 0).and_then(|t| wall_clock(zone, t));
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         if wall(mid).is_some_and(|time| time >= local) {

@@ -736,6 +736,21 @@ fn a_policy_that_never_allows_a_send_is_an_error_not_a_hold() {
 }
 
 #[test]
+fn the_ends_of_time_are_an_error_not_a_panic() {
+    let policy = QuietHoursPolicy::default();
+    for to in ["+61412345678", "+13055551234"] {
+        for instant in [DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC] {
+            // Either an answer or "no allowed time": the local date may not exist.
+            let decision = policy.decide(&number(to), SendKind::Marketing, instant, &[]);
+            assert!(
+                matches!(decision, Ok(_) | Err(QuietHoursError::NoAllowedTime { .. })),
+                "{to} {instant}: {decision:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_policy_round_trips_through_json_and_deserializing_starts_from_the_spec() {
     let policy =
         tenant(r#"{"regions": {"US-NY": {"caps": [{"max_sends": 5, "period_hours": 24}]}}}"#);

@@ -170,7 +170,8 @@ impl WeeklyWindow {
     }
 
     /// The earliest instant at or after `from` inside a window of `zone`'s local days,
-    /// or `None` if there is none in the next [`SEARCH_DAYS`] days.
+    /// or `None` if there is none in the next [`SEARCH_DAYS`] days (or `from` is so
+    /// close to the end of time that its local date cannot be represented).
     ///
     /// A day's window is the instants from its start to its end as
     /// [`local_time::resolve`] places them, so a boundary that falls in a
@@ -178,7 +179,7 @@ impl WeeklyWindow {
     /// the earlier occurrence. A window ends on its own day, so the search starts on
     /// `from`'s local date.
     pub(super) fn next_allowed(&self, zone: Tz, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let today = from.with_timezone(&zone).date_naive();
+        let today = local_time::wall_clock(zone, from)?.date();
         today.iter_days().take(SEARCH_DAYS).find_map(|day| {
             let window = self.on(chrono::Datelike::weekday(&day))?;
             let start = local_time::resolve(zone, day.and_time(window.start));
