@@ -63,14 +63,7 @@ fn decide(c: &mut Criterion) {
         let recipient = Recipient::for_number(&to).unwrap();
         let held = at(held);
         group.bench_function(format!("{name}/held_recipient_known"), |b| {
-            b.iter(|| {
-                policy.decide_for(
-                    black_box(&recipient),
-                    SendKind::Marketing,
-                    black_box(held),
-                    &[],
-                )
-            })
+            b.iter(|| policy.decide_for(black_box(&recipient), black_box(held), &[]))
         });
     }
     let to = E164::parse("+13055551234", None).unwrap();

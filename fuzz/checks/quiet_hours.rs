@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use msgcore::E164;
-use msgcore::core::quiet_hours::{QuietHoursPolicy, Recipient, SendKind};
+use msgcore::core::quiet_hours::{QuietHoursPolicy, Recipient};
 
 /// One zone, two zones, a whole country's, every US zone and state, southern DST.
 const NUMBERS: &[&str] = &[
@@ -52,8 +52,8 @@ pub fn check(data: &[u8]) {
         0,
     )
     .unwrap();
-    let tight = policy.decide_for(&recipient, SendKind::Marketing, at, &[]);
-    let loose = spec.decide_for(&recipient, SendKind::Marketing, at, &[]);
+    let tight = policy.decide_for(&recipient, at, &[]);
+    let loose = spec.decide_for(&recipient, at, &[]);
     if let Ok(decision) = tight {
         let until = decision.hold_until().unwrap_or(at);
         assert!(policy.allows(&recipient, until, &[]), "{number} at {until}");

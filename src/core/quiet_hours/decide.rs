@@ -49,20 +49,17 @@ impl QuietHoursPolicy {
         if !kind.is_held_by_quiet_hours() {
             return Ok(Decision::SendNow);
         }
-        self.decide_for(&Recipient::for_number(to)?, kind, at, recent_sends)
+        self.decide_for(&Recipient::for_number(to)?, at, recent_sends)
     }
 
-    /// [`decide`](Self::decide) for a recipient already looked up.
+    /// [`decide`](Self::decide) for a marketing send (the only kind quiet hours hold)
+    /// to a recipient already looked up.
     pub fn decide_for(
         &self,
         recipient: &Recipient,
-        kind: SendKind,
         at: DateTime<Utc>,
         recent_sends: &[DateTime<Utc>],
     ) -> Result<Decision, QuietHoursError> {
-        if !kind.is_held_by_quiet_hours() {
-            return Ok(Decision::SendNow);
-        }
         let search = Search::new(self, recipient, recent_sends);
         let (until, binding) = search.earliest_from(at)?;
         Ok(match binding {
