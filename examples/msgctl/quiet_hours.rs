@@ -28,8 +28,9 @@ struct Input<'a> {
     at: Cow<'a, str>,
     #[serde(borrow)]
     kind: Cow<'a, str>,
+    /// Absent or `null` when nothing was sent.
     #[serde(default, borrow)]
-    recent_sends: Vec<Cow<'a, str>>,
+    recent_sends: Option<Vec<Cow<'a, str>>>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +73,7 @@ fn decide(input: &Input) -> Result<Option<DateTime<Utc>>, String> {
     let sent = input
         .recent_sends
         .iter()
+        .flatten()
         .map(|s| instant(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("recent_sends: {e}"))?;
