@@ -113,3 +113,11 @@ mod media;
 fn media_seeds_sniff_and_check_consistently_for_every_kind() {
     run_corpus("media", media::check);
 }
+
+#[path = "../fuzz/checks/quiet_hours.rs"]
+mod quiet_hours;
+
+#[test]
+fn quiet_hours_seeds_never_loosen_the_spec_and_round_trip() {
+    run_corpus("quiet_hours", quiet_hours::check);
+}

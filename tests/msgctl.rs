@@ -132,6 +132,77 @@ fn render_substitutes_values_literally_and_refuses_missing_ones() {
 }
 
 #[test]
+fn quiet_hours_answers_every_fixture_line_as_the_reference_does() {
+    let cases = fixture_lines("quiet_hours_cases.jsonl");
+    assert!(cases.len() > 2000);
+    let answers = msgctl("quiet-hours", &cases);
+    // Error wording differs on purpose; what must agree is that there is one.
+    let errors_alike = |v: &Value| match v.get("error") {
+        Some(_) => json!({"error": true}),
+        None => v.clone(),
+    };
+    assert_answers(&cases, &answers, errors_alike);
+}
+
+#[test]
+fn quiet_hours_holds_a_florida_number_at_eight_pm_until_eight_am() {
+    let answers = msgctl(
+        "quiet-hours",
+        &[
+            // 20:00:00 EDT and 19:59:59 EDT in Miami; 07:59:59 and 08:00:00 EDT.
+            json!({"to": "+13055551234", "at": "2026-07-02T00:00:00Z", "kind": "marketing"}),
+            json!({"to": "+13055551234", "at": "2026-07-01T23:59:59Z", "kind": "marketing"}),
+            json!({"to": "+13055551234", "at": "2026-07-01T11:59:59Z", "kind": "marketing"}),
+            json!({"to": "+13055551234", "at": "2026-07-01T12:00:00Z", "kind": "marketing"}),
+            json!({"to": "+13055551234", "at": "2026-07-02T00:00:00Z", "kind": "transactional"}),
+            // The fourth send in 24 hours waits for the first to age out (09:00 EDT).
+            json!({"to": "+13055551234", "at": "2026-07-01T19:00:00Z", "kind": "marketing",
+                   "recent_sends": ["2026-07-01T13:00:00Z", "2026-07-01T14:00:00Z", "2026-07-01T15:00:00-00:00"]}),
+        ],
+    );
+    assert_eq!(
+        answers[0],
+        json!({"allowed": false, "hold_until": "2026-07-02T12:00:00Z"})
+    );
+    assert_eq!(answers[1], json!({"allowed": true}));
+    assert_eq!(
+        answers[2],
+        json!({"allowed": false, "hold_until": "2026-07-01T12:00:00Z"})
+    );
+    assert_eq!(answers[3], json!({"allowed": true}));
+    assert_eq!(answers[4], json!({"allowed": true}));
+    assert_eq!(
+        answers[5],
+        json!({"allowed": false, "hold_until": "2026-07-02T13:00:00Z"})
+    );
+}
+
+#[test]
+fn quiet_hours_refuses_a_bad_number_time_or_kind_with_an_error_line() {
+    let answers = msgctl(
+        "quiet-hours",
+        &[
+            json!({"to": "+1305", "at": "2026-07-01T12:00:00Z", "kind": "marketing"}),
+            json!({"to": "+13055551234", "at": "2026-07-01 12:00", "kind": "marketing"}),
+            json!({"to": "+13055551234", "at": "2026-07-01T12:00:00Z", "kind": "promo"}),
+            json!({"to": "+13055551234", "at": "2026-07-01T12:00:00Z"}),
+            json!({"to": "+13055551234", "at": "2026-07-01T12:00:00Z", "kind": "marketing", "recent_sends": ["soon"]}),
+            json!({"to": "+80012345678", "at": "2026-07-01T12:00:00Z", "kind": "marketing"}),
+        ],
+    );
+    let errors: Vec<&str> = answers
+        .iter()
+        .map(|a| a["error"].as_str().unwrap())
+        .collect();
+    assert!(errors[0].starts_with("to:"), "{}", errors[0]);
+    assert!(errors[1].starts_with("at:"), "{}", errors[1]);
+    assert!(errors[2].starts_with("kind:"), "{}", errors[2]);
+    assert!(errors[3].contains("kind"), "{}", errors[3]);
+    assert!(errors[4].starts_with("recent_sends:"), "{}", errors[4]);
+    assert!(errors[5].contains("+80012345678"), "{}", errors[5]);
+}
+
+#[test]
 fn a_bad_line_gets_an_error_line_and_the_tool_goes_on() {
     let input = b"{\"text\": \"STOP\"}\nnot json\n\n\xff\xfe\n[1,2]\n{\"text\": 5}\n{\"text\": \"START\"}\n";
     let answers = msgctl_raw("keyword", input);
@@ -154,7 +225,15 @@ fn every_command_survives_arbitrary_bytes_with_one_answer_per_line() {
         junk.extend(line.into_iter().filter(|b| *b != b'\n'));
         junk.push(b'\n');
     }
-    for command in ["e164", "segments", "keyword", "verify", "render", "tag"] {
+    for command in [
+        "e164",
+        "segments",
+        "keyword",
+        "verify",
+        "render",
+        "tag",
+        "quiet-hours",
+    ] {
         assert_eq!(msgctl_raw(command, &junk).len(), 400, "{command}");
     }
 }

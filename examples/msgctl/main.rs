@@ -13,6 +13,7 @@
 mod e164;
 mod keyword;
 pub mod lines;
+mod quiet_hours;
 mod render;
 mod segments;
 mod tag;
@@ -31,6 +32,7 @@ commands:
   keyword   {\"text\": \" Stop. \"}  ->  {\"action\": \"opt_out\"}
   render    {\"template\": \"Hi {{contact.name}}\", \"vars\": {\"contact.name\": \"Ann\"}}  ->  {\"text\": \"Hi Ann\"}
   verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false}
+  quiet-hours  {\"to\": \"+13055551234\", \"at\": \"2026-03-09T00:30:00Z\", \"kind\": \"marketing\"}  ->  {\"allowed\": false, \"hold_until\": \"2026-03-09T12:00:00Z\"}
   tag       {\"rules\": [{\"kind\": \"contains\", \"pattern\": \"order\", \"tag\": \"buyer\"}], \"text\": \"my ORDER\"}  ->  {\"tags\": [\"buyer\"]}
 ";
 
@@ -59,6 +61,7 @@ pub fn handler(command: &str) -> Option<lines::Handler> {
     Some(match command {
         "e164" => e164::handle,
         "keyword" => keyword::handle,
+        "quiet-hours" => quiet_hours::handle,
         "render" => render::handle,
         "segments" => segments::handle,
         "tag" => tag::handle,

@@ -13,6 +13,7 @@ pub mod message;
 pub mod phone;
 pub mod plan;
 pub mod quick_reply;
+pub mod quiet_hours;
 pub mod ratelimit;
 pub mod segments;
 pub mod tagging;
