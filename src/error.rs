@@ -19,14 +19,24 @@
 //! assert!(!error.is_retryable());
 //! ```
 
+use chrono::{DateTime, TimeDelta, Utc};
+
 use crate::core::channel::UnknownChannel;
 use crate::core::consent::ConsentError;
+use crate::core::conversation::{InconsistentConversation, InvalidTransition};
+use crate::core::delivery::UnknownStatus;
 use crate::core::keyword::KeywordError;
+use crate::core::message::ContentError;
+use crate::core::message::media::MediaError;
 use crate::core::phone::PhoneError;
+use crate::core::plan::PlanLimitExceeded;
 use crate::core::quick_reply::QuickReplyError;
+use crate::core::quiet_hours::{Hold, PolicyError, QuietHoursError};
+use crate::core::ratelimit::{QuotaError, RateLimited};
 use crate::core::segments::SegmentsError;
 use crate::core::tagging::TaggingError;
 use crate::core::template::{TemplateError, WhatsAppError};
+use crate::core::window::WindowError;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 use crate::providers::signature::SignatureError;
 
@@ -61,6 +71,42 @@ pub enum Error {
     /// An SMS body was too long, or a cost could not be estimated.
     #[error(transparent)]
     Segments(#[from] SegmentsError),
+    /// A conversation event is not allowed in the conversation's status.
+    #[error(transparent)]
+    Transition(#[from] InvalidTransition),
+    /// A stored conversation record contradicts itself.
+    #[error(transparent)]
+    ConversationRecord(#[from] InconsistentConversation),
+    /// Free-form WhatsApp content outside the 24-hour customer-service window.
+    #[error(transparent)]
+    Window(#[from] WindowError),
+    /// Message content is missing a field or has a wrong one.
+    #[error(transparent)]
+    Content(#[from] ContentError),
+    /// A media file is not of an accepted type, or is too large.
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// A delivery status name was not recognized.
+    #[error(transparent)]
+    DeliveryStatus(#[from] UnknownStatus),
+    /// A marketing send falls outside the recipient's allowed hours.
+    #[error(transparent)]
+    QuietHours(#[from] Hold),
+    /// A quiet-hours decision could not be made for the recipient.
+    #[error(transparent)]
+    QuietHoursRecipient(#[from] QuietHoursError),
+    /// A tenant's quiet-hours rules were invalid.
+    #[error(transparent)]
+    QuietHoursPolicy(#[from] PolicyError),
+    /// A rate limit refused the request for now.
+    #[error(transparent)]
+    RateLimited(#[from] RateLimited),
+    /// A rate-limit quota was invalid.
+    #[error(transparent)]
+    Quota(#[from] QuotaError),
+    /// The tenant's plan does not allow this (a broadcast too large for Starter).
+    #[error(transparent)]
+    PlanLimit(#[from] PlanLimitExceeded),
     /// A webhook's signature did not verify, or the verifier is misconfigured.
     #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
     #[cfg_attr(
@@ -105,6 +151,34 @@ pub enum ErrorKind {
     InvalidSignature,
     /// A webhook verifier has no usable secret, key or public URL: fix the configuration.
     SignatureMisconfigured,
+    /// The event is not allowed in the conversation's current status.
+    InvalidTransition,
+    /// A stored conversation record contradicts itself (a store fault).
+    InvalidConversationRecord,
+    /// Free-form WhatsApp content outside the 24-hour window: send a template
+    /// (what Meta answers with 131047 and Twilio with 63016).
+    OutsideWindow,
+    /// Message content is missing a field or has a wrong one.
+    InvalidContent,
+    /// A media file is not of an accepted type, or is too large.
+    InvalidMedia,
+    /// A delivery status name was not recognized.
+    InvalidStatus,
+    /// A marketing send falls outside the recipient's allowed hours; retry at
+    /// [`Error::retry_at`].
+    QuietHours,
+    /// The recipient's number gives no time zone to apply quiet hours in.
+    NoRecipientZone,
+    /// No instant in the search horizon is allowed by the quiet-hours rules.
+    NoAllowedTime,
+    /// A tenant's quiet-hours rules were invalid.
+    InvalidQuietHoursPolicy,
+    /// A rate limit refused the request; retry after [`Error::retry_after`].
+    RateLimited,
+    /// A rate-limit quota was invalid.
+    InvalidQuota,
+    /// The tenant's plan does not allow this.
+    PlanLimit,
 }
 
 impl ErrorKind {
@@ -125,16 +199,37 @@ impl ErrorKind {
             ErrorKind::InvalidPrice => "invalid_price",
             ErrorKind::InvalidSignature => "invalid_signature",
             ErrorKind::SignatureMisconfigured => "signature_misconfigured",
+            ErrorKind::InvalidTransition => "invalid_transition",
+            ErrorKind::InvalidConversationRecord => "invalid_conversation_record",
+            ErrorKind::OutsideWindow => "outside_window",
+            ErrorKind::InvalidContent => "invalid_content",
+            ErrorKind::InvalidMedia => "invalid_media",
+            ErrorKind::InvalidStatus => "invalid_status",
+            ErrorKind::QuietHours => "quiet_hours",
+            ErrorKind::NoRecipientZone => "no_recipient_zone",
+            ErrorKind::NoAllowedTime => "no_allowed_time",
+            ErrorKind::InvalidQuietHoursPolicy => "invalid_quiet_hours_policy",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::InvalidQuota => "invalid_quota",
+            ErrorKind::PlanLimit => "plan_limit",
         }
     }
 
     /// The HTTP status a server built on msgcore should answer with.
+    ///
+    /// Policy refusals (consent, the WhatsApp window, plan limits) are 403: the
+    /// request is understood and will not be carried out as it stands. Refusals
+    /// that lift with time (rate limits, quiet hours) are 429, so that a client
+    /// honouring `Retry-After` comes back at the right moment. A request that
+    /// conflicts with a record's state is 409; a fault in msgcore's own
+    /// configuration or stored data is 500; everything else is a bad request.
     pub const fn http_status(self) -> u16 {
         match self {
-            ErrorKind::OptedOut => 403,
-            ErrorKind::Conflict => 409,
+            ErrorKind::OptedOut | ErrorKind::OutsideWindow | ErrorKind::PlanLimit => 403,
+            ErrorKind::Conflict | ErrorKind::InvalidTransition => 409,
+            ErrorKind::RateLimited | ErrorKind::QuietHours => 429,
             ErrorKind::InvalidSignature => 401,
-            ErrorKind::SignatureMisconfigured => 500,
+            ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
             _ => 400,
         }
     }
@@ -162,6 +257,21 @@ impl Error {
             Error::Segments(SegmentsError::BodyTooLong { .. }) => ErrorKind::MessageTooLong,
             Error::Segments(SegmentsError::NoPrice { .. }) => ErrorKind::UnpricedDestination,
             Error::Segments(_) => ErrorKind::InvalidPrice,
+            Error::Transition(_) => ErrorKind::InvalidTransition,
+            Error::ConversationRecord(_) => ErrorKind::InvalidConversationRecord,
+            Error::Window(_) => ErrorKind::OutsideWindow,
+            Error::Content(_) => ErrorKind::InvalidContent,
+            Error::Media(_) => ErrorKind::InvalidMedia,
+            Error::DeliveryStatus(_) => ErrorKind::InvalidStatus,
+            Error::QuietHours(_) => ErrorKind::QuietHours,
+            Error::QuietHoursRecipient(QuietHoursError::NoRecipientZone { .. }) => {
+                ErrorKind::NoRecipientZone
+            }
+            Error::QuietHoursRecipient(_) => ErrorKind::NoAllowedTime,
+            Error::QuietHoursPolicy(_) => ErrorKind::InvalidQuietHoursPolicy,
+            Error::RateLimited(_) => ErrorKind::RateLimited,
+            Error::Quota(_) => ErrorKind::InvalidQuota,
+            Error::PlanLimit(_) => ErrorKind::PlanLimit,
             #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
             Error::Signature(error) if error.is_configuration_error() => {
                 ErrorKind::SignatureMisconfigured
@@ -176,10 +286,28 @@ impl Error {
         self.kind().http_status()
     }
 
-    /// Whether trying the same thing again later may succeed. Nothing in the pure
-    /// core is: the same input gives the same answer.
+    /// Whether trying the same thing again later may succeed: only refusals that
+    /// lift with time (a rate limit, quiet hours). Everything else gives the same
+    /// answer for the same input.
     pub fn is_retryable(&self) -> bool {
-        false
+        self.retry_after().is_some() || self.retry_at().is_some()
+    }
+
+    /// How long to wait before the same request would be allowed, for a rate limit.
+    /// `RateLimited::retry_after_header` renders it for HTTP's `Retry-After`.
+    pub fn retry_after(&self) -> Option<TimeDelta> {
+        match self {
+            Error::RateLimited(limited) => Some(limited.retry_after),
+            _ => None,
+        }
+    }
+
+    /// The instant from which the same send is allowed, for a quiet-hours hold.
+    pub fn retry_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Error::QuietHours(hold) => Some(hold.until),
+            _ => None,
+        }
     }
 }
 
@@ -245,6 +373,84 @@ mod tests {
         assert_eq!(misconfigured.http_status(), 500);
     }
 
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
+    }
+
+    #[test]
+    fn an_illegal_conversation_move_is_a_conflict() {
+        use crate::core::conversation::{Event, Status, transition};
+        let error = Error::from(transition(Status::Resolved, &Event::Resolve).unwrap_err());
+        assert_eq!(
+            (error.kind(), error.http_status()),
+            (ErrorKind::InvalidTransition, 409)
+        );
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn free_text_outside_the_whatsapp_window_is_a_forbidden_outside_window() {
+        use crate::core::message::ContentKind;
+        use crate::core::window::{WindowState, may_send};
+        let never_wrote = WindowState::default();
+        let refused = may_send(
+            crate::Channel::WhatsApp,
+            ContentKind::Text,
+            &never_wrote,
+            at("2026-01-01T00:00:00Z"),
+        );
+        let error = Error::from(refused.unwrap_err());
+        assert_eq!(
+            (error.kind().as_str(), error.http_status()),
+            ("outside_window", 403)
+        );
+    }
+
+    #[test]
+    fn a_rate_limit_is_retryable_after_its_delay() {
+        use crate::core::ratelimit::{KeyedLimiter, Quota, RateScope};
+        let mut sends = KeyedLimiter::new(RateScope::Sends, Quota::sends_per_recipient());
+        let now = at("2026-01-01T12:00:00Z");
+        for _ in 0..20 {
+            sends.check("+14155550100", now).unwrap();
+        }
+        let error = Error::from(sends.check("+14155550100", now).unwrap_err());
+        assert_eq!(
+            (error.kind().as_str(), error.http_status()),
+            ("rate_limited", 429)
+        );
+        assert!(error.is_retryable());
+        assert_eq!(error.retry_after(), Some(TimeDelta::minutes(3)));
+    }
+
+    #[test]
+    fn a_quiet_hours_hold_is_retryable_at_the_instant_it_lifts() {
+        use crate::core::quiet_hours::{QuietHoursPolicy, SendKind};
+        let miami = crate::E164::parse("+13055551234", None).unwrap();
+        // 20:30 in Miami (EST, UTC-5): Florida's window closed at 20:00.
+        let decision = QuietHoursPolicy::spec()
+            .decide(&miami, SendKind::Marketing, at("2026-01-16T01:30:00Z"), &[])
+            .unwrap();
+        let error = Error::from(decision.into_result().unwrap_err());
+        assert_eq!(
+            (error.kind().as_str(), error.http_status()),
+            ("quiet_hours", 429)
+        );
+        assert_eq!(error.retry_at(), Some(at("2026-01-16T13:00:00Z")));
+        assert!(error.is_retryable());
+    }
+
+    #[test]
+    fn a_broadcast_over_the_plan_is_forbidden_and_waiting_does_not_help() {
+        use crate::core::plan::PlanLimits;
+        let error = Error::from(PlanLimits::starter().check_broadcast(1001).unwrap_err());
+        assert_eq!(
+            (error.kind().as_str(), error.http_status()),
+            ("plan_limit", 403)
+        );
+        assert!(!error.is_retryable());
+    }
+
     #[test]
     fn every_kind_has_a_distinct_snake_case_name_matching_serde() {
         let kinds = [
@@ -262,6 +468,19 @@ mod tests {
             ErrorKind::InvalidPrice,
             ErrorKind::InvalidSignature,
             ErrorKind::SignatureMisconfigured,
+            ErrorKind::InvalidTransition,
+            ErrorKind::InvalidConversationRecord,
+            ErrorKind::OutsideWindow,
+            ErrorKind::InvalidContent,
+            ErrorKind::InvalidMedia,
+            ErrorKind::InvalidStatus,
+            ErrorKind::QuietHours,
+            ErrorKind::NoRecipientZone,
+            ErrorKind::NoAllowedTime,
+            ErrorKind::InvalidQuietHoursPolicy,
+            ErrorKind::RateLimited,
+            ErrorKind::InvalidQuota,
+            ErrorKind::PlanLimit,
         ];
         let names: std::collections::HashSet<_> = kinds.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), kinds.len());
