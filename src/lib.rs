@@ -2,8 +2,10 @@
 //!
 //! Business messaging over SMS and WhatsApp, as a library: the rules a
 //! WhatsApp + SMS inbox must get exactly right — phone numbers, consent and
-//! STOP/START/HELP compliance, templates, auto-tagging, SMS segments — and the
-//! webhook signature checks of Twilio, Telnyx and the Meta WhatsApp Cloud API.
+//! STOP/START/HELP compliance, templates, auto-tagging, SMS segments, the
+//! conversation lifecycle and CSAT, WhatsApp's 24-hour window, message content,
+//! delivery status, quiet hours and rate limits — and the webhook signature checks
+//! of Twilio, Telnyx and the Meta WhatsApp Cloud API.
 //!
 //! Everything in [`core`] is *pure*: plain data in, plain data out, no I/O, no
 //! clock (`now` is always an argument), no randomness. That is what lets every rule
@@ -101,6 +103,100 @@
 //! assert!(verifier.verify(b"tampered", Some(&header)).is_err());
 //! assert!(verifier.verify(body, None).is_err()); // a missing header never passes
 //! # }
+//! ```
+//!
+//! **Conversations and CSAT.** [`core::conversation`] moves a conversation's
+//! status only through one total [`transition`](core::conversation::transition)
+//! table (written out in its docs) and decides when a message resumes a resolved
+//! conversation (within 30 days) or starts a new one. [`core::csat`] recognizes a
+//! survey answer ("4/5", "⭐⭐⭐⭐", "3 - slow but fine") narrowly enough that a real
+//! message is never swallowed as a rating.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use msgcore::core::conversation::{Event, Status, transition};
+//! use msgcore::core::csat::Rating;
+//!
+//! assert_eq!(transition(Status::Open, &Event::Resolve), Ok(Status::Resolved));
+//! assert!(transition(Status::Resolved, &Event::Resolve).is_err());
+//! assert_eq!(Rating::parse("3 - slow but fine").map(|r| r.score.get()), Some(3));
+//! assert_eq!(Rating::parse("5 minutes late again"), None);
+//! ```
+//!
+//! **The WhatsApp window.** [`core::window`] tracks the 24-hour customer-service
+//! window and the 72-hour free entry point; [`may_send`](core::window::may_send)
+//! says whether a kind of content may go out now, or why not.
+//!
+//! ```
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use msgcore::Channel;
+//! use msgcore::core::message::ContentKind;
+//! use msgcore::core::window::{InboundKind, WindowPolicy, WindowState, may_send};
+//!
+//! let wrote = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+//! let window =
+//!     WindowState::default().on_inbound(InboundKind::Message, None, wrote, &WindowPolicy::default());
+//! let next_day = wrote + TimeDelta::hours(24);
+//! assert!(may_send(Channel::WhatsApp, ContentKind::Text, &window, next_day).is_err());
+//! assert!(may_send(Channel::WhatsApp, ContentKind::Template, &window, next_day).is_ok());
+//! ```
+//!
+//! **Message content and delivery.** [`core::message`] validates the ten content
+//! kinds, naming the field that is wrong, and checks media by magic bytes and size.
+//! [`core::delivery`] merges status callbacks as a join-semilattice, so they may
+//! arrive in any order, any number of times, with one result; a late failure never
+//! overrides `delivered`.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use msgcore::core::delivery::{Delivery, DeliveryStatus, StatusUpdate};
+//!
+//! let t = |s| Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, s).unwrap();
+//! let delivery: Delivery = [
+//!     StatusUpdate::new(DeliveryStatus::Delivered, t(3)),
+//!     StatusUpdate::failed(DeliveryStatus::Undelivered, t(4), "30003"),
+//!     StatusUpdate::new(DeliveryStatus::Sent, t(1)),
+//! ]
+//! .into_iter()
+//! .collect();
+//! assert_eq!(delivery.status(), Some(DeliveryStatus::Delivered));
+//! ```
+//!
+//! **Quiet hours.** [`core::quiet_hours`] finds the recipient's zone and US state
+//! from the number and says "send now" or "hold until" for marketing sends, under
+//! the federal window, the stricter states' rules and the 3-per-24-hours caps.
+//!
+//! ```
+//! use chrono::{DateTime, Utc};
+//! use msgcore::E164;
+//! use msgcore::core::quiet_hours::{Decision, QuietHoursPolicy, SendKind};
+//!
+//! let miami = E164::parse("+1 305 555 0100", None)?;
+//! let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+//! let policy = QuietHoursPolicy::default();
+//! // 20:30 in Miami: Florida stops marketing at 20:00; transactional sends are never held.
+//! let decision = policy.decide(&miami, SendKind::Marketing, at("2026-06-05T00:30:00Z"), &[])?;
+//! assert!(matches!(decision, Decision::HoldUntil(_)));
+//! let now = policy.decide(&miami, SendKind::Transactional, at("2026-06-05T00:30:00Z"), &[])?;
+//! assert_eq!(now, Decision::SendNow);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! **Rate and plan limits.** [`core::ratelimit`] is a keyed GCRA limiter whose
+//! state is plain data a shared store can hold; a refusal carries `retry_after`.
+//! [`core::plan`] holds plan limits (Starter: 1,000 contacts per broadcast) as data.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use msgcore::core::ratelimit::{KeyedLimiter, Quota, RateScope};
+//!
+//! let mut sends = KeyedLimiter::new(RateScope::Sends, Quota::sends_per_recipient());
+//! let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+//! for _ in 0..20 {
+//!     assert!(sends.check("+14155550100", now).is_ok());
+//! }
+//! let refused = sends.check("+14155550100", now).unwrap_err();
+//! assert_eq!(refused.retry_after.num_minutes(), 3);
 //! ```
 //!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
