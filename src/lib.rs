@@ -221,8 +221,11 @@
 #![forbid(unsafe_code)]
 
 pub mod core;
+pub mod engine;
 pub mod error;
+pub mod model;
 pub mod providers;
+pub mod store;
 
 pub use crate::core::channel::Channel;
 pub use crate::core::phone::{E164, PhoneError};

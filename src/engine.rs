@@ -1,0 +1,26 @@
+//! The engine: the inbox that turns webhooks, sends and status callbacks into
+//! stored, consistent state (SPEC §11, §12, §16).
+//!
+//! It follows one pattern everywhere: **load** what a decision needs from the
+//! [`Store`](crate::store::Store), **decide** with the pure core, **commit** one
+//! [`Changeset`](crate::store::Changeset) atomically, and retry from the load when
+//! another writer got there first. The ports it talks through are traits with
+//! in-memory implementations in this crate:
+//!
+//! | port | what it does | shipped implementations |
+//! |---|---|---|
+//! | [`Store`](crate::store::Store) | keeps everything | [`MemoryStore`](crate::store::MemoryStore) |
+//! | [`Carrier`] | sends one message | [`RecordingCarrier`] |
+//! | [`Responder`] | a bot or AI agent answering | [`KeywordMenuBot`] |
+//! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`] |
+//! | [`Clock`] | the time | [`SystemClock`], [`ManualClock`] |
+
+mod carrier;
+mod clock;
+mod events;
+mod responder;
+
+pub use carrier::{Carrier, CarrierError, RecordingCarrier};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use events::{EventSink, MemoryEvents, NoEvents};
+pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};

@@ -1,0 +1,26 @@
+//! The inbox's records: tenants, contacts, conversations, messages, the outbox and
+//! the events, as plain serde data.
+//!
+//! These are what a [`Store`](crate::store::Store) keeps and what the
+//! [`engine`](crate::engine) loads, decides about and commits. Each record wraps the
+//! pure core's state ([`ConsentLedger`](crate::core::consent::ConsentLedger),
+//! [`WindowState`](crate::core::window::WindowState),
+//! [`Conversation`](crate::core::conversation::Conversation),
+//! [`Delivery`](crate::core::delivery::Delivery), …) with the identity and
+//! bookkeeping a store needs; none of them has behaviour beyond small accessors.
+
+pub mod contact;
+pub mod conversation;
+pub mod event;
+pub mod ids;
+pub mod message;
+pub mod outbox;
+pub mod tenant;
+
+pub use contact::Contact;
+pub use conversation::{ConversationFlags, ConversationRecord};
+pub use event::{EventRecord, InboxEvent};
+pub use ids::{ContactId, ConversationId, IdSource, MessageId, RandomIds, SequentialIds, TenantId};
+pub use message::{Direction, InboundContent, MediaRef, MessageBody, MessageOrigin, MessageRecord};
+pub use outbox::{OutboxItem, OutboxState};
+pub use tenant::{ProviderName, Tenant, TenantNumber, TenantSettings};

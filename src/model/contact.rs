@@ -1,0 +1,99 @@
+//! A contact: one person a tenant talks to, with their consent and windows.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ids::{ContactId, TenantId};
+use crate::core::consent::ConsentLedger;
+use crate::core::phone::E164;
+use crate::core::ratelimit::GcraState;
+use crate::core::window::WindowState;
+
+/// Where a contact came from when a Click-to-WhatsApp ad or a Page button brought
+/// them (SPEC §11 step 6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// The referral's source type (`"ad"`, `"post"`).
+    pub source_type: Option<String>,
+    /// The ad or post id.
+    pub source_id: Option<String>,
+    /// The ad's URL.
+    pub source_url: Option<String>,
+    /// The Click-to-WhatsApp click id (`ctwa_clid`).
+    pub ctwa_clid: Option<String>,
+    /// When the referral arrived.
+    pub at: DateTime<Utc>,
+}
+
+/// One person a tenant talks to, keyed by phone number within the tenant.
+///
+/// The contact is the unit of consistency: everything that decides about a
+/// contact (inbound messages, sends, status opt-outs, agent actions on their
+/// conversation) reads it with its [`version`](Contact::version) and commits only if
+/// the version is unchanged, so two replicas handling the same person at once
+/// cannot both win.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Its id.
+    pub id: ContactId,
+    /// Its tenant.
+    pub tenant: TenantId,
+    /// Its number (SMS address, and WhatsApp id as `wa_id`).
+    pub phone: E164,
+    /// Its name, from an agent, an import or the WhatsApp profile.
+    pub name: Option<String>,
+    /// Its e-mail address.
+    pub email: Option<String>,
+    /// Tags, each once, in the order they were added.
+    pub tags: Vec<String>,
+    /// Extra attributes (import columns, API fields).
+    pub attributes: BTreeMap<String, String>,
+    /// Consent per channel, with its ledger (SPEC §2).
+    pub consent: ConsentLedger,
+    /// The WhatsApp windows (SPEC §5).
+    pub whatsapp_window: WindowState,
+    /// How a Click-to-WhatsApp ad or Page button brought them, if it did.
+    pub attribution: Option<Attribution>,
+    /// The send-rate limiter's state for this recipient (SPEC §10).
+    pub send_limit: Option<GcraState>,
+    /// When recent marketing sends went out, for the quiet-hours caps (SPEC §3);
+    /// older than a day are dropped.
+    pub marketing_sends: Vec<DateTime<Utc>>,
+    /// When the contact was created.
+    pub created_at: DateTime<Utc>,
+    /// The optimistic-concurrency version: 1 when created, +1 on every commit.
+    pub version: u64,
+}
+
+impl Contact {
+    /// A new contact with no consent, no tags and version 1.
+    pub fn new(id: ContactId, tenant: TenantId, phone: E164, now: DateTime<Utc>) -> Contact {
+        Contact {
+            id,
+            tenant,
+            phone,
+            name: None,
+            email: None,
+            tags: Vec::new(),
+            attributes: BTreeMap::new(),
+            consent: ConsentLedger::default(),
+            whatsapp_window: WindowState::default(),
+            attribution: None,
+            send_limit: None,
+            marketing_sends: Vec::new(),
+            created_at: now,
+            version: 1,
+        }
+    }
+
+    /// Adds `tag` unless the contact has it; whether it was added.
+    pub fn add_tag(&mut self, tag: &str) -> bool {
+        if self.tags.iter().any(|t| t == tag) {
+            return false;
+        }
+        self.tags.push(tag.to_owned());
+        true
+    }
+}

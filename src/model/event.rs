@@ -1,0 +1,112 @@
+//! Events for real-time clients and automations (SPEC §16, §14).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ids::{ContactId, ConversationId, MessageId, TenantId};
+use crate::core::channel::Channel;
+use crate::core::consent::ConsentChange;
+use crate::core::conversation::{AgentId, Status};
+use crate::core::delivery::DeliveryStatus;
+
+/// Something that happened in a tenant's inbox.
+///
+/// Events are written in the same transaction as the change they describe, then
+/// handed to the [`EventSink`](crate::engine::EventSink); a crash in between loses
+/// none of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum InboxEvent {
+    /// A message arrived.
+    MessageReceived {
+        /// The message.
+        message: MessageId,
+        /// Its conversation.
+        conversation: ConversationId,
+        /// Its contact.
+        contact: ContactId,
+        /// Its channel.
+        channel: Channel,
+    },
+    /// An outbound message was queued.
+    MessageQueued {
+        /// The message.
+        message: MessageId,
+        /// Its conversation.
+        conversation: ConversationId,
+    },
+    /// A message's delivery status moved.
+    MessageStatus {
+        /// The message.
+        message: MessageId,
+        /// Its new standing status.
+        status: DeliveryStatus,
+    },
+    /// A conversation started or was reopened.
+    ConversationOpened {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Its contact.
+        contact: ContactId,
+    },
+    /// A conversation's status changed for any other reason.
+    ConversationStatus {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Its new status.
+        status: Status,
+        /// Its assignee, when assigned.
+        assignee: Option<AgentId>,
+    },
+    /// A contact's consent changed on one channel.
+    ConsentChanged {
+        /// The contact.
+        contact: ContactId,
+        /// The channel.
+        channel: Channel,
+        /// In or out.
+        change: ConsentChange,
+    },
+    /// A tag was added to a contact.
+    TagAdded {
+        /// The contact.
+        contact: ContactId,
+        /// The tag.
+        tag: String,
+    },
+    /// An automation trigger fired (`inbound_sms`, `inbound_whatsapp`, SPEC §14).
+    Trigger {
+        /// The trigger's wire name.
+        trigger: String,
+        /// The message that fired it.
+        message: MessageId,
+        /// Its contact.
+        contact: ContactId,
+    },
+    /// A CSAT rating was recorded.
+    CsatRecorded {
+        /// The conversation it rates.
+        conversation: ConversationId,
+        /// The score, 1–5.
+        score: u8,
+    },
+    /// A reply that may revoke consent needs an agent's review (SPEC §2).
+    PossibleRevocation {
+        /// The message.
+        message: MessageId,
+        /// Its contact.
+        contact: ContactId,
+    },
+}
+
+/// An event with its tenant and time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// The tenant.
+    pub tenant: TenantId,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub event: InboxEvent,
+}

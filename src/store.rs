@@ -1,0 +1,185 @@
+//! The storage port: what the engine needs from a database, and the stores that
+//! provide it.
+//!
+//! The engine never holds a transaction open while it thinks. It **loads** what a
+//! decision needs (a contact with its version, its latest conversation), asks the
+//! pure core to **decide**, and hands the store one [`Changeset`] to **commit**
+//! atomically: the contact, its conversations, the new messages, the outbox items
+//! and the events, all or nothing. Two guards make that safe with many writers:
+//!
+//! - the contact's `version` is checked and bumped on every commit, so when two
+//!   replicas decide about the same person at once, one commit wins and the other
+//!   gets [`CommitError::Conflict`] and decides again on fresh data;
+//! - (tenant, provider, provider message id) and (tenant, client id) are unique, so
+//!   a retried webhook or API call gets [`CommitError::Duplicate`] and writes
+//!   nothing, however many replicas received it.
+//!
+//! Every method takes the tenant and touches only that tenant's rows; the
+//! [`conformance`] suite checks it for any implementation, including yours.
+
+pub mod changeset;
+pub mod conformance;
+pub mod error;
+pub mod memory;
+pub mod query;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+
+pub use changeset::{Changeset, ContactWrite};
+pub use error::{CommitError, StoreError};
+pub use memory::MemoryStore;
+pub use query::{BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome};
+
+use crate::core::delivery::{Delivery, StatusUpdate};
+use crate::core::phone::E164;
+use crate::core::ratelimit::{Decision, Quota};
+use crate::model::{
+    Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
+    OutboxItem, ProviderName, Tenant, TenantId,
+};
+
+/// Everything the inbox keeps, behind one trait so memory, SQLite, PostgreSQL or
+/// your own database can hold it.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Creates or replaces a tenant. A slug or a number another tenant already has
+    /// is [`StoreError::Taken`].
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
+    /// A tenant by id.
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+    /// A tenant by the slug in its webhook URLs.
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError>;
+    /// The tenant that receives on `number`.
+    async fn tenant_by_number(&self, number: &E164) -> Result<Option<Tenant>, StoreError>;
+
+    /// A contact by id.
+    async fn contact(&self, tenant: TenantId, id: ContactId)
+    -> Result<Option<Contact>, StoreError>;
+    /// A contact by phone number.
+    async fn contact_by_phone(
+        &self,
+        tenant: TenantId,
+        phone: &E164,
+    ) -> Result<Option<Contact>, StoreError>;
+    /// Contacts whose name contains `text` (case-insensitively) or whose number
+    /// contains its digits, by name.
+    async fn search_contacts(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<Contact>, StoreError>;
+
+    /// A conversation by id.
+    async fn conversation(
+        &self,
+        tenant: TenantId,
+        id: ConversationId,
+    ) -> Result<Option<ConversationRecord>, StoreError>;
+    /// The contact's most recently created conversation.
+    async fn latest_conversation(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Option<ConversationRecord>, StoreError>;
+    /// Conversations by last activity, newest first, filtered.
+    async fn conversations(
+        &self,
+        tenant: TenantId,
+        query: &ConversationQuery,
+    ) -> Result<Vec<ConversationSummary>, StoreError>;
+    /// Applies an inbox action to the listed conversations of `tenant` (ids of
+    /// other tenants are ignored); how many were changed.
+    async fn bulk_update(
+        &self,
+        tenant: TenantId,
+        ids: &[ConversationId],
+        action: BulkAction,
+    ) -> Result<usize, StoreError>;
+
+    /// A message by id.
+    async fn message(
+        &self,
+        tenant: TenantId,
+        id: MessageId,
+    ) -> Result<Option<MessageRecord>, StoreError>;
+    /// A message by the provider's id for it.
+    async fn message_by_provider_id(
+        &self,
+        tenant: TenantId,
+        provider: &ProviderName,
+        provider_message_id: &str,
+    ) -> Result<Option<MessageRecord>, StoreError>;
+    /// An outbound message by the caller's id for it.
+    async fn message_by_client_id(
+        &self,
+        tenant: TenantId,
+        client_id: &str,
+    ) -> Result<Option<MessageRecord>, StoreError>;
+    /// The contact's messages, oldest first, at most `limit` of the newest.
+    async fn timeline(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError>;
+
+    /// Commits one decision atomically; see the module docs for the guards.
+    async fn commit(&self, changes: Changeset) -> Result<(), CommitError>;
+
+    /// Merges a status update into a message's delivery, atomically (the merge is
+    /// a join, so concurrent updates in any order agree); the merged delivery, or
+    /// `None` for an unknown message.
+    async fn record_status(
+        &self,
+        tenant: TenantId,
+        message: MessageId,
+        update: &StatusUpdate,
+    ) -> Result<Option<Delivery>, StoreError>;
+
+    /// Claims up to `limit` outbox items that are pending and available at `now`,
+    /// or in flight with a lapsed lease, oldest first, leasing them until
+    /// `now + lease` and counting an attempt. No item is claimed by two callers
+    /// while its lease holds.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<OutboxItem>, StoreError>;
+    /// Records what the carrier said about a claimed item; a `Sent` outcome also
+    /// stores the provider's message id and merges `sent` into the delivery, a
+    /// `Failed` one merges `failed` with the error.
+    async fn finish_outbox(
+        &self,
+        tenant: TenantId,
+        message: MessageId,
+        outcome: &DispatchOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// An outbox item by its message.
+    async fn outbox_item(
+        &self,
+        tenant: TenantId,
+        message: MessageId,
+    ) -> Result<Option<OutboxItem>, StoreError>;
+
+    /// The tenant's events after sequence number `after`, in order, with their
+    /// sequence numbers.
+    async fn events(
+        &self,
+        tenant: TenantId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, EventRecord)>, StoreError>;
+
+    /// Runs the GCRA for `key` against the shared limiter state (API requests per
+    /// IP, SPEC §10), atomically, storing the new state when allowed.
+    async fn check_rate(
+        &self,
+        key: &str,
+        quota: &Quota,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, StoreError>;
+}

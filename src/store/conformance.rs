@@ -1,0 +1,1025 @@
+//! The conformance suite: the [`Store`] contract as executable checks, for any
+//! implementation (object_store style).
+//!
+//! Run [`run_all`] against a store that starts empty; it panics with a message
+//! naming the broken rule. msgcore runs it against [`MemoryStore`](super::MemoryStore),
+//! the SQLite store and the PostgreSQL store; run it against your own:
+//!
+//! ```
+//! # async fn check() {
+//! let store = msgcore::store::MemoryStore::new();
+//! msgcore::store::conformance::run_all(&store).await;
+//! # }
+//! ```
+//!
+//! Each check makes its own tenants with fresh ids, slugs and numbers, so the checks
+//! do not see each other's data.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+
+use super::{
+    BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, DispatchOutcome, Store,
+    StoreError,
+};
+use crate::core::channel::Channel;
+use crate::core::conversation::{AgentId, Conversation, Event, Status};
+use crate::core::delivery::{Delivery, DeliveryStatus, StatusUpdate};
+use crate::core::message::Content;
+use crate::core::phone::E164;
+use crate::core::ratelimit::{Decision, Quota};
+use crate::model::{
+    Contact, ContactId, ConversationFlags, ConversationId, ConversationRecord, Direction,
+    EventRecord, IdSource, InboundContent, InboxEvent, MessageBody, MessageId, MessageOrigin,
+    MessageRecord, OutboxItem, OutboxState, ProviderName, RandomIds, Tenant, TenantId,
+    TenantNumber, TenantSettings,
+};
+
+/// Runs every check, in order.
+pub async fn run_all<S: Store + ?Sized>(store: &S) {
+    tenants_are_found_by_id_slug_and_number(store).await;
+    a_taken_slug_or_number_is_refused(store).await;
+    a_commit_writes_every_record_of_the_changeset(store).await;
+    a_stale_version_is_a_conflict_that_writes_nothing(store).await;
+    a_second_insert_of_the_same_phone_is_a_conflict(store).await;
+    a_duplicate_provider_message_id_is_a_duplicate_that_writes_nothing(store).await;
+    a_duplicate_client_id_is_a_duplicate(store).await;
+    a_changeset_mixing_tenants_is_refused(store).await;
+    one_tenant_never_reads_or_changes_anothers_data(store).await;
+    statuses_merge_in_any_order(store).await;
+    the_outbox_is_claimed_once_per_lease_and_finished(store).await;
+    inbox_queries_filter_sort_and_search(store).await;
+    bulk_actions_change_flags(store).await;
+    the_timeline_is_in_order_and_limited(store).await;
+    the_shared_rate_limiter_allows_the_burst_then_refuses(store).await;
+}
+
+/// A fixed instant the checks count from.
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn number(seed: u128, offset: u128) -> E164 {
+    // 212-2xx-xxxx: valid New York numbers, distinct per seed.
+    let subscriber = (seed + offset) % 10_000_000;
+    let text = format!("+12122{subscriber:06}", subscriber = subscriber % 1_000_000);
+    text.parse().expect("a valid New York number")
+}
+
+/// A tenant with fresh id, slug and numbers.
+pub fn tenant() -> Tenant {
+    let id = RandomIds.next_id();
+    let seed = id.as_u128();
+    Tenant {
+        id: TenantId::from_uuid(id),
+        slug: format!("t-{}", id.simple()),
+        org_name: "Conformance Co".to_owned(),
+        numbers: vec![
+            TenantNumber {
+                channel: Channel::Sms,
+                number: number(seed, 0),
+            },
+            TenantNumber {
+                channel: Channel::WhatsApp,
+                number: number(seed, 1),
+            },
+        ],
+        settings: TenantSettings::default(),
+    }
+}
+
+fn contact(tenant: TenantId, phone: &str) -> Contact {
+    let phone: E164 = phone.parse().expect("a valid number");
+    Contact::new(
+        ContactId::from_uuid(RandomIds.next_id()),
+        tenant,
+        phone,
+        t0(),
+    )
+}
+
+fn conversation(contact: &Contact, at: DateTime<Utc>) -> ConversationRecord {
+    ConversationRecord {
+        id: ConversationId::from_uuid(RandomIds.next_id()),
+        tenant: contact.tenant,
+        contact: contact.id,
+        state: Conversation::start(at),
+        channel: Channel::Sms,
+        survey: None,
+        responder_context: None,
+        flags: ConversationFlags::default(),
+        created_at: at,
+    }
+}
+
+fn inbound(conversation: &ConversationRecord, provider_id: &str, text: &str) -> MessageRecord {
+    MessageRecord {
+        id: MessageId::from_uuid(RandomIds.next_id()),
+        tenant: conversation.tenant,
+        conversation: conversation.id,
+        contact: conversation.contact,
+        direction: Direction::Inbound,
+        channel: Channel::Sms,
+        origin: MessageOrigin::Contact,
+        provider: Some(ProviderName::TWILIO),
+        provider_message_id: Some(provider_id.to_owned()),
+        client_id: None,
+        body: MessageBody::Inbound(InboundContent {
+            text: Some(text.to_owned()),
+            ..InboundContent::default()
+        }),
+        created_at: conversation.created_at,
+        delivery: Delivery::default(),
+        tags: Vec::new(),
+    }
+}
+
+fn outbound(conversation: &ConversationRecord, text: &str) -> MessageRecord {
+    MessageRecord {
+        direction: Direction::Outbound,
+        origin: MessageOrigin::Agent,
+        provider: None,
+        provider_message_id: None,
+        body: MessageBody::Outbound(Content::text(text).expect("valid text")),
+        ..inbound(conversation, "", text)
+    }
+}
+
+fn outbox_for(message: &MessageRecord, to: E164, at: DateTime<Utc>) -> OutboxItem {
+    let content = match &message.body {
+        MessageBody::Outbound(content) => content.clone(),
+        MessageBody::Inbound(_) => Content::text("?").expect("valid text"),
+    };
+    OutboxItem::pending(
+        message.id,
+        message.tenant,
+        message.channel,
+        to,
+        None,
+        content,
+        at,
+    )
+}
+
+/// A changeset that creates `contact` with one conversation and `messages`.
+fn creation(
+    contact: &Contact,
+    conversation: &ConversationRecord,
+    messages: Vec<MessageRecord>,
+) -> Changeset {
+    Changeset {
+        tenant: contact.tenant,
+        contact: ContactWrite::Insert(contact.clone()),
+        conversations: vec![conversation.clone()],
+        messages,
+        outbox: Vec::new(),
+        events: vec![EventRecord {
+            tenant: contact.tenant,
+            at: t0(),
+            event: InboxEvent::ConversationOpened {
+                conversation: conversation.id,
+                contact: contact.id,
+            },
+        }],
+    }
+}
+
+async fn put(store: &(impl Store + ?Sized), tenant: &Tenant) {
+    store.put_tenant(tenant).await.expect("put_tenant");
+}
+
+/// Tenants are found by id, by slug and by any of their numbers.
+pub async fn tenants_are_found_by_id_slug_and_number<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    assert_eq!(store.tenant(t.id).await.expect("tenant").as_ref(), Some(&t));
+    assert_eq!(
+        store
+            .tenant_by_slug(&t.slug)
+            .await
+            .expect("by slug")
+            .map(|x| x.id),
+        Some(t.id)
+    );
+    for n in &t.numbers {
+        let found = store.tenant_by_number(&n.number).await.expect("by number");
+        assert_eq!(
+            found.map(|x| x.id),
+            Some(t.id),
+            "tenant by number {}",
+            n.number
+        );
+    }
+    let mut renamed = t.clone();
+    renamed.org_name = "Renamed".to_owned();
+    put(store, &renamed).await;
+    let stored = store
+        .tenant(t.id)
+        .await
+        .expect("tenant")
+        .expect("still there");
+    assert_eq!(stored.org_name, "Renamed", "put_tenant replaces");
+}
+
+/// Another tenant's slug or number is [`StoreError::Taken`].
+pub async fn a_taken_slug_or_number_is_refused<S: Store + ?Sized>(store: &S) {
+    let first = tenant();
+    put(store, &first).await;
+    let mut same_slug = tenant();
+    same_slug.slug = first.slug.clone();
+    assert!(
+        matches!(
+            store.put_tenant(&same_slug).await,
+            Err(StoreError::Taken { .. })
+        ),
+        "a second tenant with the same slug must be refused"
+    );
+    let mut same_number = tenant();
+    same_number.numbers = first.numbers.clone();
+    assert!(
+        matches!(
+            store.put_tenant(&same_number).await,
+            Err(StoreError::Taken { .. })
+        ),
+        "a second tenant with the same number must be refused"
+    );
+}
+
+/// Everything in a changeset is readable after the commit.
+pub async fn a_commit_writes_every_record_of_the_changeset<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550101");
+    let conv = conversation(&c, t0());
+    let reply = outbound(&conv, "Hello!");
+    let mut changes = creation(&c, &conv, vec![inbound(&conv, "SM1", "hi"), reply.clone()]);
+    changes.outbox.push(outbox_for(&reply, c.phone, t0()));
+    store.commit(changes).await.expect("commit");
+
+    assert_eq!(
+        store.contact(t.id, c.id).await.expect("contact").as_ref(),
+        Some(&c)
+    );
+    assert_eq!(
+        store
+            .contact_by_phone(t.id, &c.phone)
+            .await
+            .expect("by phone")
+            .map(|x| x.id),
+        Some(c.id)
+    );
+    assert_eq!(
+        store
+            .conversation(t.id, conv.id)
+            .await
+            .expect("conversation")
+            .as_ref(),
+        Some(&conv)
+    );
+    assert_eq!(
+        store
+            .latest_conversation(t.id, c.id)
+            .await
+            .expect("latest")
+            .map(|x| x.id),
+        Some(conv.id)
+    );
+    let by_provider = store
+        .message_by_provider_id(t.id, &ProviderName::TWILIO, "SM1")
+        .await
+        .expect("by provider id");
+    assert_eq!(
+        by_provider
+            .and_then(|m| m.text().map(str::to_owned))
+            .as_deref(),
+        Some("hi")
+    );
+    assert_eq!(
+        store
+            .message(t.id, reply.id)
+            .await
+            .expect("message")
+            .as_ref(),
+        Some(&reply)
+    );
+    let item = store
+        .outbox_item(t.id, reply.id)
+        .await
+        .expect("outbox item");
+    assert_eq!(item.map(|i| i.state), Some(OutboxState::Pending));
+    let events = store.events(t.id, 0, 10).await.expect("events");
+    assert_eq!(events.len(), 1, "one event committed");
+}
+
+/// A commit whose contact version is stale is a conflict, and nothing is written.
+pub async fn a_stale_version_is_a_conflict_that_writes_nothing<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550102");
+    let conv = conversation(&c, t0());
+    store
+        .commit(creation(&c, &conv, vec![]))
+        .await
+        .expect("create");
+
+    let mut first = c.clone();
+    first.name = Some("First".to_owned());
+    let winner = Changeset::for_contact(t.id, ContactWrite::update(1, first));
+    store.commit(winner).await.expect("first update wins");
+
+    let mut second = c.clone();
+    second.name = Some("Second".to_owned());
+    let mut loser = Changeset::for_contact(t.id, ContactWrite::update(1, second));
+    loser.messages.push(inbound(&conv, "SM-lost", "lost"));
+    assert!(
+        matches!(store.commit(loser).await, Err(CommitError::Conflict)),
+        "stale version must conflict"
+    );
+
+    let stored = store
+        .contact(t.id, c.id)
+        .await
+        .expect("contact")
+        .expect("exists");
+    assert_eq!((stored.name.as_deref(), stored.version), (Some("First"), 2));
+    let lost = store
+        .message_by_provider_id(t.id, &ProviderName::TWILIO, "SM-lost")
+        .await
+        .expect("lookup");
+    assert!(lost.is_none(), "a conflicting commit must write nothing");
+}
+
+/// Two writers creating the same (tenant, phone): the second is a conflict.
+pub async fn a_second_insert_of_the_same_phone_is_a_conflict<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let a = contact(t.id, "+14155550103");
+    let b = contact(t.id, "+14155550103");
+    store
+        .commit(creation(&a, &conversation(&a, t0()), vec![]))
+        .await
+        .expect("first insert");
+    let second = store
+        .commit(creation(&b, &conversation(&b, t0()), vec![]))
+        .await;
+    assert!(
+        matches!(second, Err(CommitError::Conflict)),
+        "same phone twice must conflict"
+    );
+    assert!(store.contact(t.id, b.id).await.expect("lookup").is_none());
+}
+
+/// A message whose provider id is stored already makes the whole commit a duplicate.
+pub async fn a_duplicate_provider_message_id_is_a_duplicate_that_writes_nothing<
+    S: Store + ?Sized,
+>(
+    store: &S,
+) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550104");
+    let conv = conversation(&c, t0());
+    let first = inbound(&conv, "SMdup", "hi");
+    store
+        .commit(creation(&c, &conv, vec![first.clone()]))
+        .await
+        .expect("first");
+
+    let mut again = c.clone();
+    again.name = Some("Changed".to_owned());
+    let mut replay = Changeset::for_contact(t.id, ContactWrite::update(1, again));
+    replay.messages.push(inbound(&conv, "SMdup", "hi"));
+    match store.commit(replay).await {
+        Err(CommitError::Duplicate { existing }) => assert_eq!(existing, first.id),
+        other => panic!("a replayed provider message id must be a duplicate, got {other:?}"),
+    }
+    let stored = store
+        .contact(t.id, c.id)
+        .await
+        .expect("contact")
+        .expect("exists");
+    assert_eq!(
+        (stored.name, stored.version),
+        (None, 1),
+        "a duplicate commit writes nothing"
+    );
+
+    // The same provider id from another provider, or in another tenant, is not a duplicate.
+    let mut other_provider = inbound(&conv, "SMdup", "hi");
+    other_provider.provider = Some(ProviderName::TELNYX);
+    let mut ok = Changeset::for_contact(t.id, ContactWrite::update(1, c.clone()));
+    ok.messages.push(other_provider);
+    store.commit(ok).await.expect("another provider's id space");
+    let u = tenant();
+    put(store, &u).await;
+    let cu = contact(u.id, "+14155550104");
+    let convu = conversation(&cu, t0());
+    store
+        .commit(creation(&cu, &convu, vec![inbound(&convu, "SMdup", "hi")]))
+        .await
+        .expect("another tenant's id space");
+}
+
+/// An outbound message whose client id is stored already is a duplicate.
+pub async fn a_duplicate_client_id_is_a_duplicate<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550105");
+    let conv = conversation(&c, t0());
+    let mut send = outbound(&conv, "one");
+    send.client_id = Some("req-1".to_owned());
+    store
+        .commit(creation(&c, &conv, vec![send.clone()]))
+        .await
+        .expect("first send");
+    let mut retry = outbound(&conv, "one");
+    retry.client_id = Some("req-1".to_owned());
+    let mut changes = Changeset::for_contact(t.id, ContactWrite::update(1, c.clone()));
+    changes.messages.push(retry);
+    match store.commit(changes).await {
+        Err(CommitError::Duplicate { existing }) => assert_eq!(existing, send.id),
+        other => panic!("a repeated client id must be a duplicate, got {other:?}"),
+    }
+    let found = store
+        .message_by_client_id(t.id, "req-1")
+        .await
+        .expect("by client id");
+    assert_eq!(found.map(|m| m.id), Some(send.id));
+}
+
+/// A changeset whose records name another tenant is refused whole.
+pub async fn a_changeset_mixing_tenants_is_refused<S: Store + ?Sized>(store: &S) {
+    let (a, b) = (tenant(), tenant());
+    put(store, &a).await;
+    put(store, &b).await;
+    let c = contact(a.id, "+14155550106");
+    let conv = conversation(&c, t0());
+    let mut foreign = inbound(&conv, "SMx", "x");
+    foreign.tenant = b.id;
+    let result = store.commit(creation(&c, &conv, vec![foreign])).await;
+    assert!(
+        matches!(
+            result,
+            Err(CommitError::Store(StoreError::InconsistentChangeset))
+        ),
+        "a changeset across tenants must be refused"
+    );
+    assert!(store.contact(a.id, c.id).await.expect("lookup").is_none());
+}
+
+/// Tenant B sees none of tenant A's records and cannot change them.
+pub async fn one_tenant_never_reads_or_changes_anothers_data<S: Store + ?Sized>(store: &S) {
+    let (a, b) = (tenant(), tenant());
+    put(store, &a).await;
+    put(store, &b).await;
+    let c = contact(a.id, "+14155550107");
+    let conv = conversation(&c, t0());
+    let message = inbound(&conv, "SMiso", "private");
+    let reply = outbound(&conv, "reply");
+    let mut changes = creation(&c, &conv, vec![message.clone(), reply.clone()]);
+    changes.outbox.push(outbox_for(&reply, c.phone, t0()));
+    store.commit(changes).await.expect("commit");
+
+    assert!(store.contact(b.id, c.id).await.expect("contact").is_none());
+    assert!(
+        store
+            .contact_by_phone(b.id, &c.phone)
+            .await
+            .expect("by phone")
+            .is_none()
+    );
+    assert!(
+        store
+            .search_contacts(b.id, "4155550107", 10)
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    assert!(
+        store
+            .conversation(b.id, conv.id)
+            .await
+            .expect("conversation")
+            .is_none()
+    );
+    assert!(
+        store
+            .latest_conversation(b.id, c.id)
+            .await
+            .expect("latest")
+            .is_none()
+    );
+    assert!(
+        store
+            .conversations(b.id, &ConversationQuery::default())
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert!(
+        store
+            .message(b.id, message.id)
+            .await
+            .expect("message")
+            .is_none()
+    );
+    let by_provider = store
+        .message_by_provider_id(b.id, &ProviderName::TWILIO, "SMiso")
+        .await;
+    assert!(by_provider.expect("by provider").is_none());
+    assert!(
+        store
+            .timeline(b.id, c.id, 10)
+            .await
+            .expect("timeline")
+            .is_empty()
+    );
+    assert!(store.events(b.id, 0, 10).await.expect("events").is_empty());
+    assert!(
+        store
+            .outbox_item(b.id, reply.id)
+            .await
+            .expect("outbox")
+            .is_none()
+    );
+
+    let update = StatusUpdate::new(DeliveryStatus::Delivered, t0());
+    assert!(
+        store
+            .record_status(b.id, reply.id, &update)
+            .await
+            .expect("status")
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .bulk_update(b.id, &[conv.id], BulkAction::Delete)
+            .await
+            .expect("bulk"),
+        0
+    );
+    let sent = DispatchOutcome::Sent {
+        provider: ProviderName::TWILIO,
+        provider_message_id: "SMhijack".into(),
+    };
+    store
+        .finish_outbox(b.id, reply.id, &sent, t0())
+        .await
+        .expect("finish");
+
+    let still = store
+        .conversation(a.id, conv.id)
+        .await
+        .expect("conversation")
+        .expect("exists");
+    assert!(
+        !still.flags.deleted,
+        "B's bulk delete must not touch A's conversation"
+    );
+    let stored_reply = store
+        .message(a.id, reply.id)
+        .await
+        .expect("message")
+        .expect("exists");
+    assert_eq!(
+        stored_reply.delivery.status(),
+        None,
+        "B's status must not touch A's message"
+    );
+    assert_eq!(
+        stored_reply.provider_message_id, None,
+        "B's outcome must not touch A's message"
+    );
+}
+
+/// Status updates merge the same whatever their order.
+pub async fn statuses_merge_in_any_order<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550108");
+    let conv = conversation(&c, t0());
+    let (one, two) = (outbound(&conv, "one"), outbound(&conv, "two"));
+    let one_id = one.id;
+    store
+        .commit(creation(&c, &conv, vec![one, two.clone()]))
+        .await
+        .expect("commit");
+    let at = |s| t0() + TimeDelta::seconds(s);
+    let updates = [
+        StatusUpdate::new(DeliveryStatus::Sent, at(1)),
+        StatusUpdate::failed(DeliveryStatus::Undelivered, at(4), "30003"),
+        StatusUpdate::new(DeliveryStatus::Delivered, at(3)),
+    ];
+    let mut last_one = None;
+    for update in &updates {
+        last_one = store
+            .record_status(t.id, one_id, update)
+            .await
+            .expect("status");
+    }
+    let mut last_two = None;
+    for update in updates.iter().rev() {
+        last_two = store
+            .record_status(t.id, two.id, update)
+            .await
+            .expect("status");
+    }
+    let (one, two) = (
+        last_one.expect("known message"),
+        last_two.expect("known message"),
+    );
+    assert_eq!(one, two, "the order of status callbacks must not matter");
+    assert_eq!(one.status(), Some(DeliveryStatus::Delivered));
+    let stored = store
+        .message(t.id, one_id)
+        .await
+        .expect("message")
+        .expect("exists");
+    assert_eq!(
+        stored.delivery, one,
+        "the merged delivery is what is stored"
+    );
+}
+
+/// The outbox hands an item to one claimer per lease, again after a lapsed lease,
+/// and records the outcome on the message.
+pub async fn the_outbox_is_claimed_once_per_lease_and_finished<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550109");
+    let conv = conversation(&c, t0());
+    let (a, b) = (outbound(&conv, "a"), outbound(&conv, "b"));
+    let mut changes = creation(&c, &conv, vec![a.clone(), b.clone()]);
+    changes.outbox = vec![
+        outbox_for(&a, c.phone, t0()),
+        outbox_for(&b, c.phone, t0() + TimeDelta::hours(1)),
+    ];
+    store.commit(changes).await.expect("commit");
+    let lease = TimeDelta::seconds(30);
+    let mine = |items: Vec<OutboxItem>| -> Vec<MessageId> {
+        items
+            .into_iter()
+            .filter(|i| i.tenant == t.id)
+            .map(|i| i.message)
+            .collect()
+    };
+
+    let first = mine(store.claim_outbox(t0(), lease, 100).await.expect("claim"));
+    assert_eq!(first, vec![a.id], "only the item available now is claimed");
+    let during_lease = mine(
+        store
+            .claim_outbox(t0() + TimeDelta::seconds(10), lease, 100)
+            .await
+            .expect("claim"),
+    );
+    assert!(
+        during_lease.is_empty(),
+        "a leased item must not be claimed twice"
+    );
+    let after_lease = store
+        .claim_outbox(t0() + lease, lease, 100)
+        .await
+        .expect("claim");
+    let reclaimed: Vec<&OutboxItem> = after_lease.iter().filter(|i| i.tenant == t.id).collect();
+    assert_eq!(
+        reclaimed.iter().map(|i| i.message).collect::<Vec<_>>(),
+        vec![a.id],
+        "a lapsed lease is claimable"
+    );
+    assert_eq!(
+        reclaimed
+            .first()
+            .map(|i| (i.attempts, i.idempotency_key.clone())),
+        Some((2, a.id.to_string()))
+    );
+
+    let sent = DispatchOutcome::Sent {
+        provider: ProviderName::TWILIO,
+        provider_message_id: format!("SM{}", a.id.as_uuid().simple()),
+    };
+    store
+        .finish_outbox(t.id, a.id, &sent, t0() + lease)
+        .await
+        .expect("finish");
+    let item = store
+        .outbox_item(t.id, a.id)
+        .await
+        .expect("item")
+        .expect("exists");
+    assert!(matches!(item.state, OutboxState::Sent { .. }));
+    let message = store
+        .message(t.id, a.id)
+        .await
+        .expect("message")
+        .expect("exists");
+    assert_eq!(message.delivery.status(), Some(DeliveryStatus::Sent));
+    let DispatchOutcome::Sent {
+        provider_message_id,
+        ..
+    } = &sent
+    else {
+        unreachable!()
+    };
+    let by_provider = store
+        .message_by_provider_id(t.id, &ProviderName::TWILIO, provider_message_id)
+        .await
+        .expect("lookup");
+    assert_eq!(
+        by_provider.map(|m| m.id),
+        Some(a.id),
+        "a sent message is found by its provider id"
+    );
+    assert!(
+        mine(
+            store
+                .claim_outbox(t0() + TimeDelta::minutes(5), lease, 100)
+                .await
+                .expect("claim")
+        )
+        .is_empty()
+    );
+
+    let later = t0() + TimeDelta::hours(1);
+    assert_eq!(
+        mine(store.claim_outbox(later, lease, 100).await.expect("claim")),
+        vec![b.id]
+    );
+    let retry = DispatchOutcome::Retry {
+        at: later + TimeDelta::minutes(1),
+        error: "429".into(),
+    };
+    store
+        .finish_outbox(t.id, b.id, &retry, later)
+        .await
+        .expect("retry");
+    assert!(
+        mine(
+            store
+                .claim_outbox(later + TimeDelta::seconds(59), lease, 100)
+                .await
+                .expect("claim")
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        mine(
+            store
+                .claim_outbox(later + TimeDelta::minutes(1), lease, 100)
+                .await
+                .expect("claim")
+        ),
+        vec![b.id]
+    );
+    let failed = DispatchOutcome::Failed {
+        code: Some("21211".into()),
+        error: "invalid To".into(),
+    };
+    store
+        .finish_outbox(t.id, b.id, &failed, later)
+        .await
+        .expect("fail");
+    let message = store
+        .message(t.id, b.id)
+        .await
+        .expect("message")
+        .expect("exists");
+    assert_eq!(message.delivery.status(), Some(DeliveryStatus::Failed));
+    let report = message
+        .delivery
+        .report(DeliveryStatus::Failed)
+        .expect("failure report");
+    assert!(
+        report.error_codes.contains("21211"),
+        "the error code is kept"
+    );
+}
+
+/// The inbox list filters by status, agent, channel and search, newest activity first.
+pub async fn inbox_queries_filter_sort_and_search<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let mut ann = contact(t.id, "+14155550110");
+    ann.name = Some("Ann Archer".to_owned());
+    let bob = contact(t.id, "+14155550111");
+    let ann_conv = conversation(&ann, t0());
+    let mut bob_conv = conversation(&bob, t0() + TimeDelta::minutes(5));
+    bob_conv.channel = Channel::WhatsApp;
+    bob_conv.state = bob_conv
+        .state
+        .apply(
+            &Event::Assign {
+                agent: AgentId::new("zoe"),
+            },
+            t0() + TimeDelta::minutes(6),
+        )
+        .expect("assign an open conversation");
+    store
+        .commit(creation(&ann, &ann_conv, vec![]))
+        .await
+        .expect("ann");
+    store
+        .commit(creation(&bob, &bob_conv, vec![]))
+        .await
+        .expect("bob");
+
+    let ids = |rows: Vec<super::ConversationSummary>| {
+        rows.into_iter()
+            .map(|r| r.conversation.id)
+            .collect::<Vec<_>>()
+    };
+    let all = store
+        .conversations(t.id, &ConversationQuery::default())
+        .await
+        .expect("list");
+    assert_eq!(
+        ids(all),
+        vec![bob_conv.id, ann_conv.id],
+        "newest activity first"
+    );
+    let q = |f: fn(&mut ConversationQuery)| {
+        let mut query = ConversationQuery::default();
+        f(&mut query);
+        query
+    };
+    let assigned = store
+        .conversations(t.id, &q(|q| q.status = Some(Status::Assigned)))
+        .await
+        .expect("list");
+    assert_eq!(ids(assigned), vec![bob_conv.id]);
+    let zoe = store
+        .conversations(t.id, &q(|q| q.assignee = Some(AgentId::new("zoe"))))
+        .await
+        .expect("list");
+    assert_eq!(ids(zoe), vec![bob_conv.id]);
+    let sms = store
+        .conversations(t.id, &q(|q| q.channel = Some(Channel::Sms)))
+        .await
+        .expect("list");
+    assert_eq!(ids(sms), vec![ann_conv.id]);
+    let by_name = store
+        .conversations(t.id, &q(|q| q.search = Some("archer".into())))
+        .await
+        .expect("list");
+    assert_eq!(ids(by_name), vec![ann_conv.id]);
+    let by_phone = store
+        .conversations(t.id, &q(|q| q.search = Some("555-0111".into())))
+        .await
+        .expect("list");
+    assert_eq!(ids(by_phone), vec![bob_conv.id]);
+    let limited = store
+        .conversations(t.id, &q(|q| q.limit = 1))
+        .await
+        .expect("list");
+    assert_eq!(ids(limited), vec![bob_conv.id]);
+    let found = store
+        .search_contacts(t.id, "ANN", 10)
+        .await
+        .expect("search");
+    assert_eq!(
+        found.into_iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![ann.id]
+    );
+}
+
+/// Bulk actions set flags; archived and deleted conversations leave the default list.
+pub async fn bulk_actions_change_flags<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let (a, b) = (contact(t.id, "+14155550112"), contact(t.id, "+14155550113"));
+    let (mut ca, cb) = (conversation(&a, t0()), conversation(&b, t0()));
+    ca.flags.unread = 3;
+    store.commit(creation(&a, &ca, vec![])).await.expect("a");
+    store.commit(creation(&b, &cb, vec![])).await.expect("b");
+    let both = [ca.id, cb.id];
+    assert_eq!(
+        store
+            .bulk_update(t.id, &both, BulkAction::MarkRead)
+            .await
+            .expect("read"),
+        1,
+        "only a had unread"
+    );
+    assert_eq!(
+        store
+            .bulk_update(t.id, &both, BulkAction::Star)
+            .await
+            .expect("star"),
+        2
+    );
+    assert_eq!(
+        store
+            .bulk_update(t.id, &both, BulkAction::Star)
+            .await
+            .expect("star"),
+        0,
+        "starring twice changes nothing"
+    );
+    let starred = store
+        .conversation(t.id, ca.id)
+        .await
+        .expect("get")
+        .expect("exists")
+        .flags;
+    assert_eq!((starred.unread, starred.starred), (0, true));
+    store
+        .bulk_update(t.id, &[ca.id], BulkAction::Archive)
+        .await
+        .expect("archive");
+    store
+        .bulk_update(t.id, &[cb.id], BulkAction::Delete)
+        .await
+        .expect("delete");
+    let default = store
+        .conversations(t.id, &ConversationQuery::default())
+        .await
+        .expect("list");
+    assert!(
+        default.is_empty(),
+        "archived and deleted conversations are not listed by default"
+    );
+    let with_archived = ConversationQuery {
+        include_archived: true,
+        ..ConversationQuery::default()
+    };
+    let rows = store
+        .conversations(t.id, &with_archived)
+        .await
+        .expect("list");
+    assert_eq!(
+        rows.into_iter()
+            .map(|r| r.conversation.id)
+            .collect::<Vec<_>>(),
+        vec![ca.id],
+        "deleted is never listed"
+    );
+}
+
+/// The timeline lists a contact's messages oldest first, the newest `limit` of them.
+pub async fn the_timeline_is_in_order_and_limited<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550114");
+    let conv = conversation(&c, t0());
+    let messages: Vec<MessageRecord> = (0..5)
+        .map(|i| {
+            let mut m = inbound(&conv, &format!("SMtl{i}"), &format!("m{i}"));
+            m.created_at = t0() + TimeDelta::seconds(i);
+            m
+        })
+        .collect();
+    store
+        .commit(creation(&c, &conv, messages))
+        .await
+        .expect("commit");
+    let texts = |rows: Vec<MessageRecord>| {
+        rows.iter()
+            .filter_map(|m| m.text().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        texts(store.timeline(t.id, c.id, 10).await.expect("timeline")),
+        ["m0", "m1", "m2", "m3", "m4"]
+    );
+    assert_eq!(
+        texts(store.timeline(t.id, c.id, 2).await.expect("timeline")),
+        ["m3", "m4"]
+    );
+}
+
+/// The shared limiter allows a key's burst, refuses the next with `retry_after`,
+/// and keeps keys apart.
+pub async fn the_shared_rate_limiter_allows_the_burst_then_refuses<S: Store + ?Sized>(store: &S) {
+    let quota = Quota::api_requests();
+    let key = format!("ip:{}", RandomIds.next_id().simple());
+    for i in 0..quota.burst() {
+        let decision = store.check_rate(&key, &quota, t0()).await.expect("check");
+        assert!(
+            matches!(decision, Decision::Allow(_)),
+            "request {i} of the burst must be allowed"
+        );
+    }
+    let refused = store.check_rate(&key, &quota, t0()).await.expect("check");
+    assert_eq!(
+        refused,
+        Decision::Deny {
+            retry_after: TimeDelta::milliseconds(500)
+        }
+    );
+    let later = store
+        .check_rate(&key, &quota, t0() + TimeDelta::milliseconds(500))
+        .await
+        .expect("check");
+    assert!(
+        matches!(later, Decision::Allow(_)),
+        "allowed again after retry_after"
+    );
+    let other = store
+        .check_rate(&format!("{key}-other"), &quota, t0())
+        .await
+        .expect("check");
+    assert!(
+        matches!(other, Decision::Allow(_)),
+        "another key is not affected"
+    );
+}

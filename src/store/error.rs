@@ -1,0 +1,63 @@
+//! What can go wrong in a store.
+
+use crate::model::MessageId;
+
+/// A store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A unique value (a tenant slug, a tenant number) belongs to another record.
+    #[error("{what} is already taken")]
+    Taken {
+        /// What was taken (`"slug demo"`, `"number +14155550100"`).
+        what: String,
+    },
+    /// A changeset mixes tenants or contacts; nothing was written.
+    #[error("the changeset mixes tenants or contacts; nothing was written")]
+    InconsistentChangeset,
+    /// A stored record could not be read back (a row written by a newer version,
+    /// or edited by hand).
+    #[error("stored {what} could not be read: {reason}")]
+    Corrupt {
+        /// Which record.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database failed (connection, I/O, migration).
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// A database failure.
+    pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::Backend(Box::new(error))
+    }
+
+    /// Whether trying again may help (a database failure may be transient; the
+    /// others will not change).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Backend(_))
+    }
+}
+
+/// A changeset was not committed; nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommitError {
+    /// The contact changed (or was created) since it was loaded: load it again and
+    /// decide again.
+    #[error("the contact changed since it was loaded")]
+    Conflict,
+    /// A message with the same (tenant, provider, provider message id) or (tenant,
+    /// client id) exists: the event was handled before.
+    #[error("message {existing} already records this event")]
+    Duplicate {
+        /// The message already stored.
+        existing: MessageId,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,100 @@
+//! Inbox queries and the outcomes a dispatcher records.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::core::channel::Channel;
+use crate::core::conversation::{AgentId, Status};
+use crate::core::phone::E164;
+use crate::model::{ConversationRecord, ProviderName};
+
+/// A filter over a tenant's conversations; empty fields match everything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConversationQuery {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only conversations assigned to this agent.
+    pub assignee: Option<AgentId>,
+    /// Only conversations whose latest message used this channel.
+    pub channel: Option<Channel>,
+    /// Only contacts whose name contains this text (case-insensitively) or whose
+    /// number contains its digits.
+    pub search: Option<String>,
+    /// Only starred conversations.
+    pub starred_only: bool,
+    /// Include archived conversations (deleted ones are never listed).
+    pub include_archived: bool,
+    /// At most this many.
+    pub limit: usize,
+}
+
+impl Default for ConversationQuery {
+    fn default() -> Self {
+        ConversationQuery {
+            status: None,
+            assignee: None,
+            channel: None,
+            search: None,
+            starred_only: false,
+            include_archived: false,
+            limit: 50,
+        }
+    }
+}
+
+/// A row of the inbox list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    /// The conversation.
+    pub conversation: ConversationRecord,
+    /// Its contact's name.
+    pub contact_name: Option<String>,
+    /// Its contact's number.
+    pub contact_phone: E164,
+}
+
+/// An inbox action on many conversations at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    /// Clear the unread count.
+    MarkRead,
+    /// Star.
+    Star,
+    /// Remove the star.
+    Unstar,
+    /// Archive.
+    Archive,
+    /// Bring back from the archive.
+    Unarchive,
+    /// Delete (hidden from every list; messages are kept for audit and dedupe).
+    Delete,
+}
+
+/// What happened when a dispatcher handed an outbox item to a carrier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum DispatchOutcome {
+    /// The carrier accepted it.
+    Sent {
+        /// The carrier.
+        provider: ProviderName,
+        /// Its id for the message.
+        provider_message_id: String,
+    },
+    /// A retryable failure: claimable again from `at`.
+    Retry {
+        /// When to try again.
+        at: DateTime<Utc>,
+        /// The carrier's error.
+        error: String,
+    },
+    /// A permanent failure (or retries ran out).
+    Failed {
+        /// The carrier's error code, if it gave one.
+        code: Option<String>,
+        /// The carrier's error.
+        error: String,
+    },
+}
