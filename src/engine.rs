@@ -15,12 +15,25 @@
 //! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`] |
 //! | [`Clock`] | the time | [`SystemClock`], [`ManualClock`] |
 
+mod actions;
 mod carrier;
 mod clock;
 mod events;
+mod inbound;
+mod inbox;
+mod not_found;
+mod outbound;
+mod reply;
 mod responder;
+mod status;
 
+pub use actions::ActionOutcome;
 pub use carrier::{Carrier, CarrierError, RecordingCarrier};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use events::{EventSink, MemoryEvents, NoEvents};
+pub use inbound::{InboundMessage, InboundOutcome, TenantRef};
+pub use inbox::{Inbox, InboxBuilder};
+pub use not_found::NotFound;
+pub use outbound::{SendOutcome, SendRequest};
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
+pub use status::{MessageRef, StatusCallback, StatusOutcome};

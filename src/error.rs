@@ -37,8 +37,10 @@ use crate::core::segments::SegmentsError;
 use crate::core::tagging::TaggingError;
 use crate::core::template::{TemplateError, WhatsAppError};
 use crate::core::window::WindowError;
+use crate::engine::NotFound;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 use crate::providers::signature::SignatureError;
+use crate::store::StoreError;
 
 /// Any error msgcore returns.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +109,18 @@ pub enum Error {
     /// The tenant's plan does not allow this (a broadcast too large for Starter).
     #[error(transparent)]
     PlanLimit(#[from] PlanLimitExceeded),
+    /// A tenant, contact, conversation or message the request named does not exist.
+    #[error(transparent)]
+    NotFound(#[from] NotFound),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Other writers kept changing the same contact; nothing was written.
+    #[error("the contact kept changing during {attempts} attempts; nothing was written")]
+    Busy {
+        /// How many times the decision was made and its commit lost.
+        attempts: u32,
+    },
     /// A webhook's signature did not verify, or the verifier is misconfigured.
     #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
     #[cfg_attr(
@@ -179,6 +193,18 @@ pub enum ErrorKind {
     InvalidQuota,
     /// The tenant's plan does not allow this.
     PlanLimit,
+    /// No tenant is configured for the number, slug or id.
+    UnknownTenant,
+    /// No contact with that number or id: a send to a number never seen.
+    UnknownContact,
+    /// No such conversation.
+    UnknownConversation,
+    /// No such message.
+    UnknownMessage,
+    /// The store failed; a database failure may be transient.
+    Store,
+    /// Other writers kept changing the same contact; try again.
+    Busy,
 }
 
 impl ErrorKind {
@@ -212,6 +238,12 @@ impl ErrorKind {
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::InvalidQuota => "invalid_quota",
             ErrorKind::PlanLimit => "plan_limit",
+            ErrorKind::UnknownTenant => "unknown_tenant",
+            ErrorKind::UnknownContact => "unknown_contact",
+            ErrorKind::UnknownConversation => "unknown_conversation",
+            ErrorKind::UnknownMessage => "unknown_message",
+            ErrorKind::Store => "store",
+            ErrorKind::Busy => "busy",
         }
     }
 
@@ -229,6 +261,12 @@ impl ErrorKind {
             ErrorKind::Conflict | ErrorKind::InvalidTransition => 409,
             ErrorKind::RateLimited | ErrorKind::QuietHours => 429,
             ErrorKind::InvalidSignature => 401,
+            ErrorKind::UnknownTenant
+            | ErrorKind::UnknownContact
+            | ErrorKind::UnknownConversation
+            | ErrorKind::UnknownMessage => 404,
+            ErrorKind::Busy => 503,
+            ErrorKind::Store => 500,
             ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
             _ => 400,
         }
@@ -272,6 +310,12 @@ impl Error {
             Error::RateLimited(_) => ErrorKind::RateLimited,
             Error::Quota(_) => ErrorKind::InvalidQuota,
             Error::PlanLimit(_) => ErrorKind::PlanLimit,
+            Error::NotFound(NotFound::Tenant(_)) => ErrorKind::UnknownTenant,
+            Error::NotFound(NotFound::Contact(_)) => ErrorKind::UnknownContact,
+            Error::NotFound(NotFound::Conversation(_)) => ErrorKind::UnknownConversation,
+            Error::NotFound(NotFound::Message(_)) => ErrorKind::UnknownMessage,
+            Error::Store(_) => ErrorKind::Store,
+            Error::Busy { .. } => ErrorKind::Busy,
             #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
             Error::Signature(error) if error.is_configuration_error() => {
                 ErrorKind::SignatureMisconfigured
@@ -286,11 +330,15 @@ impl Error {
         self.kind().http_status()
     }
 
-    /// Whether trying the same thing again later may succeed: only refusals that
-    /// lift with time (a rate limit, quiet hours). Everything else gives the same
-    /// answer for the same input.
+    /// Whether trying the same thing again later may succeed: refusals that lift
+    /// with time (a rate limit, quiet hours), contention, and database failures.
+    /// Everything else gives the same answer for the same input.
     pub fn is_retryable(&self) -> bool {
-        self.retry_after().is_some() || self.retry_at().is_some()
+        match self {
+            Error::Busy { .. } => true,
+            Error::Store(error) => error.is_retryable(),
+            _ => self.retry_after().is_some() || self.retry_at().is_some(),
+        }
     }
 
     /// How long to wait before the same request would be allowed, for a rate limit.

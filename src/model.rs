@@ -17,7 +17,7 @@ pub mod message;
 pub mod outbox;
 pub mod tenant;
 
-pub use contact::Contact;
+pub use contact::{Attribution, Contact, Referral};
 pub use conversation::{ConversationFlags, ConversationRecord};
 pub use event::{EventRecord, InboxEvent};
 pub use ids::{ContactId, ConversationId, IdSource, MessageId, RandomIds, SequentialIds, TenantId};

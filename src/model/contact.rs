@@ -9,12 +9,14 @@ use super::ids::{ContactId, TenantId};
 use crate::core::consent::ConsentLedger;
 use crate::core::phone::E164;
 use crate::core::ratelimit::GcraState;
-use crate::core::window::WindowState;
+use crate::core::window::{EntryPoint, WindowState};
 
-/// Where a contact came from when a Click-to-WhatsApp ad or a Page button brought
-/// them (SPEC §11 step 6).
+/// How a Click-to-WhatsApp ad or a Page button brought a contact (a WhatsApp
+/// message's `referral`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attribution {
+pub struct Referral {
+    /// Ad or Page button (opens the 72-hour free entry point).
+    pub entry_point: EntryPoint,
     /// The referral's source type (`"ad"`, `"post"`).
     pub source_type: Option<String>,
     /// The ad or post id.
@@ -23,7 +25,14 @@ pub struct Attribution {
     pub source_url: Option<String>,
     /// The Click-to-WhatsApp click id (`ctwa_clid`).
     pub ctwa_clid: Option<String>,
-    /// When the referral arrived.
+}
+
+/// The referral that brought a contact, and when (SPEC §11 step 6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// The referral.
+    pub referral: Referral,
+    /// When it arrived.
     pub at: DateTime<Utc>,
 }
 

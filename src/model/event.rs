@@ -91,6 +91,14 @@ pub enum InboxEvent {
         /// The score, 1–5.
         score: u8,
     },
+    /// A CSAT survey was due but not sent (`"outside_whatsapp_window"` with no
+    /// template configured, `"opted_out"`, `"invalid_survey_content"`).
+    SurveySkipped {
+        /// The resolved conversation.
+        conversation: ConversationId,
+        /// Why.
+        reason: String,
+    },
     /// A reply that may revoke consent needs an agent's review (SPEC §2).
     PossibleRevocation {
         /// The message.

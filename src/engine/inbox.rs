@@ -1,0 +1,308 @@
+//! The `Inbox`: the engine's entry point, and the load → decide → commit loop.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use super::clock::{Clock, SystemClock};
+use super::events::{EventSink, NoEvents};
+use super::not_found::NotFound;
+use super::responder::Responder;
+use crate::core::keyword::KeywordSet;
+use crate::core::quiet_hours::QuietHoursPolicy;
+use crate::core::ratelimit::Quota;
+use crate::core::tagging::TagRules;
+use crate::core::template::{MissingPolicy, Template};
+use crate::error::Error;
+use crate::model::{
+    Contact, ContactId, ConversationId, ConversationRecord, EventRecord, IdSource, MessageRecord,
+    RandomIds, Tenant, TenantId, TenantSettings,
+};
+use crate::store::{
+    BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, Store,
+};
+
+/// How many times a decision is made again after losing its commit to another
+/// writer before the engine gives up with [`Error::Busy`].
+const MAX_ATTEMPTS: u32 = 16;
+
+/// A tenant's rules, compiled once and reused while its settings stay the same.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    settings: TenantSettings,
+    org: String,
+    pub(crate) keywords: KeywordSet,
+    pub(crate) tags: TagRules,
+    pub(crate) replies: KeywordReplyTexts,
+}
+
+/// The keyword confirmations with the tenant's name filled in.
+#[derive(Debug)]
+pub(crate) struct KeywordReplyTexts {
+    pub(crate) opt_out: String,
+    pub(crate) opt_in: String,
+    pub(crate) help: String,
+}
+
+/// The inbox engine: inbound messages, sends, statuses and agent actions over a
+/// [`Store`], with the ports it needs.
+///
+/// Cheap to share (`Arc<Inbox>`); every method takes `&self`. Several `Inbox`
+/// instances, in one process or many, may share one store: the store's guards keep
+/// them consistent.
+pub struct Inbox {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) ids: Arc<dyn IdSource>,
+    pub(crate) events: Arc<dyn EventSink>,
+    pub(crate) bot: Option<Arc<dyn Responder>>,
+    pub(crate) ai: Option<Arc<dyn Responder>>,
+    pub(crate) quiet_hours: QuietHoursPolicy,
+    pub(crate) send_quota: Quota,
+    compiled: Mutex<HashMap<TenantId, Arc<Compiled>>>,
+}
+
+impl std::fmt::Debug for Inbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inbox")
+            .field("quiet_hours", &self.quiet_hours)
+            .field("send_quota", &self.send_quota)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`Inbox`]; every port but the store has a default.
+pub struct InboxBuilder {
+    inbox: Inbox,
+}
+
+impl InboxBuilder {
+    /// Reads the time from `clock` (default: the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.inbox.clock = clock;
+        self
+    }
+
+    /// Makes ids with `ids` (default: [`RandomIds`]).
+    pub fn ids(mut self, ids: Arc<dyn IdSource>) -> Self {
+        self.inbox.ids = ids;
+        self
+    }
+
+    /// Publishes events to `sink` (default: [`NoEvents`]).
+    pub fn events(mut self, sink: Arc<dyn EventSink>) -> Self {
+        self.inbox.events = sink;
+        self
+    }
+
+    /// Routes `BOT_ACTIVE` conversations to `bot`.
+    pub fn bot(mut self, bot: Arc<dyn Responder>) -> Self {
+        self.inbox.bot = Some(bot);
+        self
+    }
+
+    /// Routes `AI_ACTIVE` conversations to `ai`.
+    pub fn ai(mut self, ai: Arc<dyn Responder>) -> Self {
+        self.inbox.ai = Some(ai);
+        self
+    }
+
+    /// Uses `policy` for marketing sends (default: SPEC §3).
+    pub fn quiet_hours(mut self, policy: QuietHoursPolicy) -> Self {
+        self.inbox.quiet_hours = policy;
+        self
+    }
+
+    /// Limits sends per recipient with `quota` (default: 20 an hour, SPEC §10).
+    pub fn send_quota(mut self, quota: Quota) -> Self {
+        self.inbox.send_quota = quota;
+        self
+    }
+
+    /// The inbox.
+    pub fn build(self) -> Inbox {
+        self.inbox
+    }
+}
+
+impl Inbox {
+    /// An inbox over `store`, with default ports and SPEC's policies.
+    pub fn builder(store: Arc<dyn Store>) -> InboxBuilder {
+        InboxBuilder {
+            inbox: Inbox {
+                store,
+                clock: Arc::new(SystemClock),
+                ids: Arc::new(RandomIds),
+                events: Arc::new(NoEvents),
+                bot: None,
+                ai: None,
+                quiet_hours: QuietHoursPolicy::default(),
+                send_quota: Quota::sends_per_recipient(),
+                compiled: Mutex::new(HashMap::new()),
+            },
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Creates or updates a tenant, checking its keyword and tagging settings first.
+    pub async fn put_tenant(&self, tenant: &Tenant) -> Result<(), Error> {
+        compile(tenant)?;
+        self.store.put_tenant(tenant).await?;
+        Ok(())
+    }
+
+    /// A tenant by id, or [`NotFound::Tenant`].
+    pub async fn tenant(&self, id: TenantId) -> Result<Tenant, Error> {
+        self.store
+            .tenant(id)
+            .await?
+            .ok_or_else(|| NotFound::Tenant(id.to_string()).into())
+    }
+
+    /// The tenant's compiled keyword and tagging rules.
+    pub(crate) fn compiled(&self, tenant: &Tenant) -> Result<Arc<Compiled>, Error> {
+        let mut cache = self
+            .compiled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let unchanged =
+            |c: &&Arc<Compiled>| c.settings == tenant.settings && c.org == tenant.org_name;
+        if let Some(hit) = cache.get(&tenant.id).filter(unchanged) {
+            return Ok(Arc::clone(hit));
+        }
+        let fresh = Arc::new(compile(tenant)?);
+        cache.insert(tenant.id, Arc::clone(&fresh));
+        Ok(fresh)
+    }
+
+    /// Runs `decide` on fresh data and commits its changeset, again and again
+    /// while another writer wins the race; publishes the events once committed.
+    pub(crate) async fn commit_loop<T, F, Fut>(&self, mut decide: F) -> Result<Committed<T>, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Decided<T>, Error>>,
+    {
+        for _ in 0..MAX_ATTEMPTS {
+            let Decided { changes, outcome } = decide().await?;
+            let Some(changes) = changes else {
+                return Ok(Committed::Done(outcome));
+            };
+            let events: Vec<EventRecord> = changes.events.clone();
+            match self.store.commit(changes).await {
+                Ok(()) => {
+                    self.events.publish(&events).await;
+                    return Ok(Committed::Done(outcome));
+                }
+                Err(CommitError::Conflict) => continue,
+                Err(CommitError::Duplicate { existing }) => {
+                    return Ok(Committed::Duplicate(existing));
+                }
+                Err(CommitError::Store(error)) => return Err(error.into()),
+            }
+        }
+        Err(Error::Busy {
+            attempts: MAX_ATTEMPTS,
+        })
+    }
+
+    /// The contact with `id`, or [`NotFound::Contact`].
+    pub(crate) async fn load_contact(
+        &self,
+        tenant: TenantId,
+        id: ContactId,
+    ) -> Result<Contact, Error> {
+        self.store
+            .contact(tenant, id)
+            .await?
+            .ok_or_else(|| NotFound::Contact(id.to_string()).into())
+    }
+
+    /// The conversation with `id`, or [`NotFound::Conversation`].
+    pub(crate) async fn load_conversation(
+        &self,
+        tenant: TenantId,
+        id: ConversationId,
+    ) -> Result<ConversationRecord, Error> {
+        self.store
+            .conversation(tenant, id)
+            .await?
+            .ok_or_else(|| NotFound::Conversation(id.to_string()).into())
+    }
+
+    /// The inbox list: conversations by last activity, filtered.
+    pub async fn conversations(
+        &self,
+        tenant: TenantId,
+        query: &ConversationQuery,
+    ) -> Result<Vec<ConversationSummary>, Error> {
+        Ok(self.store.conversations(tenant, query).await?)
+    }
+
+    /// Contacts by name or number.
+    pub async fn search_contacts(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<Contact>, Error> {
+        Ok(self.store.search_contacts(tenant, text, limit).await?)
+    }
+
+    /// Marks read, stars, archives or deletes many conversations; how many changed.
+    pub async fn bulk(
+        &self,
+        tenant: TenantId,
+        ids: &[ConversationId],
+        action: BulkAction,
+    ) -> Result<usize, Error> {
+        Ok(self.store.bulk_update(tenant, ids, action).await?)
+    }
+
+    /// The contact's timeline: their latest `limit` messages, oldest first.
+    pub async fn timeline(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, Error> {
+        Ok(self.store.timeline(tenant, contact, limit).await?)
+    }
+}
+
+/// What a decision produced: the writes (none when there is nothing to write) and
+/// what to tell the caller once they are committed.
+pub(crate) struct Decided<T> {
+    pub(crate) changes: Option<Changeset>,
+    pub(crate) outcome: T,
+}
+
+/// How a commit loop ended.
+pub(crate) enum Committed<T> {
+    /// Committed (or nothing to commit).
+    Done(T),
+    /// The event was handled before: this message is already stored.
+    Duplicate(crate::model::MessageId),
+}
+
+fn compile(tenant: &Tenant) -> Result<Compiled, Error> {
+    let settings = &tenant.settings;
+    let org = [("org.name", tenant.org_name.as_str())];
+    let render = |text: &str| -> Result<String, Error> {
+        Ok(Template::parse(text)?.render(&org, &MissingPolicy::Empty)?)
+    };
+    Ok(Compiled {
+        settings: settings.clone(),
+        org: tenant.org_name.clone(),
+        keywords: KeywordSet::new(&settings.keywords)?,
+        tags: TagRules::compile(settings.tag_rules.clone())?,
+        replies: KeywordReplyTexts {
+            opt_out: render(&settings.replies.opt_out)?,
+            opt_in: render(&settings.replies.opt_in)?,
+            help: render(&settings.replies.help)?,
+        },
+    })
+}

@@ -1,0 +1,161 @@
+//! Delivery status callbacks (SPEC §6, §15): merged as a semilattice, with the
+//! provider's opt-out signals turned into consent changes.
+
+use serde::{Deserialize, Serialize};
+
+use super::inbound::{TenantRef, consent_changed, consent_event};
+use super::inbox::{Committed, Decided, Inbox};
+use super::not_found::NotFound;
+use crate::core::consent::{ConsentChange, ConsentSource, Outcome, Proof};
+use crate::core::delivery::{Delivery, StatusUpdate};
+use crate::error::Error;
+use crate::model::{EventRecord, InboxEvent, MessageId, MessageRecord, ProviderName, Tenant};
+use crate::store::{Changeset, ContactWrite};
+
+/// Which message a status callback is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageRef {
+    /// By msgcore's id.
+    Id(MessageId),
+    /// By the provider's id for it.
+    Provider {
+        /// The provider.
+        provider: ProviderName,
+        /// Its id for the message.
+        id: String,
+    },
+    /// By the caller's client id.
+    Client(String),
+}
+
+/// A status callback, provider-neutral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusCallback {
+    /// The tenant.
+    pub tenant: TenantRef,
+    /// The message.
+    pub message: MessageRef,
+    /// The status, its time and any error code.
+    pub update: StatusUpdate,
+    /// Whether the provider says the recipient has opted out (Twilio 21610,
+    /// Telnyx 40300): consent is withdrawn on the message's channel.
+    pub opted_out: bool,
+}
+
+/// What a status callback changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusOutcome {
+    /// The message.
+    pub message: MessageId,
+    /// Its delivery after the merge.
+    pub delivery: Delivery,
+    /// Whether this callback withdrew consent.
+    pub opted_out: bool,
+}
+
+impl Inbox {
+    /// Merges a status callback into the message's delivery (any order, any
+    /// repetition, one result) and records a provider opt-out signal as an opt-out.
+    pub async fn on_status(&self, callback: &StatusCallback) -> Result<StatusOutcome, Error> {
+        let tenant = self.resolve_tenant(&callback.tenant).await?;
+        let message = self.find_message(&tenant, &callback.message).await?;
+        let before = message.delivery.status();
+        let delivery = self
+            .store
+            .record_status(tenant.id, message.id, &callback.update)
+            .await?
+            .ok_or_else(|| NotFound::Message(message.id.to_string()))?;
+        if let Some(status) = delivery.status().filter(|s| Some(*s) != before) {
+            let event = InboxEvent::MessageStatus {
+                message: message.id,
+                status,
+            };
+            let record = EventRecord {
+                tenant: tenant.id,
+                at: self.clock.now(),
+                event,
+            };
+            self.events.publish(&[record]).await;
+        }
+        let opted_out = callback.opted_out && self.provider_opt_out(&tenant, &message).await?;
+        Ok(StatusOutcome {
+            message: message.id,
+            delivery,
+            opted_out,
+        })
+    }
+
+    /// Withdraws consent on the message's channel because its provider said the
+    /// recipient opted out; whether that changed anything.
+    pub async fn provider_opt_out(
+        &self,
+        tenant: &Tenant,
+        message: &MessageRecord,
+    ) -> Result<bool, Error> {
+        let proof = Proof::MessageId(
+            message
+                .provider_message_id
+                .clone()
+                .unwrap_or_else(|| message.id.to_string()),
+        );
+        let committed = self
+            .commit_loop(|| async {
+                let now = self.clock.now();
+                let mut contact = self.load_contact(tenant.id, message.contact).await?;
+                let loaded_version = contact.version;
+                let change = consent_event(
+                    message.channel,
+                    ConsentChange::OptOut,
+                    ConsentSource::ProviderSignal,
+                    &proof,
+                );
+                if contact.consent.record(change, now) != Outcome::Applied {
+                    return Ok(Decided {
+                        changes: None,
+                        outcome: false,
+                    });
+                }
+                let event = consent_changed(&contact, message.channel, ConsentChange::OptOut);
+                let mut changes = Changeset::for_contact(
+                    tenant.id,
+                    ContactWrite::update(loaded_version, contact),
+                );
+                changes.events.push(EventRecord {
+                    tenant: tenant.id,
+                    at: now,
+                    event,
+                });
+                Ok(Decided {
+                    changes: Some(changes),
+                    outcome: true,
+                })
+            })
+            .await?;
+        Ok(matches!(committed, Committed::Done(true)))
+    }
+
+    async fn find_message(
+        &self,
+        tenant: &Tenant,
+        reference: &MessageRef,
+    ) -> Result<MessageRecord, Error> {
+        let found = match reference {
+            MessageRef::Id(id) => self.store.message(tenant.id, *id).await?,
+            MessageRef::Provider { provider, id } => {
+                self.store
+                    .message_by_provider_id(tenant.id, provider, id)
+                    .await?
+            }
+            MessageRef::Client(id) => self.store.message_by_client_id(tenant.id, id).await?,
+        };
+        found.ok_or_else(|| {
+            let key = match reference {
+                MessageRef::Id(id) => id.to_string(),
+                MessageRef::Provider { provider, id } => format!("{provider} {id}"),
+                MessageRef::Client(id) => format!("client id {id}"),
+            };
+            NotFound::Message(key).into()
+        })
+    }
+}

@@ -1,0 +1,8 @@
+//! The inbox engine end to end on the in-memory store: SPEC §11 (inbound), §12
+//! (sends and their gates), §4 (actions, CSAT, resumption) and §6 (statuses).
+
+mod harness;
+mod inbound;
+mod laws;
+mod lifecycle;
+mod outbound;
