@@ -237,3 +237,32 @@ fn every_command_survives_arbitrary_bytes_with_one_answer_per_line() {
         assert_eq!(msgctl_raw(command, &junk).len(), 400, "{command}");
     }
 }
+
+/// Runs a `simulate` scenario whose lines are `{"step": …, "expect": {…}}`: every
+/// expected field must be in the answer with that value; `"conversation": "same"`
+/// or `"new"` compares the conversation id with the previous step's.
+fn run_scenario(name: &str) {
+    let lines = fixture_lines(&format!("simulate/{name}"));
+    let steps: Vec<Value> = lines.iter().map(|l| l["step"].clone()).collect();
+    let answers = msgctl("simulate", &steps);
+    let mut previous_conversation = Value::Null;
+    for (i, (line, answer)) in lines.iter().zip(&answers).enumerate() {
+        let expect = line["expect"].as_object().unwrap();
+        for (key, value) in expect {
+            if key == "conversation" {
+                let same = answer["conversation_id"] == previous_conversation;
+                assert_eq!(same, value == "same", "step {}: conversation should be {value}: {answer}", i + 1);
+                continue;
+            }
+            assert_eq!(&answer[key], value, "step {} ({}): `{key}` in {answer}", i + 1, line["step"]);
+        }
+        if !answer["conversation_id"].is_null() {
+            previous_conversation = answer["conversation_id"].clone();
+        }
+    }
+}
+
+#[test]
+fn simulate_follows_spec_17_through_consent_keywords_windows_csat_resumption_and_limits() {
+    run_scenario("scenario_inbox.jsonl");
+}

@@ -4,8 +4,9 @@ use std::io::{self, BufRead, BufWriter, Write};
 
 use serde::Serialize;
 
-/// Answers one input line by writing one JSON value (without the newline) to `out`.
-pub type Handler = fn(line: &str, out: &mut Vec<u8>);
+/// Answers one input line by writing one JSON value (without the newline) to `out`;
+/// `simulate` keeps state from line to line, the other commands do not.
+pub type Handler = Box<dyn FnMut(&str, &mut Vec<u8>)>;
 
 /// Writes `{"error": message}`.
 pub fn write_error(out: &mut Vec<u8>, message: impl std::fmt::Display) {
@@ -48,7 +49,7 @@ struct ErrorLine {
 }
 
 /// Reads `input` line by line and writes one answer line per input line.
-pub fn run(mut input: impl BufRead, output: impl Write, handler: Handler) -> io::Result<()> {
+pub fn run(mut input: impl BufRead, output: impl Write, mut handler: Handler) -> io::Result<()> {
     let mut output = BufWriter::with_capacity(1 << 16, output);
     let mut raw = Vec::new();
     let mut answer = Vec::new();
@@ -58,14 +59,14 @@ pub fn run(mut input: impl BufRead, output: impl Write, handler: Handler) -> io:
             break;
         }
         answer.clear();
-        answer_line(&raw, &mut answer, handler);
+        answer_line(&raw, &mut answer, &mut handler);
         answer.push(b'\n');
         output.write_all(&answer)?;
     }
     output.flush()
 }
 
-fn answer_line(raw: &[u8], answer: &mut Vec<u8>, handler: Handler) {
+fn answer_line(raw: &[u8], answer: &mut Vec<u8>, handler: &mut Handler) {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     match std::str::from_utf8(raw) {

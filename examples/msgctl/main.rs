@@ -16,6 +16,7 @@ pub mod lines;
 mod quiet_hours;
 mod render;
 mod segments;
+mod simulate;
 mod tag;
 mod verify;
 
@@ -33,6 +34,7 @@ commands:
   render    {\"template\": \"Hi {{contact.name}}\", \"vars\": {\"contact.name\": \"Ann\"}}  ->  {\"text\": \"Hi Ann\"}
   verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false}
   quiet-hours  {\"to\": \"+13055551234\", \"at\": \"2026-03-09T00:30:00Z\", \"kind\": \"marketing\"}  ->  {\"allowed\": false, \"hold_until\": \"2026-03-09T12:00:00Z\"}
+  simulate  {\"at\": \"2026-03-02T18:00:00Z\", \"do\": \"inbound\", \"channel\": \"sms\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"text\": \"STOP\", \"id\": \"SM1\"}  ->  {\"ok\": true, \"replies\": [\"You have been unsubscribed...\"], ...}
   tag       {\"rules\": [{\"kind\": \"contains\", \"pattern\": \"order\", \"tag\": \"buyer\"}], \"text\": \"my ORDER\"}  ->  {\"tags\": [\"buyer\"]}
 ";
 
@@ -59,13 +61,14 @@ fn main() -> ExitCode {
 /// The line handler for `command`, if there is such a command.
 pub fn handler(command: &str) -> Option<lines::Handler> {
     Some(match command {
-        "e164" => e164::handle,
-        "keyword" => keyword::handle,
-        "quiet-hours" => quiet_hours::handle,
-        "render" => render::handle,
-        "segments" => segments::handle,
-        "tag" => tag::handle,
-        "verify" => verify::handle,
+        "e164" => Box::new(e164::handle),
+        "keyword" => Box::new(keyword::handle),
+        "quiet-hours" => Box::new(quiet_hours::handle),
+        "render" => Box::new(render::handle),
+        "segments" => Box::new(segments::handle),
+        "simulate" => simulate::handler(),
+        "tag" => Box::new(tag::handle),
+        "verify" => Box::new(verify::handle),
         _ => return None,
     })
 }
