@@ -4,8 +4,9 @@
 //! WhatsApp + SMS inbox must get exactly right — phone numbers, consent and
 //! STOP/START/HELP compliance, templates, auto-tagging, SMS segments, the
 //! conversation lifecycle and CSAT, WhatsApp's 24-hour window, message content,
-//! delivery status, quiet hours and rate limits — and the webhook signature checks
-//! of Twilio, Telnyx and the Meta WhatsApp Cloud API.
+//! delivery status, quiet hours and rate limits — the webhook signature checks of
+//! Twilio, Telnyx and the Meta WhatsApp Cloud API, and the inbox engine that ties
+//! them together over a store of your choice.
 //!
 //! Everything in [`core`] is *pure*: plain data in, plain data out, no I/O, no
 //! clock (`now` is always an argument), no randomness. That is what lets every rule
@@ -199,6 +200,52 @@
 //! assert_eq!(refused.retry_after.num_minutes(), 3);
 //! ```
 //!
+//! **The inbox engine.** [`engine::Inbox`] runs the inbound pipeline, gated sends,
+//! conversation actions and status callbacks over a [`store::Store`]: it loads
+//! what a decision needs, decides with the pure core, and commits one changeset
+//! atomically — replies included — retrying when another replica got there first.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), msgcore::Error> {
+//! use std::sync::Arc;
+//! use msgcore::core::{channel::Channel, message::Content, window::InboundKind};
+//! use msgcore::engine::{InboundMessage, Inbox, SendRequest, TenantRef};
+//! use msgcore::model::{InboundContent, ProviderName, Tenant, TenantId, TenantSettings};
+//! use msgcore::store::MemoryStore;
+//! use msgcore::{E164, ErrorKind};
+//!
+//! let inbox = Inbox::builder(Arc::new(MemoryStore::new())).build();
+//! let shop = Tenant {
+//!     id: TenantId::from_uuid(uuid::Uuid::now_v7()),
+//!     slug: "shop".into(),
+//!     org_name: "Shop".into(),
+//!     numbers: vec![],
+//!     settings: TenantSettings::default(),
+//! };
+//! inbox.put_tenant(&shop).await?;
+//! let maria = E164::parse("+14155550123", None)?;
+//! let stop = InboundMessage {
+//!     tenant: TenantRef::Slug("shop".into()),
+//!     provider: ProviderName::TWILIO,
+//!     provider_message_id: "SM1".into(),
+//!     channel: Channel::Sms,
+//!     from: maria,
+//!     kind: InboundKind::Message,
+//!     content: InboundContent { text: Some("STOP".into()), ..Default::default() },
+//!     referral: None,
+//!     profile_name: None,
+//! };
+//! let outcome = inbox.handle_inbound(&stop).await?;
+//! assert_eq!(outcome.replies.len(), 1); // one confirmation, in the outbox
+//! assert!(inbox.handle_inbound(&stop).await?.duplicate); // a webhook retry changes nothing
+//!
+//! let request = SendRequest::reply(shop.id, maria, Channel::Sms, Content::text("Hi!")?);
+//! assert_eq!(inbox.send(&request).await.unwrap_err().kind(), ErrorKind::OptedOut);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
 //! which input; [`Error`] gathers them with a stable [`ErrorKind`], an HTTP status
 //! and whether a retry can help.
@@ -213,7 +260,8 @@
 //!
 //! ## `msgctl`
 //!
-//! The example `msgctl` exposes these rules as JSON Lines commands for debugging
+//! `cargo run --example quickstart` narrates a whole conversation, offline. The
+//! example `msgctl` exposes these rules as JSON Lines commands for debugging
 //! a deployment: `cargo run --example msgctl -- e164 < numbers.jsonl`. See
 //! `examples/msgctl/`.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -251,10 +251,21 @@ fn run_scenario(name: &str) {
         for (key, value) in expect {
             if key == "conversation" {
                 let same = answer["conversation_id"] == previous_conversation;
-                assert_eq!(same, value == "same", "step {}: conversation should be {value}: {answer}", i + 1);
+                assert_eq!(
+                    same,
+                    value == "same",
+                    "step {}: conversation should be {value}: {answer}",
+                    i + 1
+                );
                 continue;
             }
-            assert_eq!(&answer[key], value, "step {} ({}): `{key}` in {answer}", i + 1, line["step"]);
+            assert_eq!(
+                &answer[key],
+                value,
+                "step {} ({}): `{key}` in {answer}",
+                i + 1,
+                line["step"]
+            );
         }
         if !answer["conversation_id"].is_null() {
             previous_conversation = answer["conversation_id"].clone();
