@@ -25,15 +25,19 @@ mod not_found;
 mod outbound;
 mod reply;
 mod responder;
+mod rules;
 mod status;
 
 pub use actions::ActionOutcome;
 pub use carrier::{Carrier, CarrierError, RecordingCarrier};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use events::{EventSink, MemoryEvents, NoEvents};
-pub use inbound::{InboundMessage, InboundOutcome, TenantRef};
+pub use inbound::{
+    InboundContext, InboundMessage, InboundOutcome, InboundPlan, TenantRef, decide_inbound,
+};
 pub use inbox::{Inbox, InboxBuilder};
 pub use not_found::NotFound;
 pub use outbound::{SendOutcome, SendRequest};
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
+pub use rules::TenantRules;
 pub use status::{MessageRef, StatusCallback, StatusOutcome};

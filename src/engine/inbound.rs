@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::inbox::{Committed, Compiled, Decided, Inbox};
+use super::inbox::{Committed, Decided, Inbox};
 use super::not_found::NotFound;
 use super::reply::{Outgoing, queue};
 use super::responder::{ResponderReply, ResponderRequest};
+use super::rules::TenantRules;
 use crate::core::channel::Channel;
 use crate::core::consent::{
     ChannelConsent, ConsentChange, ConsentEvent, ConsentSource, Outcome, Proof,
@@ -89,20 +90,31 @@ pub struct InboundOutcome {
     pub replies: Vec<MessageRecord>,
 }
 
-/// Everything the pure decision needs, loaded.
-struct Loaded<'a> {
-    tenant: &'a Tenant,
-    compiled: &'a Compiled,
-    contact: Option<Contact>,
-    latest: Option<ConversationRecord>,
-    now: DateTime<Utc>,
+/// Everything the pure inbound decision needs, loaded from the store.
+#[derive(Debug, Clone, Copy)]
+pub struct InboundContext<'a> {
+    /// The tenant.
+    pub tenant: &'a Tenant,
+    /// Its compiled rules.
+    pub rules: &'a TenantRules,
+    /// The contact with the message's number, if there is one.
+    pub contact: Option<&'a Contact>,
+    /// The contact's latest conversation, if any.
+    pub latest: Option<&'a ConversationRecord>,
+    /// When the message is handled.
+    pub now: DateTime<Utc>,
 }
 
-/// A decided message, possibly waiting for a responder's answer.
-struct Plan {
-    changes: Changeset,
-    outcome: InboundOutcome,
-    route: Option<Status>,
+/// What one inbound message writes, decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundPlan {
+    /// Everything to commit, in one transaction.
+    pub changes: Changeset,
+    /// What to tell the caller once committed.
+    pub outcome: InboundOutcome,
+    /// `Some(BOT_ACTIVE | AI_ACTIVE)` when the conversation's responder should
+    /// answer before the commit.
+    pub route: Option<Status>,
 }
 
 impl Inbox {
@@ -122,21 +134,22 @@ impl Inbox {
         let compiled = self.compiled(&tenant)?;
         let committed = self
             .commit_loop(|| async {
-                let loaded = Loaded {
-                    tenant: &tenant,
-                    compiled: &compiled,
-                    contact: self
-                        .store
-                        .contact_by_phone(tenant.id, &message.from)
-                        .await?,
-                    latest: None,
-                    now: self.clock.now(),
-                };
-                let latest = match &loaded.contact {
+                let contact = self
+                    .store
+                    .contact_by_phone(tenant.id, &message.from)
+                    .await?;
+                let latest = match &contact {
                     Some(c) => self.store.latest_conversation(tenant.id, c.id).await?,
                     None => None,
                 };
-                let mut plan = decide(Loaded { latest, ..loaded }, message, self.ids.as_ref());
+                let context = InboundContext {
+                    tenant: &tenant,
+                    rules: &compiled,
+                    contact: contact.as_ref(),
+                    latest: latest.as_ref(),
+                    now: self.clock.now(),
+                };
+                let mut plan = decide_inbound(context, message, self.ids.as_ref());
                 self.route(&tenant, &mut plan).await;
                 Ok(Decided {
                     changes: Some(plan.changes),
@@ -195,7 +208,7 @@ impl Inbox {
     }
 
     /// Step 11: a bot or AI conversation gets its responder's answer into the plan.
-    async fn route(&self, tenant: &Tenant, plan: &mut Plan) {
+    async fn route(&self, tenant: &Tenant, plan: &mut InboundPlan) {
         let responder = match plan.route {
             Some(Status::BotActive) => self.bot.as_ref(),
             Some(Status::AiActive) => self.ai.as_ref(),
@@ -221,15 +234,24 @@ impl Inbox {
     }
 }
 
-/// Steps 5–12 as a pure function of what was loaded.
-fn decide(loaded: Loaded<'_>, message: &InboundMessage, ids: &dyn IdSource) -> Plan {
-    let Loaded {
+/// SPEC §11 steps 5–12 for one message, as a pure function of what was loaded
+/// (ids come from `ids`, the time from `context.now`): the writes, the outcome,
+/// and whether a bot or AI agent should answer. [`Inbox::handle_inbound`] loads,
+/// calls this, asks the responder and commits; call it yourself to run the
+/// decision without a store.
+pub fn decide_inbound(
+    context: InboundContext<'_>,
+    message: &InboundMessage,
+    ids: &dyn IdSource,
+) -> InboundPlan {
+    let InboundContext {
         tenant,
-        compiled,
+        rules: compiled,
         contact,
         latest,
         now,
-    } = loaded;
+    } = context;
+    let (contact, latest) = (contact.cloned(), latest.cloned());
     let settings = &tenant.settings;
     let mut events = Vec::new();
     let event = |event| EventRecord {
@@ -476,7 +498,7 @@ fn decide(loaded: Loaded<'_>, message: &InboundMessage, ids: &dyn IdSource) -> P
     let route = (keyword.is_none() && rating.is_none())
         .then_some(conversation.status())
         .filter(|s| matches!(s, Status::BotActive | Status::AiActive));
-    Plan {
+    InboundPlan {
         outcome: InboundOutcome {
             duplicate: false,
             tenant: tenant.id,
@@ -498,7 +520,7 @@ fn decide(loaded: Loaded<'_>, message: &InboundMessage, ids: &dyn IdSource) -> P
 /// Adds a responder's answer to the plan: its reply (if the contact may receive
 /// it), its context, and a hand-off to a human.
 fn apply_reply(
-    plan: &mut Plan,
+    plan: &mut InboundPlan,
     tenant: &Tenant,
     reply: ResponderReply,
     ids: &dyn IdSource,

@@ -8,15 +8,13 @@ use super::clock::{Clock, SystemClock};
 use super::events::{EventSink, NoEvents};
 use super::not_found::NotFound;
 use super::responder::Responder;
-use crate::core::keyword::KeywordSet;
+use super::rules::TenantRules;
 use crate::core::quiet_hours::QuietHoursPolicy;
 use crate::core::ratelimit::Quota;
-use crate::core::tagging::TagRules;
-use crate::core::template::{MissingPolicy, Template};
 use crate::error::Error;
 use crate::model::{
     Contact, ContactId, ConversationId, ConversationRecord, EventRecord, IdSource, MessageRecord,
-    RandomIds, Tenant, TenantId, TenantSettings,
+    RandomIds, Tenant, TenantId,
 };
 use crate::store::{
     BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, Store,
@@ -25,24 +23,6 @@ use crate::store::{
 /// How many times a decision is made again after losing its commit to another
 /// writer before the engine gives up with [`Error::Busy`].
 const MAX_ATTEMPTS: u32 = 16;
-
-/// A tenant's rules, compiled once and reused while its settings stay the same.
-#[derive(Debug)]
-pub(crate) struct Compiled {
-    settings: TenantSettings,
-    org: String,
-    pub(crate) keywords: KeywordSet,
-    pub(crate) tags: TagRules,
-    pub(crate) replies: KeywordReplyTexts,
-}
-
-/// The keyword confirmations with the tenant's name filled in.
-#[derive(Debug)]
-pub(crate) struct KeywordReplyTexts {
-    pub(crate) opt_out: String,
-    pub(crate) opt_in: String,
-    pub(crate) help: String,
-}
 
 /// The inbox engine: inbound messages, sends, statuses and agent actions over a
 /// [`Store`], with the ports it needs.
@@ -59,7 +39,7 @@ pub struct Inbox {
     pub(crate) ai: Option<Arc<dyn Responder>>,
     pub(crate) quiet_hours: QuietHoursPolicy,
     pub(crate) send_quota: Quota,
-    compiled: Mutex<HashMap<TenantId, Arc<Compiled>>>,
+    compiled: Mutex<HashMap<TenantId, Arc<TenantRules>>>,
 }
 
 impl std::fmt::Debug for Inbox {
@@ -150,7 +130,7 @@ impl Inbox {
 
     /// Creates or updates a tenant, checking its keyword and tagging settings first.
     pub async fn put_tenant(&self, tenant: &Tenant) -> Result<(), Error> {
-        compile(tenant)?;
+        TenantRules::compile(tenant)?;
         self.store.put_tenant(tenant).await?;
         Ok(())
     }
@@ -164,17 +144,16 @@ impl Inbox {
     }
 
     /// The tenant's compiled keyword and tagging rules.
-    pub(crate) fn compiled(&self, tenant: &Tenant) -> Result<Arc<Compiled>, Error> {
+    pub(crate) fn compiled(&self, tenant: &Tenant) -> Result<Arc<TenantRules>, Error> {
         let mut cache = self
             .compiled
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let unchanged =
-            |c: &&Arc<Compiled>| c.settings == tenant.settings && c.org == tenant.org_name;
+        let unchanged = |c: &&Arc<TenantRules>| c.is_for(tenant);
         if let Some(hit) = cache.get(&tenant.id).filter(unchanged) {
             return Ok(Arc::clone(hit));
         }
-        let fresh = Arc::new(compile(tenant)?);
+        let fresh = Arc::new(TenantRules::compile(tenant)?);
         cache.insert(tenant.id, Arc::clone(&fresh));
         Ok(fresh)
     }
@@ -286,23 +265,4 @@ pub(crate) enum Committed<T> {
     Done(T),
     /// The event was handled before: this message is already stored.
     Duplicate(crate::model::MessageId),
-}
-
-fn compile(tenant: &Tenant) -> Result<Compiled, Error> {
-    let settings = &tenant.settings;
-    let org = [("org.name", tenant.org_name.as_str())];
-    let render = |text: &str| -> Result<String, Error> {
-        Ok(Template::parse(text)?.render(&org, &MissingPolicy::Empty)?)
-    };
-    Ok(Compiled {
-        settings: settings.clone(),
-        org: tenant.org_name.clone(),
-        keywords: KeywordSet::new(&settings.keywords)?,
-        tags: TagRules::compile(settings.tag_rules.clone())?,
-        replies: KeywordReplyTexts {
-            opt_out: render(&settings.replies.opt_out)?,
-            opt_in: render(&settings.replies.opt_in)?,
-            help: render(&settings.replies.help)?,
-        },
-    })
 }

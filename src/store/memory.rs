@@ -35,11 +35,34 @@ struct Data {
     contacts: HashMap<(TenantId, ContactId), Contact>,
     conversations: HashMap<(TenantId, ConversationId), ConversationRecord>,
     messages: HashMap<(TenantId, MessageId), MessageRecord>,
-    /// Insertion order of messages, for timelines.
-    message_order: Vec<(TenantId, MessageId)>,
-    outbox: Vec<OutboxItem>,
+    /// The unique keys and lookups a database would index.
+    index: Index,
+    /// Outbox items by message, and their order of insertion (claims go oldest first).
+    outbox: HashMap<(TenantId, MessageId), OutboxItem>,
+    outbox_order: Vec<(TenantId, MessageId)>,
     events: Vec<(u64, EventRecord)>,
     rates: HashMap<String, GcraState>,
+}
+
+/// What a database would keep as unique indexes and foreign-key indexes.
+#[derive(Debug, Default)]
+struct Index {
+    phones: HashMap<(TenantId, E164), ContactId>,
+    provider_ids: HashMap<(TenantId, ProviderName, String), MessageId>,
+    client_ids: HashMap<(TenantId, String), MessageId>,
+    /// Each contact's latest conversation: the greatest (created_at, id).
+    latest: HashMap<(TenantId, ContactId), (DateTime<Utc>, ConversationId)>,
+    /// Each contact's messages in insertion order.
+    timelines: HashMap<(TenantId, ContactId), Vec<MessageId>>,
+}
+
+/// A message's provider key, if it has one.
+fn provider_key(
+    tenant: TenantId,
+    message: &MessageRecord,
+) -> Option<(TenantId, ProviderName, String)> {
+    let provider = message.provider.clone()?;
+    Some((tenant, provider, message.provider_message_id.clone()?))
 }
 
 impl MemoryStore {
@@ -59,9 +82,8 @@ impl MemoryStore {
 
 impl Data {
     fn contact_by_phone(&self, tenant: TenantId, phone: &E164) -> Option<&Contact> {
-        self.contacts
-            .values()
-            .find(|c| c.tenant == tenant && &c.phone == phone)
+        let id = self.index.phones.get(&(tenant, *phone))?;
+        self.contacts.get(&(tenant, *id))
     }
 
     fn message_by_provider_id(
@@ -70,17 +92,14 @@ impl Data {
         provider: &ProviderName,
         id: &str,
     ) -> Option<&MessageRecord> {
-        self.messages.values().find(|m| {
-            m.tenant == tenant
-                && m.provider.as_ref() == Some(provider)
-                && m.provider_message_id.as_deref() == Some(id)
-        })
+        let key = (tenant, provider.clone(), id.to_owned());
+        let id = self.index.provider_ids.get(&key)?;
+        self.messages.get(&(tenant, *id))
     }
 
     fn message_by_client_id(&self, tenant: TenantId, client_id: &str) -> Option<&MessageRecord> {
-        self.messages
-            .values()
-            .find(|m| m.tenant == tenant && m.client_id.as_deref() == Some(client_id))
+        let id = self.index.client_ids.get(&(tenant, client_id.to_owned()))?;
+        self.messages.get(&(tenant, *id))
     }
 
     fn check_contact(&self, tenant: TenantId, write: &ContactWrite) -> Result<(), CommitError> {
@@ -102,20 +121,42 @@ impl Data {
 
     fn check_messages(&self, changes: &Changeset) -> Result<(), CommitError> {
         for (i, message) in changes.messages.iter().enumerate() {
+            let tenant = changes.tenant;
             let earlier = changes.messages.get(..i).unwrap_or_default();
-            let clash = |other: &MessageRecord| same_key(message, other);
-            let existing = self
+            let stored = self
                 .messages
-                .values()
-                .find(|m| m.tenant == changes.tenant && clash(m))
-                .or_else(|| earlier.iter().find(|m| clash(m)));
-            if let Some(existing) = existing {
-                return Err(CommitError::Duplicate {
-                    existing: existing.id,
+                .get(&(tenant, message.id))
+                .map(|m| m.id)
+                .or_else(|| {
+                    let key = provider_key(tenant, message)?;
+                    self.index.provider_ids.get(&key).copied()
+                })
+                .or_else(|| {
+                    let client_id = message.client_id.clone()?;
+                    self.index.client_ids.get(&(tenant, client_id)).copied()
                 });
+            let existing = stored.or_else(|| {
+                earlier
+                    .iter()
+                    .find(|other| same_key(message, other))
+                    .map(|m| m.id)
+            });
+            if let Some(existing) = existing {
+                return Err(CommitError::Duplicate { existing });
             }
         }
         Ok(())
+    }
+
+    fn index_message(&mut self, tenant: TenantId, message: &MessageRecord) {
+        if let Some(key) = provider_key(tenant, message) {
+            self.index.provider_ids.insert(key, message.id);
+        }
+        if let Some(client_id) = message.client_id.clone() {
+            self.index
+                .client_ids
+                .insert((tenant, client_id), message.id);
+        }
     }
 
     fn conversation_summary(&self, record: &ConversationRecord) -> Option<ConversationSummary> {
@@ -128,17 +169,12 @@ impl Data {
     }
 }
 
-/// Whether two messages share a unique key: the same id, the same provider
-/// message id from the same provider, or the same client id.
+/// Whether two messages of one changeset share a unique key: the same id, the
+/// same provider message id from the same provider, or the same client id.
 fn same_key(a: &MessageRecord, b: &MessageRecord) -> bool {
-    let provider_key = |m: &MessageRecord| {
-        m.provider
-            .as_ref()
-            .zip(m.provider_message_id.as_ref())
-            .map(|(p, id)| (p.clone(), id.clone()))
-    };
+    let key = |m| provider_key(a.tenant, m);
     a.id == b.id
-        || provider_key(a).is_some_and(|key| Some(key) == provider_key(b))
+        || key(a).is_some_and(|k| Some(k) == key(b))
         || a.client_id.is_some() && a.client_id == b.client_id
 }
 
@@ -318,13 +354,9 @@ impl Store for MemoryStore {
         tenant: TenantId,
         contact: ContactId,
     ) -> Result<Option<ConversationRecord>, StoreError> {
-        Ok(self
-            .lock()
-            .conversations
-            .values()
-            .filter(|c| c.tenant == tenant && c.contact == contact)
-            .max_by_key(|c| (c.created_at, c.id))
-            .cloned())
+        let data = self.lock();
+        let latest = data.index.latest.get(&(tenant, contact));
+        Ok(latest.and_then(|(_, id)| data.conversations.get(&(tenant, *id)).cloned()))
     }
 
     async fn conversations(
@@ -406,14 +438,15 @@ impl Store for MemoryStore {
         limit: usize,
     ) -> Result<Vec<MessageRecord>, StoreError> {
         let data = self.lock();
-        let mine: Vec<&MessageRecord> = data
-            .message_order
+        let ids = data.index.timelines.get(&(tenant, contact));
+        let ids = ids.map_or(&[][..], Vec::as_slice);
+        let newest = ids
+            .get(ids.len().saturating_sub(limit)..)
+            .unwrap_or_default();
+        Ok(newest
             .iter()
-            .filter_map(|key| data.messages.get(key))
-            .filter(|m| m.tenant == tenant && m.contact == contact)
-            .collect();
-        let skip = mine.len().saturating_sub(limit);
-        Ok(mine.into_iter().skip(skip).cloned().collect())
+            .filter_map(|id| data.messages.get(&(tenant, *id)).cloned())
+            .collect())
     }
 
     async fn commit(&self, changes: Changeset) -> Result<(), CommitError> {
@@ -427,16 +460,35 @@ impl Store for MemoryStore {
         let contact = match changes.contact {
             ContactWrite::Insert(contact) | ContactWrite::Update { contact, .. } => contact,
         };
+        data.index
+            .phones
+            .insert((tenant, contact.phone), contact.id);
         data.contacts.insert((tenant, contact.id), contact);
         for conversation in changes.conversations {
+            let key = (conversation.created_at, conversation.id);
+            let latest = data
+                .index
+                .latest
+                .entry((tenant, conversation.contact))
+                .or_insert(key);
+            *latest = key.max(*latest);
             data.conversations
                 .insert((tenant, conversation.id), conversation);
         }
         for message in changes.messages {
-            data.message_order.push((tenant, message.id));
+            data.index_message(tenant, &message);
+            let timeline = data
+                .index
+                .timelines
+                .entry((tenant, message.contact))
+                .or_default();
+            timeline.push(message.id);
             data.messages.insert((tenant, message.id), message);
         }
-        data.outbox.extend(changes.outbox);
+        for item in changes.outbox {
+            data.outbox_order.push((tenant, item.message));
+            data.outbox.insert((tenant, item.message), item);
+        }
         for event in changes.events {
             let seq = data.events.len() as u64 + 1;
             data.events.push((seq, event));
@@ -464,11 +516,19 @@ impl Store for MemoryStore {
         limit: usize,
     ) -> Result<Vec<OutboxItem>, StoreError> {
         let mut data = self.lock();
+        let Data {
+            outbox,
+            outbox_order,
+            ..
+        } = &mut *data;
         let mut claimed = Vec::new();
-        for item in data.outbox.iter_mut().filter(|i| is_claimable(i, now)) {
+        for key in outbox_order.iter() {
             if claimed.len() == limit {
                 break;
             }
+            let Some(item) = outbox.get_mut(key).filter(|i| is_claimable(i, now)) else {
+                continue;
+            };
             item.state = OutboxState::InFlight {
                 lease_until: now + lease,
             };
@@ -487,29 +547,28 @@ impl Store for MemoryStore {
     ) -> Result<(), StoreError> {
         let mut data = self.lock();
         let (state, available_at, update) = outcome_effect(outcome, now);
-        if let Some(item) = data
-            .outbox
-            .iter_mut()
-            .find(|i| i.tenant == tenant && i.message == message)
-        {
+        if let Some(item) = data.outbox.get_mut(&(tenant, message)) {
             item.state = state;
             if let Some(at) = available_at {
                 item.available_at = at;
             }
         }
-        if let Some(record) = data.messages.get_mut(&(tenant, message)) {
-            if let DispatchOutcome::Sent {
-                provider,
-                provider_message_id,
-            } = outcome
-            {
-                record.provider = Some(provider.clone());
-                record.provider_message_id = Some(provider_message_id.clone());
-            }
-            if let Some(update) = update {
-                record.delivery.apply(update);
-            }
+        let Some(record) = data.messages.get_mut(&(tenant, message)) else {
+            return Ok(());
+        };
+        if let DispatchOutcome::Sent {
+            provider,
+            provider_message_id,
+        } = outcome
+        {
+            record.provider = Some(provider.clone());
+            record.provider_message_id = Some(provider_message_id.clone());
         }
+        if let Some(update) = update {
+            record.delivery.apply(update);
+        }
+        let record = record.clone();
+        data.index_message(tenant, &record);
         Ok(())
     }
 
@@ -518,12 +577,7 @@ impl Store for MemoryStore {
         tenant: TenantId,
         message: MessageId,
     ) -> Result<Option<OutboxItem>, StoreError> {
-        Ok(self
-            .lock()
-            .outbox
-            .iter()
-            .find(|i| i.tenant == tenant && i.message == message)
-            .cloned())
+        Ok(self.lock().outbox.get(&(tenant, message)).cloned())
     }
 
     async fn events(
