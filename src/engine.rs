@@ -17,10 +17,12 @@
 
 mod carrier;
 mod clock;
+mod dispatch_policy;
 mod events;
 mod responder;
 
 pub use carrier::{Carrier, CarrierError, RecordingCarrier};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use dispatch_policy::{DispatchPolicy, InvalidPolicy};
 pub use events::{EventSink, MemoryEvents, NoEvents};
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
