@@ -5,10 +5,10 @@
 //! be tested without time passing, and so a caller driving the outbox from its own
 //! scheduler ([`Store::claim_outbox`](crate::store::Store::claim_outbox), send,
 //! [`Store::finish_outbox`](crate::store::Store::finish_outbox)) makes exactly the
-//! same decisions as the outbox dispatcher. It involves no
-//! randomness: the retry delay depends on the attempt number and, for the jitter
-//! that keeps a burst of failed messages from coming back at the same instant, on
-//! a hash of the message's idempotency key.
+//! same decisions as the `Dispatcher` (feature `tokio`). It involves no randomness:
+//! the retry delay depends on the attempt number and, for the jitter that keeps a
+//! burst of failed messages from coming back at the same instant, on a hash of the
+//! message's idempotency key.
 
 use std::time::Duration;
 
@@ -68,7 +68,7 @@ pub struct DispatchPolicy {
     /// Up to this percentage of the delay is taken off, by a hash of the message's
     /// idempotency key, so messages that failed together do not retry together.
     pub jitter_percent: u8,
-    /// How long the dispatcher waits after a batch that was
+    /// How long `Dispatcher::run` (feature `tokio`) waits after a batch that was
     /// not full before it claims again.
     pub poll_interval: Duration,
 }
