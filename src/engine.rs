@@ -14,10 +14,17 @@
 //! | [`Responder`] | a bot or AI agent answering | [`KeywordMenuBot`] |
 //! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`] |
 //! | [`Clock`] | the time | [`SystemClock`], [`ManualClock`] |
+//!
+//! The outbox is drained by a `Dispatcher` (feature `tokio`) under a
+//! [`DispatchPolicy`], whose retry decisions are pure and usable without tokio.
 
 mod actions;
 mod carrier;
 mod clock;
+mod dispatch_policy;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod dispatcher;
 mod events;
 mod inbound;
 mod inbox;
@@ -31,6 +38,13 @@ mod status;
 pub use actions::ActionOutcome;
 pub use carrier::{Carrier, CarrierError, RecordingCarrier};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use dispatch_policy::{DispatchPolicy, InvalidPolicy};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use dispatcher::{
+    BatchReport, CarrierOptOut, DispatchProblem, Dispatched, Dispatcher, ListenerError,
+    OptOutListener, RunReport,
+};
 pub use events::{EventSink, MemoryEvents, NoEvents};
 pub use inbound::{
     InboundContext, InboundMessage, InboundOutcome, InboundPlan, TenantRef, decide_inbound,

@@ -257,6 +257,7 @@
 //! | `twilio` (default) | `X-Twilio-Signature` verification, exactly as twilio-python's `RequestValidator` | no |
 //! | `telnyx` (default) | Ed25519 webhook verification with a replay tolerance | no |
 //! | `meta` (default) | `X-Hub-Signature-256` verification | no |
+//! | `tokio` | `engine::Dispatcher`: drains the outbox through a carrier with leases, retries and backoff | no |
 //!
 //! ## `msgctl`
 //!

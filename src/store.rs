@@ -148,16 +148,20 @@ pub trait Store: Send + Sync {
         lease: TimeDelta,
         limit: usize,
     ) -> Result<Vec<OutboxItem>, StoreError>;
-    /// Records what the carrier said about a claimed item; a `Sent` outcome also
-    /// stores the provider's message id and merges `sent` into the delivery, a
-    /// `Failed` one merges `failed` with the error.
+    /// Records what the carrier said about the claim of an item whose `attempts`
+    /// was `attempt` when claimed; a `Sent` outcome also stores the provider's
+    /// message id and merges `sent` into the delivery, a `Failed` one merges
+    /// `failed` with the error. Only a claim that still stands is recorded: if the
+    /// item was finished already, or claimed again after this claim's lease lapsed,
+    /// nothing changes and the answer is `false`.
     async fn finish_outbox(
         &self,
         tenant: TenantId,
         message: MessageId,
+        attempt: u32,
         outcome: &DispatchOutcome,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
     /// An outbox item by its message.
     async fn outbox_item(
         &self,

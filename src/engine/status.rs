@@ -159,3 +159,22 @@ impl Inbox {
         })
     }
 }
+
+/// The dispatcher tells the inbox when a carrier refused a send because the
+/// recipient opted out (Twilio 21610, Telnyx 40300): the opt-out is recorded on
+/// the message's channel, exactly like the same signal in a status callback.
+#[cfg(feature = "tokio")]
+#[async_trait::async_trait]
+impl super::dispatcher::OptOutListener for Inbox {
+    async fn on_carrier_opt_out(
+        &self,
+        opt_out: &super::dispatcher::CarrierOptOut,
+    ) -> Result<(), super::dispatcher::ListenerError> {
+        let tenant = self.resolve_tenant(&TenantRef::Id(opt_out.tenant)).await?;
+        let message = self
+            .find_message(&tenant, &MessageRef::Id(opt_out.message))
+            .await?;
+        self.provider_opt_out(&tenant, &message).await?;
+        Ok(())
+    }
+}

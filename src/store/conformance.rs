@@ -563,10 +563,11 @@ pub async fn one_tenant_never_reads_or_changes_anothers_data<S: Store + ?Sized>(
         provider: ProviderName::TWILIO,
         provider_message_id: "SMhijack".into(),
     };
-    store
-        .finish_outbox(b.id, reply.id, &sent, t0())
+    let hijacked = store
+        .finish_outbox(b.id, reply.id, 1, &sent, t0())
         .await
         .expect("finish");
+    assert!(!hijacked, "B cannot finish A's outbox item");
 
     let still = store
         .conversation(a.id, conv.id)
@@ -698,10 +699,39 @@ pub async fn the_outbox_is_claimed_once_per_lease_and_finished<S: Store + ?Sized
         provider: ProviderName::TWILIO,
         provider_message_id: format!("SM{}", a.id.as_uuid().simple()),
     };
-    store
-        .finish_outbox(t.id, a.id, &sent, t0() + lease)
+    let stale = store
+        .finish_outbox(t.id, a.id, 1, &sent, t0() + lease)
         .await
         .expect("finish");
+    assert!(
+        !stale,
+        "the first claim lapsed and was replaced: its answer must not be recorded"
+    );
+    let unchanged = store
+        .outbox_item(t.id, a.id)
+        .await
+        .expect("item")
+        .expect("exists");
+    assert!(matches!(unchanged.state, OutboxState::InFlight { .. }));
+    let current = store
+        .finish_outbox(t.id, a.id, 2, &sent, t0() + lease)
+        .await
+        .expect("finish");
+    assert!(current, "the standing claim's answer is recorded");
+    let again = store
+        .finish_outbox(
+            t.id,
+            a.id,
+            2,
+            &DispatchOutcome::Failed {
+                code: None,
+                error: "late".into(),
+            },
+            t0() + lease,
+        )
+        .await
+        .expect("finish");
+    assert!(!again, "a finished item cannot be finished again");
     let item = store
         .outbox_item(t.id, a.id)
         .await
@@ -749,10 +779,11 @@ pub async fn the_outbox_is_claimed_once_per_lease_and_finished<S: Store + ?Sized
         at: later + TimeDelta::minutes(1),
         error: "429".into(),
     };
-    store
-        .finish_outbox(t.id, b.id, &retry, later)
+    let retried = store
+        .finish_outbox(t.id, b.id, 1, &retry, later)
         .await
         .expect("retry");
+    assert!(retried);
     assert!(
         mine(
             store
@@ -775,10 +806,11 @@ pub async fn the_outbox_is_claimed_once_per_lease_and_finished<S: Store + ?Sized
         code: Some("21211".into()),
         error: "invalid To".into(),
     };
-    store
-        .finish_outbox(t.id, b.id, &failed, later)
+    let failed_now = store
+        .finish_outbox(t.id, b.id, 2, &failed, later)
         .await
         .expect("fail");
+    assert!(failed_now, "the second claim counts attempt 2");
     let message = store
         .message(t.id, b.id)
         .await

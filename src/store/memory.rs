@@ -229,6 +229,11 @@ pub(crate) fn is_claimable(item: &OutboxItem, now: DateTime<Utc>) -> bool {
     }
 }
 
+/// Whether the claim made at `attempt` is still the item's current claim.
+pub(crate) fn claim_stands(item: &OutboxItem, attempt: u32) -> bool {
+    matches!(item.state, OutboxState::InFlight { .. }) && item.attempts == attempt
+}
+
 /// The outbox item's new state for an outcome, and the status update it makes.
 pub(crate) fn outcome_effect(
     outcome: &DispatchOutcome,
@@ -542,19 +547,25 @@ impl Store for MemoryStore {
         &self,
         tenant: TenantId,
         message: MessageId,
+        attempt: u32,
         outcome: &DispatchOutcome,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut data = self.lock();
         let (state, available_at, update) = outcome_effect(outcome, now);
-        if let Some(item) = data.outbox.get_mut(&(tenant, message)) {
-            item.state = state;
-            if let Some(at) = available_at {
-                item.available_at = at;
-            }
+        let Some(item) = data
+            .outbox
+            .get_mut(&(tenant, message))
+            .filter(|item| claim_stands(item, attempt))
+        else {
+            return Ok(false);
+        };
+        item.state = state;
+        if let Some(at) = available_at {
+            item.available_at = at;
         }
         let Some(record) = data.messages.get_mut(&(tenant, message)) else {
-            return Ok(());
+            return Ok(true);
         };
         if let DispatchOutcome::Sent {
             provider,
@@ -569,7 +580,7 @@ impl Store for MemoryStore {
         }
         let record = record.clone();
         data.index_message(tenant, &record);
-        Ok(())
+        Ok(true)
     }
 
     async fn outbox_item(

@@ -197,3 +197,61 @@ async fn a_providers_opt_out_signal_withdraws_consent_on_that_channel() {
         ErrorKind::UnknownMessage
     );
 }
+
+/// A carrier that refuses every send because the recipient opted out.
+#[cfg(feature = "tokio")]
+struct OptedOutCarrier;
+
+#[cfg(feature = "tokio")]
+#[async_trait::async_trait]
+impl msgcore::engine::Carrier for OptedOutCarrier {
+    fn provider(&self) -> msgcore::model::ProviderName {
+        msgcore::model::ProviderName::TWILIO
+    }
+
+    async fn send(
+        &self,
+        _: &msgcore::model::OutboxItem,
+    ) -> Result<String, msgcore::engine::CarrierError> {
+        Err(msgcore::engine::CarrierError {
+            provider: self.provider(),
+            code: Some("21610".into()),
+            message: "Attempt to send to unsubscribed recipient".into(),
+            retryable: false,
+            retry_after: None,
+            opted_out: true,
+        })
+    }
+}
+
+#[cfg(feature = "tokio")]
+#[tokio::test]
+async fn a_carriers_opt_out_refusal_in_the_dispatcher_withdraws_consent_in_the_inbox() {
+    use msgcore::engine::{DispatchPolicy, Dispatcher};
+
+    let h = Harness::new().await;
+    h.text_in(Channel::Sms, "hi").await;
+    h.send(Channel::Sms, "hello").await.unwrap();
+    let inbox = Arc::new(h.inbox);
+    let dispatcher = Dispatcher::new(
+        h.store.clone(),
+        Arc::new(OptedOutCarrier),
+        h.clock.clone(),
+        DispatchPolicy::default(),
+    )
+    .unwrap()
+    .with_opt_out_listener(inbox.clone());
+    let report = dispatcher.dispatch_once().await.unwrap();
+    assert_eq!((report.failed(), report.opted_out.len()), (1, 1));
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let request = msgcore::engine::SendRequest::reply(
+        h.tenant.id,
+        e164(CONTACT),
+        Channel::Sms,
+        msgcore::core::message::Content::text("again").unwrap(),
+    );
+    assert_eq!(
+        inbox.send(&request).await.unwrap_err().kind(),
+        ErrorKind::OptedOut
+    );
+}

@@ -1,0 +1,524 @@
+//! [`Dispatcher`]: drains the outbox through a [`Carrier`], with leases, retries
+//! and backoff (SPEC §12).
+//!
+//! A send that passed its gates was committed to the outbox in the same
+//! transaction as its message. The dispatcher **claims** a batch of items
+//! ([`Store::claim_outbox`]), **sends** each through the carrier with bounded
+//! concurrency, and **records** what the carrier said ([`Store::finish_outbox`]):
+//! sent with the provider's id, retry later, or failed with the carrier's code.
+//! What to record is the pure [`DispatchPolicy::outcome`].
+//!
+//! **At least once to the carrier, exactly once with the idempotency key.** A
+//! dispatcher can die after the carrier accepted a message and before the store
+//! recorded it; the item is then claimed again and sent again. Every attempt
+//! carries the same [`OutboxItem::idempotency_key`] (the message id), so a
+//! carrier that passes it to its provider, where the provider supports one, or
+//! drops repeats itself, delivers each message to its recipient exactly once. Only
+//! the messages in flight at the crash are sent twice to the carrier.
+//!
+//! **The lease.** A claim holds an item for [`DispatchPolicy::lease`]: while it
+//! holds, no other dispatcher claims the item; once it lapses without an outcome
+//! (the dispatcher died, or could not record the answer), any dispatcher claims it
+//! again and the store counts another attempt. [`DispatchPolicy::validate`]
+//! refuses a policy under which a full batch could outlast its lease, and each send
+//! is bounded by [`DispatchPolicy::send_timeout`] (a timeout is a retryable
+//! failure), so a live dispatcher answers every item it claimed before its claim
+//! lapses.
+//!
+//! **Running several.** Start as many dispatchers as you like, as tasks in one
+//! process or in many processes sharing one store: claiming is atomic in the
+//! store (one lock in [`MemoryStore`](crate::store::MemoryStore), `FOR UPDATE SKIP
+//! LOCKED` in PostgreSQL), so no message is sent by two of them while its lease
+//! holds. Leases compare instants read from each dispatcher's [`Clock`]: keep the
+//! machines' clocks within a few seconds of each other, far below the lease.
+//!
+//! **Stopping.** [`Dispatcher::run`] stops claiming when its shutdown future
+//! completes, lets the batch in hand finish (every claimed item is sent and
+//! recorded, bounded by the send timeout), and returns its totals. Dropping it
+//! instead, or the whole runtime, loses nothing: the unfinished items are sent
+//! again when their leases lapse.
+//!
+//! **Opt-outs and events.** A carrier that says the recipient opted out (Twilio
+//! 21610, Telnyx 40300) fails the item and is reported to an [`OptOutListener`],
+//! which records the opt-out on the contact (SPEC §2: provider signals count as
+//! keywords). Recording an outcome merges `sent` or `failed` into the message's
+//! delivery; [`BatchReport::outcomes`] lists what changed for whoever publishes
+//! events.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use msgcore::engine::{DispatchPolicy, Dispatcher, RecordingCarrier, SystemClock};
+//! use msgcore::model::ProviderName;
+//! use msgcore::store::MemoryStore;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+//! let dispatcher = Dispatcher::new(
+//!     Arc::new(MemoryStore::new()),
+//!     Arc::new(RecordingCarrier::new(ProviderName::TWILIO)),
+//!     Arc::new(SystemClock),
+//!     DispatchPolicy::default(),
+//! )?;
+//! let batch = runtime.block_on(dispatcher.dispatch_once())?;
+//! assert_eq!(batch.claimed, 0, "nothing queued yet");
+//! // In a server: `tokio::spawn(dispatcher.run(shutdown_signal))`.
+//! let totals = runtime.block_on(dispatcher.run(async {}));
+//! assert_eq!(totals.batches, 0, "a shutdown that has already come stops it at once");
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tokio::task::{Id, JoinError, JoinSet};
+
+use super::carrier::{Carrier, CarrierError};
+use super::clock::Clock;
+use super::dispatch_policy::{DispatchPolicy, InvalidPolicy};
+use crate::core::channel::Channel;
+use crate::core::phone::E164;
+use crate::model::{MessageId, OutboxItem, ProviderName, TenantId};
+use crate::store::{DispatchOutcome, Store, StoreError};
+
+/// What an [`OptOutListener`] may fail with.
+pub type ListenerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Hears that a carrier refused a message because its recipient opted out, so the
+/// opt-out can be recorded on the contact (the engine implements it).
+///
+/// The dispatcher calls it once per refusal, after the refused item was recorded
+/// as failed, and waits for it before it finishes the batch. Recording the same
+/// opt-out twice must be harmless: if the listener fails, its error is reported
+/// ([`DispatchProblem::OptOutNotRecorded`]) and the next send to that recipient is
+/// refused and reported again.
+#[async_trait]
+pub trait OptOutListener: Send + Sync {
+    /// Records that `opt_out.to` opted out of `opt_out.channel` at `opt_out.tenant`.
+    async fn on_carrier_opt_out(&self, opt_out: &CarrierOptOut) -> Result<(), ListenerError>;
+}
+
+/// A message a carrier refused because the recipient opted out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarrierOptOut {
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The refused message.
+    pub message: MessageId,
+    /// The channel the recipient opted out of.
+    pub channel: Channel,
+    /// The recipient.
+    pub to: E164,
+    /// The carrier that said so.
+    pub provider: ProviderName,
+    /// Its error code (`"21610"`, `"40300"`), if it gave one.
+    pub code: Option<String>,
+}
+
+/// One item's recorded outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dispatched {
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The message.
+    pub message: MessageId,
+    /// The channel.
+    pub channel: Channel,
+    /// The recipient.
+    pub to: E164,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+    /// What was recorded.
+    pub outcome: DispatchOutcome,
+}
+
+/// Something a dispatcher could not do; nothing is lost by it, but someone should
+/// look.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DispatchProblem {
+    /// Claiming a batch failed; [`Dispatcher::run`] tries again after the poll
+    /// interval.
+    #[error("could not claim outbox items: {0}")]
+    Claim(#[source] StoreError),
+    /// The carrier answered but the answer could not be recorded: the item stays
+    /// claimed until its lease lapses, then it is sent again with the same
+    /// idempotency key.
+    #[error("could not record the outcome of message {message} of tenant {tenant}: {error}")]
+    NotRecorded {
+        /// The tenant.
+        tenant: TenantId,
+        /// The message.
+        message: MessageId,
+        /// What was to be recorded.
+        outcome: DispatchOutcome,
+        /// Why not.
+        #[source]
+        error: StoreError,
+    },
+    /// The answer came after the claim had lapsed and the item had been claimed
+    /// again (or finished) by another dispatcher, whose answer stands; this one was
+    /// not recorded.
+    #[error(
+        "the claim on message {message} of tenant {tenant} lapsed before its outcome was recorded"
+    )]
+    Superseded {
+        /// The tenant.
+        tenant: TenantId,
+        /// The message.
+        message: MessageId,
+        /// What was not recorded.
+        outcome: DispatchOutcome,
+    },
+    /// The [`OptOutListener`] failed.
+    #[error("the opt-out listener failed for message {} of tenant {}: {error}", .opt_out.message, .opt_out.tenant)]
+    OptOutNotRecorded {
+        /// The opt-out it was told about.
+        opt_out: CarrierOptOut,
+        /// Why it failed.
+        #[source]
+        error: ListenerError,
+    },
+}
+
+/// What one [`Dispatcher::dispatch_once`] did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct BatchReport {
+    /// Items claimed.
+    pub claimed: usize,
+    /// The outcomes recorded, in the order the sends finished.
+    pub outcomes: Vec<Dispatched>,
+    /// The refusals because the recipient opted out (each also in `outcomes` as
+    /// failed, unless it could not be recorded).
+    pub opted_out: Vec<CarrierOptOut>,
+    /// What went wrong without losing anything.
+    pub problems: Vec<DispatchProblem>,
+}
+
+impl BatchReport {
+    /// Items recorded as sent.
+    pub fn sent(&self) -> usize {
+        self.count(|o| matches!(o, DispatchOutcome::Sent { .. }))
+    }
+
+    /// Items recorded for a retry.
+    pub fn retried(&self) -> usize {
+        self.count(|o| matches!(o, DispatchOutcome::Retry { .. }))
+    }
+
+    /// Items recorded as failed.
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, DispatchOutcome::Failed { .. }))
+    }
+
+    fn count(&self, which: impl Fn(&DispatchOutcome) -> bool) -> usize {
+        self.outcomes.iter().filter(|d| which(&d.outcome)).count()
+    }
+}
+
+/// What one [`Dispatcher::run`] did, in total.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct RunReport {
+    /// Batches that claimed at least one item.
+    pub batches: usize,
+    /// Items claimed.
+    pub claimed: usize,
+    /// Items recorded as sent.
+    pub sent: usize,
+    /// Items recorded for a retry.
+    pub retried: usize,
+    /// Items recorded as failed.
+    pub failed: usize,
+    /// Refusals because the recipient opted out.
+    pub opted_out: usize,
+    /// How many [`DispatchProblem`]s there were.
+    pub problems: usize,
+    /// The last of them.
+    pub last_problem: Option<DispatchProblem>,
+}
+
+impl RunReport {
+    fn add(&mut self, batch: BatchReport) {
+        if batch.claimed > 0 {
+            self.batches += 1;
+        }
+        self.claimed += batch.claimed;
+        self.sent += batch.sent();
+        self.retried += batch.retried();
+        self.failed += batch.failed();
+        self.opted_out += batch.opted_out.len();
+        batch.problems.into_iter().for_each(|p| self.note(p));
+    }
+
+    fn note(&mut self, problem: DispatchProblem) {
+        self.problems += 1;
+        self.last_problem = Some(problem);
+    }
+}
+
+/// Sends the outbox through a carrier; see the [module docs](self).
+#[derive(Clone)]
+pub struct Dispatcher {
+    shared: Arc<Shared>,
+    listener: Option<Arc<dyn OptOutListener>>,
+}
+
+/// What the send tasks share.
+struct Shared {
+    store: Arc<dyn Store>,
+    carrier: Arc<dyn Carrier>,
+    provider: ProviderName,
+    clock: Arc<dyn Clock>,
+    policy: DispatchPolicy,
+}
+
+/// A claimed item with the carrier's answer and whether it was recorded.
+struct Answered {
+    item: OutboxItem,
+    outcome: DispatchOutcome,
+    opt_out: Option<CarrierOptOut>,
+    recorded: Result<bool, StoreError>,
+}
+
+impl Dispatcher {
+    /// A dispatcher sending `store`'s outbox through `carrier`, reading the time
+    /// from `clock`; a policy that cannot work is refused.
+    pub fn new(
+        store: Arc<dyn Store>,
+        carrier: Arc<dyn Carrier>,
+        clock: Arc<dyn Clock>,
+        policy: DispatchPolicy,
+    ) -> Result<Dispatcher, InvalidPolicy> {
+        policy.validate()?;
+        Ok(Dispatcher {
+            shared: Arc::new(Shared {
+                store,
+                provider: carrier.provider(),
+                carrier,
+                clock,
+                policy,
+            }),
+            listener: None,
+        })
+    }
+
+    /// Tells `listener` about every refusal because the recipient opted out.
+    pub fn with_opt_out_listener(mut self, listener: Arc<dyn OptOutListener>) -> Dispatcher {
+        self.listener = Some(listener);
+        self
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &DispatchPolicy {
+        &self.shared.policy
+    }
+
+    /// Claims one batch at the clock's now, sends each item (at most
+    /// `max_concurrent_sends` at once), records each outcome, and reports.
+    ///
+    /// Only a failed claim is an error; an answer that could not be recorded is a
+    /// [`DispatchProblem`] in the report. Dropping the future mid-batch aborts its
+    /// sends; their items are sent again when their leases lapse.
+    pub async fn dispatch_once(&self) -> Result<BatchReport, StoreError> {
+        let shared = &self.shared;
+        let policy = &shared.policy;
+        let items = shared
+            .store
+            .claim_outbox(shared.clock.now(), policy.lease, policy.batch_size)
+            .await?;
+        let mut report = BatchReport {
+            claimed: items.len(),
+            ..BatchReport::default()
+        };
+        let mut sends = JoinSet::new();
+        let mut in_flight: HashMap<Id, OutboxItem> = HashMap::new();
+        for item in items {
+            while sends.len() >= policy.max_concurrent_sends {
+                if let Some(done) = sends.join_next_with_id().await {
+                    self.take(done, &mut in_flight, &mut report).await;
+                }
+            }
+            let task = Arc::clone(shared);
+            let sent = item.clone();
+            let handle = sends.spawn(async move { task.deliver(sent).await });
+            in_flight.insert(handle.id(), item);
+        }
+        while let Some(done) = sends.join_next_with_id().await {
+            self.take(done, &mut in_flight, &mut report).await;
+        }
+        Ok(report)
+    }
+
+    /// Dispatches batch after batch until `shutdown` completes, waiting the poll
+    /// interval after a batch that was not full (or a failed claim); then finishes
+    /// the batch in hand and returns the totals.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> RunReport {
+        let mut shutdown = pin!(shutdown);
+        let mut totals = RunReport::default();
+        while !has_come(shutdown.as_mut()).await {
+            let idle = match self.dispatch_once().await {
+                Ok(batch) => {
+                    let full = batch.claimed >= self.shared.policy.batch_size;
+                    totals.add(batch);
+                    !full
+                }
+                Err(error) => {
+                    totals.note(DispatchProblem::Claim(error));
+                    true
+                }
+            };
+            if idle && sleep_unless(shutdown.as_mut(), self.shared.policy.poll_interval).await {
+                break;
+            }
+        }
+        totals
+    }
+
+    /// Adds a finished send task to the report, telling the listener about an
+    /// opt-out. A task that panicked (a carrier bug) counts as a retryable failure.
+    async fn take(
+        &self,
+        done: Result<(Id, Answered), JoinError>,
+        in_flight: &mut HashMap<Id, OutboxItem>,
+        report: &mut BatchReport,
+    ) {
+        let answered = match done {
+            Ok((id, answered)) => {
+                in_flight.remove(&id);
+                answered
+            }
+            Err(error) => {
+                // Every task's id was put in `in_flight` when it was spawned.
+                let Some(item) = in_flight.remove(&error.id()) else {
+                    return;
+                };
+                let why = format!("the send task ended without an answer: {error}");
+                let refusal = self.shared.refusal(why);
+                self.shared.record(item, Err(refusal)).await
+            }
+        };
+        if let Some(opt_out) = answered.opt_out {
+            if let Some(listener) = &self.listener
+                && let Err(error) = listener.on_carrier_opt_out(&opt_out).await
+            {
+                report.problems.push(DispatchProblem::OptOutNotRecorded {
+                    opt_out: opt_out.clone(),
+                    error,
+                });
+            }
+            report.opted_out.push(opt_out);
+        }
+        let item = answered.item;
+        match answered.recorded {
+            Ok(false) => report.problems.push(DispatchProblem::Superseded {
+                tenant: item.tenant,
+                message: item.message,
+                outcome: answered.outcome,
+            }),
+            Ok(true) => report.outcomes.push(Dispatched {
+                tenant: item.tenant,
+                message: item.message,
+                channel: item.channel,
+                to: item.to,
+                attempts: item.attempts,
+                outcome: answered.outcome,
+            }),
+            Err(error) => report.problems.push(DispatchProblem::NotRecorded {
+                tenant: item.tenant,
+                message: item.message,
+                outcome: answered.outcome,
+                error,
+            }),
+        }
+    }
+}
+
+impl Shared {
+    /// Sends one item, giving up after the send timeout, and records the answer.
+    async fn deliver(&self, item: OutboxItem) -> Answered {
+        let limit = self.policy.send_timeout;
+        let answer = match tokio::time::timeout(limit, self.carrier.send(&item)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(self.refusal(format!("no answer within {limit:?}"))),
+        };
+        self.record(item, answer).await
+    }
+
+    /// Decides the outcome of `answer` and records it.
+    async fn record(&self, item: OutboxItem, answer: Result<String, CarrierError>) -> Answered {
+        let now = self.clock.now();
+        let outcome = self.policy.outcome(&item, &self.provider, &answer, now);
+        let recorded = self
+            .store
+            .finish_outbox(item.tenant, item.message, item.attempts, &outcome, now)
+            .await;
+        let opt_out = match answer {
+            Err(error) if error.opted_out => Some(CarrierOptOut {
+                tenant: item.tenant,
+                message: item.message,
+                channel: item.channel,
+                to: item.to,
+                provider: error.provider,
+                code: error.code,
+            }),
+            _ => None,
+        };
+        Answered {
+            item,
+            outcome,
+            opt_out,
+            recorded,
+        }
+    }
+
+    /// A retryable failure the dispatcher noticed itself (a timeout, a panic).
+    fn refusal(&self, message: String) -> CarrierError {
+        CarrierError {
+            provider: self.provider.clone(),
+            code: None,
+            message,
+            retryable: true,
+            retry_after: None,
+            opted_out: false,
+        }
+    }
+}
+
+impl fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field("provider", &self.shared.provider)
+            .field("policy", &self.shared.policy)
+            .field("opt_out_listener", &self.listener.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `shutdown` has completed, without waiting for it.
+async fn has_come<F: Future<Output = ()>>(mut shutdown: Pin<&mut F>) -> bool {
+    poll_fn(|cx| Poll::Ready(shutdown.as_mut().poll(cx).is_ready())).await
+}
+
+/// Waits `duration`; whether `shutdown` completed first.
+async fn sleep_unless<F: Future<Output = ()>>(
+    mut shutdown: Pin<&mut F>,
+    duration: Duration,
+) -> bool {
+    let mut sleep = pin!(tokio::time::sleep(duration));
+    poll_fn(|cx| {
+        if shutdown.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(true);
+        }
+        sleep.as_mut().poll(cx).map(|()| false)
+    })
+    .await
+}
