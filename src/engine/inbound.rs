@@ -253,7 +253,7 @@ pub fn decide_inbound(
     } = context;
     let (contact, latest) = (contact.cloned(), latest.cloned());
     let settings = &tenant.settings;
-    let mut events = Vec::new();
+    let mut events = Vec::with_capacity(8);
     let event = |event| EventRecord {
         tenant: tenant.id,
         at: now,
@@ -463,11 +463,12 @@ pub fn decide_inbound(
         Some(version) => ContactWrite::update(version, contact),
         None => ContactWrite::Insert(contact),
     };
+    let (message_id, tags) = (stored.id, stored.tags.clone());
     let mut changes = Changeset {
         tenant: tenant.id,
         contact: write,
-        conversations: vec![conversation.clone()],
-        messages: vec![stored.clone()],
+        conversations: Vec::with_capacity(1),
+        messages: vec![stored],
         outbox: Vec::new(),
         events,
     };
@@ -495,21 +496,23 @@ pub fn decide_inbound(
         .collect();
     // Step 11: keywords and survey answers are handled here; other messages in a
     // bot's or AI's conversation go to it.
+    let (status, conversation_id) = (conversation.status(), conversation.id);
     let route = (keyword.is_none() && rating.is_none())
-        .then_some(conversation.status())
+        .then_some(status)
         .filter(|s| matches!(s, Status::BotActive | Status::AiActive));
+    changes.conversations.push(conversation);
     InboundPlan {
         outcome: InboundOutcome {
             duplicate: false,
             tenant: tenant.id,
-            message: stored.id,
+            message: message_id,
             contact: changes.contact.contact().id,
-            conversation: conversation.id,
-            status: conversation.status(),
+            conversation: conversation_id,
+            status,
             keyword,
             possible_revocation,
             rating,
-            tags: stored.tags,
+            tags,
             replies,
         },
         changes,
