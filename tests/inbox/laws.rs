@@ -78,41 +78,45 @@ proptest! {
     }
 }
 
-/// Many tasks deliver the same webhooks at once, each several times, shuffled.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_duplicated_webhooks_create_each_contact_conversation_and_message_once() {
-    let h = Harness::new().await;
-    let inbox = Arc::new(h.inbox);
-    let contacts = 20;
-    let per_contact = 10;
+/// Two replicas (two `Inbox` instances, each over its own handle to one store)
+/// receive 1,000 distinct webhooks plus 30% duplicates, shuffled, from 8
+/// concurrent tasks: every contact, conversation and message exists exactly once.
+pub async fn replicas_ingest_duplicated_webhooks_exactly_once(replicas: [Arc<dyn Store>; 2]) {
+    const CONTACTS: usize = 100;
+    const PER_CONTACT: usize = 10;
+    let tenant = tenant(settings_with_tags());
+    let inboxes: Vec<Arc<Inbox>> = replicas
+        .iter()
+        .map(|store| Arc::new(Inbox::builder(Arc::clone(store)).build()))
+        .collect();
+    inboxes[0].put_tenant(&tenant).await.unwrap();
     let mut deliveries = Vec::new();
-    for c in 0..contacts {
-        for m in 0..per_contact {
+    for c in 0..CONTACTS {
+        for m in 0..PER_CONTACT {
             let from = format!("+1415555{:04}", 1000 + c);
-            let mut message = Harness::message_for(&from, &format!("SM{c}-{m}"), "hello");
-            message.provider_message_id = format!("SM{c}-{m}");
-            let copies = if (c + m) % 3 == 0 { 2 } else { 1 };
-            for _ in 0..copies {
-                deliveries.push(message.clone());
-            }
+            deliveries.push(Harness::message_for(
+                &from,
+                &format!("SM{c}-{m}"),
+                "where is my order?",
+            ));
         }
     }
-    // A fixed shuffle, so a failure can be replayed.
-    let mut state = 0x2545_f491_u64;
-    for i in (1..deliveries.len()).rev() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        deliveries.swap(i, (state % (i as u64 + 1)) as usize);
-    }
-    let chunks: Vec<Vec<_>> = deliveries
-        .chunks(deliveries.len().div_ceil(8))
-        .map(<[_]>::to_vec)
+    let unique = deliveries.len();
+    let duplicates: Vec<_> = deliveries
+        .iter()
+        .step_by(10)
+        .flat_map(|m| [m.clone(), m.clone(), m.clone()])
         .collect();
-    let tasks: Vec<_> = chunks
-        .into_iter()
-        .map(|chunk| {
-            let inbox: Arc<Inbox> = Arc::clone(&inbox);
+    deliveries.extend(duplicates);
+    assert_eq!(deliveries.len(), unique * 13 / 10, "30% duplicates");
+    shuffle(&mut deliveries);
+    let chunk = deliveries.len().div_ceil(8);
+    let tasks: Vec<_> = deliveries
+        .chunks(chunk)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let inbox = Arc::clone(&inboxes[i % 2]);
+            let chunk = chunk.to_vec();
             tokio::spawn(async move {
                 let mut duplicates = 0;
                 for message in chunk {
@@ -127,37 +131,55 @@ async fn concurrent_duplicated_webhooks_create_each_contact_conversation_and_mes
     for task in tasks {
         duplicates += task.await.unwrap();
     }
-    let expected_duplicates = deliveries.len() - contacts * per_contact;
-    assert_eq!(duplicates, expected_duplicates);
+    assert_eq!(
+        duplicates,
+        deliveries.len() - unique,
+        "every repeat is acknowledged as a duplicate"
+    );
+    let store = &replicas[1];
     let all = ConversationQuery {
-        limit: 1_000,
+        limit: 10_000,
         ..ConversationQuery::default()
     };
-    let conversations = h.store.conversations(h.tenant.id, &all).await.unwrap();
+    let conversations = store.conversations(tenant.id, &all).await.unwrap();
     assert_eq!(
         conversations.len(),
-        contacts,
+        CONTACTS,
         "one conversation per contact"
     );
     let mut messages = HashSet::new();
     for row in &conversations {
-        let timeline = h
-            .store
-            .timeline(h.tenant.id, row.conversation.contact, 1_000)
-            .await
-            .unwrap();
-        assert_eq!(timeline.len(), per_contact, "each message stored once");
+        let contact = row.conversation.contact;
+        let timeline = store.timeline(tenant.id, contact, 10_000).await.unwrap();
+        assert_eq!(timeline.len(), PER_CONTACT, "each message stored once");
         messages.extend(timeline.into_iter().map(|m| m.provider_message_id));
-        let contact = h
-            .store
-            .contact(h.tenant.id, row.conversation.contact)
-            .await
-            .unwrap()
-            .unwrap();
+        let stored = store.contact(tenant.id, contact).await.unwrap().unwrap();
         assert_eq!(
-            contact.version, per_contact as u64,
+            stored.version, PER_CONTACT as u64,
             "one contact version per stored message"
         );
     }
-    assert_eq!(messages.len(), contacts * per_contact);
+    assert_eq!(messages.len(), unique);
+    let contacts = store
+        .search_contacts(tenant.id, "+1415555", 10_000)
+        .await
+        .unwrap();
+    assert_eq!(contacts.len(), CONTACTS, "one contact per number");
+}
+
+/// A fixed shuffle, so a failure can be replayed.
+fn shuffle<T>(items: &mut [T]) {
+    let mut state = 0x2545_f491_u64;
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        items.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_on_one_memory_store_ingest_duplicated_webhooks_exactly_once() {
+    let store: Arc<dyn Store> = Arc::new(msgcore::store::MemoryStore::new());
+    replicas_ingest_duplicated_webhooks_exactly_once([Arc::clone(&store), store]).await;
 }
