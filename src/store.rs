@@ -22,6 +22,7 @@ pub mod conformance;
 pub mod error;
 pub mod memory;
 pub mod query;
+mod rules;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -126,6 +127,14 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<MessageRecord>, StoreError>;
 
     /// Commits one decision atomically; see the module docs for the guards.
+    ///
+    /// Nothing is written when it fails: [`CommitError::Conflict`] when the contact
+    /// changed (or, for an insert, exists by id or phone); [`CommitError::Duplicate`]
+    /// when a message's id, provider message id or client id is stored already (or
+    /// repeats within the changeset), or an outbox item names a message that is
+    /// queued already; [`StoreError::Taken`] when an update moves the contact to a
+    /// phone another contact has; [`StoreError::InconsistentChangeset`] when the
+    /// changeset mixes tenants or contacts.
     async fn commit(&self, changes: Changeset) -> Result<(), CommitError>;
 
     /// Merges a status update into a message's delivery, atomically (the merge is
@@ -150,7 +159,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<OutboxItem>, StoreError>;
     /// Records what the carrier said about a claimed item; a `Sent` outcome also
     /// stores the provider's message id and merges `sent` into the delivery, a
-    /// `Failed` one merges `failed` with the error.
+    /// `Failed` one merges `failed` with the error. A provider message id another
+    /// of the tenant's messages has is [`StoreError::Taken`], and nothing is written.
     async fn finish_outbox(
         &self,
         tenant: TenantId,
