@@ -210,6 +210,7 @@
 //! | `twilio` (default) | `X-Twilio-Signature` verification, exactly as twilio-python's `RequestValidator` | no |
 //! | `telnyx` (default) | Ed25519 webhook verification with a replay tolerance | no |
 //! | `meta` (default) | `X-Hub-Signature-256` verification | no |
+//! | `sqlite` | [`store::SqliteStore`]: the embedded store (one file, WAL, schema applied on open) | no |
 //!
 //! ## `msgctl`
 //!

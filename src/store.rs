@@ -23,6 +23,11 @@ pub mod error;
 pub mod memory;
 pub mod query;
 mod rules;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -31,6 +36,9 @@ pub use changeset::{Changeset, ContactWrite};
 pub use error::{CommitError, StoreError};
 pub use memory::MemoryStore;
 pub use query::{BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome};
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use sqlite::SqliteStore;
 
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
