@@ -16,11 +16,20 @@
 //!
 //! Every method takes the tenant and touches only that tenant's rows; the
 //! [`conformance`] suite checks it for any implementation, including yours.
+//!
+//! Three implementations ship: [`MemoryStore`] for tests and single-process
+//! tools, `SqliteStore` (feature `sqlite`) as the embedded default, and
+//! `PostgresStore` (feature `postgres`) for many processes on many machines,
+//! where the database's unique keys and row locks keep the guards across
+//! replicas.
 
 pub mod changeset;
 pub mod conformance;
 pub mod error;
 pub mod memory;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod postgres;
 pub mod query;
 mod rules;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -35,6 +44,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub use changeset::{Changeset, ContactWrite};
 pub use error::{CommitError, StoreError};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres::PostgresStore;
 pub use query::{BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome};
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use msgcore::Channel;
 use msgcore::core::message::Content;
+use msgcore::core::ratelimit::{Decision, Quota};
 use msgcore::model::{Contact, ContactId, MessageId, OutboxItem, Tenant};
 use msgcore::store::{Changeset, CommitError, ContactWrite, MemoryStore, Store, conformance};
 use uuid::Uuid;
@@ -130,6 +131,29 @@ async fn racing_dispatchers_never_share_an_item<S: Store + 'static>(stores: Vec<
     assert_eq!(all.len(), ITEMS, "every item was claimed");
 }
 
+/// Many requests from one IP reach several replicas at once, all at the same
+/// instant: the shared limiter allows exactly the burst.
+async fn racing_rate_checks_allow_exactly_the_burst<S: Store + 'static>(stores: Vec<Arc<S>>) {
+    const CHECKS: usize = 150;
+    let quota = Quota::api_requests();
+    let key = format!("ip:{}", Uuid::now_v7().simple());
+    let mut tasks = tokio::task::JoinSet::new();
+    for check in 0..CHECKS {
+        let store = Arc::clone(&stores[check % stores.len()]);
+        let key = key.clone();
+        tasks.spawn(async move {
+            let decision = store.check_rate(&key, &quota, now()).await.unwrap();
+            matches!(decision, Decision::Allow(_))
+        });
+    }
+    let allowed = tasks.join_all().await.into_iter().filter(|a| *a).count();
+    assert_eq!(
+        allowed as u64,
+        u64::from(quota.burst()),
+        "exactly the burst is allowed"
+    );
+}
+
 #[tokio::test]
 async fn the_memory_store_passes_the_conformance_suite() {
     conformance::run_all(&MemoryStore::new()).await;
@@ -139,6 +163,7 @@ async fn the_memory_store_passes_the_conformance_suite() {
 async fn the_memory_store_loses_no_update_and_shares_no_item_under_concurrency() {
     racing_writers_lose_no_update(Arc::new(MemoryStore::new())).await;
     racing_dispatchers_never_share_an_item(vec![Arc::new(MemoryStore::new())]).await;
+    racing_rate_checks_allow_exactly_the_burst(vec![Arc::new(MemoryStore::new())]).await;
 }
 
 #[cfg(feature = "sqlite")]
@@ -185,14 +210,15 @@ mod sqlite {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn concurrent_sqlite_dispatchers_never_share_an_item() {
+    async fn concurrent_sqlite_dispatchers_and_rate_checks_share_nothing_twice() {
         let file = TempFile::new();
         // Two stores on one file are two processes' worth of connections.
         let stores = vec![
             Arc::new(SqliteStore::open(&file.0).await.unwrap()),
             Arc::new(SqliteStore::open(&file.0).await.unwrap()),
         ];
-        racing_dispatchers_never_share_an_item(stores).await;
+        racing_dispatchers_never_share_an_item(stores.clone()).await;
+        racing_rate_checks_allow_exactly_the_burst(stores).await;
     }
 
     #[tokio::test]
@@ -243,5 +269,151 @@ mod sqlite {
         store.pool().close().await;
         let error = SqliteStore::open(&file.0).await.unwrap_err();
         assert!(error.to_string().contains("schema version 999"), "{error}");
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use std::str::FromStr;
+
+    use msgcore::store::PostgresStore;
+    use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use sqlx::{ConnectOptions, Connection, Executor};
+
+    use super::*;
+
+    /// A database of its own for one test, made through the server in
+    /// `DATABASE_URL` and dropped at the end (also when the test fails), so runs
+    /// never see each other's data.
+    struct TestDatabase {
+        server: PgConnectOptions,
+        name: String,
+    }
+
+    impl TestDatabase {
+        /// `None` (and a note) when `DATABASE_URL` is not set.
+        async fn create() -> Option<TestDatabase> {
+            let Ok(url) = std::env::var("DATABASE_URL") else {
+                println!("skipped: set DATABASE_URL to run the PostgreSQL store tests");
+                return None;
+            };
+            let server = PgConnectOptions::from_str(&url).unwrap();
+            let name = format!("msgcore_test_{}", Uuid::now_v7().simple());
+            let mut conn = server.connect().await.unwrap();
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            Some(TestDatabase { server, name })
+        }
+
+        fn options(&self) -> PgConnectOptions {
+            self.server.clone().database(&self.name)
+        }
+
+        /// A store with a pool of its own: one replica.
+        async fn replica(&self) -> PostgresStore {
+            let pool = PgPoolOptions::new()
+                .max_connections(4)
+                .connect_with(self.options())
+                .await
+                .unwrap();
+            PostgresStore::from_pool(pool).await.unwrap()
+        }
+    }
+
+    impl Drop for TestDatabase {
+        fn drop(&mut self) {
+            let (server, name) = (self.server.clone(), self.name.clone());
+            // Drop cannot await; a thread with its own runtime can.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async move {
+                    let mut conn = server.connect().await?;
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    conn.execute(drop.as_str()).await?;
+                    conn.close().await?;
+                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                })
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop the test database {}", self.name);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_postgres_store_passes_the_conformance_suite() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        conformance::run_all(&db.replica().await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writers_of_one_postgres_contact_lose_no_update() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        racing_writers_lose_no_update(Arc::new(db.replica().await)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres_replicas_never_claim_one_item_or_pass_the_rate_limit_twice() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let replicas = vec![
+            Arc::new(db.replica().await),
+            Arc::new(db.replica().await),
+            Arc::new(db.replica().await),
+        ];
+        racing_dispatchers_never_share_an_item(replicas.clone()).await;
+        racing_rate_checks_allow_exactly_the_burst(replicas).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres_replicas_starting_together_apply_the_schema_once() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let url = db.options().to_url_lossy().to_string();
+        let mut starts = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let url = url.clone();
+            starts.spawn(async move { PostgresStore::connect(&url).await });
+        }
+        let stores: Vec<PostgresStore> = starts
+            .join_all()
+            .await
+            .into_iter()
+            .map(|started| started.unwrap())
+            .collect();
+        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM msgcore_migrations")
+            .fetch_all(stores[0].pool())
+            .await
+            .unwrap();
+        assert_eq!(applied, [(1,)]);
+    }
+
+    #[tokio::test]
+    async fn a_postgres_row_that_cannot_be_read_is_corrupt_not_a_panic() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let store = db.replica().await;
+        let tenant = conformance::tenant();
+        store.put_tenant(&tenant).await.unwrap();
+        sqlx::query("UPDATE tenants SET doc = 'not json'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        match store.tenant_by_slug(&tenant.slug).await {
+            Err(msgcore::store::StoreError::Corrupt { what, .. }) => assert_eq!(what, "tenant"),
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
     }
 }
