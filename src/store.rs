@@ -16,12 +16,27 @@
 //!
 //! Every method takes the tenant and touches only that tenant's rows; the
 //! [`conformance`] suite checks it for any implementation, including yours.
+//!
+//! Three implementations ship: [`MemoryStore`] for tests and single-process
+//! tools, `SqliteStore` (feature `sqlite`) as the embedded default, and
+//! `PostgresStore` (feature `postgres`) for many processes on many machines,
+//! where the database's unique keys and row locks keep the guards across
+//! replicas.
 
 pub mod changeset;
 pub mod conformance;
 pub mod error;
 pub mod memory;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod postgres;
 pub mod query;
+mod rules;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -29,7 +44,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub use changeset::{Changeset, ContactWrite};
 pub use error::{CommitError, StoreError};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres::PostgresStore;
 pub use query::{BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome};
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use sqlite::SqliteStore;
 
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
@@ -126,6 +147,14 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<MessageRecord>, StoreError>;
 
     /// Commits one decision atomically; see the module docs for the guards.
+    ///
+    /// Nothing is written when it fails: [`CommitError::Conflict`] when the contact
+    /// changed (or, for an insert, exists by id or phone); [`CommitError::Duplicate`]
+    /// when a message's id, provider message id or client id is stored already (or
+    /// repeats within the changeset), or an outbox item names a message that is
+    /// queued already; [`StoreError::Taken`] when an update moves the contact to a
+    /// phone another contact has; [`StoreError::InconsistentChangeset`] when the
+    /// changeset mixes tenants or contacts.
     async fn commit(&self, changes: Changeset) -> Result<(), CommitError>;
 
     /// Merges a status update into a message's delivery, atomically (the merge is
@@ -154,6 +183,8 @@ pub trait Store: Send + Sync {
     /// `failed` with the error. Only a claim that still stands is recorded: if the
     /// item was finished already, or claimed again after this claim's lease lapsed,
     /// nothing changes and the answer is `false`.
+    /// A provider message id another of the tenant's messages has is
+    /// [`StoreError::Taken`], and nothing is written.
     async fn finish_outbox(
         &self,
         tenant: TenantId,

@@ -1,8 +1,419 @@
-//! Every store msgcore ships passes the public conformance suite.
+//! Every store msgcore ships passes the public conformance suite, and keeps its
+//! guards when many writers and dispatchers work at once.
 
-use msgcore::store::{MemoryStore, conformance};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use msgcore::Channel;
+use msgcore::core::message::Content;
+use msgcore::core::ratelimit::{Decision, Quota};
+use msgcore::model::{Contact, ContactId, MessageId, OutboxItem, Tenant};
+use msgcore::store::{Changeset, CommitError, ContactWrite, MemoryStore, Store, conformance};
+use uuid::Uuid;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+/// A new tenant, stored, and a new contact of it with `phone`, not stored yet.
+async fn tenant_and_contact<S: Store + ?Sized>(store: &S, phone: &str) -> (Tenant, Contact) {
+    let tenant = conformance::tenant();
+    store.put_tenant(&tenant).await.unwrap();
+    let phone = phone.parse().unwrap();
+    let id = ContactId::from_uuid(Uuid::now_v7());
+    let contact = Contact::new(id, tenant.id, phone, now());
+    (tenant, contact)
+}
+
+/// Many tasks update one contact at once, each loading it, adding its own tag
+/// and committing, again on every conflict: every commit that succeeded bumped
+/// the version once, and no task's tag was lost.
+async fn racing_writers_lose_no_update<S: Store + 'static>(store: Arc<S>) {
+    const WRITERS: usize = 12;
+    let (tenant, contact) = tenant_and_contact(store.as_ref(), "+14155550142").await;
+    let id = contact.id;
+    store
+        .commit(Changeset::for_contact(
+            tenant.id,
+            ContactWrite::Insert(contact),
+        ))
+        .await
+        .unwrap();
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for writer in 0..WRITERS {
+        let store = Arc::clone(&store);
+        tasks.spawn(async move {
+            let mut conflicts = 0_usize;
+            loop {
+                let loaded = store.contact(tenant.id, id).await.unwrap().unwrap();
+                let mut decided = loaded.clone();
+                decided.add_tag(&format!("writer-{writer}"));
+                let write = ContactWrite::update(loaded.version, decided);
+                match store.commit(Changeset::for_contact(tenant.id, write)).await {
+                    Ok(()) => return conflicts,
+                    Err(CommitError::Conflict) => conflicts += 1,
+                    Err(other) => panic!("writer {writer}: {other}"),
+                }
+            }
+        });
+    }
+    let conflicts: usize = tasks.join_all().await.into_iter().sum();
+    let stored = store.contact(tenant.id, id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.version,
+        1 + WRITERS as u64,
+        "one version per successful commit ({conflicts} conflicts retried)"
+    );
+    let tags: HashSet<&str> = stored.tags.iter().map(String::as_str).collect();
+    let expected: HashSet<String> = (0..WRITERS).map(|w| format!("writer-{w}")).collect();
+    assert_eq!(
+        tags,
+        expected.iter().map(String::as_str).collect(),
+        "no update is lost"
+    );
+}
+
+/// Several dispatchers (on one store, or on several stores of one database:
+/// replicas) claim the outbox at once within one lease: every item is handed
+/// out exactly once.
+async fn racing_dispatchers_never_share_an_item<S: Store + 'static>(stores: Vec<Arc<S>>) {
+    const ITEMS: usize = 60;
+    const DISPATCHERS: usize = 6;
+    let first = stores.first().expect("a store");
+    let (tenant, contact) = tenant_and_contact(first.as_ref(), "+14155550143").await;
+    let phone = contact.phone;
+    let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact));
+    changes.outbox = (0..ITEMS)
+        .map(|i| {
+            let content = Content::text(format!("item {i}")).unwrap();
+            let message = MessageId::from_uuid(Uuid::now_v7());
+            OutboxItem::pending(
+                message,
+                tenant.id,
+                Channel::Sms,
+                phone,
+                None,
+                content,
+                now(),
+            )
+        })
+        .collect();
+    first.commit(changes).await.unwrap();
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for dispatcher in 0..DISPATCHERS {
+        let store = Arc::clone(&stores[dispatcher % stores.len()]);
+        tasks.spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let claimed = store
+                    .claim_outbox(now(), TimeDelta::minutes(1), 4)
+                    .await
+                    .unwrap();
+                if claimed.is_empty() {
+                    return mine;
+                }
+                mine.extend(
+                    claimed
+                        .into_iter()
+                        .filter(|item| item.tenant == tenant.id)
+                        .map(|item| item.message),
+                );
+            }
+        });
+    }
+    let per_dispatcher = tasks.join_all().await;
+    let all: Vec<MessageId> = per_dispatcher.iter().flatten().copied().collect();
+    let distinct: HashSet<MessageId> = all.iter().copied().collect();
+    assert_eq!(distinct.len(), all.len(), "an item was claimed twice");
+    assert_eq!(all.len(), ITEMS, "every item was claimed");
+}
+
+/// Many requests from one IP reach several replicas at once, all at the same
+/// instant: the shared limiter allows exactly the burst.
+async fn racing_rate_checks_allow_exactly_the_burst<S: Store + 'static>(stores: Vec<Arc<S>>) {
+    const CHECKS: usize = 150;
+    let quota = Quota::api_requests();
+    let key = format!("ip:{}", Uuid::now_v7().simple());
+    let mut tasks = tokio::task::JoinSet::new();
+    for check in 0..CHECKS {
+        let store = Arc::clone(&stores[check % stores.len()]);
+        let key = key.clone();
+        tasks.spawn(async move {
+            let decision = store.check_rate(&key, &quota, now()).await.unwrap();
+            matches!(decision, Decision::Allow(_))
+        });
+    }
+    let allowed = tasks.join_all().await.into_iter().filter(|a| *a).count();
+    assert_eq!(
+        allowed as u64,
+        u64::from(quota.burst()),
+        "exactly the burst is allowed"
+    );
+}
 
 #[tokio::test]
 async fn the_memory_store_passes_the_conformance_suite() {
     conformance::run_all(&MemoryStore::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_memory_store_loses_no_update_and_shares_no_item_under_concurrency() {
+    racing_writers_lose_no_update(Arc::new(MemoryStore::new())).await;
+    racing_dispatchers_never_share_an_item(vec![Arc::new(MemoryStore::new())]).await;
+    racing_rate_checks_allow_exactly_the_burst(vec![Arc::new(MemoryStore::new())]).await;
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use std::path::PathBuf;
+
+    use msgcore::store::{SqliteStore, StoreError};
+
+    use super::*;
+
+    /// A database file in the temporary directory, removed (with its WAL files)
+    /// when dropped.
+    struct TempFile(PathBuf);
+
+    impl TempFile {
+        fn new() -> TempFile {
+            let name = format!("msgcore-test-{}.db", Uuid::now_v7().simple());
+            TempFile(std::env::temp_dir().join(name))
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut path = self.0.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_store_passes_the_conformance_suite() {
+        conformance::run_all(&SqliteStore::open(":memory:").await.unwrap()).await;
+        let file = TempFile::new();
+        conformance::run_all(&SqliteStore::open(&file.0).await.unwrap()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writers_of_one_sqlite_contact_lose_no_update() {
+        let file = TempFile::new();
+        racing_writers_lose_no_update(Arc::new(SqliteStore::open(&file.0).await.unwrap())).await;
+        racing_writers_lose_no_update(Arc::new(SqliteStore::open_in_memory().await.unwrap())).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_sqlite_dispatchers_and_rate_checks_share_nothing_twice() {
+        let file = TempFile::new();
+        // Two stores on one file are two processes' worth of connections.
+        let stores = vec![
+            Arc::new(SqliteStore::open(&file.0).await.unwrap()),
+            Arc::new(SqliteStore::open(&file.0).await.unwrap()),
+        ];
+        racing_dispatchers_never_share_an_item(stores.clone()).await;
+        racing_rate_checks_allow_exactly_the_burst(stores).await;
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_file_keeps_its_data_when_opened_again() {
+        let file = TempFile::new();
+        let tenant = conformance::tenant();
+        {
+            let store = SqliteStore::open(&file.0).await.unwrap();
+            store.put_tenant(&tenant).await.unwrap();
+            store.pool().close().await;
+        }
+        let reopened = SqliteStore::open(&file.0).await.unwrap();
+        assert_eq!(
+            reopened.tenant(tenant.id).await.unwrap(),
+            Some(tenant),
+            "the schema is applied once and the data stays"
+        );
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(reopened.pool())
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_row_that_cannot_be_read_is_corrupt_not_a_panic() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        let tenant = conformance::tenant();
+        store.put_tenant(&tenant).await.unwrap();
+        sqlx::query("UPDATE tenants SET doc = '{\"id\": 1}'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        match store.tenant(tenant.id).await {
+            Err(StoreError::Corrupt { what, .. }) => assert_eq!(what, "tenant"),
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_database_from_a_newer_msgcore_is_refused() {
+        let file = TempFile::new();
+        let store = SqliteStore::open(&file.0).await.unwrap();
+        sqlx::query("INSERT INTO msgcore_migrations (version, description) VALUES (999, 'x')")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.pool().close().await;
+        let error = SqliteStore::open(&file.0).await.unwrap_err();
+        assert!(error.to_string().contains("schema version 999"), "{error}");
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use std::str::FromStr;
+
+    use msgcore::store::PostgresStore;
+    use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use sqlx::{ConnectOptions, Connection, Executor};
+
+    use super::*;
+
+    /// A database of its own for one test, made through the server in
+    /// `DATABASE_URL` and dropped at the end (also when the test fails), so runs
+    /// never see each other's data.
+    struct TestDatabase {
+        server: PgConnectOptions,
+        name: String,
+    }
+
+    impl TestDatabase {
+        /// `None` (and a note) when `DATABASE_URL` is not set.
+        async fn create() -> Option<TestDatabase> {
+            let Ok(url) = std::env::var("DATABASE_URL") else {
+                println!("skipped: set DATABASE_URL to run the PostgreSQL store tests");
+                return None;
+            };
+            let server = PgConnectOptions::from_str(&url).unwrap();
+            let name = format!("msgcore_test_{}", Uuid::now_v7().simple());
+            let mut conn = server.connect().await.unwrap();
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            Some(TestDatabase { server, name })
+        }
+
+        fn options(&self) -> PgConnectOptions {
+            self.server.clone().database(&self.name)
+        }
+
+        /// A store with a pool of its own: one replica.
+        async fn replica(&self) -> PostgresStore {
+            let pool = PgPoolOptions::new()
+                .max_connections(4)
+                .connect_with(self.options())
+                .await
+                .unwrap();
+            PostgresStore::from_pool(pool).await.unwrap()
+        }
+    }
+
+    impl Drop for TestDatabase {
+        fn drop(&mut self) {
+            let (server, name) = (self.server.clone(), self.name.clone());
+            // Drop cannot await; a thread with its own runtime can.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async move {
+                    let mut conn = server.connect().await?;
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    conn.execute(drop.as_str()).await?;
+                    conn.close().await?;
+                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                })
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop the test database {}", self.name);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_postgres_store_passes_the_conformance_suite() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        conformance::run_all(&db.replica().await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writers_of_one_postgres_contact_lose_no_update() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        racing_writers_lose_no_update(Arc::new(db.replica().await)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres_replicas_never_claim_one_item_or_pass_the_rate_limit_twice() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let replicas = vec![
+            Arc::new(db.replica().await),
+            Arc::new(db.replica().await),
+            Arc::new(db.replica().await),
+        ];
+        racing_dispatchers_never_share_an_item(replicas.clone()).await;
+        racing_rate_checks_allow_exactly_the_burst(replicas).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres_replicas_starting_together_apply_the_schema_once() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let url = db.options().to_url_lossy().to_string();
+        let mut starts = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let url = url.clone();
+            starts.spawn(async move { PostgresStore::connect(&url).await });
+        }
+        let stores: Vec<PostgresStore> = starts
+            .join_all()
+            .await
+            .into_iter()
+            .map(|started| started.unwrap())
+            .collect();
+        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM msgcore_migrations")
+            .fetch_all(stores[0].pool())
+            .await
+            .unwrap();
+        assert_eq!(applied, [(1,)]);
+    }
+
+    #[tokio::test]
+    async fn a_postgres_row_that_cannot_be_read_is_corrupt_not_a_panic() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let store = db.replica().await;
+        let tenant = conformance::tenant();
+        store.put_tenant(&tenant).await.unwrap();
+        sqlx::query("UPDATE tenants SET doc = 'not json'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        match store.tenant_by_slug(&tenant.slug).await {
+            Err(msgcore::store::StoreError::Corrupt { what, .. }) => assert_eq!(what, "tenant"),
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+    }
 }

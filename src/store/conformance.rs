@@ -51,6 +51,12 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     bulk_actions_change_flags(store).await;
     the_timeline_is_in_order_and_limited(store).await;
     the_shared_rate_limiter_allows_the_burst_then_refuses(store).await;
+    a_contact_update_to_a_taken_phone_is_refused(store).await;
+    a_second_outbox_item_for_a_message_is_a_duplicate(store).await;
+    a_provider_message_id_of_another_message_is_refused_when_finishing(store).await;
+    events_are_paged_after_a_sequence_number(store).await;
+    conversations_are_replaced_by_id_and_the_latest_is_the_newest(store).await;
+    instants_keep_their_nanoseconds(store).await;
 }
 
 /// A fixed instant the checks count from.
@@ -189,6 +195,30 @@ async fn put(store: &(impl Store + ?Sized), tenant: &Tenant) {
     store.put_tenant(tenant).await.expect("put_tenant");
 }
 
+/// Asserts that the contact, the conversation and the message read back as
+/// they were committed.
+async fn reads_back(
+    store: &(impl Store + ?Sized),
+    contact: &Contact,
+    conversation: &ConversationRecord,
+    message: &MessageRecord,
+) {
+    let tenant = contact.tenant;
+    let stored = store.contact(tenant, contact.id).await.expect("contact");
+    assert_eq!(stored.as_ref(), Some(contact), "the contact reads back");
+    let stored = store
+        .conversation(tenant, conversation.id)
+        .await
+        .expect("conversation");
+    assert_eq!(
+        stored.as_ref(),
+        Some(conversation),
+        "the conversation reads back"
+    );
+    let stored = store.message(tenant, message.id).await.expect("message");
+    assert_eq!(stored.as_ref(), Some(message), "the message reads back");
+}
+
 /// Tenants are found by id, by slug and by any of their numbers.
 pub async fn tenants_are_found_by_id_slug_and_number<S: Store + ?Sized>(store: &S) {
     let t = tenant();
@@ -257,10 +287,7 @@ pub async fn a_commit_writes_every_record_of_the_changeset<S: Store + ?Sized>(st
     changes.outbox.push(outbox_for(&reply, c.phone, t0()));
     store.commit(changes).await.expect("commit");
 
-    assert_eq!(
-        store.contact(t.id, c.id).await.expect("contact").as_ref(),
-        Some(&c)
-    );
+    reads_back(store, &c, &conv, &reply).await;
     assert_eq!(
         store
             .contact_by_phone(t.id, &c.phone)
@@ -268,14 +295,6 @@ pub async fn a_commit_writes_every_record_of_the_changeset<S: Store + ?Sized>(st
             .expect("by phone")
             .map(|x| x.id),
         Some(c.id)
-    );
-    assert_eq!(
-        store
-            .conversation(t.id, conv.id)
-            .await
-            .expect("conversation")
-            .as_ref(),
-        Some(&conv)
     );
     assert_eq!(
         store
@@ -294,14 +313,6 @@ pub async fn a_commit_writes_every_record_of_the_changeset<S: Store + ?Sized>(st
             .and_then(|m| m.text().map(str::to_owned))
             .as_deref(),
         Some("hi")
-    );
-    assert_eq!(
-        store
-            .message(t.id, reply.id)
-            .await
-            .expect("message")
-            .as_ref(),
-        Some(&reply)
     );
     let item = store
         .outbox_item(t.id, reply.id)
@@ -1053,5 +1064,261 @@ pub async fn the_shared_rate_limiter_allows_the_burst_then_refuses<S: Store + ?S
     assert!(
         matches!(other, Decision::Allow(_)),
         "another key is not affected"
+    );
+}
+
+/// An update that gives a contact the phone of another contact is refused
+/// ([`StoreError::Taken`]) and writes nothing; the version check comes first.
+pub async fn a_contact_update_to_a_taken_phone_is_refused<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let (a, b) = (contact(t.id, "+14155550115"), contact(t.id, "+14155550116"));
+    store
+        .commit(creation(&a, &conversation(&a, t0()), vec![]))
+        .await
+        .expect("a");
+    store
+        .commit(creation(&b, &conversation(&b, t0()), vec![]))
+        .await
+        .expect("b");
+    let mut moved = b.clone();
+    moved.phone = a.phone;
+    let stale = Changeset::for_contact(t.id, ContactWrite::update(7, moved.clone()));
+    assert!(
+        matches!(store.commit(stale).await, Err(CommitError::Conflict)),
+        "a stale version is a conflict before anything else"
+    );
+    let result = store
+        .commit(Changeset::for_contact(t.id, ContactWrite::update(1, moved)))
+        .await;
+    assert!(
+        matches!(result, Err(CommitError::Store(StoreError::Taken { .. }))),
+        "another contact's phone must be refused, got {result:?}"
+    );
+    let stored = store.contact(t.id, b.id).await.expect("b").expect("exists");
+    assert_eq!((stored.phone, stored.version), (b.phone, 1));
+    let owner = store
+        .contact_by_phone(t.id, &a.phone)
+        .await
+        .expect("by phone");
+    assert_eq!(owner.map(|c| c.id), Some(a.id));
+}
+
+/// An outbox item for a message that is queued already (stored, or earlier in
+/// the same changeset) makes the commit a duplicate naming that message.
+pub async fn a_second_outbox_item_for_a_message_is_a_duplicate<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550117");
+    let conv = conversation(&c, t0());
+    let reply = outbound(&conv, "once");
+    let mut changes = creation(&c, &conv, vec![reply.clone()]);
+    changes.outbox.push(outbox_for(&reply, c.phone, t0()));
+    store.commit(changes).await.expect("first");
+
+    let mut again = Changeset::for_contact(t.id, ContactWrite::update(1, c.clone()));
+    again.outbox.push(outbox_for(&reply, c.phone, t0()));
+    match store.commit(again).await {
+        Err(CommitError::Duplicate { existing }) => assert_eq!(existing, reply.id),
+        other => panic!("a second outbox item must be a duplicate, got {other:?}"),
+    }
+    let other = outbound(&conv, "twice in one changeset");
+    let mut twice = Changeset::for_contact(t.id, ContactWrite::update(1, c.clone()));
+    twice.messages.push(other.clone());
+    twice.outbox = vec![
+        outbox_for(&other, c.phone, t0()),
+        outbox_for(&other, c.phone, t0()),
+    ];
+    match store.commit(twice).await {
+        Err(CommitError::Duplicate { existing }) => assert_eq!(existing, other.id),
+        other => panic!("one message queued twice must be a duplicate, got {other:?}"),
+    }
+    assert!(
+        store
+            .message(t.id, other.id)
+            .await
+            .expect("lookup")
+            .is_none(),
+        "a duplicate commit writes nothing"
+    );
+    let stored = store.contact(t.id, c.id).await.expect("c").expect("exists");
+    assert_eq!(stored.version, 1, "a duplicate commit writes nothing");
+}
+
+/// A carrier id that another message of the tenant already has is refused when
+/// an outcome is recorded, and the item and the message stay as they were.
+pub async fn a_provider_message_id_of_another_message_is_refused_when_finishing<
+    S: Store + ?Sized,
+>(
+    store: &S,
+) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550118");
+    let conv = conversation(&c, t0());
+    let received = inbound(&conv, "SMtaken", "hi");
+    let reply = outbound(&conv, "reply");
+    let mut changes = creation(&c, &conv, vec![received.clone(), reply.clone()]);
+    changes.outbox.push(outbox_for(&reply, c.phone, t0()));
+    store.commit(changes).await.expect("commit");
+    let lease = TimeDelta::seconds(30);
+    store.claim_outbox(t0(), lease, 100).await.expect("claim");
+    let sent = DispatchOutcome::Sent {
+        provider: ProviderName::TWILIO,
+        provider_message_id: "SMtaken".into(),
+    };
+    assert!(
+        matches!(
+            store.finish_outbox(t.id, reply.id, 1, &sent, t0()).await,
+            Err(StoreError::Taken { .. })
+        ),
+        "another message's provider id must be refused"
+    );
+    let item = store
+        .outbox_item(t.id, reply.id)
+        .await
+        .expect("item")
+        .expect("exists");
+    assert!(matches!(item.state, OutboxState::InFlight { .. }));
+    let stored = store
+        .message(t.id, reply.id)
+        .await
+        .expect("message")
+        .expect("exists");
+    assert_eq!(
+        (stored.provider_message_id, stored.delivery.status()),
+        (None, None)
+    );
+    let owner = store
+        .message_by_provider_id(t.id, &ProviderName::TWILIO, "SMtaken")
+        .await
+        .expect("lookup");
+    assert_eq!(owner.map(|m| m.id), Some(received.id));
+}
+
+/// Events come back in commit order with increasing sequence numbers, and a
+/// reader continues after the last one it saw.
+pub async fn events_are_paged_after_a_sequence_number<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550119");
+    let conv = conversation(&c, t0());
+    store
+        .commit(creation(&c, &conv, vec![]))
+        .await
+        .expect("create");
+    let tag = |tag: &str, s| EventRecord {
+        tenant: t.id,
+        at: t0() + TimeDelta::seconds(s),
+        event: InboxEvent::TagAdded {
+            contact: c.id,
+            tag: tag.to_owned(),
+        },
+    };
+    let mut changes = Changeset::for_contact(t.id, ContactWrite::update(1, c.clone()));
+    changes.events = vec![tag("vip", 1), tag("buyer", 2)];
+    store.commit(changes).await.expect("events");
+
+    let first = store.events(t.id, 0, 2).await.expect("events");
+    assert_eq!(first.len(), 2, "the limit is kept");
+    let seqs: Vec<u64> = first.iter().map(|(seq, _)| *seq).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "sequence numbers increase"
+    );
+    let after = seqs.last().copied().unwrap_or_default();
+    let rest = store.events(t.id, after, 10).await.expect("events");
+    assert_eq!(
+        rest.into_iter().map(|(_, e)| e).collect::<Vec<_>>(),
+        vec![tag("buyer", 2)],
+        "reading after a sequence number continues where the reader stopped"
+    );
+    assert!(
+        store
+            .events(t.id, u64::MAX, 10)
+            .await
+            .expect("events")
+            .is_empty()
+    );
+}
+
+/// A committed conversation replaces the stored one with its id, and the
+/// contact's latest conversation is the one created last.
+pub async fn conversations_are_replaced_by_id_and_the_latest_is_the_newest<S: Store + ?Sized>(
+    store: &S,
+) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550120");
+    let first = conversation(&c, t0());
+    store
+        .commit(creation(&c, &first, vec![]))
+        .await
+        .expect("create");
+    let mut resolved = first.clone();
+    resolved.state = resolved
+        .state
+        .apply(&Event::Resolve, t0() + TimeDelta::hours(1))
+        .expect("resolve an open conversation");
+    let second = conversation(&c, t0() + TimeDelta::days(40));
+    let mut changes = Changeset::for_contact(t.id, ContactWrite::update(1, c.clone()));
+    changes.conversations = vec![resolved.clone(), second.clone()];
+    store.commit(changes).await.expect("update");
+    assert_eq!(
+        store
+            .conversation(t.id, first.id)
+            .await
+            .expect("conversation")
+            .as_ref(),
+        Some(&resolved),
+        "a conversation is replaced by id"
+    );
+    assert_eq!(
+        store
+            .latest_conversation(t.id, c.id)
+            .await
+            .expect("latest")
+            .map(|x| x.id),
+        Some(second.id)
+    );
+}
+
+/// Instants round-trip to the nanosecond, and an outbox item available a
+/// nanosecond from now is not claimable yet.
+pub async fn instants_keep_their_nanoseconds<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let at = t0() + TimeDelta::nanoseconds(123_456_789);
+    let mut c = contact(t.id, "+14155550121");
+    c.created_at = at;
+    let conv = conversation(&c, at);
+    let mut reply = outbound(&conv, "precise");
+    reply.created_at = at;
+    let mut changes = creation(&c, &conv, vec![reply.clone()]);
+    changes.outbox.push(outbox_for(&reply, c.phone, at));
+    store.commit(changes).await.expect("commit");
+    reads_back(store, &c, &conv, &reply).await;
+    let mine = |items: Vec<OutboxItem>| items.into_iter().filter(|i| i.tenant == t.id).count();
+    let lease = TimeDelta::seconds(30);
+    let early = at - TimeDelta::nanoseconds(1);
+    assert_eq!(
+        mine(store.claim_outbox(early, lease, 100).await.expect("claim")),
+        0,
+        "not claimable a nanosecond early"
+    );
+    assert_eq!(
+        mine(store.claim_outbox(at, lease, 100).await.expect("claim")),
+        1
+    );
+    let item = store
+        .outbox_item(t.id, reply.id)
+        .await
+        .expect("item")
+        .expect("exists");
+    assert_eq!(
+        item.state,
+        OutboxState::InFlight {
+            lease_until: at + lease
+        }
     );
 }

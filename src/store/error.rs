@@ -6,7 +6,8 @@ use crate::model::MessageId;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// A unique value (a tenant slug, a tenant number) belongs to another record.
+    /// A unique value (a tenant slug, a tenant number, a contact's phone, a
+    /// provider message id) belongs to another record.
     #[error("{what} is already taken")]
     Taken {
         /// What was taken (`"slug demo"`, `"number +14155550100"`).
@@ -51,7 +52,8 @@ pub enum CommitError {
     #[error("the contact changed since it was loaded")]
     Conflict,
     /// A message with the same (tenant, provider, provider message id) or (tenant,
-    /// client id) exists: the event was handled before.
+    /// client id) exists, or an outbox item for the same message: the event was
+    /// handled before.
     #[error("message {existing} already records this event")]
     Duplicate {
         /// The message already stored.

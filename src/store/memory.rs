@@ -11,16 +11,17 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::rules::{self, OutcomeEffect, Search};
 use super::{
     BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, ConversationSummary,
     DispatchOutcome, Store, StoreError,
 };
-use crate::core::delivery::{Delivery, DeliveryStatus, StatusUpdate};
+use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
 use crate::model::{
     Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
-    OutboxItem, OutboxState, ProviderName, Tenant, TenantId,
+    OutboxItem, ProviderName, Tenant, TenantId,
 };
 
 /// An in-memory [`Store`].
@@ -103,23 +104,32 @@ impl Data {
     }
 
     fn check_contact(&self, tenant: TenantId, write: &ContactWrite) -> Result<(), CommitError> {
-        let stored = self.contacts.get(&(tenant, write.contact().id));
-        let ok = match write {
-            ContactWrite::Insert(contact) => {
-                stored.is_none() && self.contact_by_phone(tenant, &contact.phone).is_none()
+        let contact = write.contact();
+        let stored = self.contacts.get(&(tenant, contact.id));
+        let phone_owner = self.contact_by_phone(tenant, &contact.phone);
+        match write {
+            ContactWrite::Insert(_) if stored.is_some() || phone_owner.is_some() => {
+                Err(CommitError::Conflict)
             }
+            ContactWrite::Insert(_) => Ok(()),
             ContactWrite::Update {
                 expected_version, ..
-            } => stored.is_some_and(|c| c.version == *expected_version),
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(CommitError::Conflict)
+            } => {
+                if stored.is_none_or(|c| c.version != *expected_version) {
+                    Err(CommitError::Conflict)
+                } else if phone_owner.is_some_and(|owner| owner.id != contact.id) {
+                    Err(StoreError::Taken {
+                        what: format!("phone {}", contact.phone),
+                    }
+                    .into())
+                } else {
+                    Ok(())
+                }
+            }
         }
     }
 
-    fn check_messages(&self, changes: &Changeset) -> Result<(), CommitError> {
+    fn check_keys(&self, changes: &Changeset) -> Result<(), CommitError> {
         for (i, message) in changes.messages.iter().enumerate() {
             let tenant = changes.tenant;
             let earlier = changes.messages.get(..i).unwrap_or_default();
@@ -138,11 +148,21 @@ impl Data {
             let existing = stored.or_else(|| {
                 earlier
                     .iter()
-                    .find(|other| same_key(message, other))
+                    .find(|other| rules::same_key(message, other))
                     .map(|m| m.id)
             });
             if let Some(existing) = existing {
                 return Err(CommitError::Duplicate { existing });
+            }
+        }
+        for (i, item) in changes.outbox.iter().enumerate() {
+            let earlier = changes.outbox.get(..i).unwrap_or_default();
+            let queued = |other: &OutboxItem| other.message == item.message;
+            let stored = self.outbox.contains_key(&(changes.tenant, item.message));
+            if stored || earlier.iter().any(queued) {
+                return Err(CommitError::Duplicate {
+                    existing: item.message,
+                });
             }
         }
         Ok(())
@@ -166,103 +186,6 @@ impl Data {
             contact_name: contact.name.clone(),
             contact_phone: contact.phone,
         })
-    }
-}
-
-/// Whether two messages of one changeset share a unique key: the same id, the
-/// same provider message id from the same provider, or the same client id.
-fn same_key(a: &MessageRecord, b: &MessageRecord) -> bool {
-    let key = |m| provider_key(a.tenant, m);
-    a.id == b.id
-        || key(a).is_some_and(|k| Some(k) == key(b))
-        || a.client_id.is_some() && a.client_id == b.client_id
-}
-
-/// Whether `contact` matches an inbox search: name contains the text
-/// (case-insensitively) or the number contains its digits.
-pub(crate) fn contact_matches(contact: &Contact, text: &str) -> bool {
-    let needle = text.trim().to_lowercase();
-    let digits: String = needle.chars().filter(char::is_ascii_digit).collect();
-    let by_name = contact
-        .name
-        .as_ref()
-        .is_some_and(|name| name.to_lowercase().contains(&needle));
-    let by_phone = !digits.is_empty() && contact.phone.as_str().contains(&digits);
-    by_name || by_phone
-}
-
-/// Whether `record` passes the filters of `query` other than the search.
-pub(crate) fn conversation_matches(record: &ConversationRecord, query: &ConversationQuery) -> bool {
-    let flags = record.flags;
-    !flags.deleted
-        && (query.include_archived || !flags.archived)
-        && (!query.starred_only || flags.starred)
-        && query.status.is_none_or(|s| record.status() == s)
-        && query.channel.is_none_or(|c| record.channel == c)
-        && query
-            .assignee
-            .as_ref()
-            .is_none_or(|a| record.state.assignee() == Some(a))
-}
-
-/// Applies a bulk action's flag change; whether anything changed.
-pub(crate) fn apply_bulk(record: &mut ConversationRecord, action: BulkAction) -> bool {
-    let flags = &mut record.flags;
-    let before = *flags;
-    match action {
-        BulkAction::MarkRead => flags.unread = 0,
-        BulkAction::Star => flags.starred = true,
-        BulkAction::Unstar => flags.starred = false,
-        BulkAction::Archive => flags.archived = true,
-        BulkAction::Unarchive => flags.archived = false,
-        BulkAction::Delete => flags.deleted = true,
-    }
-    *flags != before
-}
-
-/// Whether an outbox item may be claimed at `now`.
-pub(crate) fn is_claimable(item: &OutboxItem, now: DateTime<Utc>) -> bool {
-    match item.state {
-        OutboxState::Pending => item.available_at <= now,
-        OutboxState::InFlight { lease_until } => lease_until <= now,
-        OutboxState::Sent { .. } | OutboxState::Failed { .. } => false,
-    }
-}
-
-/// Whether the claim made at `attempt` is still the item's current claim.
-pub(crate) fn claim_stands(item: &OutboxItem, attempt: u32) -> bool {
-    matches!(item.state, OutboxState::InFlight { .. }) && item.attempts == attempt
-}
-
-/// The outbox item's new state for an outcome, and the status update it makes.
-pub(crate) fn outcome_effect(
-    outcome: &DispatchOutcome,
-    now: DateTime<Utc>,
-) -> (OutboxState, Option<DateTime<Utc>>, Option<StatusUpdate>) {
-    match outcome {
-        DispatchOutcome::Sent {
-            provider_message_id,
-            ..
-        } => (
-            OutboxState::Sent {
-                provider_message_id: provider_message_id.clone(),
-                at: now,
-            },
-            None,
-            Some(StatusUpdate::new(DeliveryStatus::Sent, now)),
-        ),
-        DispatchOutcome::Retry { at, .. } => (OutboxState::Pending, Some(*at), None),
-        DispatchOutcome::Failed { code, error } => (
-            OutboxState::Failed {
-                error: error.clone(),
-                at: now,
-            },
-            None,
-            Some(match code {
-                Some(code) => StatusUpdate::failed(DeliveryStatus::Failed, now, code.clone()),
-                None => StatusUpdate::new(DeliveryStatus::Failed, now),
-            }),
-        ),
     }
 }
 
@@ -335,10 +258,11 @@ impl Store for MemoryStore {
         limit: usize,
     ) -> Result<Vec<Contact>, StoreError> {
         let data = self.lock();
+        let search = Search::new(text);
         let mut found: Vec<Contact> = data
             .contacts
             .values()
-            .filter(|c| c.tenant == tenant && contact_matches(c, text))
+            .filter(|c| c.tenant == tenant && search.matches(c))
             .cloned()
             .collect();
         found.sort_by(|a, b| (&a.name, a.phone.as_str()).cmp(&(&b.name, b.phone.as_str())));
@@ -370,16 +294,17 @@ impl Store for MemoryStore {
         query: &ConversationQuery,
     ) -> Result<Vec<ConversationSummary>, StoreError> {
         let data = self.lock();
+        let search = query.search.as_deref().map(Search::new);
         let mut rows: Vec<ConversationSummary> = data
             .conversations
             .values()
-            .filter(|c| c.tenant == tenant && conversation_matches(c, query))
+            .filter(|c| c.tenant == tenant && rules::conversation_matches(c, query))
             .filter_map(|c| data.conversation_summary(c))
             .filter(|row| {
-                query.search.as_deref().is_none_or(|text| {
+                search.as_ref().is_none_or(|search| {
                     data.contacts
                         .get(&(tenant, row.conversation.contact))
-                        .is_some_and(|c| contact_matches(c, text))
+                        .is_some_and(|c| search.matches(c))
                 })
             })
             .collect();
@@ -402,7 +327,7 @@ impl Store for MemoryStore {
         let mut changed = 0;
         for id in ids {
             if let Some(record) = data.conversations.get_mut(&(tenant, *id)) {
-                changed += usize::from(apply_bulk(record, action));
+                changed += usize::from(rules::apply_bulk(record, action));
             }
         }
         Ok(changed)
@@ -460,7 +385,7 @@ impl Store for MemoryStore {
         }
         let mut data = self.lock();
         data.check_contact(changes.tenant, &changes.contact)?;
-        data.check_messages(&changes)?;
+        data.check_keys(&changes)?;
         let tenant = changes.tenant;
         let contact = match changes.contact {
             ContactWrite::Insert(contact) | ContactWrite::Update { contact, .. } => contact,
@@ -531,13 +456,10 @@ impl Store for MemoryStore {
             if claimed.len() == limit {
                 break;
             }
-            let Some(item) = outbox.get_mut(key).filter(|i| is_claimable(i, now)) else {
+            let Some(item) = outbox.get_mut(key).filter(|i| rules::is_claimable(i, now)) else {
                 continue;
             };
-            item.state = OutboxState::InFlight {
-                lease_until: now + lease,
-            };
-            item.attempts += 1;
+            rules::claim(item, now, lease);
             claimed.push(item.clone());
         }
         Ok(claimed)
@@ -552,34 +474,37 @@ impl Store for MemoryStore {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut data = self.lock();
-        let (state, available_at, update) = outcome_effect(outcome, now);
-        let Some(item) = data
+        let stands = data
             .outbox
-            .get_mut(&(tenant, message))
-            .filter(|item| claim_stands(item, attempt))
-        else {
+            .get(&(tenant, message))
+            .is_some_and(|item| rules::claim_stands(item, attempt));
+        if !stands {
             return Ok(false);
-        };
-        item.state = state;
-        if let Some(at) = available_at {
-            item.available_at = at;
         }
-        let Some(record) = data.messages.get_mut(&(tenant, message)) else {
-            return Ok(true);
-        };
         if let DispatchOutcome::Sent {
             provider,
             provider_message_id,
         } = outcome
         {
-            record.provider = Some(provider.clone());
-            record.provider_message_id = Some(provider_message_id.clone());
+            let known = data.messages.contains_key(&(tenant, message));
+            let taken = data
+                .message_by_provider_id(tenant, provider, provider_message_id)
+                .is_some_and(|other| other.id != message);
+            if known && taken {
+                return Err(StoreError::Taken {
+                    what: format!("provider message id {provider} {provider_message_id}"),
+                });
+            }
         }
-        if let Some(update) = update {
-            record.delivery.apply(update);
+        let effect = OutcomeEffect::of(outcome, now);
+        if let Some(item) = data.outbox.get_mut(&(tenant, message)) {
+            effect.apply_to_item(item);
         }
-        let record = record.clone();
-        data.index_message(tenant, &record);
+        if let Some(record) = data.messages.get_mut(&(tenant, message)) {
+            effect.apply_to_message(outcome, record);
+            let record = record.clone();
+            data.index_message(tenant, &record);
+        }
         Ok(true)
     }
 

@@ -1,0 +1,123 @@
+//! [`PostgresStore`]: one database for many processes on many machines.
+//!
+//! Scale-out is the database's job: any number of replicas may receive the same
+//! webhook or decide about the same contact at once, and the guards of the
+//! [`Store`](super::Store) contract hold across them.
+//!
+//! - **Idempotency** comes from unique constraints: (tenant, provider, provider
+//!   message id) and (tenant, client id) on messages, (tenant, phone) on
+//!   contacts, one outbox item per message, unique tenant slugs and numbers. The
+//!   replica that loses the race gets `Duplicate` or `Conflict`, never a second
+//!   copy.
+//! - **Versions**: a contact is written back with `UPDATE … WHERE version = $n`;
+//!   a concurrent writer's update makes it match no row, which is a `Conflict`.
+//! - **The outbox** is claimed with `SELECT … FOR UPDATE SKIP LOCKED` in the
+//!   transaction that sets the lease, so dispatchers on every replica share it
+//!   and none waits for another; none can claim an item while its lease holds.
+//! - **Status callbacks** and **bulk actions** lock the row they merge into
+//!   (`SELECT … FOR UPDATE`), and the shared rate limiter locks its key's row (a
+//!   new key's row is inserted with `ON CONFLICT DO NOTHING` and read again if
+//!   another replica inserted it first); its state keeps nanoseconds.
+//! - **Events** are appended under a per-tenant transaction-level advisory
+//!   lock, so sequence numbers become visible in order and a reader paging with
+//!   `events(after)` never skips one that committed late.
+//! - **The schema** is embedded and applied on connect, in one transaction under
+//!   an advisory lock, so replicas starting together migrate once. Applied
+//!   versions are kept in `msgcore_migrations`, apart from any `_sqlx_migrations`
+//!   of your own.
+//!
+//! Connections use sqlx's defaults; for TLS to a managed database, enable sqlx's
+//! `tls-rustls` or `tls-native-tls` feature in your own `Cargo.toml`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), msgcore::store::StoreError> {
+//! use msgcore::store::{PostgresStore, Store};
+//!
+//! let store = PostgresStore::connect("postgres://msgcore@db.internal/msgcore").await?;
+//! let acme = store.tenant_by_slug("acme").await?;
+//! # Ok(())
+//! # }
+//! ```
+
+use async_trait::async_trait;
+use sqlx::postgres::PgPool;
+
+use super::StoreError;
+use super::sql::{self, Backend, Conn, Dialect, Migration};
+
+/// A [`Store`](super::Store) in a PostgreSQL database, shared by any number of
+/// processes.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host/db`)
+    /// with a default pool and applies the schema.
+    pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        let pool = PgPool::connect(url).await.map_err(sql::db)?;
+        PostgresStore::from_pool(pool).await
+    }
+
+    /// Uses a pool you configured (size, timeouts, TLS) and applies the schema.
+    pub async fn from_pool(pool: PgPool) -> Result<PostgresStore, StoreError> {
+        let store = PostgresStore { pool };
+        sql::migrate(&store).await?;
+        Ok(store)
+    }
+
+    /// The connection pool, for your own queries on the same database.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+sql::session_impl!(sqlx::Postgres);
+sql::store_impl!(PostgresStore);
+
+#[async_trait]
+impl Backend for PostgresStore {
+    type Session = Conn<sqlx::Postgres>;
+
+    const DIALECT: Dialect = Dialect {
+        search_contacts: "SELECT doc FROM contacts WHERE tenant = $1 \
+             AND (strpos(name_key, $2) > 0 OR ($3 <> '' AND strpos(phone, $3) > 0)) \
+             ORDER BY name COLLATE \"C\" NULLS FIRST, phone COLLATE \"C\" LIMIT $4",
+        conversations: "SELECT c.doc, ct.name, ct.phone FROM conversations c \
+             JOIN contacts ct ON ct.tenant = c.tenant AND ct.id = c.contact \
+             WHERE c.tenant = $1 AND NOT c.deleted AND ($2 OR NOT c.archived) \
+             AND (NOT $3 OR c.starred) AND ($4::text IS NULL OR c.status = $4) \
+             AND ($5::text IS NULL OR c.assignee = $5) \
+             AND ($6::text IS NULL OR c.channel = $6) \
+             AND ($7::text IS NULL OR strpos(ct.name_key, $7) > 0 \
+                  OR ($8 <> '' AND strpos(ct.phone, $8) > 0)) \
+             ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9",
+        conversation_for_update: "SELECT doc FROM conversations \
+             WHERE tenant = $1 AND id = $2 FOR UPDATE",
+        message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2 FOR UPDATE",
+        outbox_for_update: "SELECT doc FROM outbox \
+             WHERE tenant = $1 AND message = $2 FOR UPDATE",
+        claimable: "SELECT doc FROM outbox WHERE state IN ('pending', 'in_flight') \
+             AND ((state = 'pending' AND available_at <= $1) \
+                  OR (state = 'in_flight' AND lease_until <= $1)) \
+             ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED",
+        rate_for_update: "SELECT state FROM rate_limits WHERE key = $1 FOR UPDATE",
+        lock_events: Some("SELECT pg_advisory_xact_lock($1)"),
+        // The key is "msgcore" in ASCII.
+        lock_migrations: Some("SELECT pg_advisory_xact_lock(30807660348535397)"),
+        migrations: &[Migration {
+            version: 1,
+            description: "inbox",
+            sql: include_str!("../../migrations/postgres/0001_inbox.sql"),
+        }],
+    };
+
+    async fn read(&self) -> Result<Self::Session, sqlx::Error> {
+        Ok(Conn::Pooled(self.pool.acquire().await?))
+    }
+
+    async fn write(&self) -> Result<Self::Session, sqlx::Error> {
+        Ok(Conn::Tx(self.pool.begin().await?))
+    }
+}

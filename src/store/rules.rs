@@ -1,0 +1,184 @@
+//! The parts of the [`Store`](super::Store) contract that are plain functions of
+//! records: what a search matches, which conversations a query lists, what a bulk
+//! action does, when an outbox item is claimable and what an outcome changes.
+//!
+//! Every store uses these, so the memory store and the SQL stores cannot drift
+//! apart on them (the SQL stores push the same conditions into SQL and keep the
+//! derived columns they filter on computed here).
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{BulkAction, ConversationQuery, DispatchOutcome};
+use crate::core::delivery::{DeliveryStatus, StatusUpdate};
+use crate::model::{Contact, ConversationRecord, MessageRecord, OutboxItem, OutboxState};
+
+/// An inbox search, normalized once: a contact matches when its lower-cased name
+/// contains [`needle`](Search::needle) or its E.164 number contains
+/// [`digits`](Search::digits) (when the text has any digits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Search {
+    /// The text, trimmed and lower-cased.
+    pub(crate) needle: String,
+    /// The text's ASCII digits, in order.
+    pub(crate) digits: String,
+}
+
+impl Search {
+    /// The search for `text`.
+    pub(crate) fn new(text: &str) -> Search {
+        let needle = text.trim().to_lowercase();
+        let digits = needle.chars().filter(char::is_ascii_digit).collect();
+        Search { needle, digits }
+    }
+
+    /// Whether `contact` matches.
+    pub(crate) fn matches(&self, contact: &Contact) -> bool {
+        let by_name = name_key(contact).is_some_and(|name| name.contains(&self.needle));
+        let by_phone = !self.digits.is_empty() && contact.phone.as_str().contains(&self.digits);
+        by_name || by_phone
+    }
+}
+
+/// The form of a contact's name a search compares with: lower-cased.
+pub(crate) fn name_key(contact: &Contact) -> Option<String> {
+    contact.name.as_ref().map(|name| name.to_lowercase())
+}
+
+/// Whether two messages share a unique key: the same id, the same provider
+/// message id from the same provider, or the same client id.
+pub(crate) fn same_key(a: &MessageRecord, b: &MessageRecord) -> bool {
+    let provider_key = |m: &MessageRecord| {
+        m.provider
+            .as_ref()
+            .zip(m.provider_message_id.as_ref())
+            .map(|(p, id)| (p.clone(), id.clone()))
+    };
+    a.id == b.id
+        || provider_key(a).is_some_and(|key| Some(key) == provider_key(b))
+        || a.client_id.is_some() && a.client_id == b.client_id
+}
+
+/// Whether `record` passes the filters of `query` other than the search.
+pub(crate) fn conversation_matches(record: &ConversationRecord, query: &ConversationQuery) -> bool {
+    let flags = record.flags;
+    !flags.deleted
+        && (query.include_archived || !flags.archived)
+        && (!query.starred_only || flags.starred)
+        && query.status.is_none_or(|s| record.status() == s)
+        && query.channel.is_none_or(|c| record.channel == c)
+        && query
+            .assignee
+            .as_ref()
+            .is_none_or(|a| record.state.assignee() == Some(a))
+}
+
+/// Applies a bulk action's flag change; whether anything changed.
+pub(crate) fn apply_bulk(record: &mut ConversationRecord, action: BulkAction) -> bool {
+    let flags = &mut record.flags;
+    let before = *flags;
+    match action {
+        BulkAction::MarkRead => flags.unread = 0,
+        BulkAction::Star => flags.starred = true,
+        BulkAction::Unstar => flags.starred = false,
+        BulkAction::Archive => flags.archived = true,
+        BulkAction::Unarchive => flags.archived = false,
+        BulkAction::Delete => flags.deleted = true,
+    }
+    *flags != before
+}
+
+/// Whether an outbox item may be claimed at `now`.
+pub(crate) fn is_claimable(item: &OutboxItem, now: DateTime<Utc>) -> bool {
+    match item.state {
+        OutboxState::Pending => item.available_at <= now,
+        OutboxState::InFlight { lease_until } => lease_until <= now,
+        OutboxState::Sent { .. } | OutboxState::Failed { .. } => false,
+    }
+}
+
+/// Whether the claim made at `attempt` is still the item's current claim: it is in
+/// flight and nobody claimed it since.
+pub(crate) fn claim_stands(item: &OutboxItem, attempt: u32) -> bool {
+    matches!(item.state, OutboxState::InFlight { .. }) && item.attempts == attempt
+}
+
+/// What a dispatch outcome changes: the outbox item's new state, its new
+/// `available_at` (for a retry), and the status update for the message.
+pub(crate) struct OutcomeEffect {
+    /// The item's new state.
+    pub(crate) state: OutboxState,
+    /// When a retried item becomes claimable again.
+    pub(crate) available_at: Option<DateTime<Utc>>,
+    /// The update to merge into the message's delivery.
+    pub(crate) status: Option<StatusUpdate>,
+}
+
+impl OutcomeEffect {
+    /// The effect of `outcome` recorded at `now`.
+    pub(crate) fn of(outcome: &DispatchOutcome, now: DateTime<Utc>) -> OutcomeEffect {
+        match outcome {
+            DispatchOutcome::Sent {
+                provider_message_id,
+                ..
+            } => OutcomeEffect {
+                state: OutboxState::Sent {
+                    provider_message_id: provider_message_id.clone(),
+                    at: now,
+                },
+                available_at: None,
+                status: Some(StatusUpdate::new(DeliveryStatus::Sent, now)),
+            },
+            DispatchOutcome::Retry { at, .. } => OutcomeEffect {
+                state: OutboxState::Pending,
+                available_at: Some(*at),
+                status: None,
+            },
+            DispatchOutcome::Failed { code, error } => OutcomeEffect {
+                state: OutboxState::Failed {
+                    error: error.clone(),
+                    at: now,
+                },
+                available_at: None,
+                status: Some(match code {
+                    Some(code) => StatusUpdate::failed(DeliveryStatus::Failed, now, code.clone()),
+                    None => StatusUpdate::new(DeliveryStatus::Failed, now),
+                }),
+            },
+        }
+    }
+
+    /// Applies the effect to the outbox item.
+    pub(crate) fn apply_to_item(&self, item: &mut OutboxItem) {
+        item.state = self.state.clone();
+        if let Some(at) = self.available_at {
+            item.available_at = at;
+        }
+    }
+
+    /// Applies the effect to the message: a `Sent` outcome records the provider
+    /// and its id, and the status update is merged into the delivery.
+    pub(crate) fn apply_to_message(&self, outcome: &DispatchOutcome, message: &mut MessageRecord) {
+        if let DispatchOutcome::Sent {
+            provider,
+            provider_message_id,
+        } = outcome
+        {
+            message.provider = Some(provider.clone());
+            message.provider_message_id = Some(provider_message_id.clone());
+        }
+        if let Some(update) = &self.status {
+            message.delivery.apply(update.clone());
+        }
+    }
+}
+
+/// Claims an item at `now` for `lease`: in flight until `now + lease`, one more
+/// attempt.
+pub(crate) fn claim(item: &mut OutboxItem, now: DateTime<Utc>, lease: TimeDelta) {
+    item.state = OutboxState::InFlight {
+        lease_until: now
+            .checked_add_signed(lease)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC),
+    };
+    item.attempts += 1;
+}

@@ -1,0 +1,738 @@
+//! What the SQL stores share: the [`Store`](super::Store) logic written once over
+//! a small [`Backend`] port, the key columns derived from each record, and the
+//! runner of the embedded migrations.
+//!
+//! SQLite and PostgreSQL differ in a handful of statements (row locks, `SKIP
+//! LOCKED`, how a write transaction starts, substring search, byte-order
+//! collation); those are a [`Dialect`]. Everything else (the order of a commit's
+//! writes, how a unique violation becomes `Conflict`, `Duplicate` or `Taken`, the
+//! read-modify-write of statuses and outbox outcomes) is in [`ops`], once, so the
+//! two stores cannot disagree with each other or with [`MemoryStore`](super::MemoryStore).
+//!
+//! Every record is kept whole as JSON in a `doc` column, the source of truth that
+//! round-trips exactly; the other columns are derived from it on every write, for
+//! what is filtered, sorted, unique or joined. Instants in those columns are
+//! nanoseconds since the Unix epoch in a 64-bit integer (exact from 1677 to 2262;
+//! instants beyond sort as those years' ends), so a lease or a retry time compares
+//! exactly as in memory.
+
+pub(crate) mod ops;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::{Database, Encode, Type};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::model::{
+    Contact, ConversationRecord, EventRecord, MessageRecord, OutboxItem, OutboxState,
+};
+
+/// One bind parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// A record id.
+    Id(Uuid),
+    /// An integer (instants are nanoseconds).
+    Int(i64),
+    /// Text.
+    Text(String),
+    /// Text or NULL.
+    OptText(Option<String>),
+    /// An integer or NULL.
+    OptInt(Option<i64>),
+    /// A boolean.
+    Flag(bool),
+}
+
+/// Binds `args` to `query`, in order (`$1`, `$2`, …).
+pub(crate) fn bind<'q, DB>(
+    query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
+    args: Vec<Value>,
+) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    Uuid: Encode<'q, DB> + Type<DB>,
+    i64: Encode<'q, DB> + Type<DB>,
+    String: Encode<'q, DB> + Type<DB>,
+    bool: Encode<'q, DB> + Type<DB>,
+    Option<String>: Encode<'q, DB> + Type<DB>,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+{
+    args.into_iter().fold(query, |query, arg| match arg {
+        Value::Id(v) => query.bind(v),
+        Value::Int(v) => query.bind(v),
+        Value::Text(v) => query.bind(v),
+        Value::OptText(v) => query.bind(v),
+        Value::OptInt(v) => query.bind(v),
+        Value::Flag(v) => query.bind(v),
+    })
+}
+
+/// A connection of one of the stores' pools: plain (each statement commits on its
+/// own) for reads, or in a transaction for writes.
+pub(crate) enum Conn<DB: Database> {
+    /// A pooled connection.
+    Pooled(sqlx::pool::PoolConnection<DB>),
+    /// A transaction; dropped without [`Session::commit`], it rolls back.
+    Tx(sqlx::Transaction<'static, DB>),
+}
+
+impl<DB: Database> Conn<DB> {
+    /// The connection to run statements on.
+    pub(crate) fn connection(&mut self) -> &mut DB::Connection {
+        match self {
+            Conn::Pooled(conn) => conn,
+            Conn::Tx(tx) => tx,
+        }
+    }
+}
+
+/// What [`ops`] needs from a connection: run statements and read the few row
+/// shapes the stores use. The stores implement it with [`session_impl!`].
+#[async_trait]
+pub(crate) trait Session: Send + Sized {
+    /// Runs a statement; how many rows it changed.
+    async fn execute(&mut self, sql: &'static str, args: Vec<Value>) -> Result<u64, sqlx::Error>;
+    /// Runs a script of several statements (a migration).
+    async fn script(&mut self, sql: &'static str) -> Result<(), sqlx::Error>;
+    /// The first column of each row, as text.
+    async fn texts(
+        &mut self,
+        sql: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<String>, sqlx::Error>;
+    /// An integer and a text column per row.
+    async fn numbered(
+        &mut self,
+        sql: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<(i64, String)>, sqlx::Error>;
+    /// A text, an optional text and a text column per row.
+    async fn triples(
+        &mut self,
+        sql: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<(String, Option<String>, String)>, sqlx::Error>;
+    /// Commits the transaction (a plain connection has nothing to commit).
+    async fn commit(self) -> Result<(), sqlx::Error>;
+    /// Rolls the transaction back.
+    async fn rollback(self) -> Result<(), sqlx::Error>;
+}
+
+/// Implements [`Session`] for [`Conn`] of one database; a macro because sqlx's
+/// query results have no common trait to read `rows_affected` from.
+macro_rules! session_impl {
+    ($db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::sql::Session for $crate::store::sql::Conn<$db> {
+            async fn execute(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<u64, sqlx::Error> {
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                Ok(query.execute(self.connection()).await?.rows_affected())
+            }
+
+            async fn script(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+                // Without arguments, both drivers run every statement of the text.
+                sqlx::Executor::execute(self.connection(), sql).await?;
+                Ok(())
+            }
+
+            async fn texts(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<Vec<String>, sqlx::Error> {
+                use sqlx::Row as _;
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let rows = query.fetch_all(self.connection()).await?;
+                rows.iter().map(|row| row.try_get(0)).collect()
+            }
+
+            async fn numbered(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<Vec<(i64, String)>, sqlx::Error> {
+                use sqlx::Row as _;
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let rows = query.fetch_all(self.connection()).await?;
+                rows.iter()
+                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                    .collect()
+            }
+
+            async fn triples(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<Vec<(String, Option<String>, String)>, sqlx::Error> {
+                use sqlx::Row as _;
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let rows = query.fetch_all(self.connection()).await?;
+                rows.iter()
+                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+                    .collect()
+            }
+
+            async fn commit(self) -> Result<(), sqlx::Error> {
+                match self {
+                    $crate::store::sql::Conn::Pooled(_) => Ok(()),
+                    $crate::store::sql::Conn::Tx(tx) => tx.commit().await,
+                }
+            }
+
+            async fn rollback(self) -> Result<(), sqlx::Error> {
+                match self {
+                    $crate::store::sql::Conn::Pooled(_) => Ok(()),
+                    $crate::store::sql::Conn::Tx(tx) => tx.rollback().await,
+                }
+            }
+        }
+    };
+}
+pub(crate) use session_impl;
+
+/// Implements [`Store`](super::Store) for a type that implements [`Backend`], by
+/// calling [`ops`].
+macro_rules! store_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            async fn put_tenant(
+                &self,
+                tenant: &$crate::model::Tenant,
+            ) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::ops::put_tenant(self, tenant).await
+            }
+
+            async fn tenant(
+                &self,
+                id: $crate::model::TenantId,
+            ) -> Result<Option<$crate::model::Tenant>, $crate::store::StoreError> {
+                $crate::store::sql::ops::tenant(self, id).await
+            }
+
+            async fn tenant_by_slug(
+                &self,
+                slug: &str,
+            ) -> Result<Option<$crate::model::Tenant>, $crate::store::StoreError> {
+                $crate::store::sql::ops::tenant_by_slug(self, slug).await
+            }
+
+            async fn tenant_by_number(
+                &self,
+                number: &$crate::core::phone::E164,
+            ) -> Result<Option<$crate::model::Tenant>, $crate::store::StoreError> {
+                $crate::store::sql::ops::tenant_by_number(self, number).await
+            }
+
+            async fn contact(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::ContactId,
+            ) -> Result<Option<$crate::model::Contact>, $crate::store::StoreError> {
+                $crate::store::sql::ops::contact(self, tenant, id).await
+            }
+
+            async fn contact_by_phone(
+                &self,
+                tenant: $crate::model::TenantId,
+                phone: &$crate::core::phone::E164,
+            ) -> Result<Option<$crate::model::Contact>, $crate::store::StoreError> {
+                $crate::store::sql::ops::contact_by_phone(self, tenant, phone).await
+            }
+
+            async fn search_contacts(
+                &self,
+                tenant: $crate::model::TenantId,
+                text: &str,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::Contact>, $crate::store::StoreError> {
+                $crate::store::sql::ops::search_contacts(self, tenant, text, limit).await
+            }
+
+            async fn conversation(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::ConversationId,
+            ) -> Result<Option<$crate::model::ConversationRecord>, $crate::store::StoreError> {
+                $crate::store::sql::ops::conversation(self, tenant, id).await
+            }
+
+            async fn latest_conversation(
+                &self,
+                tenant: $crate::model::TenantId,
+                contact: $crate::model::ContactId,
+            ) -> Result<Option<$crate::model::ConversationRecord>, $crate::store::StoreError> {
+                $crate::store::sql::ops::latest_conversation(self, tenant, contact).await
+            }
+
+            async fn conversations(
+                &self,
+                tenant: $crate::model::TenantId,
+                query: &$crate::store::ConversationQuery,
+            ) -> Result<Vec<$crate::store::ConversationSummary>, $crate::store::StoreError> {
+                $crate::store::sql::ops::conversations(self, tenant, query).await
+            }
+
+            async fn bulk_update(
+                &self,
+                tenant: $crate::model::TenantId,
+                ids: &[$crate::model::ConversationId],
+                action: $crate::store::BulkAction,
+            ) -> Result<usize, $crate::store::StoreError> {
+                $crate::store::sql::ops::bulk_update(self, tenant, ids, action).await
+            }
+
+            async fn message(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::MessageId,
+            ) -> Result<Option<$crate::model::MessageRecord>, $crate::store::StoreError> {
+                $crate::store::sql::ops::message(self, tenant, id).await
+            }
+
+            async fn message_by_provider_id(
+                &self,
+                tenant: $crate::model::TenantId,
+                provider: &$crate::model::ProviderName,
+                provider_message_id: &str,
+            ) -> Result<Option<$crate::model::MessageRecord>, $crate::store::StoreError> {
+                $crate::store::sql::ops::message_by_provider_id(
+                    self,
+                    tenant,
+                    provider,
+                    provider_message_id,
+                )
+                .await
+            }
+
+            async fn message_by_client_id(
+                &self,
+                tenant: $crate::model::TenantId,
+                client_id: &str,
+            ) -> Result<Option<$crate::model::MessageRecord>, $crate::store::StoreError> {
+                $crate::store::sql::ops::message_by_client_id(self, tenant, client_id).await
+            }
+
+            async fn timeline(
+                &self,
+                tenant: $crate::model::TenantId,
+                contact: $crate::model::ContactId,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::MessageRecord>, $crate::store::StoreError> {
+                $crate::store::sql::ops::timeline(self, tenant, contact, limit).await
+            }
+
+            async fn commit(
+                &self,
+                changes: $crate::store::Changeset,
+            ) -> Result<(), $crate::store::CommitError> {
+                $crate::store::sql::ops::commit(self, changes).await
+            }
+
+            async fn record_status(
+                &self,
+                tenant: $crate::model::TenantId,
+                message: $crate::model::MessageId,
+                update: &$crate::core::delivery::StatusUpdate,
+            ) -> Result<Option<$crate::core::delivery::Delivery>, $crate::store::StoreError> {
+                $crate::store::sql::ops::record_status(self, tenant, message, update).await
+            }
+
+            async fn claim_outbox(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                lease: chrono::TimeDelta,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::OutboxItem>, $crate::store::StoreError> {
+                $crate::store::sql::ops::claim_outbox(self, now, lease, limit).await
+            }
+
+            async fn finish_outbox(
+                &self,
+                tenant: $crate::model::TenantId,
+                message: $crate::model::MessageId,
+                attempt: u32,
+                outcome: &$crate::store::DispatchOutcome,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, $crate::store::StoreError> {
+                $crate::store::sql::ops::finish_outbox(self, tenant, message, attempt, outcome, now)
+                    .await
+            }
+
+            async fn outbox_item(
+                &self,
+                tenant: $crate::model::TenantId,
+                message: $crate::model::MessageId,
+            ) -> Result<Option<$crate::model::OutboxItem>, $crate::store::StoreError> {
+                $crate::store::sql::ops::outbox_item(self, tenant, message).await
+            }
+
+            async fn events(
+                &self,
+                tenant: $crate::model::TenantId,
+                after: u64,
+                limit: usize,
+            ) -> Result<Vec<(u64, $crate::model::EventRecord)>, $crate::store::StoreError> {
+                $crate::store::sql::ops::events(self, tenant, after, limit).await
+            }
+
+            async fn check_rate(
+                &self,
+                key: &str,
+                quota: &$crate::core::ratelimit::Quota,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$crate::core::ratelimit::Decision, $crate::store::StoreError> {
+                $crate::store::sql::ops::check_rate(self, key, quota, now).await
+            }
+        }
+    };
+}
+pub(crate) use store_impl;
+
+/// A SQL store: where its sessions come from and the statements its database
+/// spells its own way.
+#[async_trait]
+pub(crate) trait Backend: Send + Sync {
+    /// Its sessions.
+    type Session: Session;
+    /// Its statements.
+    const DIALECT: Dialect;
+    /// A plain connection, for reads.
+    async fn read(&self) -> Result<Self::Session, sqlx::Error>;
+    /// A transaction that will write: it holds the write lock from its start
+    /// (SQLite's `BEGIN IMMEDIATE`) or takes row locks as it goes (PostgreSQL).
+    async fn write(&self) -> Result<Self::Session, sqlx::Error>;
+}
+
+/// The statements a database spells its own way, and its migrations.
+pub(crate) struct Dialect {
+    /// Contacts matching a search (`$2` the lower-cased needle, `$3` its digits),
+    /// by name (NULL first) and phone in byte order, at most `$4`.
+    pub(crate) search_contacts: &'static str,
+    /// The inbox list: conversation docs with their contact's name and phone.
+    pub(crate) conversations: &'static str,
+    /// A conversation's doc, locked for update.
+    pub(crate) conversation_for_update: &'static str,
+    /// A message's doc, locked for update.
+    pub(crate) message_for_update: &'static str,
+    /// An outbox item's doc, locked for update.
+    pub(crate) outbox_for_update: &'static str,
+    /// Claimable outbox docs, oldest first, locked (skipping rows others hold).
+    pub(crate) claimable: &'static str,
+    /// A rate-limit key's state, locked for update.
+    pub(crate) rate_for_update: &'static str,
+    /// Run before a commit appends events, so sequence numbers become visible
+    /// in order (`$1`: a key derived from the tenant).
+    pub(crate) lock_events: Option<&'static str>,
+    /// Run first in the migration transaction, so concurrent starts wait.
+    pub(crate) lock_migrations: Option<&'static str>,
+    /// The schema, in order.
+    pub(crate) migrations: &'static [Migration],
+}
+
+/// One step of the schema, embedded in the crate.
+pub(crate) struct Migration {
+    /// Its version; applied versions are recorded in `msgcore_migrations`.
+    pub(crate) version: i64,
+    /// What it does.
+    pub(crate) description: &'static str,
+    /// Its statements.
+    pub(crate) sql: &'static str,
+}
+
+/// The database was migrated by a newer msgcore than this one.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the database has msgcore schema version {found}, newer than the {known} this msgcore knows; upgrade msgcore"
+)]
+pub(crate) struct SchemaTooNew {
+    found: i64,
+    known: i64,
+}
+
+/// The unique keys whose violations mean something to the [`Store`](super::Store)
+/// contract, by constraint name (PostgreSQL) and by the columns SQLite names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    TenantSlug,
+    TenantNumber,
+    ContactId,
+    ContactPhone,
+    MessageId,
+    MessageProvider,
+    MessageClient,
+    OutboxMessage,
+}
+
+impl Key {
+    const ALL: [Key; 8] = [
+        Key::TenantSlug,
+        Key::TenantNumber,
+        Key::ContactId,
+        Key::ContactPhone,
+        Key::MessageId,
+        Key::MessageProvider,
+        Key::MessageClient,
+        Key::OutboxMessage,
+    ];
+
+    /// The constraint's name in the migrations.
+    fn constraint(self) -> &'static str {
+        match self {
+            Key::TenantSlug => "tenants_slug_key",
+            Key::TenantNumber => "tenant_numbers_pkey",
+            Key::ContactId => "contacts_pkey",
+            Key::ContactPhone => "contacts_phone_key",
+            Key::MessageId => "messages_id_key",
+            Key::MessageProvider => "messages_provider_key",
+            Key::MessageClient => "messages_client_key",
+            Key::OutboxMessage => "outbox_message_key",
+        }
+    }
+
+    /// How SQLite's message ends when the key is violated.
+    fn sqlite_columns(self) -> &'static str {
+        match self {
+            Key::TenantSlug => ": tenants.slug",
+            Key::TenantNumber => ": tenant_numbers.number",
+            Key::ContactId => ": contacts.tenant, contacts.id",
+            Key::ContactPhone => ": contacts.tenant, contacts.phone",
+            Key::MessageId => ": messages.tenant, messages.id",
+            Key::MessageProvider => {
+                ": messages.tenant, messages.provider, messages.provider_message_id"
+            }
+            Key::MessageClient => ": messages.tenant, messages.client_id",
+            Key::OutboxMessage => ": outbox.tenant, outbox.message",
+        }
+    }
+
+    /// The key a unique violation broke, if it is one of these.
+    pub(crate) fn violated(error: &sqlx::Error) -> Option<Key> {
+        let error = error.as_database_error()?;
+        if !error.is_unique_violation() {
+            return None;
+        }
+        let constraint = error.constraint();
+        let message = error.message();
+        Key::ALL.into_iter().find(|key| {
+            constraint == Some(key.constraint()) || message.ends_with(key.sqlite_columns())
+        })
+    }
+}
+
+/// A database failure; a row that could not be read is [`StoreError::Corrupt`].
+pub(crate) fn db(error: sqlx::Error) -> StoreError {
+    match error {
+        sqlx::Error::ColumnDecode { index, source } => StoreError::Corrupt {
+            what: format!("column {index}"),
+            reason: source.to_string(),
+        },
+        sqlx::Error::Decode(source) => StoreError::Corrupt {
+            what: "a column".to_owned(),
+            reason: source.to_string(),
+        },
+        error => StoreError::backend(error),
+    }
+}
+
+/// A record as the JSON kept in `doc`.
+pub(crate) fn encode<T: Serialize>(record: &T) -> Result<String, StoreError> {
+    serde_json::to_string(record).map_err(StoreError::backend)
+}
+
+/// A record read back from its `doc`.
+pub(crate) fn decode<T: DeserializeOwned>(doc: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(doc).map_err(|error| StoreError::Corrupt {
+        what: what.to_owned(),
+        reason: error.to_string(),
+    })
+}
+
+/// An instant as nanoseconds since the Unix epoch, for key columns (instants
+/// outside 1677–2262 become the ends of that range).
+pub(crate) fn nanos(at: DateTime<Utc>) -> i64 {
+    at.timestamp_nanos_opt().unwrap_or(if at.timestamp() < 0 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+/// A count as a SQL integer (`LIMIT`), saturating.
+pub(crate) fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A contact's columns: tenant, id, phone, name, name key, version, created at, doc.
+pub(crate) fn contact_values(contact: &Contact) -> Result<Vec<Value>, StoreError> {
+    Ok(vec![
+        Value::Id(contact.tenant.as_uuid()),
+        Value::Id(contact.id.as_uuid()),
+        Value::Text(contact.phone.as_str().to_owned()),
+        Value::OptText(contact.name.clone()),
+        Value::OptText(super::rules::name_key(contact)),
+        Value::Int(version(contact.version)),
+        Value::Int(nanos(contact.created_at)),
+        Value::Text(encode(contact)?),
+    ])
+}
+
+/// A version as the integer column compared with `WHERE version = …`: the same
+/// 64 bits, so every version keeps its own value.
+pub(crate) fn version(version: u64) -> i64 {
+    i64::from_ne_bytes(version.to_ne_bytes())
+}
+
+/// A conversation's columns: tenant, id, contact, status, assignee, channel, last
+/// activity, created at, unread, starred, archived, deleted, doc.
+pub(crate) fn conversation_values(record: &ConversationRecord) -> Result<Vec<Value>, StoreError> {
+    let flags = record.flags;
+    Ok(vec![
+        Value::Id(record.tenant.as_uuid()),
+        Value::Id(record.id.as_uuid()),
+        Value::Id(record.contact.as_uuid()),
+        Value::Text(record.status().as_str().to_owned()),
+        Value::OptText(record.state.assignee().map(|a| a.as_str().to_owned())),
+        Value::Text(record.channel.as_str().to_owned()),
+        Value::Int(nanos(record.last_activity_at())),
+        Value::Int(nanos(record.created_at)),
+        Value::Int(i64::from(flags.unread)),
+        Value::Flag(flags.starred),
+        Value::Flag(flags.archived),
+        Value::Flag(flags.deleted),
+        Value::Text(encode(record)?),
+    ])
+}
+
+/// A message's columns: tenant, id, contact, conversation, provider, provider
+/// message id, client id, created at, doc.
+pub(crate) fn message_values(message: &MessageRecord) -> Result<Vec<Value>, StoreError> {
+    Ok(vec![
+        Value::Id(message.tenant.as_uuid()),
+        Value::Id(message.id.as_uuid()),
+        Value::Id(message.contact.as_uuid()),
+        Value::Id(message.conversation.as_uuid()),
+        Value::OptText(message.provider.as_ref().map(|p| p.as_str().to_owned())),
+        Value::OptText(message.provider_message_id.clone()),
+        Value::OptText(message.client_id.clone()),
+        Value::Int(nanos(message.created_at)),
+        Value::Text(encode(message)?),
+    ])
+}
+
+/// An outbox item's columns: tenant, message, state, available at, lease until,
+/// attempts, doc.
+pub(crate) fn outbox_values(item: &OutboxItem) -> Result<Vec<Value>, StoreError> {
+    let (state, lease_until) = match &item.state {
+        OutboxState::Pending => ("pending", None),
+        OutboxState::InFlight { lease_until } => ("in_flight", Some(nanos(*lease_until))),
+        OutboxState::Sent { .. } => ("sent", None),
+        OutboxState::Failed { .. } => ("failed", None),
+    };
+    Ok(vec![
+        Value::Id(item.tenant.as_uuid()),
+        Value::Id(item.message.as_uuid()),
+        Value::Text(state.to_owned()),
+        Value::Int(nanos(item.available_at)),
+        Value::OptInt(lease_until),
+        Value::Int(i64::from(item.attempts)),
+        Value::Text(encode(item)?),
+    ])
+}
+
+/// An event's columns: tenant, at, doc.
+pub(crate) fn event_values(event: &EventRecord) -> Result<Vec<Value>, StoreError> {
+    Ok(vec![
+        Value::Id(event.tenant.as_uuid()),
+        Value::Int(nanos(event.at)),
+        Value::Text(encode(event)?),
+    ])
+}
+
+/// Applies the dialect's migrations that the database has not seen, in one
+/// transaction.
+pub(crate) async fn migrate<B: Backend>(backend: &B) -> Result<(), StoreError> {
+    let dialect = B::DIALECT;
+    let mut session = backend.write().await.map_err(db)?;
+    if let Some(lock) = dialect.lock_migrations {
+        session.execute(lock, vec![]).await.map_err(db)?;
+    }
+    session
+        .execute(
+            "CREATE TABLE IF NOT EXISTS msgcore_migrations \
+             (version BIGINT NOT NULL PRIMARY KEY, description TEXT NOT NULL)",
+            vec![],
+        )
+        .await
+        .map_err(db)?;
+    let applied = session
+        .numbered(
+            "SELECT version, description FROM msgcore_migrations ORDER BY version",
+            vec![],
+        )
+        .await
+        .map_err(db)?;
+    let known = dialect
+        .migrations
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    if let Some(&(found, _)) = applied.iter().find(|(v, _)| *v > known) {
+        return Err(StoreError::backend(SchemaTooNew { found, known }));
+    }
+    for migration in dialect.migrations {
+        if applied.iter().any(|(v, _)| *v == migration.version) {
+            continue;
+        }
+        session.script(migration.sql).await.map_err(db)?;
+        session
+            .execute(
+                "INSERT INTO msgcore_migrations (version, description) VALUES ($1, $2)",
+                vec![
+                    Value::Int(migration.version),
+                    Value::Text(migration.description.to_owned()),
+                ],
+            )
+            .await
+            .map_err(db)?;
+    }
+    session.commit().await.map_err(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn instants_keep_their_order_as_nanoseconds_and_saturate_outside_the_range() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        assert_eq!(nanos(at) + 1, nanos(at + chrono::TimeDelta::nanoseconds(1)));
+        let far = Utc.with_ymd_and_hms(3000, 1, 1, 0, 0, 0).unwrap();
+        let long_ago = Utc.with_ymd_and_hms(1000, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!((nanos(far), nanos(long_ago)), (i64::MAX, i64::MIN));
+    }
+
+    #[test]
+    fn versions_keep_every_bit() {
+        assert_eq!(version(1), 1);
+        assert_ne!(version(u64::MAX), version(u64::MAX - 1));
+        assert_eq!(version(u64::MAX) as u64, u64::MAX);
+    }
+
+    #[test]
+    fn counts_saturate() {
+        assert_eq!(count(usize::MAX), i64::MAX);
+        assert_eq!(count(50), 50);
+    }
+}

@@ -1,0 +1,773 @@
+//! The [`Store`](crate::store::Store) methods, once for every SQL backend.
+//!
+//! Writes run in one transaction from [`Backend::write`]; reads are single
+//! statements on a plain connection. Statements that are spelled alike in SQLite
+//! and PostgreSQL (`$1` parameters work in both) are the constants below; the
+//! others come from the backend's [`Dialect`](super::Dialect).
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::de::DeserializeOwned;
+
+use super::{
+    Backend, Key, Session, Value, contact_values, conversation_values, count, db, decode, encode,
+    event_values, message_values, nanos, outbox_values, version,
+};
+use crate::core::delivery::{Delivery, StatusUpdate};
+use crate::core::phone::E164;
+use crate::core::ratelimit::{Decision, GcraState, Quota};
+use crate::model::{
+    Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
+    OutboxItem, ProviderName, Tenant, TenantId,
+};
+use crate::store::rules::{self, OutcomeEffect, Search};
+use crate::store::{
+    BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, ConversationSummary,
+    DispatchOutcome, StoreError,
+};
+
+const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
+     ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, doc = excluded.doc";
+const DELETE_TENANT_NUMBERS: &str = "DELETE FROM tenant_numbers WHERE tenant = $1";
+const INSERT_TENANT_NUMBER: &str = "INSERT INTO tenant_numbers (number, tenant) VALUES ($1, $2)";
+const TENANT: &str = "SELECT doc FROM tenants WHERE id = $1";
+const TENANT_BY_SLUG: &str = "SELECT doc FROM tenants WHERE slug = $1";
+const TENANT_BY_NUMBER: &str = "SELECT t.doc FROM tenant_numbers n \
+     JOIN tenants t ON t.id = n.tenant WHERE n.number = $1";
+
+const INSERT_CONTACT: &str = "INSERT INTO contacts \
+     (tenant, id, phone, name, name_key, version, created_at, doc) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const UPDATE_CONTACT: &str = "UPDATE contacts SET phone = $3, name = $4, name_key = $5, \
+     version = $6, created_at = $7, doc = $8 WHERE tenant = $1 AND id = $2 AND version = $9";
+const CONTACT: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND id = $2";
+const CONTACT_BY_PHONE: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND phone = $2";
+
+const UPSERT_CONVERSATION: &str = "INSERT INTO conversations \
+     (tenant, id, contact, status, assignee, channel, last_activity_at, created_at, \
+      unread, starred, archived, deleted, doc) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+     ON CONFLICT (tenant, id) DO UPDATE SET contact = excluded.contact, \
+     status = excluded.status, assignee = excluded.assignee, channel = excluded.channel, \
+     last_activity_at = excluded.last_activity_at, created_at = excluded.created_at, \
+     unread = excluded.unread, starred = excluded.starred, archived = excluded.archived, \
+     deleted = excluded.deleted, doc = excluded.doc";
+const CONVERSATION: &str = "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2";
+const LATEST_CONVERSATION: &str = "SELECT doc FROM conversations \
+     WHERE tenant = $1 AND contact = $2 ORDER BY created_at DESC, id DESC LIMIT 1";
+
+const INSERT_MESSAGE: &str = "INSERT INTO messages \
+     (tenant, id, contact, conversation, provider, provider_message_id, client_id, \
+      created_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const UPDATE_MESSAGE: &str = "UPDATE messages SET contact = $3, conversation = $4, \
+     provider = $5, provider_message_id = $6, client_id = $7, created_at = $8, doc = $9 \
+     WHERE tenant = $1 AND id = $2";
+const MESSAGE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND id = $2";
+const MESSAGE_BY_PROVIDER_ID: &str = "SELECT doc FROM messages \
+     WHERE tenant = $1 AND provider = $2 AND provider_message_id = $3";
+const MESSAGE_BY_CLIENT_ID: &str = "SELECT doc FROM messages WHERE tenant = $1 AND client_id = $2";
+const TIMELINE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND contact = $2 \
+     ORDER BY seq DESC LIMIT $3";
+
+const INSERT_OUTBOX: &str = "INSERT INTO outbox \
+     (tenant, message, state, available_at, lease_until, attempts, doc) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const UPDATE_OUTBOX: &str = "UPDATE outbox SET state = $3, available_at = $4, \
+     lease_until = $5, attempts = $6, doc = $7 WHERE tenant = $1 AND message = $2";
+const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2";
+
+const INSERT_EVENT: &str = "INSERT INTO events (tenant, at, doc) VALUES ($1, $2, $3)";
+const EVENTS: &str = "SELECT seq, doc FROM events WHERE tenant = $1 AND seq > $2 \
+     ORDER BY seq LIMIT $3";
+
+const INSERT_RATE: &str =
+    "INSERT INTO rate_limits (key, state) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+const UPDATE_RATE: &str = "UPDATE rate_limits SET state = $2 WHERE key = $1";
+
+fn id(tenant: TenantId) -> Value {
+    Value::Id(tenant.as_uuid())
+}
+
+/// The first row's doc of a single-statement read, decoded.
+async fn read_one<B: Backend, T: DeserializeOwned>(
+    backend: &B,
+    sql: &'static str,
+    args: Vec<Value>,
+    what: &str,
+) -> Result<Option<T>, StoreError> {
+    read_all(backend, sql, args, what)
+        .await
+        .map(|rows| rows.into_iter().next())
+}
+
+/// Every row's doc of a single-statement read, decoded.
+async fn read_all<B: Backend, T: DeserializeOwned>(
+    backend: &B,
+    sql: &'static str,
+    args: Vec<Value>,
+    what: &str,
+) -> Result<Vec<T>, StoreError> {
+    let mut session = backend.read().await.map_err(db)?;
+    let docs = session.texts(sql, args).await.map_err(db)?;
+    docs.iter().map(|doc| decode(doc, what)).collect()
+}
+
+/// The doc a locking read found in a write session, decoded.
+async fn locked<S: Session, T: DeserializeOwned>(
+    session: &mut S,
+    sql: &'static str,
+    args: Vec<Value>,
+    what: &str,
+) -> Result<Option<T>, StoreError> {
+    let docs = session.texts(sql, args).await.map_err(db)?;
+    docs.first().map(|doc| decode(doc, what)).transpose()
+}
+
+/// Commits `session` when `result` is a success, rolls it back otherwise.
+async fn finish<S: Session, T, E: From<StoreError>>(
+    session: S,
+    result: Result<T, E>,
+) -> Result<T, E> {
+    match result {
+        Ok(value) => {
+            session.commit().await.map_err(db)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The error that stopped the work is the one to report; a failed
+            // rollback leaves nothing committed either.
+            let _ = session.rollback().await;
+            Err(error)
+        }
+    }
+}
+
+pub(crate) async fn put_tenant<B: Backend>(backend: &B, tenant: &Tenant) -> Result<(), StoreError> {
+    let mut session = backend.write().await.map_err(db)?;
+    let result = write_tenant(&mut session, tenant).await;
+    finish(session, result).await
+}
+
+async fn write_tenant<S: Session>(session: &mut S, tenant: &Tenant) -> Result<(), StoreError> {
+    let row = vec![
+        Value::Id(tenant.id.as_uuid()),
+        Value::Text(tenant.slug.clone()),
+        Value::Text(encode(tenant)?),
+    ];
+    session
+        .execute(UPSERT_TENANT, row)
+        .await
+        .map_err(|error| taken(error, Key::TenantSlug, || format!("slug {}", tenant.slug)))?;
+    session
+        .execute(DELETE_TENANT_NUMBERS, vec![id(tenant.id)])
+        .await
+        .map_err(db)?;
+    let mut numbers: Vec<&E164> = Vec::new();
+    for n in &tenant.numbers {
+        if numbers.contains(&&n.number) {
+            continue; // one number on several channels of the same tenant
+        }
+        numbers.push(&n.number);
+        let row = vec![Value::Text(n.number.as_str().to_owned()), id(tenant.id)];
+        session
+            .execute(INSERT_TENANT_NUMBER, row)
+            .await
+            .map_err(|error| taken(error, Key::TenantNumber, || format!("number {}", n.number)))?;
+    }
+    Ok(())
+}
+
+/// `Taken` when `error` violates `key`, else the database error.
+fn taken(error: sqlx::Error, key: Key, what: impl FnOnce() -> String) -> StoreError {
+    if Key::violated(&error) == Some(key) {
+        StoreError::Taken { what: what() }
+    } else {
+        db(error)
+    }
+}
+
+pub(crate) async fn tenant<B: Backend>(
+    backend: &B,
+    id: TenantId,
+) -> Result<Option<Tenant>, StoreError> {
+    read_one(backend, TENANT, vec![Value::Id(id.as_uuid())], "tenant").await
+}
+
+pub(crate) async fn tenant_by_slug<B: Backend>(
+    backend: &B,
+    slug: &str,
+) -> Result<Option<Tenant>, StoreError> {
+    read_one(
+        backend,
+        TENANT_BY_SLUG,
+        vec![Value::Text(slug.to_owned())],
+        "tenant",
+    )
+    .await
+}
+
+pub(crate) async fn tenant_by_number<B: Backend>(
+    backend: &B,
+    number: &E164,
+) -> Result<Option<Tenant>, StoreError> {
+    let args = vec![Value::Text(number.as_str().to_owned())];
+    read_one(backend, TENANT_BY_NUMBER, args, "tenant").await
+}
+
+pub(crate) async fn contact<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    contact: ContactId,
+) -> Result<Option<Contact>, StoreError> {
+    let args = vec![id(tenant), Value::Id(contact.as_uuid())];
+    read_one(backend, CONTACT, args, "contact").await
+}
+
+pub(crate) async fn contact_by_phone<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    phone: &E164,
+) -> Result<Option<Contact>, StoreError> {
+    let args = vec![id(tenant), Value::Text(phone.as_str().to_owned())];
+    read_one(backend, CONTACT_BY_PHONE, args, "contact").await
+}
+
+pub(crate) async fn search_contacts<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<Contact>, StoreError> {
+    let search = Search::new(text);
+    let args = vec![
+        id(tenant),
+        Value::Text(search.needle),
+        Value::Text(search.digits),
+        Value::Int(count(limit)),
+    ];
+    read_all(backend, B::DIALECT.search_contacts, args, "contact").await
+}
+
+pub(crate) async fn conversation<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    conversation: ConversationId,
+) -> Result<Option<ConversationRecord>, StoreError> {
+    let args = vec![id(tenant), Value::Id(conversation.as_uuid())];
+    read_one(backend, CONVERSATION, args, "conversation").await
+}
+
+pub(crate) async fn latest_conversation<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    contact: ContactId,
+) -> Result<Option<ConversationRecord>, StoreError> {
+    let args = vec![id(tenant), Value::Id(contact.as_uuid())];
+    read_one(backend, LATEST_CONVERSATION, args, "conversation").await
+}
+
+pub(crate) async fn conversations<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    query: &ConversationQuery,
+) -> Result<Vec<ConversationSummary>, StoreError> {
+    let search = query.search.as_deref().map(Search::new);
+    let args = vec![
+        id(tenant),
+        Value::Flag(query.include_archived),
+        Value::Flag(query.starred_only),
+        Value::OptText(query.status.map(|s| s.as_str().to_owned())),
+        Value::OptText(query.assignee.as_ref().map(|a| a.as_str().to_owned())),
+        Value::OptText(query.channel.map(|c| c.as_str().to_owned())),
+        Value::OptText(search.as_ref().map(|s| s.needle.clone())),
+        Value::Text(search.map(|s| s.digits).unwrap_or_default()),
+        Value::Int(count(query.limit)),
+    ];
+    let mut session = backend.read().await.map_err(db)?;
+    let rows = session
+        .triples(B::DIALECT.conversations, args)
+        .await
+        .map_err(db)?;
+    rows.into_iter()
+        .map(|(doc, contact_name, phone)| {
+            let contact_phone = phone.parse().map_err(|error| StoreError::Corrupt {
+                what: "contact phone".to_owned(),
+                reason: format!("{phone:?}: {error}"),
+            })?;
+            Ok(ConversationSummary {
+                conversation: decode(&doc, "conversation")?,
+                contact_name,
+                contact_phone,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn bulk_update<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    ids: &[ConversationId],
+    action: BulkAction,
+) -> Result<usize, StoreError> {
+    // Locked in one order, so two bulk actions cannot wait on each other; a
+    // repeated id would change nothing the second time anyway.
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut session = backend.write().await.map_err(db)?;
+    let result = bulk_write(
+        &mut session,
+        B::DIALECT.conversation_for_update,
+        tenant,
+        &ids,
+        action,
+    )
+    .await;
+    finish(session, result).await
+}
+
+async fn bulk_write<S: Session>(
+    session: &mut S,
+    for_update: &'static str,
+    tenant: TenantId,
+    ids: &[ConversationId],
+    action: BulkAction,
+) -> Result<usize, StoreError> {
+    let mut changed = 0;
+    for conversation in ids {
+        let args = vec![id(tenant), Value::Id(conversation.as_uuid())];
+        let Some(mut record) =
+            locked::<_, ConversationRecord>(session, for_update, args, "conversation").await?
+        else {
+            continue;
+        };
+        if rules::apply_bulk(&mut record, action) {
+            let row = conversation_values(&record)?;
+            session
+                .execute(UPSERT_CONVERSATION, row)
+                .await
+                .map_err(db)?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+pub(crate) async fn message<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    message: MessageId,
+) -> Result<Option<MessageRecord>, StoreError> {
+    let args = vec![id(tenant), Value::Id(message.as_uuid())];
+    read_one(backend, MESSAGE, args, "message").await
+}
+
+pub(crate) async fn message_by_provider_id<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    provider: &ProviderName,
+    provider_message_id: &str,
+) -> Result<Option<MessageRecord>, StoreError> {
+    let args = vec![
+        id(tenant),
+        Value::Text(provider.as_str().to_owned()),
+        Value::Text(provider_message_id.to_owned()),
+    ];
+    read_one(backend, MESSAGE_BY_PROVIDER_ID, args, "message").await
+}
+
+pub(crate) async fn message_by_client_id<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    client_id: &str,
+) -> Result<Option<MessageRecord>, StoreError> {
+    let args = vec![id(tenant), Value::Text(client_id.to_owned())];
+    read_one(backend, MESSAGE_BY_CLIENT_ID, args, "message").await
+}
+
+pub(crate) async fn timeline<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    contact: ContactId,
+    limit: usize,
+) -> Result<Vec<MessageRecord>, StoreError> {
+    let args = vec![
+        id(tenant),
+        Value::Id(contact.as_uuid()),
+        Value::Int(count(limit)),
+    ];
+    let mut newest_first: Vec<MessageRecord> = read_all(backend, TIMELINE, args, "message").await?;
+    newest_first.reverse();
+    Ok(newest_first)
+}
+
+/// Why a changeset's writes stopped.
+enum Stop {
+    /// The contact changed since it was loaded.
+    Conflict,
+    /// The message at this index shares a unique key with another.
+    DuplicateMessage(usize),
+    /// Anything else.
+    Error(CommitError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(error: StoreError) -> Stop {
+        Stop::Error(error.into())
+    }
+}
+
+pub(crate) async fn commit<B: Backend>(backend: &B, changes: Changeset) -> Result<(), CommitError> {
+    if !changes.is_consistent() {
+        return Err(StoreError::InconsistentChangeset.into());
+    }
+    let mut session = backend.write().await.map_err(db)?;
+    let stop = match write_changeset(&mut session, B::DIALECT.lock_events, &changes).await {
+        Ok(()) => return session.commit().await.map_err(|e| db(e).into()),
+        Err(stop) => stop,
+    };
+    // Nothing of the changeset stays; a failed rollback leaves nothing either.
+    let _ = session.rollback().await;
+    match stop {
+        Stop::Conflict => Err(CommitError::Conflict),
+        Stop::Error(error) => Err(error),
+        Stop::DuplicateMessage(index) => {
+            let existing = existing_message(backend, &changes, index).await?;
+            Err(CommitError::Duplicate { existing })
+        }
+    }
+}
+
+/// Writes a changeset in the order MemoryStore checks it: the contact (its
+/// version), the conversations, the messages (their keys), the outbox (one item
+/// per message) and the events.
+async fn write_changeset<S: Session>(
+    session: &mut S,
+    lock_events: Option<&'static str>,
+    changes: &Changeset,
+) -> Result<(), Stop> {
+    match &changes.contact {
+        ContactWrite::Insert(contact) => {
+            let result = session
+                .execute(INSERT_CONTACT, contact_values(contact)?)
+                .await;
+            match result {
+                Ok(_) => {}
+                Err(error) => match Key::violated(&error) {
+                    Some(Key::ContactId | Key::ContactPhone) => return Err(Stop::Conflict),
+                    _ => return Err(db(error).into()),
+                },
+            }
+        }
+        ContactWrite::Update {
+            contact,
+            expected_version,
+        } => {
+            let mut row = contact_values(contact)?;
+            row.push(Value::Int(version(*expected_version)));
+            let updated = session
+                .execute(UPDATE_CONTACT, row)
+                .await
+                .map_err(|error| {
+                    taken(error, Key::ContactPhone, || {
+                        format!("phone {}", contact.phone)
+                    })
+                })?;
+            if updated == 0 {
+                return Err(Stop::Conflict);
+            }
+        }
+    }
+    for conversation in &changes.conversations {
+        let row = conversation_values(conversation)?;
+        session
+            .execute(UPSERT_CONVERSATION, row)
+            .await
+            .map_err(db)?;
+    }
+    for (index, message) in changes.messages.iter().enumerate() {
+        if let Err(error) = session
+            .execute(INSERT_MESSAGE, message_values(message)?)
+            .await
+        {
+            return Err(match Key::violated(&error) {
+                Some(Key::MessageId | Key::MessageProvider | Key::MessageClient) => {
+                    Stop::DuplicateMessage(index)
+                }
+                _ => db(error).into(),
+            });
+        }
+    }
+    for item in &changes.outbox {
+        if let Err(error) = session.execute(INSERT_OUTBOX, outbox_values(item)?).await {
+            return Err(match Key::violated(&error) {
+                Some(Key::OutboxMessage) => Stop::Error(CommitError::Duplicate {
+                    existing: item.message,
+                }),
+                _ => db(error).into(),
+            });
+        }
+    }
+    if let (Some(lock), false) = (lock_events, changes.events.is_empty()) {
+        let key = tenant_lock_key(changes.tenant);
+        session
+            .execute(lock, vec![Value::Int(key)])
+            .await
+            .map_err(db)?;
+    }
+    for event in &changes.events {
+        session
+            .execute(INSERT_EVENT, event_values(event)?)
+            .await
+            .map_err(db)?;
+    }
+    Ok(())
+}
+
+/// A 64-bit key for a tenant's event lock: the UUID's halves folded together.
+fn tenant_lock_key(tenant: TenantId) -> i64 {
+    let (high, low) = tenant.as_uuid().as_u64_pair();
+    i64::from_ne_bytes((high ^ low).to_ne_bytes())
+}
+
+/// The message that the changeset's message at `index` duplicates: a stored one
+/// sharing a key (looked up after the rollback), else an earlier one of the
+/// changeset, exactly as MemoryStore names it.
+async fn existing_message<B: Backend>(
+    backend: &B,
+    changes: &Changeset,
+    index: usize,
+) -> Result<MessageId, CommitError> {
+    let Some(message) = changes.messages.get(index) else {
+        return Err(StoreError::InconsistentChangeset.into());
+    };
+    let tenant = changes.tenant;
+    let mut stored = self::message(backend, tenant, message.id).await?;
+    if stored.is_none()
+        && let (Some(provider), Some(provider_id)) =
+            (&message.provider, &message.provider_message_id)
+    {
+        stored = message_by_provider_id(backend, tenant, provider, provider_id).await?;
+    }
+    if stored.is_none()
+        && let Some(client_id) = &message.client_id
+    {
+        stored = message_by_client_id(backend, tenant, client_id).await?;
+    }
+    let earlier = changes.messages.get(..index).unwrap_or_default();
+    stored
+        .as_ref()
+        .or_else(|| earlier.iter().find(|other| rules::same_key(message, other)))
+        .map(|existing| existing.id)
+        .ok_or_else(|| {
+            // A unique key was violated by a row that is gone: a concurrent
+            // writer's, rolled back after all. Deciding again sees the truth.
+            CommitError::Conflict
+        })
+}
+
+pub(crate) async fn record_status<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    message: MessageId,
+    update: &StatusUpdate,
+) -> Result<Option<Delivery>, StoreError> {
+    let mut session = backend.write().await.map_err(db)?;
+    let result = merge_status(
+        &mut session,
+        B::DIALECT.message_for_update,
+        tenant,
+        message,
+        update,
+    )
+    .await;
+    finish(session, result).await
+}
+
+async fn merge_status<S: Session>(
+    session: &mut S,
+    for_update: &'static str,
+    tenant: TenantId,
+    message: MessageId,
+    update: &StatusUpdate,
+) -> Result<Option<Delivery>, StoreError> {
+    let args = vec![id(tenant), Value::Id(message.as_uuid())];
+    let Some(mut record) = locked::<_, MessageRecord>(session, for_update, args, "message").await?
+    else {
+        return Ok(None);
+    };
+    let before = record.delivery.clone();
+    record.delivery.apply(update.clone());
+    // `apply` says whether the standing status moved; the evidence (times,
+    // error codes) may change without it, and must be kept too.
+    if record.delivery != before {
+        let row = message_values(&record)?;
+        session.execute(UPDATE_MESSAGE, row).await.map_err(db)?;
+    }
+    Ok(Some(record.delivery))
+}
+
+pub(crate) async fn claim_outbox<B: Backend>(
+    backend: &B,
+    now: DateTime<Utc>,
+    lease: TimeDelta,
+    limit: usize,
+) -> Result<Vec<OutboxItem>, StoreError> {
+    let mut session = backend.write().await.map_err(db)?;
+    let result = claim(&mut session, B::DIALECT.claimable, now, lease, limit).await;
+    finish(session, result).await
+}
+
+async fn claim<S: Session>(
+    session: &mut S,
+    claimable: &'static str,
+    now: DateTime<Utc>,
+    lease: TimeDelta,
+    limit: usize,
+) -> Result<Vec<OutboxItem>, StoreError> {
+    let args = vec![Value::Int(nanos(now)), Value::Int(count(limit))];
+    let docs = session.texts(claimable, args).await.map_err(db)?;
+    let mut claimed = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let mut item: OutboxItem = decode(&doc, "outbox item")?;
+        rules::claim(&mut item, now, lease);
+        session
+            .execute(UPDATE_OUTBOX, outbox_values(&item)?)
+            .await
+            .map_err(db)?;
+        claimed.push(item);
+    }
+    Ok(claimed)
+}
+
+pub(crate) async fn finish_outbox<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    message: MessageId,
+    attempt: u32,
+    outcome: &DispatchOutcome,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut session = backend.write().await.map_err(db)?;
+    let result = record_outcome::<B, _>(&mut session, tenant, message, attempt, outcome, now).await;
+    finish(session, result).await
+}
+
+async fn record_outcome<B: Backend, S: Session>(
+    session: &mut S,
+    tenant: TenantId,
+    message: MessageId,
+    attempt: u32,
+    outcome: &DispatchOutcome,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let effect = OutcomeEffect::of(outcome, now);
+    let key = || vec![id(tenant), Value::Id(message.as_uuid())];
+    let dialect = B::DIALECT;
+    let item =
+        locked::<_, OutboxItem>(session, dialect.outbox_for_update, key(), "outbox item").await?;
+    let Some(mut item) = item.filter(|item| rules::claim_stands(item, attempt)) else {
+        return Ok(false);
+    };
+    effect.apply_to_item(&mut item);
+    session
+        .execute(UPDATE_OUTBOX, outbox_values(&item)?)
+        .await
+        .map_err(db)?;
+    if let Some(mut record) =
+        locked::<_, MessageRecord>(session, dialect.message_for_update, key(), "message").await?
+    {
+        effect.apply_to_message(outcome, &mut record);
+        session
+            .execute(UPDATE_MESSAGE, message_values(&record)?)
+            .await
+            .map_err(|error| {
+                taken(error, Key::MessageProvider, || {
+                    let provider = record.provider.as_ref().map(ProviderName::as_str);
+                    let id = record.provider_message_id.as_deref();
+                    format!(
+                        "provider message id {} {}",
+                        provider.unwrap_or_default(),
+                        id.unwrap_or_default()
+                    )
+                })
+            })?;
+    }
+    Ok(true)
+}
+
+pub(crate) async fn outbox_item<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    message: MessageId,
+) -> Result<Option<OutboxItem>, StoreError> {
+    let args = vec![id(tenant), Value::Id(message.as_uuid())];
+    read_one(backend, OUTBOX_ITEM, args, "outbox item").await
+}
+
+pub(crate) async fn events<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<(u64, EventRecord)>, StoreError> {
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    let args = vec![id(tenant), Value::Int(after), Value::Int(count(limit))];
+    let mut session = backend.read().await.map_err(db)?;
+    let rows = session.numbered(EVENTS, args).await.map_err(db)?;
+    rows.into_iter()
+        .map(|(seq, doc)| {
+            let seq = u64::try_from(seq).map_err(|error| StoreError::Corrupt {
+                what: "event sequence number".to_owned(),
+                reason: format!("{seq}: {error}"),
+            })?;
+            Ok((seq, decode(&doc, "event")?))
+        })
+        .collect()
+}
+
+pub(crate) async fn check_rate<B: Backend>(
+    backend: &B,
+    key: &str,
+    quota: &Quota,
+    now: DateTime<Utc>,
+) -> Result<Decision, StoreError> {
+    let mut session = backend.write().await.map_err(db)?;
+    let result = rate(&mut session, B::DIALECT.rate_for_update, key, quota, now).await;
+    finish(session, result).await
+}
+
+/// Runs the GCRA on the key's locked row. A key seen for the first time has no
+/// row to lock: its row is inserted if no other writer inserted it meanwhile,
+/// else the loop runs again on the row that writer committed.
+async fn rate<S: Session>(
+    session: &mut S,
+    for_update: &'static str,
+    key: &str,
+    quota: &Quota,
+    now: DateTime<Utc>,
+) -> Result<Decision, StoreError> {
+    for _ in 0..2 {
+        let args = vec![Value::Text(key.to_owned())];
+        let stored: Option<GcraState> =
+            locked(session, for_update, args, "rate limit state").await?;
+        let decision = quota.check(stored, now);
+        let Decision::Allow(state) = decision else {
+            return Ok(decision);
+        };
+        let row = vec![Value::Text(key.to_owned()), Value::Text(encode(&state)?)];
+        if stored.is_some() {
+            session.execute(UPDATE_RATE, row).await.map_err(db)?;
+            return Ok(decision);
+        }
+        if session.execute(INSERT_RATE, row).await.map_err(db)? == 1 {
+            return Ok(decision);
+        }
+    }
+    // Rows are never deleted, so the second pass always finds the row.
+    Err(StoreError::backend(RateRowContended(key.to_owned())))
+}
+
+/// A rate-limit row was neither found nor insertable, twice.
+#[derive(Debug, thiserror::Error)]
+#[error("the rate-limit row for {0:?} was neither found nor insertable")]
+struct RateRowContended(String);

@@ -1,0 +1,141 @@
+//! [`SqliteStore`]: the embedded default, one file (or memory) in one process
+//! or a few on one machine.
+//!
+//! The file runs in WAL mode, so readers never wait for the writer; every write
+//! is one `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock at its
+//! start, so two writers queue (up to [`SqliteStore::BUSY_TIMEOUT`]) instead of
+//! both reading and then failing to upgrade. The schema is embedded and applied
+//! when the store opens.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), msgcore::store::StoreError> {
+//! use msgcore::store::{SqliteStore, Store};
+//!
+//! let store = SqliteStore::open(":memory:").await?; // or a path: "msgcore.db"
+//! assert!(store.tenant_by_slug("acme").await?.is_none());
+//! # Ok(())
+//! # }
+//! ```
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+use super::StoreError;
+use super::sql::{self, Backend, Conn, Dialect, Migration};
+
+/// A [`Store`](super::Store) in a SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// How long a write waits for another connection's write lock before it
+    /// fails with a (retryable) [`StoreError::Backend`].
+    pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and applies
+    /// the schema; `":memory:"` opens a new in-memory database instead.
+    pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref();
+        if path == Path::new(":memory:") {
+            return SqliteStore::open_in_memory().await;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(SqliteStore::BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .connect_with(options)
+            .await
+            .map_err(sql::db)?;
+        SqliteStore::with_pool(pool).await
+    }
+
+    /// A new in-memory database with the schema applied; it lives as long as the
+    /// store (and its clones).
+    ///
+    /// Every connection to an in-memory database would see its own empty one, so
+    /// the store keeps exactly one connection, never closed while it lives, and
+    /// its operations take turns on it.
+    pub async fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(":memory:")
+            .map_err(sql::db)?
+            .busy_timeout(SqliteStore::BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .min_connections(1)
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(sql::db)?;
+        SqliteStore::with_pool(pool).await
+    }
+
+    async fn with_pool(pool: SqlitePool) -> Result<SqliteStore, StoreError> {
+        let store = SqliteStore { pool };
+        sql::migrate(&store).await?;
+        Ok(store)
+    }
+
+    /// The connection pool, for your own queries on the same database.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+sql::session_impl!(sqlx::Sqlite);
+sql::store_impl!(SqliteStore);
+
+#[async_trait]
+impl Backend for SqliteStore {
+    type Session = Conn<sqlx::Sqlite>;
+
+    const DIALECT: Dialect = Dialect {
+        search_contacts: "SELECT doc FROM contacts WHERE tenant = $1 \
+             AND (instr(name_key, $2) > 0 OR ($3 <> '' AND instr(phone, $3) > 0)) \
+             ORDER BY name NULLS FIRST, phone LIMIT $4",
+        conversations: "SELECT c.doc, ct.name, ct.phone FROM conversations c \
+             JOIN contacts ct ON ct.tenant = c.tenant AND ct.id = c.contact \
+             WHERE c.tenant = $1 AND NOT c.deleted AND ($2 OR NOT c.archived) \
+             AND (NOT $3 OR c.starred) AND ($4 IS NULL OR c.status = $4) \
+             AND ($5 IS NULL OR c.assignee = $5) AND ($6 IS NULL OR c.channel = $6) \
+             AND ($7 IS NULL OR instr(ct.name_key, $7) > 0 \
+                  OR ($8 <> '' AND instr(ct.phone, $8) > 0)) \
+             ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9",
+        conversation_for_update: "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2",
+        message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2",
+        outbox_for_update: "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2",
+        claimable: "SELECT doc FROM outbox WHERE state IN ('pending', 'in_flight') \
+             AND ((state = 'pending' AND available_at <= $1) \
+                  OR (state = 'in_flight' AND lease_until <= $1)) \
+             ORDER BY seq LIMIT $2",
+        rate_for_update: "SELECT state FROM rate_limits WHERE key = $1",
+        // One writer at a time: sequence numbers are visible in commit order.
+        lock_events: None,
+        // `BEGIN IMMEDIATE` already makes concurrent openers wait.
+        lock_migrations: None,
+        migrations: &[Migration {
+            version: 1,
+            description: "inbox",
+            sql: include_str!("../../migrations/sqlite/0001_inbox.sql"),
+        }],
+    };
+
+    async fn read(&self) -> Result<Self::Session, sqlx::Error> {
+        Ok(Conn::Pooled(self.pool.acquire().await?))
+    }
+
+    async fn write(&self) -> Result<Self::Session, sqlx::Error> {
+        Ok(Conn::Tx(self.pool.begin_with("BEGIN IMMEDIATE").await?))
+    }
+}
