@@ -12,6 +12,9 @@ use msgcore::model::{Contact, ContactId, MessageId, OutboxItem, Tenant};
 use msgcore::store::{Changeset, CommitError, ContactWrite, MemoryStore, Store, conformance};
 use uuid::Uuid;
 
+#[path = "support/databases.rs"]
+mod databases;
+
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
 }
@@ -168,32 +171,11 @@ async fn the_memory_store_loses_no_update_and_shares_no_item_under_concurrency()
 
 #[cfg(feature = "sqlite")]
 mod sqlite {
-    use std::path::PathBuf;
 
     use msgcore::store::{SqliteStore, StoreError};
 
     use super::*;
-
-    /// A database file in the temporary directory, removed (with its WAL files)
-    /// when dropped.
-    struct TempFile(PathBuf);
-
-    impl TempFile {
-        fn new() -> TempFile {
-            let name = format!("msgcore-test-{}.db", Uuid::now_v7().simple());
-            TempFile(std::env::temp_dir().join(name))
-        }
-    }
-
-    impl Drop for TempFile {
-        fn drop(&mut self) {
-            for suffix in ["", "-wal", "-shm"] {
-                let mut path = self.0.clone().into_os_string();
-                path.push(suffix);
-                let _ = std::fs::remove_file(path);
-            }
-        }
-    }
+    use crate::databases::TempFile;
 
     #[tokio::test]
     async fn the_sqlite_store_passes_the_conformance_suite() {
@@ -274,76 +256,12 @@ mod sqlite {
 
 #[cfg(feature = "postgres")]
 mod postgres {
-    use std::str::FromStr;
 
     use msgcore::store::PostgresStore;
-    use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-    use sqlx::{ConnectOptions, Connection, Executor};
+    use sqlx::ConnectOptions;
 
     use super::*;
-
-    /// A database of its own for one test, made through the server in
-    /// `DATABASE_URL` and dropped at the end (also when the test fails), so runs
-    /// never see each other's data.
-    struct TestDatabase {
-        server: PgConnectOptions,
-        name: String,
-    }
-
-    impl TestDatabase {
-        /// `None` (and a note) when `DATABASE_URL` is not set.
-        async fn create() -> Option<TestDatabase> {
-            let Ok(url) = std::env::var("DATABASE_URL") else {
-                println!("skipped: set DATABASE_URL to run the PostgreSQL store tests");
-                return None;
-            };
-            let server = PgConnectOptions::from_str(&url).unwrap();
-            let name = format!("msgcore_test_{}", Uuid::now_v7().simple());
-            let mut conn = server.connect().await.unwrap();
-            conn.execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .unwrap();
-            conn.close().await.unwrap();
-            Some(TestDatabase { server, name })
-        }
-
-        fn options(&self) -> PgConnectOptions {
-            self.server.clone().database(&self.name)
-        }
-
-        /// A store with a pool of its own: one replica.
-        async fn replica(&self) -> PostgresStore {
-            let pool = PgPoolOptions::new()
-                .max_connections(4)
-                .connect_with(self.options())
-                .await
-                .unwrap();
-            PostgresStore::from_pool(pool).await.unwrap()
-        }
-    }
-
-    impl Drop for TestDatabase {
-        fn drop(&mut self) {
-            let (server, name) = (self.server.clone(), self.name.clone());
-            // Drop cannot await; a thread with its own runtime can.
-            let dropped = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(async move {
-                    let mut conn = server.connect().await?;
-                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    conn.execute(drop.as_str()).await?;
-                    conn.close().await?;
-                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
-                })
-            })
-            .join();
-            if !matches!(dropped, Ok(Ok(()))) {
-                eprintln!("could not drop the test database {}", self.name);
-            }
-        }
-    }
+    use crate::databases::TestDatabase;
 
     #[tokio::test]
     async fn the_postgres_store_passes_the_conformance_suite() {

@@ -81,7 +81,9 @@ proptest! {
 /// Two replicas (two `Inbox` instances, each over its own handle to one store)
 /// receive 1,000 distinct webhooks plus 30% duplicates, shuffled, from 8
 /// concurrent tasks: every contact, conversation and message exists exactly once.
-pub async fn replicas_ingest_duplicated_webhooks_exactly_once(replicas: [Arc<dyn Store>; 2]) {
+pub(crate) async fn replicas_ingest_duplicated_webhooks_exactly_once(
+    replicas: [Arc<dyn Store>; 2],
+) {
     const CONTACTS: usize = 100;
     const PER_CONTACT: usize = 10;
     let tenant = tenant(settings_with_tags());

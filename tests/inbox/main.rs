@@ -6,3 +6,7 @@ mod inbound;
 mod laws;
 mod lifecycle;
 mod outbound;
+mod replicas;
+
+#[path = "../support/databases.rs"]
+mod databases;
