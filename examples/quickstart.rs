@@ -2,10 +2,13 @@
 //!
 //! ```sh
 //! cargo run --example quickstart
+//! cargo run --example quickstart --features sqlite -- --sqlite inbox.db
 //! ```
 //!
-//! Everything runs in memory against a clock the script moves by hand, so the
-//! 24-hour WhatsApp window can expire without waiting a day.
+//! Everything runs against a clock the script moves by hand, so the 24-hour
+//! WhatsApp window can expire without waiting a day. By default the inbox lives in
+//! memory; `--sqlite PATH` keeps it in a SQLite file instead, and each run adds
+//! another Maria to the same shop.
 
 use std::sync::Arc;
 
@@ -21,30 +24,38 @@ use msgcore::engine::{
 use msgcore::model::{
     Direction, InboundContent, ProviderName, Tenant, TenantId, TenantNumber, TenantSettings,
 };
-use msgcore::store::MemoryStore;
+use msgcore::store::{MemoryStore, Store};
 use msgcore::{E164, Error};
 
 const SHOP_SMS: &str = "+14155550199";
 const SHOP_WHATSAPP: &str = "+14155550198";
-const MARIA: &str = "+14155550123";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap(),
     ));
-    let inbox = Inbox::builder(Arc::new(MemoryStore::new()))
-        .clock(clock.clone())
-        .build();
-    let shop = tenant()?;
-    inbox.put_tenant(&shop).await?;
+    let inbox = Inbox::builder(store().await?).clock(clock.clone()).build();
+    let shop = match inbox.store().tenant_by_slug("corner-shop").await? {
+        Some(shop) => shop,
+        None => {
+            let shop = tenant()?;
+            inbox.put_tenant(&shop).await?;
+            shop
+        }
+    };
+    // A new Maria each run, so a persisted inbox tells the same story again.
+    let earlier = inbox
+        .store()
+        .search_contacts(shop.id, "Maria", 1_000)
+        .await?;
+    let maria: E164 = format!("+1415555{:04}", 123 + earlier.len()).parse()?;
     let tour = Tour {
         inbox: &inbox,
         clock: &clock,
         shop: &shop,
-        next_id: std::cell::Cell::new(0),
+        maria,
     };
-    let maria: E164 = MARIA.parse()?;
 
     say(
         "1. Maria, a new contact, texts the shop. She is created, opted in on SMS only, and auto-tagged.",
@@ -204,14 +215,34 @@ struct Tour<'a> {
     inbox: &'a Inbox,
     clock: &'a ManualClock,
     shop: &'a Tenant,
-    next_id: std::cell::Cell<u32>,
+    maria: E164,
+}
+
+/// The store: in memory, or the SQLite file after `--sqlite`.
+async fn store() -> Result<Arc<dyn Store>, Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => Ok(Arc::new(MemoryStore::new())),
+        [flag, path] if flag == "--sqlite" => sqlite(path).await,
+        _ => Err("usage: quickstart [--sqlite PATH]".into()),
+    }
+}
+
+#[cfg(feature = "sqlite")]
+async fn sqlite(path: &str) -> Result<Arc<dyn Store>, Box<dyn std::error::Error>> {
+    println!("Keeping the inbox in {path}.");
+    Ok(Arc::new(msgcore::store::SqliteStore::open(path).await?))
+}
+
+#[cfg(not(feature = "sqlite"))]
+async fn sqlite(_: &str) -> Result<Arc<dyn Store>, Box<dyn std::error::Error>> {
+    Err("--sqlite needs the sqlite feature: cargo run --example quickstart --features sqlite -- --sqlite PATH".into())
 }
 
 impl Tour<'_> {
     /// Maria's message arrives a minute after the last step, as a provider webhook would deliver it.
     async fn receive(&self, channel: Channel, text: &str) -> Result<InboundOutcome, Error> {
         self.clock.advance(TimeDelta::minutes(1));
-        self.next_id.set(self.next_id.get() + 1);
         let to = if channel == Channel::Sms {
             SHOP_SMS
         } else {
@@ -220,9 +251,9 @@ impl Tour<'_> {
         let message = InboundMessage {
             tenant: TenantRef::Number(to.parse()?),
             provider: ProviderName::TWILIO,
-            provider_message_id: format!("SM{:032}", self.next_id.get()),
+            provider_message_id: format!("SM{}", uuid::Uuid::now_v7().simple()),
             channel,
-            from: MARIA.parse()?,
+            from: self.maria,
             kind: InboundKind::Message,
             content: InboundContent {
                 text: Some(text.to_owned()),
