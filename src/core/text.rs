@@ -87,7 +87,9 @@ fn collapse_ascii_white_space(s: &str) -> Cow<'_, str> {
     // Collapsed already when the only white space is single spaces: two searches
     // the compiler vectorizes, rather than a loop carrying state.
     let already_collapsed =
-        !trimmed.bytes().any(|b| matches!(b, b'\t'..=b'\r')) && !trimmed.contains("  ");
+        // (`count`, unlike `any`, has no early exit, so it is vectorized.)
+        trimmed.bytes().filter(|b| matches!(b, b'\t'..=b'\r')).count() == 0
+            && !trimmed.contains("  ");
     if already_collapsed {
         return Cow::Borrowed(trimmed);
     }
