@@ -28,7 +28,6 @@ use msgcore::store::{ConversationQuery, Store};
 use tokio::runtime::Runtime;
 use uuid::Uuid;
 
-#[allow(dead_code, reason = "each bench uses the part it needs")]
 #[path = "../tests/support/databases.rs"]
 mod databases;
 
