@@ -193,7 +193,6 @@ macro_rules! raw_bench {
     }};
 }
 
-#[cfg(feature = "sqlite")]
 fn sqlite(c: &mut Criterion) {
     use msgcore::store::SqliteStore;
 
@@ -213,12 +212,6 @@ fn sqlite(c: &mut Criterion) {
     raw_bench!(c, runtime, "sqlite_file", store.pool(), &sql, &rows);
 }
 
-#[cfg(not(feature = "sqlite"))]
-fn sqlite(_: &mut Criterion) {
-    eprintln!("skipped: the SQLite ingest benches need --features sqlite");
-}
-
-#[cfg(feature = "postgres")]
 fn postgres(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -236,11 +229,6 @@ fn postgres(c: &mut Criterion) {
         event: "INSERT INTO events (tenant, at, doc) VALUES ($1, 0, $2)",
     };
     raw_bench!(c, runtime, "postgres", store.pool(), &sql, &rows);
-}
-
-#[cfg(not(feature = "postgres"))]
-fn postgres(_: &mut Criterion) {
-    eprintln!("skipped: the PostgreSQL ingest benches need --features postgres and DATABASE_URL");
 }
 
 criterion_group!(benches, sqlite, postgres);
