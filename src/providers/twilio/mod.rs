@@ -1,4 +1,4 @@
-//! Twilio: webhook signature verification.
+//! Twilio: webhook signature verification, and TwiML for answering webhooks.
 //!
 //! Twilio signs every webhook with `X-Twilio-Signature`. [`RequestValidator`]
 //! accepts exactly the signatures twilio-python's `RequestValidator` (9.13)
@@ -16,6 +16,7 @@ mod host;
 mod public_url;
 mod python_url;
 mod signature;
+pub mod twiml;
 
 pub use algorithm::Algorithm;
 pub use public_url::PublicUrl;
