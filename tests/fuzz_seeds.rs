@@ -121,3 +121,13 @@ mod quiet_hours;
 fn quiet_hours_seeds_never_loosen_the_spec_and_round_trip() {
     run_corpus("quiet_hours", quiet_hours::check);
 }
+
+#[cfg(feature = "twilio")]
+#[path = "../fuzz/checks/twilio_webhook.rs"]
+mod twilio_webhook;
+
+#[cfg(feature = "twilio")]
+#[test]
+fn twilio_webhook_seeds_parse_deterministically_and_only_21610_is_an_opt_out() {
+    run_corpus("twilio_webhook", twilio_webhook::check);
+}

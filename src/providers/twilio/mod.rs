@@ -1,4 +1,5 @@
-//! Twilio: webhook signature verification, and TwiML for answering webhooks.
+//! Twilio: webhook signature verification, webhook parsing, and TwiML for answering
+//! webhooks.
 //!
 //! Twilio signs every webhook with `X-Twilio-Signature`. [`RequestValidator`]
 //! accepts exactly the signatures twilio-python's `RequestValidator` (9.13)
@@ -17,6 +18,7 @@ mod public_url;
 mod python_url;
 mod signature;
 pub mod twiml;
+pub mod webhook;
 
 pub use algorithm::Algorithm;
 pub use public_url::PublicUrl;
