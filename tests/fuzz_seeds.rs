@@ -131,3 +131,13 @@ mod twilio_webhook;
 fn twilio_webhook_seeds_parse_deterministically_and_only_21610_is_an_opt_out() {
     run_corpus("twilio_webhook", twilio_webhook::check);
 }
+
+#[cfg(feature = "telnyx")]
+#[path = "../fuzz/checks/telnyx_webhook.rs"]
+mod telnyx_webhook;
+
+#[cfg(feature = "telnyx")]
+#[test]
+fn telnyx_webhook_seeds_parse_deterministically_into_telnyx_messages_and_statuses() {
+    run_corpus("telnyx_webhook", telnyx_webhook::check);
+}

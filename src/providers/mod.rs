@@ -7,6 +7,12 @@
     doc(cfg(any(feature = "twilio", feature = "telnyx", feature = "meta")))
 )]
 pub mod signature;
+#[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "twilio", feature = "telnyx", feature = "meta")))
+)]
+pub mod webhook_error;
 
 #[cfg(feature = "meta")]
 #[cfg_attr(docsrs, doc(cfg(feature = "meta")))]

@@ -1,4 +1,4 @@
-//! Telnyx: webhook signature verification.
+//! Telnyx: webhook signature verification and webhook parsing.
 //!
 //! Telnyx signs `timestamp|body` with Ed25519 and sends the signature (base64)
 //! in `telnyx-signature-ed25519` and the Unix timestamp in `telnyx-timestamp`.
@@ -12,6 +12,7 @@
 
 mod signature;
 mod signer;
+pub mod webhook;
 
 pub use signature::{DEFAULT_TOLERANCE, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookVerifier};
 pub use signer::WebhookSigner;

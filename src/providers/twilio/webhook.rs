@@ -37,6 +37,7 @@ use crate::core::phone::E164;
 use crate::core::window::{EntryPoint, InboundKind};
 use crate::engine::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use crate::model::{InboundContent, MediaRef, ProviderName, Referral};
+pub use crate::providers::webhook_error::WebhookError;
 
 /// The most media a Twilio message carries (`MediaUrl0` … `MediaUrl9`).
 const MAX_MEDIA: usize = 10;
@@ -56,23 +57,6 @@ pub struct TwilioMessage {
     /// `STOP`, `START` or `HELP` when Twilio's Advanced Opt-Out handled a keyword
     /// (and answered it itself: set the tenant's `provider_sends_keyword_replies`).
     pub opt_out_type: Option<String>,
-}
-
-/// Why a webhook body could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WebhookError {
-    /// A parameter Twilio always sends is missing.
-    #[error("the Twilio webhook has no `{0}` parameter")]
-    Missing(&'static str),
-    /// A parameter has a value that cannot be what Twilio sends.
-    #[error("the Twilio webhook's `{field}` is invalid: {reason}")]
-    Invalid {
-        /// The parameter.
-        field: &'static str,
-        /// Why.
-        reason: String,
-    },
 }
 
 /// The form parameters; a repeated key keeps its first value.
