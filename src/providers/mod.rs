@@ -1,6 +1,7 @@
 //! Provider adapters. Each is a feature and needs no HTTP client: parsing and
 //! signature checks work on the bytes you already have.
 
+pub mod http;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 #[cfg_attr(
     docsrs,

@@ -1,5 +1,5 @@
-//! Twilio: webhook signature verification, webhook parsing, and TwiML for answering
-//! webhooks.
+//! Twilio: sending through the Messages API (sans-IO), webhook signature
+//! verification, webhook parsing, and TwiML for answering webhooks.
 //!
 //! Twilio signs every webhook with `X-Twilio-Signature`. [`RequestValidator`]
 //! accepts exactly the signatures twilio-python's `RequestValidator` (9.13)
@@ -16,6 +16,7 @@ mod algorithm;
 mod host;
 mod public_url;
 mod python_url;
+pub mod send;
 mod signature;
 pub mod twiml;
 pub mod webhook;
