@@ -42,6 +42,21 @@ pub struct CarrierError {
     pub opted_out: bool,
 }
 
+impl CarrierError {
+    /// A permanent refusal without a provider code: content the provider cannot
+    /// carry, found before anything was sent.
+    pub fn refused(provider: ProviderName, message: impl Into<String>) -> CarrierError {
+        CarrierError {
+            provider,
+            code: None,
+            message: message.into(),
+            retryable: false,
+            retry_after: None,
+            opted_out: false,
+        }
+    }
+}
+
 /// A carrier that accepts every message and remembers each idempotency key it saw
 /// and how often: the test double for dispatchers and simulations.
 #[derive(Debug)]

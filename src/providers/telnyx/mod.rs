@@ -1,4 +1,5 @@
-//! Telnyx: webhook signature verification and webhook parsing.
+//! Telnyx: sending through the v2 Messages API (sans-IO), webhook signature
+//! verification and webhook parsing.
 //!
 //! Telnyx signs `timestamp|body` with Ed25519 and sends the signature (base64)
 //! in `telnyx-signature-ed25519` and the Unix timestamp in `telnyx-timestamp`.
@@ -10,6 +11,7 @@
 //!
 //! [`WebhookSigner`] signs the same way, for tests of your own webhook handlers.
 
+pub mod send;
 mod signature;
 mod signer;
 pub mod webhook;

@@ -172,7 +172,7 @@ fn status(payload: Payload, at: DateTime<Utc>) -> Result<StatusCallback, Webhook
     let codes: Vec<String> = payload
         .errors
         .into_iter()
-        .filter_map(|e| code(e.code?))
+        .filter_map(|e| error_code(e.code?))
         .collect();
     let opted_out = codes.iter().any(|c| c == OPTED_OUT_ERROR);
     let update = match codes.into_iter().next() {
@@ -212,7 +212,7 @@ fn delivery_status(status: &str) -> Result<DeliveryStatus, WebhookError> {
 }
 
 /// An error code, which Telnyx writes as a string (`"40300"`) or a number.
-fn code(value: serde_json::Value) -> Option<String> {
+pub(crate) fn error_code(value: serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(code) if !code.is_empty() => Some(code),
         serde_json::Value::Number(code) => Some(code.to_string()),

@@ -249,14 +249,7 @@ fn template_fields(
 }
 
 fn refused(message: &str) -> CarrierError {
-    CarrierError {
-        provider: ProviderName::TWILIO,
-        code: None,
-        message: message.to_owned(),
-        retryable: false,
-        retry_after: None,
-        opted_out: false,
-    }
+    CarrierError::refused(ProviderName::TWILIO, message)
 }
 
 /// Classifies a refusal (SPEC §15): 20003 bad credentials, 21211 bad `To`,
