@@ -131,3 +131,13 @@ mod twilio_webhook;
 fn twilio_webhook_seeds_parse_deterministically_and_only_21610_is_an_opt_out() {
     run_corpus("twilio_webhook", twilio_webhook::check);
 }
+
+#[cfg(feature = "meta")]
+#[path = "../fuzz/checks/meta_webhook.rs"]
+mod meta_webhook;
+
+#[cfg(feature = "meta")]
+#[test]
+fn meta_webhook_seeds_parse_deterministically_with_provider_ids() {
+    run_corpus("meta_webhook", meta_webhook::check);
+}
