@@ -141,3 +141,13 @@ mod telnyx_webhook;
 fn telnyx_webhook_seeds_parse_deterministically_into_telnyx_messages_and_statuses() {
     run_corpus("telnyx_webhook", telnyx_webhook::check);
 }
+
+#[cfg(feature = "meta")]
+#[path = "../fuzz/checks/meta_webhook.rs"]
+mod meta_webhook;
+
+#[cfg(feature = "meta")]
+#[test]
+fn meta_webhook_seeds_parse_deterministically_with_provider_ids() {
+    run_corpus("meta_webhook", meta_webhook::check);
+}

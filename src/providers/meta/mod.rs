@@ -1,4 +1,4 @@
-//! Meta WhatsApp Cloud API: webhook signature verification.
+//! Meta WhatsApp Cloud API: webhook signature verification and parsing.
 //!
 //! Meta signs each webhook's raw body with the app secret and sends
 //! `X-Hub-Signature-256: sha256=<hex HMAC-SHA256>`. [`SignatureVerifier`] checks
@@ -6,5 +6,6 @@
 //! the JSON, because re-serialized JSON is not the body Meta signed.
 
 mod signature;
+pub mod webhook;
 
 pub use signature::{SIGNATURE_HEADER, SignatureVerifier};
