@@ -45,10 +45,7 @@ impl Inbox {
                 let contact = self.load_contact(tenant.id, record.contact).await?;
                 let (changes, outcome) =
                     self.decide_action(&tenant, contact, record, event, now)?;
-                Ok(Decided {
-                    changes: Some(changes),
-                    outcome,
-                })
+                Ok(Decided::write(changes, outcome))
             })
             .await?;
         match committed {

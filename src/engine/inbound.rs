@@ -151,10 +151,7 @@ impl Inbox {
                 };
                 let mut plan = decide_inbound(context, message, self.ids.as_ref());
                 self.route(&tenant, &mut plan).await;
-                Ok(Decided {
-                    changes: Some(plan.changes),
-                    outcome: plan.outcome,
-                })
+                Ok(Decided::write(plan.changes, plan.outcome))
             })
             .await?;
         match committed {

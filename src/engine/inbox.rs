@@ -259,6 +259,24 @@ pub(crate) struct Decided<T> {
     pub(crate) outcome: T,
 }
 
+impl<T> Decided<T> {
+    /// A decision that writes `changes`.
+    pub(crate) fn write(changes: Changeset, outcome: T) -> Decided<T> {
+        Decided {
+            changes: Some(changes),
+            outcome,
+        }
+    }
+
+    /// A decision that writes nothing.
+    pub(crate) fn nothing(outcome: T) -> Decided<T> {
+        Decided {
+            changes: None,
+            outcome,
+        }
+    }
+}
+
 /// How a commit loop ended.
 pub(crate) enum Committed<T> {
     /// Committed (or nothing to commit).

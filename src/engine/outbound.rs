@@ -90,14 +90,14 @@ impl Inbox {
                     .await?;
                 let (changes, outcome) =
                     self.decide_send(&tenant, contact, latest, request, now)?;
-                Ok(Decided {
-                    changes: Some(changes),
-                    outcome,
-                })
+                Ok(Decided::write(changes, outcome))
             })
             .await?;
         match committed {
             Committed::Done(outcome) => Ok(outcome),
+            // Another request with the same client id committed first: answer
+            // with its message. (Only a client id can clash here; the message's
+            // own id is fresh.)
             Committed::Duplicate(_) => self
                 .sent_before(&tenant, request)
                 .await?

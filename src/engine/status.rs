@@ -111,10 +111,7 @@ impl Inbox {
                     &proof,
                 );
                 if contact.consent.record(change, now) != Outcome::Applied {
-                    return Ok(Decided {
-                        changes: None,
-                        outcome: false,
-                    });
+                    return Ok(Decided::nothing(false));
                 }
                 let event = consent_changed(&contact, message.channel, ConsentChange::OptOut);
                 let mut changes = Changeset::for_contact(
@@ -126,10 +123,7 @@ impl Inbox {
                     at: now,
                     event,
                 });
-                Ok(Decided {
-                    changes: Some(changes),
-                    outcome: true,
-                })
+                Ok(Decided::write(changes, true))
             })
             .await?;
         Ok(matches!(committed, Committed::Done(true)))

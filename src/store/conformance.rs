@@ -14,6 +14,11 @@
 //!
 //! Each check makes its own tenants with fresh ids, slugs and numbers, so the checks
 //! do not see each other's data.
+//!
+//! This module is a test suite compiled into the library so that other crates can
+//! run it: its `expect`s and `panic!`s are its assertions. They fire only when the
+//! store under test breaks the contract (or fails), never on outside input; the
+//! records they build are the suite's own fixtures.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
