@@ -19,6 +19,13 @@ pub trait Carrier: Send + Sync {
     /// The provider's name, recorded on sent messages.
     fn provider(&self) -> ProviderName;
 
+    /// The provider that `item` goes through: [`Carrier::provider`] unless the
+    /// carrier routes items to several providers (SMS to one, WhatsApp to another).
+    fn provider_for(&self, item: &OutboxItem) -> ProviderName {
+        let _ = item;
+        self.provider()
+    }
+
     /// Sends the item; the provider's id for the message, or why not.
     async fn send(&self, item: &OutboxItem) -> Result<String, CarrierError>;
 }

@@ -402,7 +402,7 @@ impl Dispatcher {
                     return;
                 };
                 let why = format!("the send task ended without an answer: {error}");
-                let refusal = self.shared.refusal(why);
+                let refusal = self.shared.refusal(&item, why);
                 self.shared.record(item, Err(refusal)).await
             }
         };
@@ -448,7 +448,7 @@ impl Shared {
         let limit = self.policy.send_timeout;
         let answer = match tokio::time::timeout(limit, self.carrier.send(&item)).await {
             Ok(answer) => answer,
-            Err(_) => Err(self.refusal(format!("no answer within {limit:?}"))),
+            Err(_) => Err(self.refusal(&item, format!("no answer within {limit:?}"))),
         };
         self.record(item, answer).await
     }
@@ -456,7 +456,8 @@ impl Shared {
     /// Decides the outcome of `answer` and records it.
     async fn record(&self, item: OutboxItem, answer: Result<String, CarrierError>) -> Answered {
         let now = self.clock.now();
-        let outcome = self.policy.outcome(&item, &self.provider, &answer, now);
+        let provider = self.carrier.provider_for(&item);
+        let outcome = self.policy.outcome(&item, &provider, &answer, now);
         let recorded = self
             .store
             .finish_outbox(item.tenant, item.message, item.attempts, &outcome, now)
@@ -481,9 +482,9 @@ impl Shared {
     }
 
     /// A retryable failure the dispatcher noticed itself (a timeout, a panic).
-    fn refusal(&self, message: String) -> CarrierError {
+    fn refusal(&self, item: &OutboxItem, message: String) -> CarrierError {
         CarrierError {
-            provider: self.provider.clone(),
+            provider: self.carrier.provider_for(item),
             code: None,
             message,
             retryable: true,

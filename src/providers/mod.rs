@@ -2,6 +2,7 @@
 //! signature checks work on the bytes you already have.
 
 pub mod http;
+pub mod send_api;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 #[cfg_attr(
     docsrs,

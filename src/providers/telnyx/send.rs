@@ -41,6 +41,7 @@ use crate::core::phone::E164;
 use crate::engine::CarrierError;
 use crate::model::{OutboxItem, ProviderName};
 use crate::providers::http::{HttpRequest, HttpResponse, Method};
+use crate::providers::send_api::SendApi;
 
 /// Telnyx's API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com";
@@ -220,6 +221,20 @@ fn carrier_error(response: &HttpResponse, errors: Vec<ApiError>) -> CarrierError
         message,
         retryable,
         retry_after: response.retry_after().filter(|_| retryable),
+    }
+}
+
+impl SendApi for MessagesApi {
+    fn provider(&self) -> ProviderName {
+        ProviderName::TELNYX
+    }
+
+    fn request(&self, item: &OutboxItem) -> Result<HttpRequest, CarrierError> {
+        MessagesApi::request(self, item)
+    }
+
+    fn read(&self, response: &HttpResponse) -> Result<String, CarrierError> {
+        MessagesApi::read(self, response)
     }
 }
 

@@ -54,6 +54,7 @@ use crate::core::phone::E164;
 use crate::engine::CarrierError;
 use crate::model::{OutboxItem, ProviderName};
 use crate::providers::http::{HttpRequest, HttpResponse, Method};
+use crate::providers::send_api::SendApi;
 
 /// Twilio's API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
@@ -289,6 +290,20 @@ fn describe(code: Option<i64>) -> Option<&'static str> {
         63016 => "outside the WhatsApp 24-hour window: send an approved template",
         _ => return None,
     })
+}
+
+impl SendApi for MessagesApi {
+    fn provider(&self) -> ProviderName {
+        ProviderName::TWILIO
+    }
+
+    fn request(&self, item: &OutboxItem) -> Result<HttpRequest, CarrierError> {
+        MessagesApi::request(self, item)
+    }
+
+    fn read(&self, response: &HttpResponse) -> Result<String, CarrierError> {
+        MessagesApi::read(self, response)
+    }
 }
 
 #[cfg(test)]
