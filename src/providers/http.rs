@@ -58,6 +58,17 @@ impl HttpResponse {
         find_header(&self.headers, name)
     }
 
+    /// Whether the status is 2xx: the provider accepted the request.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Whether the status says trying again later may succeed: 429 (too many
+    /// requests) or any 5xx (the provider's fault), whatever the body says.
+    pub fn is_transient(&self) -> bool {
+        self.status == 429 || self.status >= 500
+    }
+
     /// `Retry-After` in whole seconds, when the provider sent one as a number.
     pub fn retry_after(&self) -> Option<chrono::TimeDelta> {
         let seconds = self.header("retry-after")?.trim().parse::<u32>().ok()?;

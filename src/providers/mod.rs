@@ -1,6 +1,8 @@
 //! Provider adapters. Each is a feature and needs no HTTP client: parsing and
 //! signature checks work on the bytes you already have.
 
+#[cfg(all(test, any(feature = "twilio", feature = "meta")))]
+pub(crate) mod answer_fixture;
 pub mod http;
 pub mod send_api;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]

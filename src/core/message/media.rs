@@ -259,4 +259,4 @@ mod read {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

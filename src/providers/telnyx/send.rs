@@ -168,7 +168,7 @@ impl MessagesApi {
         let answer: Answer = serde_json::from_slice(&response.body).unwrap_or_default();
         let id = answer.data.and_then(|d| d.id).filter(|id| !id.is_empty());
         match id {
-            Some(id) if (200..300).contains(&response.status) => Ok(id),
+            Some(id) if response.is_success() => Ok(id),
             _ => Err(carrier_error(response, answer.errors)),
         }
     }
@@ -209,7 +209,7 @@ fn refused(message: &str) -> CarrierError {
 fn carrier_error(response: &HttpResponse, errors: Vec<ApiError>) -> CarrierError {
     let first = errors.into_iter().next().unwrap_or_default();
     let code = first.code.and_then(error_code);
-    let retryable = response.status == 429 || response.status >= 500;
+    let retryable = response.is_transient();
     let message = first
         .detail
         .or(first.title)

@@ -178,7 +178,7 @@ impl MessagesApi {
     pub fn read(&self, response: &HttpResponse) -> Result<String, CarrierError> {
         let answer: Answer = serde_json::from_slice(&response.body).unwrap_or_default();
         match answer.sid {
-            Some(sid) if (200..300).contains(&response.status) && !sid.is_empty() => Ok(sid),
+            Some(sid) if response.is_success() && !sid.is_empty() => Ok(sid),
             _ => Err(carrier_error(response, answer.code, answer.message)),
         }
     }
@@ -261,7 +261,7 @@ pub fn carrier_error(
     code: Option<i64>,
     message: Option<String>,
 ) -> CarrierError {
-    let retryable = response.status == 429 || code == Some(20429) || response.status >= 500;
+    let retryable = response.is_transient() || code == Some(20429);
     let opted_out = code == Some(21610);
     let message = message.unwrap_or_else(|| {
         describe(code)

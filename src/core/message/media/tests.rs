@@ -2,7 +2,8 @@ use proptest::prelude::*;
 
 use super::*;
 
-fn sample(name: &str) -> Vec<u8> {
+/// The bytes of `tests/fixtures/media/{name}`.
+pub(crate) fn sample(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/media")
         .join(name);

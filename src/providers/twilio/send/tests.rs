@@ -6,6 +6,7 @@ use chrono::DateTime;
 
 use super::*;
 use crate::model::{MessageId, TenantId};
+use crate::providers::answer_fixture::{RETRY_AFTER_SECONDS, answer as response};
 
 fn api() -> MessagesApi {
     MessagesApi::new(
@@ -35,14 +36,6 @@ fn raw(json: serde_json::Value) -> Content {
         .unwrap()
         .validate()
         .unwrap()
-}
-
-fn response(status: u16, body: &str) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![("Retry-After".into(), "7".into())],
-        body: body.as_bytes().to_vec(),
-    }
 }
 
 #[test]
@@ -141,7 +134,10 @@ fn documented_refusals_are_classified() {
     assert!(opted_out.opted_out && !opted_out.retryable);
     let limited = refusal(429, 20429);
     assert!(limited.retryable);
-    assert_eq!(limited.retry_after, Some(chrono::TimeDelta::seconds(7)));
+    assert_eq!(
+        limited.retry_after,
+        Some(chrono::TimeDelta::seconds(RETRY_AFTER_SECONDS))
+    );
     let outage = api().read(&response(503, "upstream down")).unwrap_err();
     assert!(outage.retryable);
     assert_eq!(outage.code.as_deref(), Some("http_503"));
