@@ -10,15 +10,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::inbound::{TenantRef, new_conversation};
-use super::inbox::{Decided, Inbox};
+use super::inbox::{Committed, Decided, Inbox};
 use super::responder::{Responder, ResponderReply, ResponderRequest};
 use crate::core::channel::Channel;
 use crate::core::conversation::Conversation;
 use crate::core::phone::E164;
 use crate::error::Error;
 use crate::model::{
-    Contact, ContactId, Direction, EventRecord, InboundContent, InboxEvent, MessageBody, MessageId,
-    MessageOrigin, MessageRecord, ProviderName, Tenant, TenantId,
+    Contact, ContactId, ConversationRecord, Direction, EventRecord, InboundContent, InboxEvent,
+    MessageBody, MessageId, MessageOrigin, MessageRecord, ProviderName, TenantId,
 };
 use crate::store::{Changeset, ContactWrite};
 
@@ -72,6 +72,8 @@ impl Inbox {
             Some(contact) => contact,
             None => self.new_caller(tenant.id, speech.from, now),
         };
+        // There is no voice channel: a call comes from a phone number, whose
+        // channel is SMS, so a responder's channel rules see what fits a phone.
         let conversation = new_conversation(
             self.ids.as_ref(),
             &contact,
@@ -79,7 +81,8 @@ impl Inbox {
             Conversation::start(now),
             now,
         );
-        let message = spoken_message(&tenant, &contact, &conversation, speech, self, now);
+        let id = MessageId::from_uuid(self.ids.next_id());
+        let message = spoken_message(id, &conversation, speech, now);
         let request = ResponderRequest {
             tenant: &tenant,
             contact: &contact,
@@ -120,7 +123,7 @@ impl Inbox {
                 Ok(Decided::write(changes, true))
             })
             .await?;
-        Ok(matches!(committed, super::inbox::Committed::Done(true)))
+        Ok(matches!(committed, Committed::Done(true)))
     }
 
     /// Whether the tenant's events hold this call's log with this status.
@@ -168,18 +171,16 @@ fn call_logged(call: &CallLog, contact: ContactId) -> InboxEvent {
 
 /// The caller's words as the inbound message a responder expects.
 fn spoken_message(
-    tenant: &Tenant,
-    contact: &Contact,
-    conversation: &crate::model::ConversationRecord,
+    id: MessageId,
+    conversation: &ConversationRecord,
     speech: &CallSpeech,
-    inbox: &Inbox,
     now: DateTime<Utc>,
 ) -> MessageRecord {
     MessageRecord {
-        id: MessageId::from_uuid(inbox.ids.next_id()),
-        tenant: tenant.id,
+        id,
+        tenant: conversation.tenant,
         conversation: conversation.id,
-        contact: contact.id,
+        contact: conversation.contact,
         direction: Direction::Inbound,
         channel: conversation.channel,
         origin: MessageOrigin::Contact,
