@@ -1,6 +1,9 @@
 //! Provider adapters. Each is a feature and needs no HTTP client: parsing and
 //! signature checks work on the bytes you already have.
 
+pub mod env_error;
+#[cfg(any(feature = "twilio", feature = "telnyx"))]
+mod env_vars;
 pub mod http;
 pub mod send_api;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]

@@ -13,6 +13,7 @@
 //! [`url_variants`] shows the two URLs it could have covered.
 
 mod algorithm;
+pub mod env;
 mod host;
 mod public_url;
 mod python_url;
