@@ -369,6 +369,22 @@ async fn a_refused_connection_is_a_retryable_transport_error_naming_the_host_not
 }
 
 #[tokio::test]
+async fn a_base_url_that_is_not_a_url_is_a_permanent_transport_error() {
+    let refusal = send(
+        twilio_api("api.twilio.com"),
+        &item(Channel::Sms, text("hi")),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refusal.code.as_deref(), Some("transport"));
+    assert!(!refusal.retryable, "retrying cannot fix the configuration");
+    assert_eq!(
+        refusal.message,
+        "the provider URL is not valid: relative URL without a base"
+    );
+}
+
+#[tokio::test]
 async fn an_answer_slower_than_the_timeout_is_a_retryable_transport_error() {
     let slow = ResponseTemplate::new(201)
         .set_body_json(json!({"sid": SENT_SID}))

@@ -57,10 +57,10 @@ impl ReqwestExecutor {
     /// Sends `request` and reads the whole answer, whatever its status: reading
     /// a refusal is the provider module's job.
     pub async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let url = reqwest::Url::parse(&request.url).map_err(|error| TransportError::Request {
-            host: String::new(),
-            reason: format!("the URL is not valid: {error}"),
-        })?;
+        let url =
+            reqwest::Url::parse(&request.url).map_err(|error| TransportError::InvalidUrl {
+                reason: error.to_string(),
+            })?;
         let host = url.host_str().unwrap_or_default().to_owned();
         let method = match request.method {
             Method::Get => reqwest::Method::GET,
@@ -159,13 +159,20 @@ pub enum TransportError {
         /// What went wrong.
         reason: String,
     },
-    /// The request could not be sent as built: a malformed URL or header, or a
+    /// The request could not be sent as built: a malformed header, or a
     /// redirect loop. Trying again will not help.
-    #[error("the request to {host:?} could not be sent: {reason}")]
+    #[error("the request to {host} could not be sent: {reason}")]
     Request {
-        /// The URL's host (empty when the URL does not parse).
+        /// The URL's host.
         host: String,
         /// What went wrong.
+        reason: String,
+    },
+    /// The URL does not parse (a base URL without its scheme, say); the URL
+    /// itself is left out, as it may carry credentials.
+    #[error("the provider URL is not valid: {reason}")]
+    InvalidUrl {
+        /// What is wrong with it.
         reason: String,
     },
 }
@@ -174,6 +181,9 @@ impl TransportError {
     /// Whether trying again later may succeed: everything but a request that
     /// could not be built.
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, TransportError::Request { .. })
+        !matches!(
+            self,
+            TransportError::Request { .. } | TransportError::InvalidUrl { .. }
+        )
     }
 }
