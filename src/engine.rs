@@ -10,7 +10,7 @@
 //! | port | what it does | shipped implementations |
 //! |---|---|---|
 //! | [`Store`](crate::store::Store) | keeps everything | [`MemoryStore`](crate::store::MemoryStore) |
-//! | [`Carrier`] | sends one message | [`RecordingCarrier`] |
+//! | [`Carrier`] | sends one message | [`RecordingCarrier`], [`ChannelCarriers`] (one carrier per channel), `HttpCarrier` (feature `http`) |
 //! | [`Responder`] | a bot or AI agent answering | [`KeywordMenuBot`] |
 //! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`] |
 //! | [`Clock`] | the time | [`SystemClock`], [`ManualClock`] |
@@ -20,6 +20,7 @@
 
 mod actions;
 mod carrier;
+mod channel_carriers;
 mod clock;
 mod dispatch_policy;
 #[cfg(feature = "tokio")]
@@ -38,6 +39,7 @@ mod voice;
 
 pub use actions::ActionOutcome;
 pub use carrier::{Carrier, CarrierError, RecordingCarrier};
+pub use channel_carriers::ChannelCarriers;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use dispatch_policy::{DispatchPolicy, InvalidPolicy};
 #[cfg(feature = "tokio")]

@@ -258,6 +258,7 @@
 //! | `telnyx` (default) | Ed25519 webhook verification with a replay tolerance | no |
 //! | `meta` (default) | `X-Hub-Signature-256` verification | no |
 //! | `tokio` | `engine::Dispatcher`: drains the outbox through a carrier with leases, retries and backoff | no |
+//! | `http` | `providers::http_carrier::HttpCarrier`: sends through any provider's `SendApi` with reqwest (rustls), per-tenant credentials | yes |
 //! | `sqlite` | [`store::SqliteStore`]: the embedded store (one file, WAL, schema applied on open) | no |
 //! | `postgres` | [`store::PostgresStore`]: one database for many replicas (unique keys, `FOR UPDATE SKIP LOCKED` outbox, schema applied on connect) | no |
 //!

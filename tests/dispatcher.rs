@@ -11,8 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use msgcore::E164;
 use msgcore::core::channel::Channel;
-use msgcore::core::conversation::Conversation;
-use msgcore::core::delivery::{Delivery, DeliveryStatus};
+use msgcore::core::delivery::DeliveryStatus;
 use msgcore::core::message::Content;
 use msgcore::engine::Carrier;
 use msgcore::engine::{
@@ -20,12 +19,13 @@ use msgcore::engine::{
     ManualClock, OptOutListener, RecordingCarrier,
 };
 use msgcore::model::{
-    Contact, ContactId, ConversationFlags, ConversationId, ConversationRecord, Direction,
-    MessageBody, MessageId, MessageOrigin, MessageRecord, OutboxItem, OutboxState, ProviderName,
-    TenantId,
+    Contact, ContactId, MessageId, MessageRecord, OutboxItem, OutboxState, ProviderName, TenantId,
 };
 use msgcore::store::{Changeset, ContactWrite, DispatchOutcome, MemoryStore, Store, conformance};
 use uuid::Uuid;
+
+#[path = "support/outbound.rs"]
+mod outbound;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
@@ -52,36 +52,11 @@ async fn seed(store: &MemoryStore, contacts: usize, per_contact: usize) -> Vec<Q
     for c in 0..contacts {
         let phone: E164 = format!("+12125{:06}", 100_000 + c).parse().unwrap();
         let contact = Contact::new(ContactId::from_uuid(id()), tenant.id, phone, t0());
-        let conversation = ConversationRecord {
-            id: ConversationId::from_uuid(id()),
-            tenant: tenant.id,
-            contact: contact.id,
-            state: Conversation::start(t0()),
-            channel: Channel::Sms,
-            survey: None,
-            responder_context: None,
-            flags: ConversationFlags::default(),
-            created_at: t0(),
-        };
+        let conversation = outbound::conversation(tenant.id, contact.id, t0());
         let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact.clone()));
         for m in 0..per_contact {
             let content = Content::text(format!("message {m} to contact {c}")).unwrap();
-            let message = MessageRecord {
-                id: MessageId::from_uuid(id()),
-                tenant: tenant.id,
-                conversation: conversation.id,
-                contact: contact.id,
-                direction: Direction::Outbound,
-                channel: Channel::Sms,
-                origin: MessageOrigin::Agent,
-                provider: None,
-                provider_message_id: None,
-                client_id: None,
-                body: MessageBody::Outbound(content.clone()),
-                created_at: t0(),
-                delivery: Delivery::default(),
-                tags: Vec::new(),
-            };
+            let message = outbound::agent_sms(&conversation, content.clone(), t0());
             changes.outbox.push(OutboxItem::pending(
                 message.id,
                 tenant.id,

@@ -11,6 +11,7 @@
 //!
 //! [`WebhookSigner`] signs the same way, for tests of your own webhook handlers.
 
+pub mod env;
 pub mod send;
 mod signature;
 mod signer;

@@ -15,6 +15,7 @@
 
 mod algorithm;
 mod form;
+pub mod env;
 mod host;
 mod public_url;
 mod python_url;

@@ -1,0 +1,549 @@
+//! `HttpCarrier` against a mock provider (wiremock): each provider's requests
+//! arrive as its API reference says (method, path, credentials, content type,
+//! fields), its answers are classified, and a request that gets no answer is a
+//! retryable transport error.
+//!
+//! A provider's cases need only its own `*_api(base_url)` and body decoder; the
+//! mock [`Provider`], [`item`] and [`assert_post`] serve them all.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use msgcore::E164;
+use msgcore::core::channel::Channel;
+use msgcore::core::delivery::DeliveryStatus;
+use msgcore::core::message::{Content, RawContent};
+use msgcore::engine::{Carrier, CarrierError, DispatchPolicy, Dispatcher, ManualClock};
+use msgcore::model::{
+    Contact, ContactId, MessageId, OutboxItem, OutboxState, ProviderName, TenantId,
+};
+use msgcore::providers::executor::ReqwestExecutor;
+use msgcore::providers::http_carrier::HttpCarrier;
+use msgcore::providers::send_api::SendApi;
+use msgcore::providers::{telnyx, twilio};
+use msgcore::store::{Changeset, ContactWrite, MemoryStore, Store, conformance};
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+#[path = "support/outbound.rs"]
+mod outbound;
+
+// --- shared by every provider ---------------------------------------------
+
+/// A mock provider that gives every request the same answer.
+struct Provider {
+    server: MockServer,
+}
+
+impl Provider {
+    async fn answering(answer: ResponseTemplate) -> Provider {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(answer).mount(&server).await;
+        Provider { server }
+    }
+
+    async fn answering_json(status: u16, body: Value) -> Provider {
+        Provider::answering(ResponseTemplate::new(status).set_body_json(body)).await
+    }
+
+    fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Every request received, in order.
+    async fn requests(&self) -> Vec<Request> {
+        self.server.received_requests().await.unwrap_or_default()
+    }
+
+    /// The one request received.
+    async fn only_request(&self) -> Request {
+        let mut requests = self.requests().await;
+        assert_eq!(requests.len(), 1, "expected exactly one request");
+        requests.remove(0)
+    }
+}
+
+fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The request is a POST to `path` with these credentials and content type.
+fn assert_post(request: &Request, path: &str, authorization: &str, content_type: &str) {
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), path);
+    assert_eq!(header(request, "authorization"), Some(authorization));
+    assert_eq!(header(request, "content-type"), Some(content_type));
+}
+
+fn tenant() -> TenantId {
+    TenantId::from_uuid(Uuid::nil())
+}
+
+fn item(channel: Channel, content: Content) -> OutboxItem {
+    item_of(tenant(), channel, content)
+}
+
+fn item_of(tenant: TenantId, channel: Channel, content: Content) -> OutboxItem {
+    OutboxItem::pending(
+        MessageId::from_uuid(Uuid::now_v7()),
+        tenant,
+        channel,
+        "+14155550100".parse().unwrap(),
+        None,
+        content,
+        DateTime::UNIX_EPOCH,
+    )
+}
+
+fn text(body: &str) -> Content {
+    Content::text(body).unwrap()
+}
+
+fn content(json: Value) -> Content {
+    serde_json::from_value::<RawContent>(json)
+        .unwrap()
+        .validate()
+        .unwrap()
+}
+
+fn image(url: &str, caption: &str) -> Content {
+    content(json!({"type": "image", "media_url": url, "caption": caption}))
+}
+
+/// Sends `item` through `api` against the mock provider.
+async fn send<A: SendApi>(api: A, item: &OutboxItem) -> Result<String, CarrierError> {
+    HttpCarrier::new(api).send(item).await
+}
+
+// --- Twilio ----------------------------------------------------------------
+
+const TWILIO_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const TWILIO_PATH: &str = "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json";
+/// `Basic base64("{TWILIO_SID}:platform-token")`.
+const TWILIO_AUTH: &str =
+    "Basic QUMwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjpwbGF0Zm9ybS10b2tlbg==";
+const FORM: &str = "application/x-www-form-urlencoded";
+const SENT_SID: &str = "SM1f0e8ae6ade43cb3c0ce4525424e404f";
+
+fn twilio_sender() -> twilio::send::Sender {
+    twilio::send::Sender::Number("+14155238886".parse().unwrap())
+}
+
+fn twilio_api(base_url: &str) -> twilio::send::MessagesApi {
+    twilio::send::MessagesApi::new(
+        twilio::send::TwilioCredentials::new(TWILIO_SID, "platform-token"),
+        twilio_sender(),
+    )
+    .with_base_url(base_url)
+}
+
+async fn twilio_accepting() -> Provider {
+    Provider::answering_json(201, json!({"sid": SENT_SID, "status": "queued"})).await
+}
+
+fn form(request: &Request) -> Vec<(String, String)> {
+    form_urlencoded::parse(&request.body).into_owned().collect()
+}
+
+fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Sends `item` through the platform's Twilio account; the form it posted.
+async fn twilio_form(
+    api: impl FnOnce(&str) -> twilio::send::MessagesApi,
+    item: OutboxItem,
+) -> Vec<(String, String)> {
+    let twilio = twilio_accepting().await;
+    assert_eq!(
+        send(api(&twilio.url()), &item).await,
+        Ok(SENT_SID.to_owned())
+    );
+    let request = twilio.only_request().await;
+    assert_post(&request, TWILIO_PATH, TWILIO_AUTH, FORM);
+    form(&request)
+}
+
+#[tokio::test]
+async fn a_twilio_sms_posts_to_from_and_body_and_returns_the_sid() {
+    let sent = twilio_form(twilio_api, item(Channel::Sms, text("Your order shipped"))).await;
+    assert_eq!(
+        sent,
+        fields(&[
+            ("To", "+14155550100"),
+            ("From", "+14155238886"),
+            ("Body", "Your order shipped")
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_twilio_mms_posts_the_media_url_with_its_caption_as_body() {
+    let mms = image("https://example.com/receipt.jpg", "Your receipt");
+    let sent = twilio_form(twilio_api, item(Channel::Sms, mms)).await;
+    assert_eq!(
+        sent,
+        fields(&[
+            ("To", "+14155550100"),
+            ("From", "+14155238886"),
+            ("MediaUrl", "https://example.com/receipt.jpg"),
+            ("Body", "Your receipt"),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_twilio_whatsapp_text_prefixes_both_addresses() {
+    let sent = twilio_form(twilio_api, item(Channel::WhatsApp, text("hola"))).await;
+    assert_eq!(
+        sent,
+        fields(&[
+            ("To", "whatsapp:+14155550100"),
+            ("From", "whatsapp:+14155238886"),
+            ("Body", "hola"),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_twilio_whatsapp_template_posts_its_content_sid_and_variables() {
+    let template = content(json!({
+        "type": "template", "template_name": "hxb5b62575e6e4ff6129ad7c8efe1f983e", "language": "en_US",
+        "components": [{"type": "body", "parameters": [
+            {"type": "text", "text": "Maria"}, {"type": "text", "text": "#1042"}
+        ]}]
+    }));
+    let sent = twilio_form(twilio_api, item(Channel::WhatsApp, template)).await;
+    assert_eq!(
+        sent,
+        fields(&[
+            ("To", "whatsapp:+14155550100"),
+            ("From", "whatsapp:+14155238886"),
+            ("ContentSid", "HXb5b62575e6e4ff6129ad7c8efe1f983e"),
+            ("ContentVariables", r##"{"1":"Maria","2":"#1042"}"##),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_twilio_messaging_service_posts_its_sid_instead_of_from() {
+    let service = |base: &str| {
+        twilio::send::MessagesApi::new(
+            twilio::send::TwilioCredentials::new(TWILIO_SID, "platform-token"),
+            twilio::send::Sender::MessagingService("MG0123456789abcdef0123456789abcdef".into()),
+        )
+        .with_base_url(base)
+    };
+    let sent = twilio_form(service, item(Channel::Sms, text("hi"))).await;
+    assert_eq!(
+        sent,
+        fields(&[
+            ("To", "+14155550100"),
+            ("MessagingServiceSid", "MG0123456789abcdef0123456789abcdef"),
+            ("Body", "hi"),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_twilio_status_callback_url_is_posted_with_the_message() {
+    let with_callback =
+        |base: &str| twilio_api(base).with_status_callback("https://example.com/twilio/status");
+    let sent = twilio_form(with_callback, item(Channel::Sms, text("hi"))).await;
+    assert_eq!(
+        sent,
+        fields(&[
+            ("To", "+14155550100"),
+            ("From", "+14155238886"),
+            ("Body", "hi"),
+            ("StatusCallback", "https://example.com/twilio/status"),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_tenant_with_a_subaccount_sends_through_it_and_others_through_the_platform() {
+    let twilio = twilio_accepting().await;
+    let shop = TenantId::from_uuid(Uuid::now_v7());
+    let subaccount = twilio::send::MessagesApi::new(
+        twilio::send::TwilioCredentials::new("ACfedcba9876543210fedcba9876543210", "shop-token"),
+        twilio_sender(),
+    )
+    .with_base_url(twilio.url());
+    let carrier = HttpCarrier::new(twilio_api(&twilio.url())).with_tenant(shop, subaccount);
+
+    carrier
+        .send(&item_of(shop, Channel::Sms, text("from the shop")))
+        .await
+        .unwrap();
+    carrier
+        .send(&item(Channel::Sms, text("from the platform")))
+        .await
+        .unwrap();
+
+    let requests = twilio.requests().await;
+    assert_eq!(requests.len(), 2);
+    assert_post(
+        &requests[0],
+        "/2010-04-01/Accounts/ACfedcba9876543210fedcba9876543210/Messages.json",
+        "Basic QUNmZWRjYmE5ODc2NTQzMjEwZmVkY2JhOTg3NjU0MzIxMDpzaG9wLXRva2Vu",
+        FORM,
+    );
+    assert_post(&requests[1], TWILIO_PATH, TWILIO_AUTH, FORM);
+}
+
+async fn twilio_refusal(answer: ResponseTemplate) -> CarrierError {
+    let twilio = Provider::answering(answer).await;
+    send(twilio_api(&twilio.url()), &item(Channel::Sms, text("hi")))
+        .await
+        .unwrap_err()
+}
+
+fn twilio_error(status: u16, code: i64, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "code": code, "message": message, "more_info": format!("https://www.twilio.com/docs/errors/{code}"), "status": status
+    }))
+}
+
+#[tokio::test]
+async fn twilio_21211_is_a_permanent_refusal() {
+    let refusal = twilio_refusal(twilio_error(400, 21211, "Invalid 'To' Phone Number")).await;
+    assert_eq!(refusal.code.as_deref(), Some("21211"));
+    assert_eq!(refusal.message, "Invalid 'To' Phone Number");
+    assert!(!refusal.retryable && !refusal.opted_out);
+}
+
+#[tokio::test]
+async fn twilio_21610_is_an_opt_out() {
+    let refusal = twilio_refusal(twilio_error(
+        400,
+        21610,
+        "Attempt to send to unsubscribed recipient",
+    ))
+    .await;
+    assert_eq!(refusal.code.as_deref(), Some("21610"));
+    assert!(refusal.opted_out && !refusal.retryable);
+}
+
+#[tokio::test]
+async fn twilio_429_is_retryable_after_the_seconds_it_asks_for() {
+    let answer = twilio_error(429, 20429, "Too Many Requests").insert_header("Retry-After", "7");
+    let refusal = twilio_refusal(answer).await;
+    assert!(refusal.retryable);
+    assert_eq!(refusal.retry_after, Some(TimeDelta::seconds(7)));
+}
+
+/// A URL on a local port nothing listens on.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_retryable_transport_error_naming_the_host_not_the_credentials() {
+    let refusal = send(
+        twilio_api(&closed_port_url()),
+        &item(Channel::Sms, text("hi")),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refusal.provider, ProviderName::TWILIO);
+    assert_eq!(refusal.code.as_deref(), Some("transport"));
+    assert!(refusal.retryable);
+    assert!(
+        refusal
+            .message
+            .starts_with("could not connect to 127.0.0.1: "),
+        "{}",
+        refusal.message
+    );
+    assert!(!refusal.message.contains("platform-token") && !refusal.message.contains(TWILIO_SID));
+}
+
+#[tokio::test]
+async fn a_base_url_that_is_not_a_url_is_a_permanent_transport_error() {
+    let refusal = send(
+        twilio_api("api.twilio.com"),
+        &item(Channel::Sms, text("hi")),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refusal.code.as_deref(), Some("transport"));
+    assert!(!refusal.retryable, "retrying cannot fix the configuration");
+    assert_eq!(
+        refusal.message,
+        "the provider URL is not valid: relative URL without a base"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_slower_than_the_timeout_is_a_retryable_transport_error() {
+    let slow = ResponseTemplate::new(201)
+        .set_body_json(json!({"sid": SENT_SID}))
+        .set_delay(Duration::from_secs(5));
+    let twilio = Provider::answering(slow).await;
+    let carrier = HttpCarrier::new(twilio_api(&twilio.url()))
+        .with_executor(ReqwestExecutor::new().with_timeout(Duration::from_millis(200)));
+
+    let refusal = carrier
+        .send(&item(Channel::Sms, text("hi")))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal.code.as_deref(), Some("transport"));
+    assert!(refusal.retryable);
+    assert_eq!(refusal.message, "127.0.0.1 did not answer within 200ms");
+}
+
+// --- Telnyx ----------------------------------------------------------------
+
+const TELNYX_AUTH: &str = "Bearer KEY0123456789";
+const TELNYX_ID: &str = "40385f64-5717-4562-b3fc-2c963f66afa6";
+const PROFILE: &str = "4000eba1-a0c0-4563-9925-b25e842a7cb6";
+
+fn telnyx_api(base_url: &str) -> telnyx::send::MessagesApi {
+    telnyx::send::MessagesApi::new(
+        "KEY0123456789",
+        telnyx::send::Sender::Number("+13125550199".parse().unwrap()),
+    )
+    .with_base_url(base_url)
+}
+
+/// Sends `item` through Telnyx; the JSON it posted.
+async fn telnyx_json(
+    api: impl FnOnce(&str) -> telnyx::send::MessagesApi,
+    item: OutboxItem,
+) -> Value {
+    let answer = json!({"data": {"record_type": "message", "id": TELNYX_ID}});
+    let telnyx = Provider::answering_json(200, answer).await;
+    assert_eq!(
+        send(api(&telnyx.url()), &item).await,
+        Ok(TELNYX_ID.to_owned())
+    );
+    let request = telnyx.only_request().await;
+    assert_post(&request, "/v2/messages", TELNYX_AUTH, "application/json");
+    request.body_json().unwrap()
+}
+
+#[tokio::test]
+async fn a_telnyx_text_posts_json_with_from_to_and_text_and_returns_the_id() {
+    let sent = telnyx_json(telnyx_api, item(Channel::Sms, text("Your order shipped"))).await;
+    assert_eq!(
+        sent,
+        json!({"from": "+13125550199", "to": "+14155550100", "text": "Your order shipped"})
+    );
+}
+
+#[tokio::test]
+async fn a_telnyx_mms_posts_its_media_urls() {
+    let mms = image("https://example.com/receipt.jpg", "Your receipt");
+    let sent = telnyx_json(telnyx_api, item(Channel::Sms, mms)).await;
+    assert_eq!(
+        sent,
+        json!({
+            "from": "+13125550199", "to": "+14155550100", "text": "Your receipt",
+            "media_urls": ["https://example.com/receipt.jpg"]
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_telnyx_messaging_profile_posts_its_id_instead_of_from() {
+    let profile = |base: &str| {
+        telnyx::send::MessagesApi::new(
+            "KEY0123456789",
+            telnyx::send::Sender::MessagingProfile(PROFILE.into()),
+        )
+        .with_base_url(base)
+    };
+    let sent = telnyx_json(profile, item(Channel::Sms, text("hi"))).await;
+    assert_eq!(
+        sent,
+        json!({"messaging_profile_id": PROFILE, "to": "+14155550100", "text": "hi"})
+    );
+}
+
+async fn telnyx_refusal(status: u16, code: &str, detail: &str) -> CarrierError {
+    let answer = json!({"errors": [{"code": code, "title": "refused", "detail": detail}]});
+    let telnyx = Provider::answering_json(status, answer).await;
+    send(telnyx_api(&telnyx.url()), &item(Channel::Sms, text("hi")))
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn telnyx_40300_is_an_opt_out() {
+    let refusal = telnyx_refusal(400, "40300", "Blocked due to STOP message").await;
+    assert_eq!(refusal.code.as_deref(), Some("40300"));
+    assert_eq!(refusal.message, "Blocked due to STOP message");
+    assert!(refusal.opted_out && !refusal.retryable);
+}
+
+#[tokio::test]
+async fn telnyx_401_is_a_permanent_refusal() {
+    let refusal = telnyx_refusal(401, "10009", "Authentication failed").await;
+    assert_eq!(refusal.provider, ProviderName::TELNYX);
+    assert_eq!(refusal.code.as_deref(), Some("10009"));
+    assert!(!refusal.retryable && !refusal.opted_out);
+}
+
+// --- through the dispatcher ------------------------------------------------
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+/// One outbound SMS committed to the outbox of a new tenant.
+async fn queue_one_sms(store: &MemoryStore) -> (TenantId, MessageId) {
+    let tenant = conformance::tenant();
+    store.put_tenant(&tenant).await.unwrap();
+    let phone: E164 = "+14155550100".parse().unwrap();
+    let contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant.id, phone, t0());
+    let conversation = outbound::conversation(tenant.id, contact.id, t0());
+    let message = outbound::agent_sms(&conversation, text("Your order shipped"), t0());
+    let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact));
+    changes.outbox.push(OutboxItem::pending(
+        message.id,
+        tenant.id,
+        Channel::Sms,
+        phone,
+        None,
+        text("Your order shipped"),
+        t0(),
+    ));
+    changes.conversations.push(conversation);
+    let id = message.id;
+    changes.messages.push(message);
+    store.commit(changes).await.unwrap();
+    (tenant.id, id)
+}
+
+#[tokio::test]
+async fn a_dispatcher_sends_the_outbox_through_twilio_and_records_twilios_sid() {
+    let twilio = twilio_accepting().await;
+    let store = Arc::new(MemoryStore::new());
+    let (tenant, message) = queue_one_sms(&store).await;
+    let carrier = Arc::new(HttpCarrier::new(twilio_api(&twilio.url())));
+    let clock = Arc::new(ManualClock::new(t0()));
+    let dispatcher =
+        Dispatcher::new(store.clone(), carrier, clock, DispatchPolicy::default()).unwrap();
+
+    let report = dispatcher.dispatch_once().await.unwrap();
+
+    assert_eq!((report.claimed, report.sent()), (1, 1));
+    let sent = store.message(tenant, message).await.unwrap().unwrap();
+    assert_eq!(sent.provider, Some(ProviderName::TWILIO));
+    assert_eq!(sent.provider_message_id.as_deref(), Some(SENT_SID));
+    assert_eq!(sent.delivery.status(), Some(DeliveryStatus::Sent));
+    let outbox = store.outbox_item(tenant, message).await.unwrap().unwrap();
+    assert!(matches!(outbox.state, OutboxState::Sent { .. }));
+    let posted = form(&twilio.only_request().await);
+    assert!(posted.contains(&("Body".to_owned(), "Your order shipped".to_owned())));
+}
