@@ -34,6 +34,7 @@ mod reply;
 mod responder;
 mod rules;
 mod status;
+mod voice;
 
 pub use actions::ActionOutcome;
 pub use carrier::{Carrier, CarrierError, RecordingCarrier};
@@ -55,3 +56,4 @@ pub use outbound::{SendOutcome, SendRequest};
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
 pub use rules::TenantRules;
 pub use status::{MessageRef, StatusCallback, StatusOutcome};
+pub use voice::{CallLog, CallSpeech};

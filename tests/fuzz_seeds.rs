@@ -132,6 +132,16 @@ fn twilio_webhook_seeds_parse_deterministically_and_only_21610_is_an_opt_out() {
     run_corpus("twilio_webhook", twilio_webhook::check);
 }
 
+#[cfg(feature = "twilio")]
+#[path = "../fuzz/checks/twilio_voice.rs"]
+mod twilio_voice;
+
+#[cfg(feature = "twilio")]
+#[test]
+fn twilio_voice_seeds_parse_deterministically_and_keep_every_call_status() {
+    run_corpus("twilio_voice", twilio_voice::check);
+}
+
 #[cfg(feature = "telnyx")]
 #[path = "../fuzz/checks/telnyx_webhook.rs"]
 mod telnyx_webhook;

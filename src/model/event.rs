@@ -4,10 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ContactId, ConversationId, MessageId, TenantId};
+use super::tenant::ProviderName;
 use crate::core::channel::Channel;
 use crate::core::consent::ConsentChange;
 use crate::core::conversation::{AgentId, Status};
 use crate::core::delivery::DeliveryStatus;
+use crate::core::phone::E164;
 
 /// Something that happened in a tenant's inbox.
 ///
@@ -105,6 +107,24 @@ pub enum InboxEvent {
         message: MessageId,
         /// Its contact.
         contact: ContactId,
+    },
+    /// A voice call reached a status the provider reported (a call log, and the
+    /// trigger for automations on calls); once per call and status.
+    CallLogged {
+        /// The provider that carried the call.
+        provider: ProviderName,
+        /// The provider's id for the call.
+        call: String,
+        /// The caller's contact.
+        contact: ContactId,
+        /// The caller's number.
+        from: E164,
+        /// The number called, when the provider said.
+        to: Option<E164>,
+        /// The status, as the provider names it (`completed`, `busy`, …).
+        status: String,
+        /// How long the call lasted, when it ended.
+        duration_seconds: Option<u32>,
     },
 }
 

@@ -60,6 +60,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_second_outbox_item_for_a_message_is_a_duplicate(store).await;
     a_provider_message_id_of_another_message_is_refused_when_finishing(store).await;
     events_are_paged_after_a_sequence_number(store).await;
+    a_call_log_event_is_kept_exactly(store).await;
     conversations_are_replaced_by_id_and_the_latest_is_the_newest(store).await;
     instants_keep_their_nanoseconds(store).await;
 }
@@ -1245,6 +1246,38 @@ pub async fn events_are_paged_after_a_sequence_number<S: Store + ?Sized>(store: 
             .expect("events")
             .is_empty()
     );
+}
+
+/// A call log — an event about no message or conversation, with optional
+/// fields — comes back exactly as committed.
+pub async fn a_call_log_event_is_kept_exactly<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550118");
+    let call = |status: &str, to, duration_seconds| EventRecord {
+        tenant: t.id,
+        at: t0(),
+        event: InboxEvent::CallLogged {
+            provider: ProviderName::TWILIO,
+            call: "CA0123".to_owned(),
+            contact: c.id,
+            from: c.phone,
+            to,
+            status: status.to_owned(),
+            duration_seconds,
+        },
+    };
+    let logs = vec![
+        call("ringing", None, None),
+        call("completed", Some(number(7, 0)), Some(42)),
+    ];
+    let mut changes = Changeset::for_contact(t.id, ContactWrite::Insert(c.clone()));
+    changes.events = logs.clone();
+    store.commit(changes).await.expect("call logs");
+
+    let stored = store.events(t.id, 0, 10).await.expect("events");
+    let stored: Vec<EventRecord> = stored.into_iter().map(|(_, e)| e).collect();
+    assert_eq!(stored, logs);
 }
 
 /// A committed conversation replaces the stored one with its id, and the

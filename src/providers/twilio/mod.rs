@@ -1,5 +1,6 @@
 //! Twilio: sending through the Messages API (sans-IO), webhook signature
-//! verification, webhook parsing, and TwiML for answering webhooks.
+//! verification, webhook parsing, TwiML for answering webhooks, and the voice
+//! call flow ([`voice`]).
 //!
 //! Twilio signs every webhook with `X-Twilio-Signature`. [`RequestValidator`]
 //! accepts exactly the signatures twilio-python's `RequestValidator` (9.13)
@@ -13,12 +14,14 @@
 //! [`url_variants`] shows the two URLs it could have covered.
 
 mod algorithm;
+mod form;
 mod host;
 mod public_url;
 mod python_url;
 pub mod send;
 mod signature;
 pub mod twiml;
+pub mod voice;
 pub mod webhook;
 
 pub use algorithm::Algorithm;

@@ -27,11 +27,9 @@
 //! # Ok::<(), msgcore::providers::twilio::webhook::WebhookError>(())
 //! ```
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
-use crate::core::channel::Channel;
+use super::form::Params;
 use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::window::{EntryPoint, InboundKind};
@@ -57,42 +55,6 @@ pub struct TwilioMessage {
     /// `STOP`, `START` or `HELP` when Twilio's Advanced Opt-Out handled a keyword
     /// (and answered it itself: set the tenant's `provider_sends_keyword_replies`).
     pub opt_out_type: Option<String>,
-}
-
-/// The form parameters; a repeated key keeps its first value.
-struct Params(HashMap<String, String>);
-
-impl Params {
-    fn parse(body: &[u8]) -> Params {
-        let mut params = HashMap::new();
-        for (key, value) in form_urlencoded::parse(body) {
-            params
-                .entry(key.into_owned())
-                .or_insert_with(|| value.into_owned());
-        }
-        Params(params)
-    }
-
-    fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str)
-    }
-
-    fn text(&self, key: &str) -> Option<String> {
-        self.get(key).filter(|v| !v.is_empty()).map(str::to_owned)
-    }
-
-    fn required(&self, key: &'static str) -> Result<&str, WebhookError> {
-        self.get(key)
-            .filter(|v| !v.is_empty())
-            .ok_or(WebhookError::Missing(key))
-    }
-
-    fn address(&self, key: &'static str) -> Result<(Channel, E164), WebhookError> {
-        E164::from_twilio_address(self.required(key)?).map_err(|e| WebhookError::Invalid {
-            field: key,
-            reason: e.to_string(),
-        })
-    }
 }
 
 /// Parses an incoming-message webhook (SMS, MMS or WhatsApp) for `tenant`.

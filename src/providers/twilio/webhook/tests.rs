@@ -8,6 +8,7 @@
 use chrono::TimeZone;
 
 use super::*;
+use crate::core::channel::Channel;
 
 fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
     form_urlencoded::Serializer::new(String::new())
