@@ -3,7 +3,8 @@
 //! | route | provider | does |
 //! |---|---|---|
 //! | `POST /twilio/{tenant}/sms`, `/twilio/{tenant}/whatsapp` | Twilio | incoming message → [`Inbox::handle_inbound`], answered with empty TwiML |
-//! | `POST /twilio/{tenant}/status` | Twilio | status callback → [`Inbox::on_status`] |
+//! | `POST /twilio/{tenant}/status` | Twilio | a message's status callback → [`Inbox::on_status`]; a call's → [`VoiceFlow::status`] |
+//! | `POST /twilio/{tenant}/answer`, `/gather` | Twilio | a call answered, and the caller's speech, → [`VoiceFlow`], answered with its TwiML |
 //! | `POST /telnyx/{tenant}` | Telnyx | `message.received` → inbound, `message.sent`/`finalized` → status, others ignored |
 //! | `GET /meta` | Meta | the `hub.*` subscription handshake |
 //! | `POST /meta` | Meta | every message and status of the POST |
@@ -43,6 +44,7 @@ mod meta;
 mod response;
 mod telnyx;
 mod twilio;
+mod voice;
 
 use std::sync::Arc;
 
@@ -55,6 +57,7 @@ pub use config::{DEFAULT_BODY_LIMIT, WebhookConfig, WebhookConfigError, WebhookU
 use crate::engine::Inbox;
 use crate::providers::telnyx::WebhookVerifier;
 use crate::providers::twilio::RequestValidator;
+use crate::providers::twilio::voice::VoiceFlow;
 use config::MetaConfig;
 use response::Rejection;
 
@@ -68,6 +71,10 @@ struct Webhooks {
 impl Webhooks {
     fn twilio(&self) -> Result<&RequestValidator, Rejection> {
         configured(self.config.twilio.as_ref(), "Twilio", "twilio(auth_token)")
+    }
+
+    fn voice(&self) -> Result<&VoiceFlow, Rejection> {
+        configured(self.config.voice.as_ref(), "Twilio voice", "voice(flow)")
     }
 
     fn telnyx(&self) -> Result<&WebhookVerifier, Rejection> {
@@ -111,6 +118,8 @@ pub fn router(inbox: Arc<Inbox>, config: WebhookConfig) -> Router {
         .route("/twilio/{tenant}/sms", post(twilio::message))
         .route("/twilio/{tenant}/whatsapp", post(twilio::message))
         .route("/twilio/{tenant}/status", post(twilio::status))
+        .route("/twilio/{tenant}/answer", post(voice::answer))
+        .route("/twilio/{tenant}/gather", post(voice::gather))
         .route("/telnyx/{tenant}", post(telnyx::event))
         .route("/meta", get(meta::handshake).post(meta::event))
         .layer(limit)

@@ -11,6 +11,7 @@ use crate::engine::{Clock, SystemClock, TenantRef};
 use crate::providers::meta::SignatureVerifier;
 use crate::providers::signature::SignatureError;
 use crate::providers::telnyx::WebhookVerifier;
+use crate::providers::twilio::voice::VoiceFlow;
 use crate::providers::twilio::{PublicUrl, RequestValidator};
 
 /// The default largest body accepted: 1 MiB, far above any provider's webhook.
@@ -80,6 +81,7 @@ pub struct WebhookConfig {
     pub(super) meta: Option<MetaConfig>,
     /// Meta `phone_number_id` → tenant; others fall back to the display number.
     pub(super) meta_numbers: HashMap<String, TenantRef>,
+    pub(super) voice: Option<VoiceFlow>,
     pub(super) body_limit: usize,
     pub(super) clock: Arc<dyn Clock>,
 }
@@ -93,6 +95,7 @@ impl fmt::Debug for WebhookConfig {
             .field("telnyx", &self.telnyx)
             .field("meta_configured", &self.meta.is_some())
             .field("meta_numbers", &self.meta_numbers)
+            .field("voice", &self.voice)
             .field("body_limit", &self.body_limit)
             .finish_non_exhaustive()
     }
@@ -113,6 +116,7 @@ impl WebhookConfig {
             telnyx: None,
             meta: None,
             meta_numbers: HashMap::new(),
+            voice: None,
             body_limit: DEFAULT_BODY_LIMIT,
             clock: Arc::new(SystemClock),
         })
@@ -162,6 +166,14 @@ impl WebhookConfig {
         self
     }
 
+    /// Enables the Twilio voice routes (`/answer`, `/gather`, and call status
+    /// callbacks on `/status`), answered by `flow`. They also need
+    /// [`twilio`](Self::twilio): calls are signed like messages.
+    pub fn voice(mut self, flow: VoiceFlow) -> WebhookConfig {
+        self.voice = Some(flow);
+        self
+    }
+
     /// The largest body accepted (default [`DEFAULT_BODY_LIMIT`]); larger ones get 413.
     pub fn body_limit(mut self, bytes: usize) -> WebhookConfig {
         self.body_limit = bytes;
@@ -198,6 +210,16 @@ impl WebhookConfig {
                 ),
                 url(
                     "Twilio: Status callback URL",
+                    "POST",
+                    "/twilio/{tenant}/status",
+                ),
+            ]);
+        }
+        if self.twilio.is_some() && self.voice.is_some() {
+            urls.extend([
+                url("Twilio: A call comes in", "POST", "/twilio/{tenant}/answer"),
+                url(
+                    "Twilio: Call status changes",
                     "POST",
                     "/twilio/{tenant}/status",
                 ),

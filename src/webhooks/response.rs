@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::Error;
 use crate::providers::signature::SignatureError;
+use crate::providers::twilio::voice::VoiceError;
 use crate::providers::webhook_error::WebhookError;
 
 /// Why a webhook request was refused.
@@ -23,6 +24,15 @@ pub(super) enum Rejection {
     Webhook(#[from] WebhookError),
     #[error(transparent)]
     Engine(#[from] Error),
+}
+
+impl From<VoiceError> for Rejection {
+    fn from(error: VoiceError) -> Rejection {
+        match error {
+            VoiceError::Webhook(error) => Rejection::Webhook(error),
+            VoiceError::Inbox(error) => Rejection::Engine(error),
+        }
+    }
 }
 
 impl Rejection {

@@ -10,6 +10,7 @@ use super::response::{Rejection, header_value, twiml};
 use crate::engine::TenantRef;
 use crate::providers::twilio::SIGNATURE_HEADER;
 use crate::providers::twilio::twiml::Response as TwiML;
+use crate::providers::twilio::voice::is_call_callback;
 use crate::providers::twilio::webhook::{parse_message, parse_status};
 
 /// A Twilio webhook whose `X-Twilio-Signature` verified: handlers taking it
@@ -17,6 +18,8 @@ use crate::providers::twilio::webhook::{parse_message, parse_status};
 pub(super) struct Signed {
     /// The tenant's slug, from the path.
     pub(super) tenant: TenantRef,
+    /// The path as this router saw it, still percent-encoded.
+    pub(super) path: String,
     /// The raw form body.
     pub(super) body: Bytes,
 }
@@ -37,6 +40,7 @@ impl FromRequest<Webhooks> for Signed {
             .path_and_query()
             .map_or(parts.uri.path(), |pq| pq.as_str())
             .to_owned();
+        let path = parts.uri.path().to_owned();
         let signature = header_value(&parts.headers, SIGNATURE_HEADER).map(str::to_owned);
         let request = Request::from_parts(parts, body);
         let body = Bytes::from_request(request, hooks)
@@ -47,6 +51,7 @@ impl FromRequest<Webhooks> for Signed {
             .map_err(|e| Rejection::from(e).into_response())?;
         Ok(Signed {
             tenant: TenantRef::Slug(tenant),
+            path,
             body,
         })
     }
@@ -67,11 +72,14 @@ pub(super) async fn message(
 }
 
 /// `POST /twilio/{tenant}/status`: a message's status callback, merged into its
-/// delivery (error 21610 withdraws consent).
+/// delivery (error 21610 withdraws consent), or a call's, logged by the voice flow.
 pub(super) async fn status(
     State(hooks): State<Webhooks>,
     signed: Signed,
 ) -> Result<Response, Rejection> {
+    if is_call_callback(&signed.body) {
+        return super::voice::call_status(&hooks, signed).await;
+    }
     let now = hooks.config.clock.now();
     let callback = parse_status(&signed.body, signed.tenant, now)?;
     hooks.inbox.on_status(&callback).await?;

@@ -6,6 +6,7 @@ mod limits;
 mod meta;
 mod telnyx;
 mod twilio;
+mod voice;
 
 #[path = "../support/demo_tenant.rs"]
 mod demo_tenant;
