@@ -80,7 +80,7 @@ fn tenant_for(
     }
     const FIELD: &str = "metadata.display_phone_number";
     let display = display.ok_or(WebhookError::Missing(FIELD))?;
-    // Meta writes it as digits, sometimes with spaces or a leading `+`.
+    // Read leniently: only the digits count, whatever formatting the number has.
     let digits: String = display.chars().filter(char::is_ascii_digit).collect();
     E164::from_wa_id(&digits)
         .map(TenantRef::Number)

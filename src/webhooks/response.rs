@@ -84,7 +84,8 @@ pub(super) fn twiml(xml: String) -> Response {
         .into_response()
 }
 
-/// `200` with an empty body: the JSON providers want nothing more.
+/// `200` with an empty body: all that Telnyx, Meta and Twilio's call status
+/// callbacks read from the answer.
 pub(super) fn acknowledged() -> Response {
     StatusCode::OK.into_response()
 }
