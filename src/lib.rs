@@ -261,6 +261,7 @@
 //! | `http` | `providers::http_carrier::HttpCarrier`: sends through any provider's `SendApi` with reqwest (rustls), per-tenant credentials | yes |
 //! | `sqlite` | [`store::SqliteStore`]: the embedded store (one file, WAL, schema applied on open) | no |
 //! | `postgres` | [`store::PostgresStore`]: one database for many replicas (unique keys, `FOR UPDATE SKIP LOCKED` outbox, schema applied on connect) | no |
+//! | `axum` | `webhooks::router`: an axum `Router` serving Twilio, Telnyx and Meta webhooks (signature first, body limit, status codes that make providers retry only what can succeed) | no |
 //!
 //! ## `msgctl`
 //!
@@ -278,6 +279,9 @@ pub mod error;
 pub mod model;
 pub mod providers;
 pub mod store;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod webhooks;
 
 pub use crate::core::channel::Channel;
 pub use crate::core::phone::{E164, PhoneError};

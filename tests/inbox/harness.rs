@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+use msgcore::Error;
 use msgcore::core::channel::Channel;
 use msgcore::core::message::Content;
 use msgcore::core::tagging::{MatchKind, TagRule};
@@ -11,24 +12,10 @@ use msgcore::engine::{
     InboundMessage, InboundOutcome, Inbox, ManualClock, MemoryEvents, SendOutcome, SendRequest,
     TenantRef,
 };
-use msgcore::model::{
-    InboundContent, ProviderName, SequentialIds, Tenant, TenantId, TenantNumber, TenantSettings,
-};
+use msgcore::model::{InboundContent, ProviderName, SequentialIds, Tenant, TenantSettings};
 use msgcore::store::MemoryStore;
-use msgcore::{E164, Error};
 
-pub const CONTACT: &str = "+14155550100";
-pub const SMS_NUMBER: &str = "+14155550199";
-pub const WHATSAPP_NUMBER: &str = "+14155550198";
-
-pub fn t0() -> DateTime<Utc> {
-    // A Monday, 10:00 in San Francisco (PST).
-    Utc.with_ymd_and_hms(2026, 3, 2, 18, 0, 0).unwrap()
-}
-
-pub fn e164(text: &str) -> E164 {
-    text.parse().unwrap()
-}
+pub use crate::demo_tenant::{CONTACT, SMS_NUMBER, WHATSAPP_NUMBER, e164, t0, tenant};
 
 pub struct Harness {
     pub inbox: Inbox,
@@ -37,25 +24,6 @@ pub struct Harness {
     pub store: Arc<MemoryStore>,
     pub tenant: Tenant,
     next_id: std::cell::Cell<u32>,
-}
-
-pub fn tenant(settings: TenantSettings) -> Tenant {
-    Tenant {
-        id: TenantId::from_uuid(uuid::Uuid::from_u128(0xd3e0)),
-        slug: "demo".to_owned(),
-        org_name: "Demo Co".to_owned(),
-        numbers: vec![
-            TenantNumber {
-                channel: Channel::Sms,
-                number: e164(SMS_NUMBER),
-            },
-            TenantNumber {
-                channel: Channel::WhatsApp,
-                number: e164(WHATSAPP_NUMBER),
-            },
-        ],
-        settings,
-    }
 }
 
 pub fn settings_with_tags() -> TenantSettings {

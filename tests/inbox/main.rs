@@ -10,3 +10,5 @@ mod replicas;
 
 #[path = "../support/databases.rs"]
 mod databases;
+#[path = "../support/demo_tenant.rs"]
+mod demo_tenant;

@@ -254,6 +254,37 @@ struct StatusErrorJson {
 /// `messages` change. Changes of other fields (account or template updates) are
 /// ignored.
 pub fn parse(body: &[u8], tenant: TenantRef) -> Result<MetaWebhook, WebhookError> {
+    parse_routed(body, |_, _| Ok(tenant.clone()))
+}
+
+/// Parses a webhook POST body whose changes may be for different tenants (one
+/// app serving several WhatsApp numbers): `tenant_for` names the tenant of each
+/// `messages` change from its metadata's `phone_number_id` and
+/// `display_phone_number`, as given (either may be absent).
+///
+/// ```
+/// use msgcore::E164;
+/// use msgcore::engine::TenantRef;
+/// use msgcore::providers::meta::webhook::{WebhookError, parse_routed};
+///
+/// let body = br#"{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages",
+///   "value":{"metadata":{"display_phone_number":"14155238886","phone_number_id":"106540352242922"},
+///   "messages":[{"from":"16505551234","id":"wamid.1","timestamp":"1749416383",
+///   "type":"text","text":{"body":"Hi"}}]}}]}]}"#;
+/// let parsed = parse_routed(body, |_id, display| {
+///     let display = display.ok_or(WebhookError::Missing("metadata.display_phone_number"))?;
+///     E164::from_wa_id(display).map(TenantRef::Number).map_err(|e| WebhookError::Invalid {
+///         field: "metadata.display_phone_number",
+///         reason: e.to_string(),
+///     })
+/// })?;
+/// assert_eq!(parsed.messages[0].message.tenant, TenantRef::Number("+14155238886".parse()?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_routed(
+    body: &[u8],
+    tenant_for: impl Fn(Option<&str>, Option<&str>) -> Result<TenantRef, WebhookError>,
+) -> Result<MetaWebhook, WebhookError> {
     let envelope: Envelope = serde_json::from_slice(body).map_err(|e| WebhookError::Invalid {
         field: "body",
         reason: e.to_string(),
@@ -270,6 +301,14 @@ pub fn parse(body: &[u8], tenant: TenantRef) -> Result<MetaWebhook, WebhookError
             continue;
         }
         let value = change.value;
+        if value.messages.is_empty() && value.statuses.is_empty() {
+            continue;
+        }
+        let metadata = &value.metadata;
+        let tenant = tenant_for(
+            metadata.phone_number_id.as_deref(),
+            metadata.display_phone_number.as_deref(),
+        )?;
         for raw in value.messages {
             parsed
                 .messages

@@ -1,0 +1,127 @@
+//! An [`axum`] router serving every provider's webhooks over an [`Inbox`].
+//!
+//! | route | provider | does |
+//! |---|---|---|
+//! | `POST /twilio/{tenant}/sms`, `/twilio/{tenant}/whatsapp` | Twilio | incoming message → [`Inbox::handle_inbound`], answered with empty TwiML |
+//! | `POST /twilio/{tenant}/status` | Twilio | a message's status callback → [`Inbox::on_status`]; a call's → [`VoiceFlow::status`] |
+//! | `POST /twilio/{tenant}/answer`, `/gather` | Twilio | a call answered, and the caller's speech, → [`VoiceFlow`], answered with its TwiML |
+//! | `POST /telnyx/{tenant}` | Telnyx | `message.received` → inbound, `message.sent`/`finalized` → status, others ignored |
+//! | `GET /meta` | Meta | the `hub.*` subscription handshake |
+//! | `POST /meta` | Meta | every message and status of the POST |
+//!
+//! `{tenant}` is the tenant's slug. Every request is verified before its body is
+//! read, and the answers tell the provider whether to retry:
+//!
+//! | answer | when |
+//! |---|---|
+//! | 401 | the signature (or Telnyx's timestamp) header is missing |
+//! | 403 | the signature is wrong or stale, or the provider is not configured |
+//! | 413 | the body is over [`WebhookConfig::body_limit`] |
+//! | 400 | the body is not the provider's webhook (the message names the field) |
+//! | 404 | no tenant with that slug (or number), or a status for an unknown message |
+//! | 500, 503 | the store failed or stayed busy: the provider retries, and the engine deduplicates the retry |
+//!
+//! Replies are never sent inline: they go to the outbox, for the dispatcher, so
+//! the acknowledgement is fast.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use msgcore::engine::Inbox;
+//! use msgcore::store::MemoryStore;
+//! use msgcore::webhooks::{WebhookConfig, router};
+//!
+//! let inbox = Arc::new(Inbox::builder(Arc::new(MemoryStore::new())).build());
+//! let config = WebhookConfig::new("https://example.com/api")?
+//!     .twilio("twilio-auth-token")?
+//!     .meta("meta-app-secret", "meta-verify-token")?;
+//! // Mount it where the public base URL says: signatures cover that URL.
+//! let app: axum::Router = axum::Router::new().nest("/api", router(inbox, config));
+//! # Ok::<(), msgcore::webhooks::WebhookConfigError>(())
+//! ```
+
+mod config;
+mod meta;
+mod response;
+mod telnyx;
+mod twilio;
+mod voice;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+pub use config::{DEFAULT_BODY_LIMIT, WebhookConfig, WebhookConfigError, WebhookUrl};
+
+use crate::engine::Inbox;
+use crate::providers::telnyx::WebhookVerifier;
+use crate::providers::twilio::RequestValidator;
+use crate::providers::twilio::voice::VoiceFlow;
+use config::MetaConfig;
+use response::Rejection;
+
+/// What every handler shares.
+#[derive(Clone)]
+struct Webhooks {
+    inbox: Arc<Inbox>,
+    config: Arc<WebhookConfig>,
+}
+
+impl Webhooks {
+    fn twilio(&self) -> Result<&RequestValidator, Rejection> {
+        configured(self.config.twilio.as_ref(), "Twilio", "twilio(auth_token)")
+    }
+
+    fn voice(&self) -> Result<&VoiceFlow, Rejection> {
+        configured(self.config.voice.as_ref(), "Twilio voice", "voice(flow)")
+    }
+
+    fn telnyx(&self) -> Result<&WebhookVerifier, Rejection> {
+        configured(
+            self.config.telnyx.as_ref(),
+            "Telnyx",
+            "telnyx(public_key_base64)",
+        )
+    }
+
+    fn meta(&self) -> Result<&MetaConfig, Rejection> {
+        configured(
+            self.config.meta.as_ref(),
+            "Meta",
+            "meta(app_secret, verify_token)",
+        )
+    }
+}
+
+/// A provider's settings, or the 403 that says which call configures them.
+fn configured<'c, T>(
+    settings: Option<&'c T>,
+    provider: &'static str,
+    setting: &'static str,
+) -> Result<&'c T, Rejection> {
+    settings.ok_or(Rejection::NotConfigured { provider, setting })
+}
+
+/// The webhook routes for `inbox`, checked and routed as `config` says.
+///
+/// Mount it at the path of `config`'s public base URL (with
+/// [`Router::nest`] for a prefix): the Twilio signature is checked against the
+/// public base URL followed by the path and query this router sees.
+pub fn router(inbox: Arc<Inbox>, config: WebhookConfig) -> Router {
+    let limit = DefaultBodyLimit::max(config.body_limit);
+    let hooks = Webhooks {
+        inbox,
+        config: Arc::new(config),
+    };
+    Router::new()
+        .route("/twilio/{tenant}/sms", post(twilio::message))
+        .route("/twilio/{tenant}/whatsapp", post(twilio::message))
+        .route("/twilio/{tenant}/status", post(twilio::status))
+        .route("/twilio/{tenant}/answer", post(voice::answer))
+        .route("/twilio/{tenant}/gather", post(voice::gather))
+        .route("/telnyx/{tenant}", post(telnyx::event))
+        .route("/meta", get(meta::handshake).post(meta::event))
+        .layer(limit)
+        .with_state(hooks)
+}
