@@ -1,6 +1,10 @@
 //! Throwaway databases for the store tests: a SQLite file removed afterwards, and a
 //! PostgreSQL database of its own per test, made through `DATABASE_URL`.
-#![allow(dead_code, reason = "each test crate uses the part it needs")]
+#![allow(
+    dead_code,
+    unused_imports,
+    reason = "each test crate uses the part it needs"
+)]
 
 #[cfg(feature = "postgres")]
 pub use self::postgres::TestDatabase;

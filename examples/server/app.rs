@@ -1,0 +1,191 @@
+//! The running server: the SQLite store, the inbox, the webhook router mounted at
+//! the public URL's path, and the dispatcher sending the outbox through the
+//! configured carriers.
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use msgcore::core::channel::Channel;
+use msgcore::core::keyword::KeywordConfig;
+use msgcore::engine::{
+    Carrier, ChannelCarriers, DispatchPolicy, Dispatcher, Inbox, KeywordMenuBot, RunReport,
+    SystemClock, TenantRef,
+};
+use msgcore::model::{Tenant, TenantId, TenantSettings};
+use msgcore::providers::http_carrier::HttpCarrier;
+use msgcore::providers::twilio::voice::VoiceFlow;
+use msgcore::store::{SqliteStore, Store};
+use msgcore::webhooks::{self, WebhookConfig};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::config::{Config, Provider};
+
+/// Any start-up failure, said plainly.
+pub type StartError = Box<dyn Error + Send + Sync>;
+
+/// A started server; [`Running::stop`] shuts it down cleanly.
+pub struct Running {
+    /// The address it listens on (useful when the port was 0).
+    pub addr: SocketAddr,
+    /// The inbox it feeds.
+    pub inbox: Arc<Inbox>,
+    /// The tenant it created or found.
+    pub tenant: Tenant,
+    /// Every URL to configure in a provider console.
+    pub webhook_urls: Vec<webhooks::WebhookUrl>,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    dispatcher: JoinHandle<RunReport>,
+}
+
+impl Running {
+    /// Stops taking webhooks, lets the dispatcher finish its batch, and returns
+    /// what it sent.
+    pub async fn stop(self) -> Result<RunReport, StartError> {
+        let _ = self.stop.send(true);
+        self.server.await??;
+        Ok(self.dispatcher.await?)
+    }
+}
+
+/// Opens the store, makes sure the tenant exists, and starts listening and
+/// dispatching.
+pub async fn start(config: &Config) -> Result<Running, StartError> {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.database).await?);
+    let inbox = Arc::new(Inbox::builder(store.clone()).build());
+    let tenant = ensure_tenant(&inbox, config).await?;
+    let webhook_config = webhook_config(config)?;
+    let webhook_urls = webhook_config.webhook_urls();
+    let app = mount(
+        webhooks::router(inbox.clone(), webhook_config),
+        mount_path(&config.public_url),
+    );
+    let dispatcher = Dispatcher::new(
+        store,
+        Arc::new(carriers(config)),
+        Arc::new(SystemClock),
+        DispatchPolicy::default(),
+    )?
+    .with_opt_out_listener(inbox.clone());
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let server = tokio::spawn(
+        axum::serve(listener, app)
+            .with_graceful_shutdown(until_stopped(stopped.clone()))
+            .into_future(),
+    );
+    let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped)));
+    Ok(Running {
+        addr,
+        inbox,
+        tenant,
+        webhook_urls,
+        stop,
+        server,
+        dispatcher,
+    })
+}
+
+async fn until_stopped(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+/// The tenant named by `MSGCORE_TENANT`, created on first start. It honours
+/// STOP/START/HELP on WhatsApp as well as SMS: a demo should show the strictest
+/// compliance, and a contact who writes STOP on WhatsApp means it.
+async fn ensure_tenant(inbox: &Inbox, config: &Config) -> Result<Tenant, StartError> {
+    if let Some(tenant) = inbox.store().tenant_by_slug(&config.tenant_slug).await? {
+        return Ok(tenant);
+    }
+    let tenant = Tenant {
+        id: TenantId::from_uuid(uuid::Uuid::now_v7()),
+        slug: config.tenant_slug.clone(),
+        org_name: config.org_name.clone(),
+        numbers: Vec::new(),
+        settings: TenantSettings {
+            keywords: KeywordConfig {
+                whatsapp: true,
+                ..KeywordConfig::default()
+            },
+            ..TenantSettings::default()
+        },
+    };
+    inbox.put_tenant(&tenant).await?;
+    Ok(tenant)
+}
+
+/// Signature secrets for every configured provider; the others' routes refuse.
+fn webhook_config(config: &Config) -> Result<WebhookConfig, StartError> {
+    let mut webhooks = WebhookConfig::new(&config.public_url)?.voice(VoiceFlow::new(Arc::new(
+        KeywordMenuBot::new("Say hours or address, or agent to reach a person.")
+            .option("hours", "We are open nine to five, Monday to Friday.")
+            .option("address", "We are at one Main Street."),
+    )));
+    if let Some(twilio) = &config.twilio {
+        webhooks = webhooks.twilio(&twilio.auth_token)?;
+    }
+    if let Some(telnyx) = &config.telnyx {
+        webhooks = webhooks.telnyx(&telnyx.public_key)?;
+    }
+    if let Some(meta) = &config.meta {
+        webhooks = webhooks
+            .meta(&meta.app_secret, &meta.verify_token)?
+            .meta_number(
+                &meta.phone_number_id,
+                TenantRef::Slug(config.tenant_slug.clone()),
+            );
+    }
+    Ok(webhooks)
+}
+
+/// SMS and WhatsApp, each through the provider the configuration chose.
+fn carriers(config: &Config) -> ChannelCarriers {
+    let carrier = |provider: Provider| -> Option<Arc<dyn Carrier>> {
+        match provider {
+            Provider::Twilio => config
+                .twilio
+                .as_ref()
+                .map(|t| Arc::new(HttpCarrier::new(t.api.clone())) as Arc<dyn Carrier>),
+            Provider::Telnyx => config
+                .telnyx
+                .as_ref()
+                .map(|t| Arc::new(HttpCarrier::new(t.api.clone())) as Arc<dyn Carrier>),
+            Provider::Meta => config
+                .meta
+                .as_ref()
+                .map(|m| Arc::new(HttpCarrier::new(m.api.clone())) as Arc<dyn Carrier>),
+        }
+    };
+    let mut carriers = ChannelCarriers::new();
+    for (channel, provider) in [
+        (Channel::Sms, config.sms),
+        (Channel::WhatsApp, config.whatsapp),
+    ] {
+        if let Some(routed) = provider.and_then(carrier) {
+            carriers = carriers.route(channel, routed);
+        }
+    }
+    carriers
+}
+
+/// The path part of the public URL (`https://host/api` → `/api`), where providers
+/// post, so the local route matches the URL they signed.
+fn mount_path(public_url: &str) -> &str {
+    let after_scheme = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or("", |slash| &after_scheme[slash..])
+}
+
+fn mount(router: axum::Router, path: &str) -> axum::Router {
+    if path.is_empty() {
+        router
+    } else {
+        axum::Router::new().nest(path, router)
+    }
+}

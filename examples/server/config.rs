@@ -1,0 +1,339 @@
+//! The server's configuration, read from environment variables and checked whole
+//! at start-up: every mistake is reported with the variable's name and the fix,
+//! before anything listens.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use msgcore::core::channel::Channel;
+use msgcore::providers::env_error::EnvError;
+use msgcore::providers::{meta, telnyx, twilio};
+
+/// Where the server listens unless `MSGCORE_LISTEN` says otherwise.
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The SQLite file unless `MSGCORE_DATABASE` says otherwise.
+const DEFAULT_DATABASE: &str = "msgcore.db";
+/// The tenant the server creates unless `MSGCORE_TENANT` says otherwise.
+const DEFAULT_TENANT: &str = "demo";
+
+/// The variables that turn a provider on; the rest of its variables are then required.
+const PROVIDER_SWITCHES: [&str; 3] = ["TWILIO_ACCOUNT_SID", "TELNYX_API_KEY", "META_ACCESS_TOKEN"];
+
+/// Everything the server needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address to listen on (`MSGCORE_LISTEN`).
+    pub listen: SocketAddr,
+    /// The URL providers reach this server at (`MSGCORE_PUBLIC_URL`): signatures
+    /// are checked against it, and its path is where the webhooks are mounted.
+    pub public_url: String,
+    /// The SQLite file (`MSGCORE_DATABASE`).
+    pub database: PathBuf,
+    /// The tenant created at start-up if missing (`MSGCORE_TENANT`, `MSGCORE_ORG_NAME`).
+    pub tenant_slug: String,
+    /// The tenant's name, used in keyword replies and the voice greeting.
+    pub org_name: String,
+    /// Twilio, when `TWILIO_ACCOUNT_SID` is set.
+    pub twilio: Option<Twilio>,
+    /// Telnyx, when `TELNYX_API_KEY` is set.
+    pub telnyx: Option<Telnyx>,
+    /// Meta's WhatsApp Cloud API, when `META_ACCESS_TOKEN` is set.
+    pub meta: Option<Meta>,
+    /// Which provider sends SMS (`MSGCORE_SMS_PROVIDER`).
+    pub sms: Option<Provider>,
+    /// Which provider sends WhatsApp (`MSGCORE_WHATSAPP_PROVIDER`).
+    pub whatsapp: Option<Provider>,
+}
+
+/// A provider the server can send through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// Twilio.
+    Twilio,
+    /// Telnyx.
+    Telnyx,
+    /// Meta's WhatsApp Cloud API.
+    Meta,
+}
+
+impl Provider {
+    fn name(self) -> &'static str {
+        match self {
+            Provider::Twilio => "twilio",
+            Provider::Telnyx => "telnyx",
+            Provider::Meta => "meta",
+        }
+    }
+}
+
+/// Twilio's sending API and the token its webhooks are signed with.
+#[derive(Debug, Clone)]
+pub struct Twilio {
+    /// Sends messages.
+    pub api: twilio::send::MessagesApi,
+    /// Verifies `X-Twilio-Signature`.
+    pub auth_token: String,
+}
+
+/// Telnyx's sending API and the key its webhooks are signed with.
+#[derive(Debug, Clone)]
+pub struct Telnyx {
+    /// Sends messages.
+    pub api: telnyx::send::MessagesApi,
+    /// Verifies `telnyx-signature-ed25519` (base64, from the Mission Control portal).
+    pub public_key: String,
+}
+
+/// Meta's sending API and its webhook secrets.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// Sends messages.
+    pub api: meta::send::MessagesApi,
+    /// The business phone number's id; its webhooks belong to the server's tenant.
+    pub phone_number_id: String,
+    /// Verifies `X-Hub-Signature-256`.
+    pub app_secret: String,
+    /// Answers the subscription handshake.
+    pub verify_token: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, Vec<EnvError>> {
+        Config::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables `lookup` finds; every problem is reported, not just the
+    /// first, so one restart fixes them all.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Vec<EnvError>> {
+        let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let mut problems = Problems::default();
+        let listen = problems.keep(listen(var("MSGCORE_LISTEN")));
+        let public_url = problems.keep(public_url(var("MSGCORE_PUBLIC_URL")));
+        let tenant_slug = var("MSGCORE_TENANT").unwrap_or_else(|| DEFAULT_TENANT.to_owned());
+        let callbacks = public_url.as_deref().map(|url| Callbacks {
+            url,
+            tenant: &tenant_slug,
+        });
+        let twilio = problems.keep(twilio(&var, callbacks).transpose()).flatten();
+        let telnyx = problems.keep(telnyx(&var, callbacks).transpose()).flatten();
+        let meta = problems.keep(meta(&var).transpose()).flatten();
+        let configured = [
+            (Provider::Twilio, twilio.is_some()),
+            (Provider::Telnyx, telnyx.is_some()),
+            (Provider::Meta, meta.is_some()),
+        ];
+        let sms = problems.keep(route(&var, Channel::Sms, &configured));
+        let whatsapp = problems.keep(route(&var, Channel::WhatsApp, &configured));
+        if PROVIDER_SWITCHES.iter().all(|name| var(name).is_none()) {
+            problems.0.push(EnvError::new(
+                "TWILIO_ACCOUNT_SID, TELNYX_API_KEY or META_ACCESS_TOKEN",
+                "must be set: configure at least one provider (the README lists each one's variables)",
+            ));
+        }
+        match (listen, public_url, sms, whatsapp) {
+            (Some(listen), Some(public_url), Some(sms), Some(whatsapp))
+                if problems.0.is_empty() =>
+            {
+                Ok(Config {
+                    listen,
+                    public_url,
+                    database: var("MSGCORE_DATABASE")
+                        .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+                        .into(),
+                    tenant_slug,
+                    org_name: var("MSGCORE_ORG_NAME").unwrap_or_else(|| "Demo".to_owned()),
+                    twilio,
+                    telnyx,
+                    meta,
+                    sms,
+                    whatsapp,
+                })
+            }
+            _ => Err(problems.0),
+        }
+    }
+}
+
+/// Every problem found so far.
+#[derive(Default)]
+struct Problems(Vec<EnvError>);
+
+impl Problems {
+    /// The value, or `None` with its problem noted.
+    fn keep<T>(&mut self, result: Result<T, EnvError>) -> Option<T> {
+        result.map_err(|problem| self.0.push(problem)).ok()
+    }
+}
+
+fn listen(value: Option<String>) -> Result<SocketAddr, EnvError> {
+    let value = value.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    value.parse().map_err(|_| {
+        EnvError::new(
+            "MSGCORE_LISTEN",
+            format!("must be an address and port like {DEFAULT_LISTEN}, got {value:?}"),
+        )
+    })
+}
+
+fn public_url(value: Option<String>) -> Result<String, EnvError> {
+    let Some(value) = value else {
+        return Err(EnvError::new(
+            "MSGCORE_PUBLIC_URL",
+            "is required: the https URL providers reach this server at, e.g. https://inbox.example.com or an ngrok URL",
+        ));
+    };
+    let scheme_ok = value.starts_with("https://") || value.starts_with("http://");
+    if !scheme_ok || value.contains(['?', '#']) {
+        return Err(EnvError::new(
+            "MSGCORE_PUBLIC_URL",
+            format!("must be an http(s) URL without query or fragment, got {value:?}"),
+        ));
+    }
+    Ok(value.trim_end_matches('/').to_owned())
+}
+
+/// Where providers post delivery statuses: this server, so that a sent message
+/// does not stay `sent` forever.
+#[derive(Clone, Copy)]
+struct Callbacks<'a> {
+    url: &'a str,
+    tenant: &'a str,
+}
+
+/// Twilio is on when `TWILIO_ACCOUNT_SID` is set; then its other variables must be
+/// right. Statuses come back to `/twilio/{tenant}/status` unless
+/// `TWILIO_STATUS_CALLBACK_URL` says otherwise.
+fn twilio(
+    var: &impl Fn(&str) -> Option<String>,
+    callbacks: Option<Callbacks<'_>>,
+) -> Option<Result<Twilio, EnvError>> {
+    var("TWILIO_ACCOUNT_SID")?;
+    Some(
+        twilio::send::MessagesApi::from_vars(var).and_then(|mut api| {
+            if let (None, Some(Callbacks { url, tenant })) =
+                (var("TWILIO_STATUS_CALLBACK_URL"), callbacks)
+            {
+                api = api.with_status_callback(format!("{url}/twilio/{tenant}/status"));
+            }
+            let auth_token = required(var, "TWILIO_AUTH_TOKEN", "Twilio Console → Account Info")?;
+            Ok(Twilio { api, auth_token })
+        }),
+    )
+}
+
+/// Telnyx is on when `TELNYX_API_KEY` is set; its message events come back to
+/// `/telnyx/{tenant}`.
+fn telnyx(
+    var: &impl Fn(&str) -> Option<String>,
+    callbacks: Option<Callbacks<'_>>,
+) -> Option<Result<Telnyx, EnvError>> {
+    var("TELNYX_API_KEY")?;
+    Some(
+        telnyx::send::MessagesApi::from_vars(var).and_then(|mut api| {
+            if let Some(Callbacks { url, tenant }) = callbacks {
+                api = api.with_webhook_url(format!("{url}/telnyx/{tenant}"));
+            }
+            let public_key = required(
+                var,
+                "TELNYX_PUBLIC_KEY",
+                "Mission Control → Account Settings → Keys & Credentials → Public Key",
+            )?;
+            Ok(Telnyx { api, public_key })
+        }),
+    )
+}
+
+fn meta(var: &impl Fn(&str) -> Option<String>) -> Option<Result<Meta, EnvError>> {
+    let access_token = var("META_ACCESS_TOKEN")?;
+    Some(meta_section(var, access_token))
+}
+
+fn meta_section(
+    var: &impl Fn(&str) -> Option<String>,
+    access_token: String,
+) -> Result<Meta, EnvError> {
+    let phone_number_id = required(
+        var,
+        "META_PHONE_NUMBER_ID",
+        "WhatsApp Manager → API Setup → Phone number ID",
+    )?;
+    if !phone_number_id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(EnvError::new(
+            "META_PHONE_NUMBER_ID",
+            format!(
+                "must be the numeric Phone number ID (not the phone number), got {phone_number_id:?}"
+            ),
+        ));
+    }
+    let app_secret = required(
+        var,
+        "META_APP_SECRET",
+        "App Dashboard → App settings → Basic → App secret",
+    )?;
+    let verify_token = required(
+        var,
+        "META_VERIFY_TOKEN",
+        "any secret string; paste the same one into the webhook settings of your Meta app",
+    )?;
+    let mut api = meta::send::MessagesApi::new(access_token, phone_number_id.clone());
+    if let Some(base) = var("META_API_BASE_URL") {
+        api = api.with_base_url(base);
+    }
+    Ok(Meta {
+        api,
+        phone_number_id,
+        app_secret,
+        verify_token,
+    })
+}
+
+fn required(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    where_to_find: &str,
+) -> Result<String, EnvError> {
+    var(name)
+        .ok_or_else(|| EnvError::new(name, format!("is required (find it in {where_to_find})")))
+}
+
+/// The provider for `channel`: the one named in `MSGCORE_{SMS,WHATSAPP}_PROVIDER`, or
+/// the first configured one that can carry the channel.
+fn route(
+    var: &impl Fn(&str) -> Option<String>,
+    channel: Channel,
+    configured: &[(Provider, bool)],
+) -> Result<Option<Provider>, EnvError> {
+    let (variable, carriers): (&'static str, &[Provider]) = match channel {
+        Channel::Sms => (
+            "MSGCORE_SMS_PROVIDER",
+            &[Provider::Twilio, Provider::Telnyx],
+        ),
+        Channel::WhatsApp => (
+            "MSGCORE_WHATSAPP_PROVIDER",
+            &[Provider::Meta, Provider::Twilio],
+        ),
+    };
+    let is_on = |p: Provider| configured.iter().any(|(q, on)| *q == p && *on);
+    let Some(named) = var(variable) else {
+        return Ok(carriers.iter().copied().find(|p| is_on(*p)));
+    };
+    let names: Vec<&str> = carriers.iter().map(|p| p.name()).collect();
+    let provider = carriers
+        .iter()
+        .copied()
+        .find(|p| p.name() == named.trim().to_ascii_lowercase())
+        .ok_or_else(|| {
+            EnvError::new(
+                variable,
+                format!("must be one of {}, got {named:?}", names.join(", ")),
+            )
+        })?;
+    if !is_on(provider) {
+        return Err(EnvError::new(
+            variable,
+            format!("names {} but its variables are not set", provider.name()),
+        ));
+    }
+    Ok(Some(provider))
+}

@@ -1,0 +1,85 @@
+//! A runnable msgcore backend: Twilio, Telnyx and Meta webhooks into an inbox kept
+//! in a SQLite file, replies sent by the dispatcher.
+//!
+//! ```sh
+//! MSGCORE_PUBLIC_URL=https://your-tunnel.example \
+//! TWILIO_ACCOUNT_SID=AC… TWILIO_AUTH_TOKEN=… TWILIO_FROM_NUMBER=+12025551234 \
+//!   cargo run --example server --features axum,http,sqlite
+//! ```
+//!
+//! Every variable is listed in the README ("Running the example server"). At
+//! start-up it prints the exact webhook URLs to paste into each provider's console.
+
+pub mod app;
+pub mod config;
+
+use std::process::ExitCode;
+
+use config::Config;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(problems) => {
+            eprintln!("msgcore server: cannot start; fix these environment variables:");
+            for problem in problems {
+                eprintln!("  - {problem}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let running = match app::start(&config).await {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("msgcore server: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_banner(&config, &running);
+    stop_requested().await;
+    match running.stop().await {
+        Ok(report) => {
+            println!("stopped; the dispatcher sent {} message(s)", report.sent);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("msgcore server: unclean stop: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C, or SIGTERM where there is one (what `docker stop` and systemd send).
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn print_banner(config: &Config, running: &app::Running) {
+    println!("msgcore server listening on http://{}", running.addr);
+    println!(
+        "inbox: {} (tenant {:?}, {})",
+        config.database.display(),
+        running.tenant.slug,
+        running.tenant.org_name
+    );
+    println!("paste these webhook URLs into the providers' consoles:");
+    for url in &running.webhook_urls {
+        let exact = url.url.replace("{tenant}", &running.tenant.slug);
+        println!("  {:<44} {:<9} {exact}", url.label, url.method);
+    }
+}
