@@ -161,3 +161,13 @@ mod meta_webhook;
 fn meta_webhook_seeds_parse_deterministically_with_provider_ids() {
     run_corpus("meta_webhook", meta_webhook::check);
 }
+
+#[cfg(all(feature = "twilio", feature = "telnyx", feature = "meta"))]
+#[path = "../fuzz/checks/provider_answers.rs"]
+mod provider_answers;
+
+#[cfg(all(feature = "twilio", feature = "telnyx", feature = "meta"))]
+#[test]
+fn provider_answer_seeds_are_read_without_panicking_and_only_2xx_is_accepted() {
+    run_corpus("provider_answers", provider_answers::check);
+}
