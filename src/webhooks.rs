@@ -18,8 +18,12 @@
 //! | 403 | the signature is wrong or stale, or the provider is not configured |
 //! | 413 | the body is over [`WebhookConfig::body_limit`] |
 //! | 400 | the body is not the provider's webhook (the message names the field) |
-//! | 404 | no tenant with that slug (or number), or a status for an unknown message |
+//! | 404 | no tenant with that slug (or number) |
 //! | 500, 503 | the store failed or stayed busy: the provider retries, and the engine deduplicates the retry |
+//!
+//! A status callback for a message the inbox does not know (sent from the
+//! provider's console, or by another system on the same number) is acknowledged
+//! and skipped, so the provider does not retry it for days.
 //!
 //! Replies are never sent inline: they go to the outbox, for the dispatcher, so
 //! the acknowledgement is fast.
@@ -54,7 +58,8 @@ use axum::routing::{get, post};
 
 pub use config::{DEFAULT_BODY_LIMIT, WebhookConfig, WebhookConfigError, WebhookUrl};
 
-use crate::engine::Inbox;
+use crate::engine::{Inbox, NotFound, StatusCallback};
+use crate::error::Error;
 use crate::providers::telnyx::WebhookVerifier;
 use crate::providers::twilio::RequestValidator;
 use crate::providers::twilio::voice::VoiceFlow;
@@ -83,6 +88,17 @@ impl Webhooks {
             "Telnyx",
             "telnyx(public_key_base64)",
         )
+    }
+
+    /// Merges a status callback. A status for a message this inbox never sent (one
+    /// sent from the provider's console, or by another system on the same number)
+    /// is acknowledged and skipped: refusing it would make Meta and Telnyx retry it
+    /// for days, and would hold back the statuses after it in a Meta batch.
+    async fn merge_status(&self, callback: &StatusCallback) -> Result<(), Rejection> {
+        match self.inbox.on_status(callback).await {
+            Ok(_) | Err(Error::NotFound(NotFound::Message(_))) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
     }
 
     fn meta(&self) -> Result<&MetaConfig, Rejection> {

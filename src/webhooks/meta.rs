@@ -64,7 +64,7 @@ pub(super) async fn event(
         hooks.inbox.handle_inbound(&message.message).await?;
     }
     for status in &parsed.statuses {
-        hooks.inbox.on_status(status).await?;
+        hooks.merge_status(status).await?;
     }
     Ok(acknowledged())
 }

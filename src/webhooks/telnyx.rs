@@ -37,7 +37,7 @@ pub(super) async fn event(
         }
         TelnyxEvent::Status(mut callback) => {
             callback.tenant = TenantRef::Slug(tenant);
-            hooks.inbox.on_status(&callback).await?;
+            hooks.merge_status(&callback).await?;
         }
         TelnyxEvent::Other { .. } => {}
     }

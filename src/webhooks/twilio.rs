@@ -82,6 +82,6 @@ pub(super) async fn status(
     }
     let now = hooks.config.clock.now();
     let callback = parse_status(&signed.body, signed.tenant, now)?;
-    hooks.inbox.on_status(&callback).await?;
+    hooks.merge_status(&callback).await?;
     Ok(twiml(TwiML::new().to_xml()))
 }

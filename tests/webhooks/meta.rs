@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use msgcore::core::channel::Channel;
+use msgcore::core::delivery::DeliveryStatus;
 use msgcore::engine::TenantRef;
 use msgcore::model::ProviderName;
 
@@ -91,4 +92,39 @@ async fn a_post_that_is_not_the_whatsapp_envelope_is_a_bad_request_naming_the_fi
     let answer = hooks.call(meta_post(body, META_SECRET)).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(answer.body.contains("`object`"), "{}", answer.body);
+}
+
+/// A batch of `delivered` statuses for `ids`, in order, to the demo tenant's number.
+fn delivered(ids: &[&str]) -> String {
+    let statuses: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                r#"{{"id":"{id}","status":"delivered","timestamp":"1772474500","recipient_id":"14155550100"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"102290129340398",
+        "changes":[{{"field":"messages","value":{{"messaging_product":"whatsapp",
+        "metadata":{{"display_phone_number":"14155550198","phone_number_id":"106540352242922"}},
+        "statuses":[{}]}}}}]}}]}}"#,
+        statuses.join(",")
+    )
+}
+
+#[tokio::test]
+async fn a_status_for_a_message_the_inbox_never_sent_is_skipped_and_the_rest_of_the_batch_applied()
+{
+    let hooks = Hooks::new().await;
+    let hello = twilio_message("SM10", Channel::Sms, "hello");
+    hooks.call(twilio_post("/twilio/demo/sms", &hello)).await;
+    let known = hooks.reply_sent_through(ProviderName::META).await;
+    let body = delivered(&["wamid.SENT_FROM_ELSEWHERE", &known]);
+
+    let answer = hooks.call(meta_post(&body, META_SECRET)).await;
+
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let record = hooks.message(ProviderName::META, &known).await.unwrap();
+    assert_eq!(record.delivery.status(), Some(DeliveryStatus::Delivered));
 }
