@@ -4,9 +4,10 @@
 //! WhatsApp + SMS inbox must get exactly right — phone numbers, consent and
 //! STOP/START/HELP compliance, templates, auto-tagging, SMS segments, the
 //! conversation lifecycle and CSAT, WhatsApp's 24-hour window, message content,
-//! delivery status, quiet hours and rate limits — the webhook signature checks of
-//! Twilio, Telnyx and the Meta WhatsApp Cloud API, and the inbox engine that ties
-//! them together over a store of your choice.
+//! delivery status, quiet hours and rate limits — the inbox engine that ties them
+//! together over a store of your choice, and carrier adapters for Twilio (SMS,
+//! WhatsApp, voice), Telnyx and the Meta WhatsApp Cloud API: sending, webhook
+//! parsing and signature checks, and an axum webhook router.
 //!
 //! Everything in [`core`] is *pure*: plain data in, plain data out, no I/O, no
 //! clock (`now` is always an argument), no randomness. That is what lets every rule
@@ -246,6 +247,28 @@
 //! # }
 //! ```
 //!
+//! **Carriers** (features `twilio`, `telnyx`, `meta`). The provider modules are
+//! sans-IO: a webhook body parses into the engine's provider-neutral
+//! [`engine::InboundMessage`] or [`engine::StatusCallback`], and a send is an
+//! [`providers::http::HttpRequest`] value built from an outbox item, whose answer is
+//! read back into the provider's id or a classified [`engine::CarrierError`]
+//! (retryable or not, `retry_after`, opted out). Bring your own HTTP client, or
+//! turn on `http` for `HttpCarrier` and `axum` for a webhook router;
+//! `examples/server.rs` runs all of it.
+//!
+//! ```
+//! # #[cfg(feature = "twilio")] {
+//! use msgcore::engine::TenantRef;
+//! use msgcore::providers::twilio::webhook::parse_message;
+//!
+//! let body = b"MessageSid=SM1&From=%2B14155550100&To=%2B14155550199&Body=STOP&NumMedia=0";
+//! let parsed = parse_message(body, TenantRef::Slug("corner-shop".into()))?;
+//! assert_eq!(parsed.message.from.as_str(), "+14155550100");
+//! assert_eq!(parsed.message.content.text.as_deref(), Some("STOP"));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
 //! which input; [`Error`] gathers them with a stable [`ErrorKind`], an HTTP status
 //! and whether a retry can help.
@@ -254,9 +277,9 @@
 //!
 //! | feature | adds | needs an HTTP client |
 //! |---|---|---|
-//! | `twilio` (default) | `X-Twilio-Signature` verification, exactly as twilio-python's `RequestValidator` | no |
-//! | `telnyx` (default) | Ed25519 webhook verification with a replay tolerance | no |
-//! | `meta` (default) | `X-Hub-Signature-256` verification | no |
+//! | `twilio` (default) | Messages API requests and error mapping, webhook and voice parsing, TwiML, the voice call flow, `X-Twilio-Signature` verification exactly as twilio-python's `RequestValidator` | no |
+//! | `telnyx` (default) | v2 Messages API requests and error mapping, webhook parsing, Ed25519 webhook verification with a replay tolerance | no |
+//! | `meta` (default) | Cloud API requests for every content kind, media upload, read receipts and error mapping, webhook parsing and the subscription handshake, `X-Hub-Signature-256` verification | no |
 //! | `tokio` | `engine::Dispatcher`: drains the outbox through a carrier with leases, retries and backoff | no |
 //! | `http` | `providers::http_carrier::HttpCarrier`: sends through any provider's `SendApi` with reqwest (rustls), per-tenant credentials | yes |
 //! | `sqlite` | [`store::SqliteStore`]: the embedded store (one file, WAL, schema applied on open) | no |
@@ -265,8 +288,9 @@
 //!
 //! ## `msgctl`
 //!
-//! `cargo run --example quickstart` narrates a whole conversation, offline. The
-//! example `msgctl` exposes these rules as JSON Lines commands for debugging
+//! `cargo run --example quickstart` narrates a whole conversation, offline.
+//! `cargo run --example server --features axum,http,sqlite` is a runnable backend
+//! configured from environment variables (see the README). The example `msgctl` exposes these rules as JSON Lines commands for debugging
 //! a deployment: `cargo run --example msgctl -- e164 < numbers.jsonl`. See
 //! `examples/msgctl/`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
