@@ -14,8 +14,8 @@
 //! [`url_variants`] shows the two URLs it could have covered.
 
 mod algorithm;
-mod form;
 pub mod env;
+mod form;
 mod host;
 mod public_url;
 mod python_url;
