@@ -6,20 +6,26 @@
 //! A provider's cases need only its own `*_api(base_url)` and body decoder; the
 //! mock [`Provider`], [`item`], [`assert_post`] and [`refused`] serve them all.
 
+use std::convert::Infallible;
+use std::future::ready;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use futures_util::stream;
 use msgcore::E164;
 use msgcore::core::channel::Channel;
 use msgcore::core::delivery::DeliveryStatus;
-use msgcore::core::message::{Content, RawContent};
+use msgcore::core::message::media::{MAX_MEDIA_BYTES, MediaError, MediaType};
+use msgcore::core::message::{Content, MediaKind, RawContent};
 use msgcore::engine::{Carrier, CarrierError, DispatchPolicy, Dispatcher, ManualClock};
 use msgcore::model::{
     Contact, ContactId, MessageId, OutboxItem, OutboxState, ProviderName, TenantId,
 };
 use msgcore::providers::executor::ReqwestExecutor;
-use msgcore::providers::http_carrier::HttpCarrier;
+use msgcore::providers::http_carrier::{HttpCarrier, MediaSendError};
+use msgcore::providers::meta::send::MediaUploadError;
 use msgcore::providers::send_api::SendApi;
 use msgcore::providers::{meta, telnyx, twilio};
 use msgcore::store::{Changeset, ContactWrite, MemoryStore, Store, conformance};
@@ -503,12 +509,28 @@ async fn telnyx_401_is_a_permanent_refusal() {
 
 const META_NUMBER: &str = "106540352242922";
 const META_MESSAGES: &str = "/v23.0/106540352242922/messages";
+const META_MEDIA: &str = "/v23.0/106540352242922/media";
 const META_AUTH: &str = "Bearer EAAG-platform";
 const JSON: &str = "application/json";
 const WAMID: &str = "wamid.HBgLMTQxNTU1NTAxMDAVAgARGBI3QjY0RUY2MzE0RjY1NTY3";
+const MEDIA_ID: &str = "1166846181421424";
 
 fn meta_api(base_url: &str) -> meta::send::MessagesApi {
     meta::send::MessagesApi::new("EAAG-platform", META_NUMBER).with_base_url(base_url)
+}
+
+fn meta_carrier(meta: &Provider) -> HttpCarrier<meta::send::MessagesApi> {
+    HttpCarrier::new(meta_api(&meta.url()))
+}
+
+/// The bytes of `tests/fixtures/media/{name}`.
+fn media_sample(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/media")
+            .join(name),
+    )
+    .unwrap()
 }
 
 /// A WhatsApp item to `+14155550100`, whose `wa_id` is `14155550100`.
@@ -535,8 +557,8 @@ fn meta_cases() -> Vec<(&'static str, OutboxItem, Value)> {
         ),
         (
             "image",
-            whatsapp(json!({"type": "image", "media_id": "1166846181421424"})),
-            json!({"id": "1166846181421424"}),
+            whatsapp(json!({"type": "image", "media_id": MEDIA_ID})),
+            json!({"id": MEDIA_ID}),
         ),
         (
             "audio",
@@ -739,6 +761,181 @@ async fn meta_rate_limits_are_retryable_after_the_delay_meta_asks_for() {
         assert!(refusal.retryable, "{code}");
         assert_eq!(refusal.retry_after, retry_after, "{code}");
     }
+}
+
+/// A part of a multipart form: field name, file name, content type and bytes.
+type Part = (String, Option<String>, Option<String>, Vec<u8>);
+
+/// The parts of a `multipart/form-data` request, read by multer (not by the
+/// code that wrote them).
+async fn form_parts(request: &Request) -> Vec<Part> {
+    let content_type = header(request, "content-type").unwrap_or_default();
+    let boundary = multer::parse_boundary(content_type).unwrap();
+    let body = request.body.clone();
+    let mut form = multer::Multipart::new(stream::once(ready(Ok::<_, Infallible>(body))), boundary);
+    let mut parts = Vec::new();
+    while let Some(field) = form.next_field().await.unwrap() {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let kind = field.content_type().map(ToString::to_string);
+        parts.push((name, file_name, kind, field.bytes().await.unwrap().to_vec()));
+    }
+    parts
+}
+
+fn text_part(name: &str, value: &str) -> Part {
+    (name.to_owned(), None, None, value.as_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn an_upload_posts_the_files_exact_bytes_as_multipart_and_returns_the_media_id() {
+    let cases = [
+        (MediaKind::Image, "receipt.jpg", "image.jpg", "image/jpeg"),
+        (
+            MediaKind::Document,
+            "invoice-1042.pdf",
+            "document.pdf",
+            "application/pdf",
+        ),
+    ];
+    for (kind, file_name, sample, mime) in cases {
+        let meta = Provider::answering_json(200, json!({"id": MEDIA_ID})).await;
+        let bytes = media_sample(sample);
+        let uploaded = meta_carrier(&meta)
+            .upload_media(tenant(), kind, file_name, &bytes)
+            .await;
+        assert_eq!(uploaded, Ok(MEDIA_ID.to_owned()), "{sample}");
+        let request = meta.only_request().await;
+        let content_type = header(&request, "content-type").unwrap_or_default();
+        assert!(
+            content_type.starts_with("multipart/form-data; boundary="),
+            "{content_type}"
+        );
+        assert_post(&request, META_MEDIA, META_AUTH, content_type);
+        let file = (
+            "file".to_owned(),
+            Some(file_name.to_owned()),
+            Some(mime.to_owned()),
+            bytes,
+        );
+        assert_eq!(
+            form_parts(&request).await,
+            vec![
+                text_part("messaging_product", "whatsapp"),
+                text_part("type", mime),
+                file
+            ],
+            "{sample}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_oversize_or_wrong_type_file_is_refused_without_a_request() {
+    let mut oversize = media_sample("image.jpg");
+    oversize.resize(MAX_MEDIA_BYTES + 1, 0);
+    let cases = [
+        (
+            "big.jpg",
+            oversize,
+            MediaError::TooLarge {
+                size: MAX_MEDIA_BYTES + 1,
+                max: MAX_MEDIA_BYTES,
+            },
+        ),
+        (
+            "invoice.jpg",
+            media_sample("document.pdf"),
+            MediaError::WrongKind {
+                expected: MediaKind::Image,
+                found: MediaType::Pdf,
+            },
+        ),
+    ];
+    for (file_name, bytes, problem) in cases {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": MEDIA_ID})))
+            .expect(0)
+            .mount(&server)
+            .await;
+        let uploaded = HttpCarrier::new(meta_api(&server.uri()))
+            .upload_media(tenant(), MediaKind::Image, file_name, &bytes)
+            .await;
+        assert_eq!(
+            uploaded,
+            Err(MediaSendError::Rejected(MediaUploadError::Rejected {
+                file_name: file_name.to_owned(),
+                problem,
+            }))
+        );
+        server.verify().await;
+    }
+}
+
+#[tokio::test]
+async fn an_upload_meta_refuses_is_a_carrier_error() {
+    let meta = Provider::answering(meta_error(401, 190, "Error validating access token")).await;
+    let uploaded = meta_carrier(&meta)
+        .upload_media(
+            tenant(),
+            MediaKind::Image,
+            "receipt.jpg",
+            &media_sample("image.jpg"),
+        )
+        .await;
+    let Err(MediaSendError::Refused(refusal)) = uploaded else {
+        panic!("expected Meta's refusal, got {uploaded:?}");
+    };
+    assert_eq!(refusal.code.as_deref(), Some("190"));
+    assert!(!refusal.retryable);
+}
+
+#[tokio::test]
+async fn marking_read_posts_the_read_status_and_success_is_ok() {
+    let meta = Provider::answering_json(200, json!({"success": true})).await;
+    assert_eq!(meta_carrier(&meta).mark_read(tenant(), WAMID).await, Ok(()));
+    let request = meta.only_request().await;
+    assert_post(&request, META_MESSAGES, META_AUTH, JSON);
+    assert_eq!(
+        request.body_json::<Value>().unwrap(),
+        json!({"messaging_product": "whatsapp", "status": "read", "message_id": WAMID})
+    );
+}
+
+#[tokio::test]
+async fn a_tenants_uploads_and_read_receipts_go_through_its_own_number() {
+    let meta = Provider::answering_json(200, json!({"id": MEDIA_ID, "success": true})).await;
+    let shop = TenantId::from_uuid(Uuid::now_v7());
+    let own =
+        meta::send::MessagesApi::new("EAAG-shop", "209871234567890").with_base_url(meta.url());
+    let carrier = meta_carrier(&meta).with_tenant(shop, own);
+
+    carrier
+        .upload_media(
+            shop,
+            MediaKind::Image,
+            "receipt.jpg",
+            &media_sample("image.jpg"),
+        )
+        .await
+        .unwrap();
+    carrier.mark_read(shop, WAMID).await.unwrap();
+
+    let requests = meta.requests().await;
+    let paths: Vec<_> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v23.0/209871234567890/media",
+            "/v23.0/209871234567890/messages"
+        ]
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| header(r, "authorization") == Some("Bearer EAAG-shop"))
+    );
 }
 
 // --- through the dispatcher ------------------------------------------------
