@@ -4,24 +4,30 @@
 //! retryable transport error.
 //!
 //! A provider's cases need only its own `*_api(base_url)` and body decoder; the
-//! mock [`Provider`], [`item`] and [`assert_post`] serve them all.
+//! mock [`Provider`], [`item`], [`assert_post`] and [`refused`] serve them all.
 
+use std::convert::Infallible;
+use std::future::ready;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use futures_util::stream;
 use msgcore::E164;
 use msgcore::core::channel::Channel;
 use msgcore::core::delivery::DeliveryStatus;
-use msgcore::core::message::{Content, RawContent};
+use msgcore::core::message::media::{MAX_MEDIA_BYTES, MediaError, MediaType};
+use msgcore::core::message::{Content, MediaKind, RawContent};
 use msgcore::engine::{Carrier, CarrierError, DispatchPolicy, Dispatcher, ManualClock};
 use msgcore::model::{
     Contact, ContactId, MessageId, OutboxItem, OutboxState, ProviderName, TenantId,
 };
 use msgcore::providers::executor::ReqwestExecutor;
-use msgcore::providers::http_carrier::HttpCarrier;
+use msgcore::providers::http_carrier::{HttpCarrier, MediaSendError};
+use msgcore::providers::meta::send::MediaUploadError;
 use msgcore::providers::send_api::SendApi;
-use msgcore::providers::{telnyx, twilio};
+use msgcore::providers::{meta, telnyx, twilio};
 use msgcore::store::{Changeset, ContactWrite, MemoryStore, Store, conformance};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -116,6 +122,16 @@ fn image(url: &str, caption: &str) -> Content {
 /// Sends `item` through `api` against the mock provider.
 async fn send<A: SendApi>(api: A, item: &OutboxItem) -> Result<String, CarrierError> {
     HttpCarrier::new(api).send(item).await
+}
+
+/// How the provider's API, answering `answer`, refuses `item`.
+async fn refused<A: SendApi>(
+    api: impl FnOnce(&str) -> A,
+    item: OutboxItem,
+    answer: ResponseTemplate,
+) -> CarrierError {
+    let provider = Provider::answering(answer).await;
+    send(api(&provider.url()), &item).await.unwrap_err()
 }
 
 // --- Twilio ----------------------------------------------------------------
@@ -299,10 +315,7 @@ async fn a_tenant_with_a_subaccount_sends_through_it_and_others_through_the_plat
 }
 
 async fn twilio_refusal(answer: ResponseTemplate) -> CarrierError {
-    let twilio = Provider::answering(answer).await;
-    send(twilio_api(&twilio.url()), &item(Channel::Sms, text("hi")))
-        .await
-        .unwrap_err()
+    refused(twilio_api, item(Channel::Sms, text("hi")), answer).await
 }
 
 fn twilio_error(status: u16, code: i64, message: &str) -> ResponseTemplate {
@@ -472,10 +485,8 @@ async fn a_telnyx_messaging_profile_posts_its_id_instead_of_from() {
 
 async fn telnyx_refusal(status: u16, code: &str, detail: &str) -> CarrierError {
     let answer = json!({"errors": [{"code": code, "title": "refused", "detail": detail}]});
-    let telnyx = Provider::answering_json(status, answer).await;
-    send(telnyx_api(&telnyx.url()), &item(Channel::Sms, text("hi")))
-        .await
-        .unwrap_err()
+    let answer = ResponseTemplate::new(status).set_body_json(answer);
+    refused(telnyx_api, item(Channel::Sms, text("hi")), answer).await
 }
 
 #[tokio::test]
@@ -492,6 +503,439 @@ async fn telnyx_401_is_a_permanent_refusal() {
     assert_eq!(refusal.provider, ProviderName::TELNYX);
     assert_eq!(refusal.code.as_deref(), Some("10009"));
     assert!(!refusal.retryable && !refusal.opted_out);
+}
+
+// --- Meta ------------------------------------------------------------------
+
+const META_NUMBER: &str = "106540352242922";
+const META_MESSAGES: &str = "/v23.0/106540352242922/messages";
+const META_MEDIA: &str = "/v23.0/106540352242922/media";
+const META_AUTH: &str = "Bearer EAAG-platform";
+const JSON: &str = "application/json";
+const WAMID: &str = "wamid.HBgLMTQxNTU1NTAxMDAVAgARGBI3QjY0RUY2MzE0RjY1NTY3";
+const MEDIA_ID: &str = "1166846181421424";
+
+fn meta_api(base_url: &str) -> meta::send::MessagesApi {
+    meta::send::MessagesApi::new("EAAG-platform", META_NUMBER).with_base_url(base_url)
+}
+
+fn meta_carrier(meta: &Provider) -> HttpCarrier<meta::send::MessagesApi> {
+    HttpCarrier::new(meta_api(&meta.url()))
+}
+
+/// The bytes of `tests/fixtures/media/{name}`.
+fn media_sample(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/media")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A WhatsApp item to `+14155550100`, whose `wa_id` is `14155550100`.
+fn whatsapp(json: Value) -> OutboxItem {
+    item(Channel::WhatsApp, content(json))
+}
+
+/// Each SPEC §6 content kind, and the object Meta's reference documents for it
+/// under the body's `type` key.
+fn meta_cases() -> Vec<(&'static str, OutboxItem, Value)> {
+    vec![
+        (
+            "text",
+            item(Channel::WhatsApp, text("Your order shipped")),
+            json!({"preview_url": false, "body": "Your order shipped"}),
+        ),
+        (
+            "image",
+            item(
+                Channel::WhatsApp,
+                image("https://example.com/receipt.jpg", "Your receipt"),
+            ),
+            json!({"link": "https://example.com/receipt.jpg", "caption": "Your receipt"}),
+        ),
+        (
+            "image",
+            whatsapp(json!({"type": "image", "media_id": MEDIA_ID})),
+            json!({"id": MEDIA_ID}),
+        ),
+        (
+            "audio",
+            whatsapp(json!({"type": "audio", "media_id": "1013859600285441"})),
+            json!({"id": "1013859600285441"}),
+        ),
+        (
+            "video",
+            whatsapp(
+                json!({"type": "video", "media_url": "https://example.com/howto.mp4", "caption": "How to assemble it"}),
+            ),
+            json!({"link": "https://example.com/howto.mp4", "caption": "How to assemble it"}),
+        ),
+        (
+            "document",
+            whatsapp(json!({
+                "type": "document", "media_url": "https://example.com/invoice.pdf",
+                "filename": "invoice-1042.pdf", "caption": "Invoice #1042"
+            })),
+            json!({"link": "https://example.com/invoice.pdf", "caption": "Invoice #1042", "filename": "invoice-1042.pdf"}),
+        ),
+        (
+            "template",
+            whatsapp(json!({
+                "type": "template", "template_name": "invoice_ready", "language": "pt_BR",
+                "components": [
+                    {"type": "header", "parameters": [
+                        {"type": "document", "document": {"media_id": "4490709327384033"}, "filename": "fatura.pdf"}
+                    ]},
+                    {"type": "body", "parameters": [
+                        {"type": "text", "text": "Maria"},
+                        {"type": "date_time", "fallback_value": "25 de fevereiro"}
+                    ]},
+                    {"type": "button", "sub_type": "url", "index": 0, "parameters": [{"type": "text", "text": "1042"}]}
+                ]
+            })),
+            json!({
+                "name": "invoice_ready",
+                "language": {"code": "pt_BR"},
+                "components": [
+                    {"type": "header", "parameters": [
+                        {"type": "document", "document": {"id": "4490709327384033", "filename": "fatura.pdf"}}
+                    ]},
+                    {"type": "body", "parameters": [
+                        {"type": "text", "text": "Maria"},
+                        {"type": "date_time", "date_time": {"fallback_value": "25 de fevereiro"}}
+                    ]},
+                    {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": "1042"}]}
+                ]
+            }),
+        ),
+        (
+            "interactive",
+            whatsapp(json!({"type": "interactive", "interactive": {
+                "type": "button",
+                "body": "Keep your appointment on Monday at 9?",
+                "footer": "Reply any time",
+                "buttons": [{"id": "keep", "title": "Yes"}, {"id": "change", "title": "Change it"}]
+            }})),
+            json!({
+                "type": "button",
+                "body": {"text": "Keep your appointment on Monday at 9?"},
+                "footer": {"text": "Reply any time"},
+                "action": {"buttons": [
+                    {"type": "reply", "reply": {"id": "keep", "title": "Yes"}},
+                    {"type": "reply", "reply": {"id": "change", "title": "Change it"}}
+                ]}
+            }),
+        ),
+        (
+            "interactive",
+            whatsapp(json!({"type": "interactive", "interactive": {
+                "type": "list",
+                "body": "Which delivery slot suits you?",
+                "button": "Choose a slot",
+                "sections": [{"title": "Morning", "rows": [{"id": "am-9", "title": "9–10", "description": "Before work"}]}]
+            }})),
+            json!({
+                "type": "list",
+                "body": {"text": "Which delivery slot suits you?"},
+                "action": {
+                    "button": "Choose a slot",
+                    "sections": [{"title": "Morning", "rows": [{"id": "am-9", "title": "9–10", "description": "Before work"}]}]
+                }
+            }),
+        ),
+        (
+            "location",
+            whatsapp(json!({
+                "type": "location", "latitude": 37.44216251868683, "longitude": -122.16153582049394,
+                "name": "Philz Coffee", "address": "101 Forest Ave, Palo Alto, CA 94301"
+            })),
+            json!({
+                "latitude": 37.44216251868683, "longitude": -122.16153582049394,
+                "name": "Philz Coffee", "address": "101 Forest Ave, Palo Alto, CA 94301"
+            }),
+        ),
+        (
+            "contacts",
+            whatsapp(json!({"type": "contacts", "contacts": [{
+                "name": {"formatted_name": "John Smith", "first_name": "John"},
+                "phones": [{"phone": "+1 (940) 555-1234", "type": "WORK", "wa_id": "19405551234"}]
+            }]})),
+            json!([{
+                "name": {"formatted_name": "John Smith", "first_name": "John"},
+                "phones": [{"phone": "+1 (940) 555-1234", "type": "WORK", "wa_id": "19405551234"}]
+            }]),
+        ),
+        (
+            "reaction",
+            whatsapp(json!({"type": "reaction", "message_id": "wamid.HBgLMTY1", "emoji": "👍🏽"})),
+            json!({"message_id": "wamid.HBgLMTY1", "emoji": "👍🏽"}),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_content_kind_reaches_meta_as_its_documented_json_and_returns_the_wamid() {
+    for (kind, item, expected) in meta_cases() {
+        let answer = json!({
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": "14155550100", "wa_id": "14155550100"}],
+            "messages": [{"id": WAMID}]
+        });
+        let meta = Provider::answering_json(200, answer).await;
+        assert_eq!(
+            send(meta_api(&meta.url()), &item).await,
+            Ok(WAMID.to_owned()),
+            "{kind}"
+        );
+        let request = meta.only_request().await;
+        assert_post(&request, META_MESSAGES, META_AUTH, JSON);
+        let body: Value = request.body_json().unwrap();
+        assert_eq!(body["messaging_product"], "whatsapp", "{kind}");
+        assert_eq!(body["recipient_type"], "individual", "{kind}");
+        assert_eq!(body["to"], "14155550100", "{kind}");
+        assert_eq!(body["type"], kind);
+        assert_eq!(body[kind], expected, "{kind}");
+    }
+}
+
+/// A Graph API error object as Meta sends it.
+fn meta_error(status: u16, code: i64, details: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({"error": {
+        "message": format!("(#{code}) refused"),
+        "type": "OAuthException",
+        "code": code,
+        "error_data": {"messaging_product": "whatsapp", "details": details},
+        "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"
+    }}))
+}
+
+#[tokio::test]
+async fn meta_window_undeliverable_and_token_refusals_are_permanent() {
+    let cases = [
+        (
+            meta_error(
+                400,
+                131047,
+                "Message failed to send because more than 24 hours have passed",
+            ),
+            "131047",
+            "outside the WhatsApp 24-hour window: send an approved template (Meta: Message failed to send because more than 24 hours have passed)",
+        ),
+        (
+            meta_error(400, 131026, "Message undeliverable"),
+            "131026",
+            "undeliverable: the number may not be on WhatsApp or its app may need an update (Meta: Message undeliverable)",
+        ),
+        (
+            meta_error(401, 190, "Error validating access token"),
+            "190",
+            "the access token expired or is invalid: issue a new one (Meta: Error validating access token)",
+        ),
+    ];
+    for (answer, code, message) in cases {
+        let refusal = refused(meta_api, item(Channel::WhatsApp, text("hi")), answer).await;
+        assert_eq!(refusal.provider, ProviderName::META);
+        assert_eq!(refusal.code.as_deref(), Some(code));
+        assert_eq!(refusal.message, message);
+        assert!(!refusal.retryable && !refusal.opted_out, "{code}");
+        assert_eq!(refusal.retry_after, None, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn meta_rate_limits_are_retryable_after_the_delay_meta_asks_for() {
+    let cases = [
+        (
+            meta_error(429, 130429, "Cloud API message throughput has been reached")
+                .insert_header("Retry-After", "30"),
+            "130429",
+            Some(TimeDelta::seconds(30)),
+        ),
+        (meta_error(400, 80007, "Rate limit hit"), "80007", None),
+    ];
+    for (answer, code, retry_after) in cases {
+        let refusal = refused(meta_api, item(Channel::WhatsApp, text("hi")), answer).await;
+        assert_eq!(refusal.code.as_deref(), Some(code));
+        assert!(refusal.retryable, "{code}");
+        assert_eq!(refusal.retry_after, retry_after, "{code}");
+    }
+}
+
+/// A part of a multipart form: field name, file name, content type and bytes.
+type Part = (String, Option<String>, Option<String>, Vec<u8>);
+
+/// The parts of a `multipart/form-data` request, read by multer (not by the
+/// code that wrote them).
+async fn form_parts(request: &Request) -> Vec<Part> {
+    let content_type = header(request, "content-type").unwrap_or_default();
+    let boundary = multer::parse_boundary(content_type).unwrap();
+    let body = request.body.clone();
+    let mut form = multer::Multipart::new(stream::once(ready(Ok::<_, Infallible>(body))), boundary);
+    let mut parts = Vec::new();
+    while let Some(field) = form.next_field().await.unwrap() {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let kind = field.content_type().map(ToString::to_string);
+        parts.push((name, file_name, kind, field.bytes().await.unwrap().to_vec()));
+    }
+    parts
+}
+
+fn text_part(name: &str, value: &str) -> Part {
+    (name.to_owned(), None, None, value.as_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn an_upload_posts_the_files_exact_bytes_as_multipart_and_returns_the_media_id() {
+    let cases = [
+        (MediaKind::Image, "receipt.jpg", "image.jpg", "image/jpeg"),
+        (
+            MediaKind::Document,
+            "invoice-1042.pdf",
+            "document.pdf",
+            "application/pdf",
+        ),
+    ];
+    for (kind, file_name, sample, mime) in cases {
+        let meta = Provider::answering_json(200, json!({"id": MEDIA_ID})).await;
+        let bytes = media_sample(sample);
+        let uploaded = meta_carrier(&meta)
+            .upload_media(tenant(), kind, file_name, &bytes)
+            .await;
+        assert_eq!(uploaded, Ok(MEDIA_ID.to_owned()), "{sample}");
+        let request = meta.only_request().await;
+        let content_type = header(&request, "content-type").unwrap_or_default();
+        assert!(
+            content_type.starts_with("multipart/form-data; boundary="),
+            "{content_type}"
+        );
+        assert_post(&request, META_MEDIA, META_AUTH, content_type);
+        let file = (
+            "file".to_owned(),
+            Some(file_name.to_owned()),
+            Some(mime.to_owned()),
+            bytes,
+        );
+        assert_eq!(
+            form_parts(&request).await,
+            vec![
+                text_part("messaging_product", "whatsapp"),
+                text_part("type", mime),
+                file
+            ],
+            "{sample}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_oversize_or_wrong_type_file_is_refused_without_a_request() {
+    let mut oversize = media_sample("image.jpg");
+    oversize.resize(MAX_MEDIA_BYTES + 1, 0);
+    let cases = [
+        (
+            "big.jpg",
+            oversize,
+            MediaError::TooLarge {
+                size: MAX_MEDIA_BYTES + 1,
+                max: MAX_MEDIA_BYTES,
+            },
+        ),
+        (
+            "invoice.jpg",
+            media_sample("document.pdf"),
+            MediaError::WrongKind {
+                expected: MediaKind::Image,
+                found: MediaType::Pdf,
+            },
+        ),
+    ];
+    for (file_name, bytes, problem) in cases {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": MEDIA_ID})))
+            .expect(0)
+            .mount(&server)
+            .await;
+        let uploaded = HttpCarrier::new(meta_api(&server.uri()))
+            .upload_media(tenant(), MediaKind::Image, file_name, &bytes)
+            .await;
+        assert_eq!(
+            uploaded,
+            Err(MediaSendError::Rejected(MediaUploadError::Rejected {
+                file_name: file_name.to_owned(),
+                problem,
+            }))
+        );
+        server.verify().await;
+    }
+}
+
+#[tokio::test]
+async fn an_upload_meta_refuses_is_a_carrier_error() {
+    let meta = Provider::answering(meta_error(401, 190, "Error validating access token")).await;
+    let uploaded = meta_carrier(&meta)
+        .upload_media(
+            tenant(),
+            MediaKind::Image,
+            "receipt.jpg",
+            &media_sample("image.jpg"),
+        )
+        .await;
+    let Err(MediaSendError::Refused(refusal)) = uploaded else {
+        panic!("expected Meta's refusal, got {uploaded:?}");
+    };
+    assert_eq!(refusal.code.as_deref(), Some("190"));
+    assert!(!refusal.retryable);
+}
+
+#[tokio::test]
+async fn marking_read_posts_the_read_status_and_success_is_ok() {
+    let meta = Provider::answering_json(200, json!({"success": true})).await;
+    assert_eq!(meta_carrier(&meta).mark_read(tenant(), WAMID).await, Ok(()));
+    let request = meta.only_request().await;
+    assert_post(&request, META_MESSAGES, META_AUTH, JSON);
+    assert_eq!(
+        request.body_json::<Value>().unwrap(),
+        json!({"messaging_product": "whatsapp", "status": "read", "message_id": WAMID})
+    );
+}
+
+#[tokio::test]
+async fn a_tenants_uploads_and_read_receipts_go_through_its_own_number() {
+    let meta = Provider::answering_json(200, json!({"id": MEDIA_ID, "success": true})).await;
+    let shop = TenantId::from_uuid(Uuid::now_v7());
+    let own =
+        meta::send::MessagesApi::new("EAAG-shop", "209871234567890").with_base_url(meta.url());
+    let carrier = meta_carrier(&meta).with_tenant(shop, own);
+
+    carrier
+        .upload_media(
+            shop,
+            MediaKind::Image,
+            "receipt.jpg",
+            &media_sample("image.jpg"),
+        )
+        .await
+        .unwrap();
+    carrier.mark_read(shop, WAMID).await.unwrap();
+
+    let requests = meta.requests().await;
+    let paths: Vec<_> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v23.0/209871234567890/media",
+            "/v23.0/209871234567890/messages"
+        ]
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| header(r, "authorization") == Some("Bearer EAAG-shop"))
+    );
 }
 
 // --- through the dispatcher ------------------------------------------------

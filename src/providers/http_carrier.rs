@@ -36,7 +36,15 @@ use async_trait::async_trait;
 use crate::engine::{Carrier, CarrierError};
 use crate::model::{OutboxItem, ProviderName, TenantId};
 use crate::providers::executor::{ReqwestExecutor, TransportError};
+use crate::providers::http::{HttpRequest, HttpResponse};
 use crate::providers::send_api::SendApi;
+
+#[cfg(feature = "meta")]
+mod meta;
+
+#[cfg(feature = "meta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "meta")))]
+pub use meta::MediaSendError;
 
 /// The code of a [`CarrierError`] for a request that got no answer.
 pub const TRANSPORT_ERROR_CODE: &str = "transport";
@@ -75,6 +83,14 @@ impl<A: SendApi> HttpCarrier<A> {
     fn api_for(&self, tenant: TenantId) -> &A {
         self.tenants.get(&tenant).unwrap_or(&self.platform)
     }
+
+    /// Carries `request` for `api`; no answer is a [`CarrierError`] in `api`'s name.
+    async fn exchange(&self, api: &A, request: HttpRequest) -> Result<HttpResponse, CarrierError> {
+        self.executor
+            .execute(request)
+            .await
+            .map_err(|error| unanswered(api.provider(), &error))
+    }
 }
 
 #[async_trait]
@@ -89,12 +105,7 @@ impl<A: SendApi> Carrier for HttpCarrier<A> {
 
     async fn send(&self, item: &OutboxItem) -> Result<String, CarrierError> {
         let api = self.api_for(item.tenant);
-        let request = api.request(item)?;
-        let response = self
-            .executor
-            .execute(request)
-            .await
-            .map_err(|error| unanswered(api.provider(), &error))?;
+        let response = self.exchange(api, api.request(item)?).await?;
         api.read(&response)
     }
 }
