@@ -139,7 +139,7 @@ pub enum MediaError {
     TooLarge {
         /// Its size in bytes.
         size: usize,
-        /// The limit, [`MAX_MEDIA_BYTES`].
+        /// The limit: [`MAX_MEDIA_BYTES`], or a provider's stricter one for the kind.
         max: usize,
     },
     /// The content is not an accepted type.

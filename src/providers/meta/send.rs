@@ -62,7 +62,7 @@ use serde::de::DeserializeOwned;
 
 use crate::core::channel::Channel;
 use crate::core::message::MediaKind;
-use crate::core::message::media::check_media;
+use crate::core::message::media::{MediaError, check_media};
 use crate::engine::CarrierError;
 use crate::model::{OutboxItem, ProviderName};
 use crate::providers::http::{HttpRequest, HttpResponse, Method};
@@ -71,6 +71,12 @@ use multipart::FilePart;
 use refusal::{ApiError, carrier_error};
 
 pub use upload_error::MediaUploadError;
+
+/// Meta's limit for images: stricter than SPEC §6's 16 MB for every kind (Meta's
+/// "Supported media types": images 5 MB), read in decimal like
+/// [`MAX_MEDIA_BYTES`](crate::core::message::media::MAX_MEDIA_BYTES), so an image
+/// accepted here is within Meta's limit whichever reading Meta uses.
+pub const MAX_IMAGE_BYTES: usize = 5_000_000;
 
 /// Meta's Graph API host.
 pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
@@ -170,11 +176,17 @@ impl MessagesApi {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<HttpRequest, MediaUploadError> {
-        let media_type =
-            check_media(kind, bytes).map_err(|problem| MediaUploadError::Rejected {
-                file_name: file_name.to_owned(),
-                problem,
-            })?;
+        let rejected = |problem| MediaUploadError::Rejected {
+            file_name: file_name.to_owned(),
+            problem,
+        };
+        let media_type = check_media(kind, bytes).map_err(rejected)?;
+        if kind == MediaKind::Image && bytes.len() > MAX_IMAGE_BYTES {
+            return Err(rejected(MediaError::TooLarge {
+                size: bytes.len(),
+                max: MAX_IMAGE_BYTES,
+            }));
+        }
         let mime = media_type.mime_type();
         let form = multipart::form(
             &[("messaging_product", MESSAGING_PRODUCT), ("type", mime)],

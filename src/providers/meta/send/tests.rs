@@ -543,6 +543,37 @@ fn oversize_wrong_kind_and_unknown_files_are_refused_without_a_request() {
 }
 
 #[test]
+fn an_image_over_metas_five_megabytes_is_refused_though_a_video_that_size_is_not() {
+    let mut image = sample("image.jpg");
+    image.resize(MAX_IMAGE_BYTES + 1, 0);
+    let mut video = sample("video_isom.mp4");
+    video.resize(MAX_IMAGE_BYTES + 1, 0);
+    let mut largest = sample("image.jpg");
+    largest.resize(MAX_IMAGE_BYTES, 0);
+
+    assert_eq!(
+        api().upload_request(MediaKind::Image, "photo.jpg", &image),
+        Err(MediaUploadError::Rejected {
+            file_name: "photo.jpg".into(),
+            problem: MediaError::TooLarge {
+                size: MAX_IMAGE_BYTES + 1,
+                max: MAX_IMAGE_BYTES
+            },
+        })
+    );
+    assert!(
+        api()
+            .upload_request(MediaKind::Image, "photo.jpg", &largest)
+            .is_ok()
+    );
+    assert!(
+        api()
+            .upload_request(MediaKind::Video, "clip.mp4", &video)
+            .is_ok()
+    );
+}
+
+#[test]
 fn an_upload_answer_gives_the_media_id_or_the_refusal() {
     assert_eq!(
         api().read_upload(&response(200, r#"{"id":"1166846181421424"}"#)),
