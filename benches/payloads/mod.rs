@@ -2,6 +2,7 @@
 //! signature, parsing and round-trip figures measure the same inputs.
 #![allow(dead_code, reason = "each bench uses the payloads it needs")]
 
+/// The Twilio inbound-SMS case: see [`twilio_case`].
 pub const TWILIO_INPUT: &str = include_str!("../twilio_sms_webhook.json");
 
 /// A WhatsApp Cloud API text-message webhook, about 1 KB.
@@ -31,6 +32,7 @@ pub struct TwilioCase {
     pub params: Vec<(String, String)>,
 }
 
+/// Reads [`TWILIO_INPUT`].
 pub fn twilio_case() -> TwilioCase {
     let input: serde_json::Value = serde_json::from_str(TWILIO_INPUT).unwrap();
     let text = |key: &str| input[key].as_str().unwrap().to_owned();
