@@ -71,12 +71,6 @@ fn escape(value: &str) -> String {
 fn boundary_absent_from(bytes: &[u8]) -> String {
     (0_u64..)
         .map(|n| format!("msgcore-{n:016x}"))
-        .find(|candidate| !contains(bytes, candidate.as_bytes()))
+        .find(|candidate| memchr::memmem::find(bytes, candidate.as_bytes()).is_none())
         .unwrap_or_default()
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
 }
