@@ -12,8 +12,8 @@ use crate::core::csat::{SkipReason, Survey, SurveyPlan, SurveyTemplate, plan_sur
 use crate::core::message::{Content, RawContent};
 use crate::error::Error;
 use crate::model::{
-    Contact, ConversationId, ConversationRecord, EventRecord, InboxEvent, MessageOrigin,
-    MessageRecord, Tenant, TenantId,
+    Contact, ConversationId, ConversationRecord, InboxEvent, MessageOrigin, MessageRecord, Tenant,
+    TenantId,
 };
 use crate::store::{Changeset, ContactWrite};
 
@@ -80,11 +80,7 @@ impl Inbox {
                 assignee: record.state.assignee().cloned(),
             }
         };
-        changes.events.push(EventRecord {
-            tenant: tenant.id,
-            at: now,
-            event: status_event,
-        });
+        changes.push_event(now, status_event);
         let mut replies = Vec::new();
         if record.status() == Status::Resolved {
             let contact = changes.contact.contact().clone();
@@ -115,11 +111,7 @@ impl Inbox {
                         conversation: record.id,
                         reason: reason.to_owned(),
                     };
-                    changes.events.push(EventRecord {
-                        tenant: tenant.id,
-                        at: now,
-                        event,
-                    });
+                    changes.push_event(now, event);
                 }
             }
         }

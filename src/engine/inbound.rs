@@ -537,15 +537,14 @@ fn apply_reply(
         .then(|| conversation.state.apply(&Event::HandToHuman, now));
     if let Some(Ok(state)) = handed_off {
         conversation.state = state;
-        plan.changes.events.push(EventRecord {
-            tenant: tenant.id,
-            at: now,
-            event: InboxEvent::ConversationStatus {
+        plan.changes.push_event(
+            now,
+            InboxEvent::ConversationStatus {
                 conversation: conversation.id,
                 status: conversation.status(),
                 assignee: None,
             },
-        });
+        );
     }
     let contact = plan.changes.contact.contact().clone();
     if let Some(content) = reply

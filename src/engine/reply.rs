@@ -7,8 +7,8 @@ use crate::core::channel::Channel;
 use crate::core::delivery::Delivery;
 use crate::core::message::Content;
 use crate::model::{
-    Contact, ConversationRecord, Direction, EventRecord, IdSource, InboxEvent, MessageBody,
-    MessageId, MessageOrigin, MessageRecord, OutboxItem, Tenant,
+    Contact, ConversationRecord, Direction, IdSource, InboxEvent, MessageBody, MessageId,
+    MessageOrigin, MessageRecord, OutboxItem, Tenant,
 };
 use crate::store::Changeset;
 
@@ -57,14 +57,13 @@ pub(crate) fn queue(
         outgoing.content,
         now,
     ));
-    changes.events.push(EventRecord {
-        tenant: tenant.id,
-        at: now,
-        event: InboxEvent::MessageQueued {
+    changes.push_event(
+        now,
+        InboxEvent::MessageQueued {
             message: id,
             conversation: conversation.id,
         },
-    });
+    );
     changes.messages.push(message.clone());
     message
 }

@@ -118,11 +118,7 @@ impl Inbox {
                     tenant.id,
                     ContactWrite::update(loaded_version, contact),
                 );
-                changes.events.push(EventRecord {
-                    tenant: tenant.id,
-                    at: now,
-                    event,
-                });
+                changes.push_event(now, event);
                 Ok(Decided::write(changes, true))
             })
             .await?;

@@ -17,8 +17,8 @@ use crate::core::conversation::Conversation;
 use crate::core::phone::E164;
 use crate::error::Error;
 use crate::model::{
-    Contact, ContactId, ConversationRecord, Direction, EventRecord, InboundContent, InboxEvent,
-    MessageBody, MessageId, MessageOrigin, MessageRecord, ProviderName, TenantId,
+    Contact, ContactId, ConversationRecord, Direction, InboundContent, InboxEvent, MessageBody,
+    MessageId, MessageOrigin, MessageRecord, ProviderName, TenantId,
 };
 use crate::store::{Changeset, ContactWrite};
 
@@ -115,11 +115,7 @@ impl Inbox {
                 };
                 let mut changes = Changeset::for_contact(tenant.id, write);
                 let event = call_logged(call, changes.contact_id());
-                changes.events.push(EventRecord {
-                    tenant: tenant.id,
-                    at: now,
-                    event,
-                });
+                changes.push_event(now, event);
                 Ok(Decided::write(changes, true))
             })
             .await?;

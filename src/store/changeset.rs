@@ -1,7 +1,10 @@
 //! One decision's writes, committed all or nothing.
 
+use chrono::{DateTime, Utc};
+
 use crate::model::{
-    Contact, ContactId, ConversationRecord, EventRecord, MessageRecord, OutboxItem, TenantId,
+    Contact, ContactId, ConversationRecord, EventRecord, InboxEvent, MessageRecord, OutboxItem,
+    TenantId,
 };
 
 /// How the contact is written.
@@ -56,6 +59,15 @@ pub struct Changeset {
 }
 
 impl Changeset {
+    /// Appends `event`, for the changeset's tenant, as happening at `at`.
+    pub fn push_event(&mut self, at: DateTime<Utc>, event: InboxEvent) {
+        self.events.push(EventRecord {
+            tenant: self.tenant,
+            at,
+            event,
+        });
+    }
+
     /// A changeset that writes only the contact.
     pub fn for_contact(tenant: TenantId, contact: ContactWrite) -> Changeset {
         Changeset {
