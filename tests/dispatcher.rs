@@ -56,22 +56,13 @@ async fn seed(store: &MemoryStore, contacts: usize, per_contact: usize) -> Vec<Q
         let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact.clone()));
         for m in 0..per_contact {
             let content = Content::text(format!("message {m} to contact {c}")).unwrap();
-            let message = outbound::agent_sms(&conversation, content.clone(), t0());
-            changes.outbox.push(OutboxItem::pending(
-                message.id,
-                tenant.id,
-                Channel::Sms,
-                phone,
-                None,
-                content,
-                t0(),
-            ));
+            let message =
+                outbound::queue_agent_sms(&mut changes, &conversation, phone, content, t0());
             queued.push(Queued {
                 tenant: tenant.id,
-                message: message.id,
+                message,
                 to: phone,
             });
-            changes.messages.push(message);
         }
         changes.conversations.push(conversation);
         store.commit(changes).await.unwrap();

@@ -951,20 +951,15 @@ async fn queue_one_sms(store: &MemoryStore) -> (TenantId, MessageId) {
     let phone: E164 = "+14155550100".parse().unwrap();
     let contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant.id, phone, t0());
     let conversation = outbound::conversation(tenant.id, contact.id, t0());
-    let message = outbound::agent_sms(&conversation, text("Your order shipped"), t0());
     let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact));
-    changes.outbox.push(OutboxItem::pending(
-        message.id,
-        tenant.id,
-        Channel::Sms,
+    let id = outbound::queue_agent_sms(
+        &mut changes,
+        &conversation,
         phone,
-        None,
         text("Your order shipped"),
         t0(),
-    ));
+    );
     changes.conversations.push(conversation);
-    let id = message.id;
-    changes.messages.push(message);
     store.commit(changes).await.unwrap();
     (tenant.id, id)
 }

@@ -2,14 +2,16 @@
 //! tests that drain it.
 
 use chrono::{DateTime, Utc};
+use msgcore::E164;
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::Conversation;
 use msgcore::core::delivery::Delivery;
 use msgcore::core::message::Content;
 use msgcore::model::{
     ContactId, ConversationFlags, ConversationId, ConversationRecord, Direction, MessageBody,
-    MessageId, MessageOrigin, MessageRecord, TenantId,
+    MessageId, MessageOrigin, MessageRecord, OutboxItem, TenantId,
 };
+use msgcore::store::Changeset;
 use uuid::Uuid;
 
 /// A new open SMS conversation with `contact`.
@@ -49,4 +51,28 @@ pub fn agent_sms(
         delivery: Delivery::default(),
         tags: Vec::new(),
     }
+}
+
+/// An agent's SMS in `conversation` to `phone`, queued in `changes` as the inbox
+/// would: the message and its outbox item. Returns the message's id.
+pub fn queue_agent_sms(
+    changes: &mut Changeset,
+    conversation: &ConversationRecord,
+    phone: E164,
+    content: Content,
+    at: DateTime<Utc>,
+) -> MessageId {
+    let message = agent_sms(conversation, content.clone(), at);
+    let id = message.id;
+    changes.outbox.push(OutboxItem::pending(
+        id,
+        conversation.tenant,
+        Channel::Sms,
+        phone,
+        None,
+        content,
+        at,
+    ));
+    changes.messages.push(message);
+    id
 }
