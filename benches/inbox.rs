@@ -15,13 +15,12 @@ use msgcore::E164;
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::Conversation;
 use msgcore::core::tagging::{MatchKind, TagRule};
-use msgcore::core::window::InboundKind;
 use msgcore::engine::{
     InboundContext, InboundMessage, Inbox, TenantRef, TenantRules, decide_inbound,
 };
 use msgcore::model::{
-    Contact, ContactId, ConversationFlags, ConversationId, ConversationRecord, InboundContent,
-    ProviderName, SequentialIds, Tenant, TenantId, TenantNumber, TenantSettings,
+    Contact, ContactId, ConversationFlags, ConversationId, ConversationRecord, ProviderName,
+    SequentialIds, Tenant, TenantId, TenantNumber, TenantSettings,
 };
 use msgcore::store::MemoryStore;
 
@@ -56,20 +55,14 @@ fn tenant() -> Tenant {
 }
 
 fn message(from: E164, id: String) -> InboundMessage {
-    InboundMessage {
-        tenant: TenantRef::Number("+14155550199".parse().unwrap()),
-        provider: ProviderName::TWILIO,
-        provider_message_id: id,
-        channel: Channel::Sms,
+    InboundMessage::text(
+        TenantRef::Number("+14155550199".parse().unwrap()),
+        ProviderName::TWILIO,
+        id,
+        Channel::Sms,
         from,
-        kind: InboundKind::Message,
-        content: InboundContent {
-            text: Some(TEXT.to_owned()),
-            ..InboundContent::default()
-        },
-        referral: None,
-        profile_name: None,
-    }
+        TEXT,
+    )
 }
 
 fn decide(c: &mut Criterion) {

@@ -18,11 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use msgcore::E164;
 use msgcore::core::channel::Channel;
-use msgcore::core::window::InboundKind;
 use msgcore::engine::{InboundMessage, Inbox, TenantRef};
 use msgcore::model::{
-    ContactId, ConversationId, InboundContent, ProviderName, Tenant, TenantId, TenantNumber,
-    TenantSettings,
+    ContactId, ConversationId, ProviderName, Tenant, TenantId, TenantNumber, TenantSettings,
 };
 use msgcore::store::{ConversationQuery, Store};
 use tokio::runtime::Runtime;
@@ -50,20 +48,14 @@ fn tenant() -> Tenant {
 
 fn message(n: u64) -> InboundMessage {
     let from: E164 = format!("+1415555{:04}", n % CONTACTS).parse().unwrap();
-    InboundMessage {
-        tenant: TenantRef::Number("+14155550199".parse().unwrap()),
-        provider: ProviderName::TWILIO,
-        provider_message_id: format!("SM{}", Uuid::now_v7().simple()),
-        channel: Channel::Sms,
+    InboundMessage::text(
+        TenantRef::Number("+14155550199".parse().unwrap()),
+        ProviderName::TWILIO,
+        format!("SM{}", Uuid::now_v7().simple()),
+        Channel::Sms,
         from,
-        kind: InboundKind::Message,
-        content: InboundContent {
-            text: Some(TEXT.to_owned()),
-            ..InboundContent::default()
-        },
-        referral: None,
-        profile_name: None,
-    }
+        TEXT,
+    )
 }
 
 /// Benches `handle_inbound` on `store`, then returns the documents and ids the

@@ -17,13 +17,10 @@ use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event};
 use msgcore::core::message::{Content, RawContent};
 use msgcore::core::tagging::{MatchKind, TagRule};
-use msgcore::core::window::InboundKind;
 use msgcore::engine::{
     Clock, InboundMessage, InboundOutcome, Inbox, ManualClock, SendRequest, TenantRef,
 };
-use msgcore::model::{
-    Direction, InboundContent, ProviderName, Tenant, TenantId, TenantNumber, TenantSettings,
-};
+use msgcore::model::{Direction, ProviderName, Tenant, TenantId, TenantNumber, TenantSettings};
 use msgcore::store::{MemoryStore, Store};
 use msgcore::{E164, Error};
 
@@ -249,18 +246,15 @@ impl Tour<'_> {
             SHOP_WHATSAPP
         };
         let message = InboundMessage {
-            tenant: TenantRef::Number(to.parse()?),
-            provider: ProviderName::TWILIO,
-            provider_message_id: format!("SM{}", uuid::Uuid::now_v7().simple()),
-            channel,
-            from: self.maria,
-            kind: InboundKind::Message,
-            content: InboundContent {
-                text: Some(text.to_owned()),
-                ..InboundContent::default()
-            },
-            referral: None,
             profile_name: Some("Maria".to_owned()),
+            ..InboundMessage::text(
+                TenantRef::Number(to.parse()?),
+                ProviderName::TWILIO,
+                format!("SM{}", uuid::Uuid::now_v7().simple()),
+                channel,
+                self.maria,
+                text,
+            )
         };
         let outcome = self.inbox.handle_inbound(&message).await?;
         show(

@@ -210,9 +210,9 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), msgcore::Error> {
 //! use std::sync::Arc;
-//! use msgcore::core::{channel::Channel, message::Content, window::InboundKind};
+//! use msgcore::core::{channel::Channel, message::Content};
 //! use msgcore::engine::{InboundMessage, Inbox, SendRequest, TenantRef};
-//! use msgcore::model::{InboundContent, ProviderName, Tenant, TenantId, TenantSettings};
+//! use msgcore::model::{ProviderName, Tenant, TenantId, TenantSettings};
 //! use msgcore::store::MemoryStore;
 //! use msgcore::{E164, ErrorKind};
 //!
@@ -226,17 +226,8 @@
 //! };
 //! inbox.put_tenant(&shop).await?;
 //! let maria = E164::parse("+14155550123", None)?;
-//! let stop = InboundMessage {
-//!     tenant: TenantRef::Slug("shop".into()),
-//!     provider: ProviderName::TWILIO,
-//!     provider_message_id: "SM1".into(),
-//!     channel: Channel::Sms,
-//!     from: maria,
-//!     kind: InboundKind::Message,
-//!     content: InboundContent { text: Some("STOP".into()), ..Default::default() },
-//!     referral: None,
-//!     profile_name: None,
-//! };
+//! let to_shop = TenantRef::Slug("shop".into());
+//! let stop = InboundMessage::text(to_shop, ProviderName::TWILIO, "SM1", Channel::Sms, maria, "STOP");
 //! let outcome = inbox.handle_inbound(&stop).await?;
 //! assert_eq!(outcome.replies.len(), 1); // one confirmation, in the outbox
 //! assert!(inbox.handle_inbound(&stop).await?.duplicate); // a webhook retry changes nothing

@@ -63,6 +63,35 @@ pub struct InboundMessage {
     pub profile_name: Option<String>,
 }
 
+impl InboundMessage {
+    /// A plain text message, without referral or profile name: what most tests,
+    /// simulations and hand-written integrations send. Set the other fields with
+    /// struct update syntax.
+    pub fn text(
+        tenant: TenantRef,
+        provider: ProviderName,
+        provider_message_id: impl Into<String>,
+        channel: Channel,
+        from: E164,
+        text: impl Into<String>,
+    ) -> InboundMessage {
+        InboundMessage {
+            tenant,
+            provider,
+            provider_message_id: provider_message_id.into(),
+            channel,
+            from,
+            kind: InboundKind::Message,
+            content: InboundContent {
+                text: Some(text.into()),
+                ..InboundContent::default()
+            },
+            referral: None,
+            profile_name: None,
+        }
+    }
+}
+
 /// What handling an inbound message did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboundOutcome {

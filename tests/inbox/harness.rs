@@ -7,12 +7,11 @@ use msgcore::Error;
 use msgcore::core::channel::Channel;
 use msgcore::core::message::Content;
 use msgcore::core::tagging::{MatchKind, TagRule};
-use msgcore::core::window::InboundKind;
 use msgcore::engine::{
     InboundMessage, InboundOutcome, Inbox, ManualClock, MemoryEvents, SendOutcome, SendRequest,
     TenantRef,
 };
-use msgcore::model::{InboundContent, ProviderName, SequentialIds, Tenant, TenantSettings};
+use msgcore::model::{ProviderName, SequentialIds, Tenant, TenantSettings};
 use msgcore::store::MemoryStore;
 
 pub use crate::demo_tenant::{CONTACT, SMS_NUMBER, WHATSAPP_NUMBER, e164, t0, tenant};
@@ -88,20 +87,14 @@ impl Harness {
 
     /// An SMS from `from` to the tenant's SMS number.
     pub fn message_for(from: &str, provider_message_id: &str, text: &str) -> InboundMessage {
-        InboundMessage {
-            tenant: TenantRef::Number(e164(SMS_NUMBER)),
-            provider: ProviderName::TWILIO,
-            provider_message_id: provider_message_id.to_owned(),
-            channel: Channel::Sms,
-            from: e164(from),
-            kind: InboundKind::Message,
-            content: InboundContent {
-                text: Some(text.to_owned()),
-                ..InboundContent::default()
-            },
-            referral: None,
-            profile_name: None,
-        }
+        InboundMessage::text(
+            TenantRef::Number(e164(SMS_NUMBER)),
+            ProviderName::TWILIO,
+            provider_message_id,
+            Channel::Sms,
+            e164(from),
+            text,
+        )
     }
 
     pub async fn text_in(&self, channel: Channel, text: &str) -> InboundOutcome {
