@@ -19,7 +19,7 @@ use msgcore::providers::http::HttpResponse;
 use msgcore::providers::send_api::SendApi;
 use msgcore::providers::{meta, telnyx, twilio};
 
-#[path = "payloads/mod.rs"]
+#[path = "support/payloads.rs"]
 mod payloads;
 use payloads::{
     TELNYX_WEBHOOK, TWILIO_MESSAGE_CREATED, WHATSAPP_WEBHOOK, outbound_text, twilio_case,

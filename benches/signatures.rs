@@ -12,7 +12,7 @@ use chrono::DateTime;
 use criterion::{Criterion, criterion_group, criterion_main};
 use msgcore::providers::{meta, telnyx, twilio};
 
-#[path = "payloads/mod.rs"]
+#[path = "support/payloads.rs"]
 mod payloads;
 use payloads::{TELNYX_WEBHOOK, TwilioCase, WHATSAPP_WEBHOOK, twilio_case};
 

@@ -24,7 +24,7 @@ use tower::ServiceExt;
 
 #[path = "../tests/support/demo_tenant.rs"]
 mod demo_tenant;
-#[path = "payloads/mod.rs"]
+#[path = "support/payloads.rs"]
 mod payloads;
 use demo_tenant::{SMS_NUMBER, tenant};
 use payloads::{TwilioCase, twilio_case};

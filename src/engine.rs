@@ -33,8 +33,8 @@ mod not_found;
 mod outbound;
 mod reply;
 mod responder;
-mod rules;
 mod status;
+mod tenant_rules;
 mod voice;
 
 pub use actions::ActionOutcome;
@@ -56,6 +56,6 @@ pub use inbox::{Inbox, InboxBuilder};
 pub use not_found::NotFound;
 pub use outbound::{SendOutcome, SendRequest};
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
-pub use rules::TenantRules;
 pub use status::{MessageRef, StatusCallback, StatusOutcome};
+pub use tenant_rules::TenantRules;
 pub use voice::{CallLog, CallSpeech};

@@ -47,7 +47,7 @@ pub mod interactive;
 mod kind;
 pub mod media;
 mod raw;
-pub mod template;
+pub mod template_message;
 
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +58,7 @@ pub use fields::MediaSource;
 pub use interactive::{Interactive, RawInteractive};
 pub use kind::{ContentKind, MediaKind};
 pub use raw::{RawContent, RawLocation, RawMedia};
-pub use template::{RawTemplate, TemplateMessage};
+pub use template_message::{RawTemplate, TemplateMessage};
 
 /// Which way a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use super::inbox::{Committed, Decided, Inbox};
 use super::not_found::NotFound;
 use super::reply::{Outgoing, queue};
 use super::responder::{ResponderReply, ResponderRequest};
-use super::rules::TenantRules;
+use super::tenant_rules::TenantRules;
 use crate::core::channel::Channel;
 use crate::core::consent::{
     ChannelConsent, ConsentChange, ConsentEvent, ConsentSource, Outcome, Proof,

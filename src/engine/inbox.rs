@@ -8,7 +8,7 @@ use super::clock::{Clock, SystemClock};
 use super::events::{EventSink, NoEvents};
 use super::not_found::NotFound;
 use super::responder::Responder;
-use super::rules::TenantRules;
+use super::tenant_rules::TenantRules;
 use crate::core::quiet_hours::QuietHoursPolicy;
 use crate::core::ratelimit::Quota;
 use crate::error::Error;

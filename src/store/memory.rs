@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::rules::{self, OutcomeEffect, Search};
+use super::contract::{self, OutcomeEffect, Search};
 use super::{
     BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, ConversationSummary,
     DispatchOutcome, Store, StoreError,
@@ -148,7 +148,7 @@ impl Data {
             let existing = stored.or_else(|| {
                 earlier
                     .iter()
-                    .find(|other| rules::same_key(message, other))
+                    .find(|other| contract::same_key(message, other))
                     .map(|m| m.id)
             });
             if let Some(existing) = existing {
@@ -298,7 +298,7 @@ impl Store for MemoryStore {
         let mut rows: Vec<ConversationSummary> = data
             .conversations
             .values()
-            .filter(|c| c.tenant == tenant && rules::conversation_matches(c, query))
+            .filter(|c| c.tenant == tenant && contract::conversation_matches(c, query))
             .filter_map(|c| data.conversation_summary(c))
             .filter(|row| {
                 search.as_ref().is_none_or(|search| {
@@ -327,7 +327,7 @@ impl Store for MemoryStore {
         let mut changed = 0;
         for id in ids {
             if let Some(record) = data.conversations.get_mut(&(tenant, *id)) {
-                changed += usize::from(rules::apply_bulk(record, action));
+                changed += usize::from(contract::apply_bulk(record, action));
             }
         }
         Ok(changed)
@@ -456,10 +456,13 @@ impl Store for MemoryStore {
             if claimed.len() == limit {
                 break;
             }
-            let Some(item) = outbox.get_mut(key).filter(|i| rules::is_claimable(i, now)) else {
+            let Some(item) = outbox
+                .get_mut(key)
+                .filter(|i| contract::is_claimable(i, now))
+            else {
                 continue;
             };
-            rules::claim(item, now, lease);
+            contract::claim(item, now, lease);
             claimed.push(item.clone());
         }
         Ok(claimed)
@@ -477,7 +480,7 @@ impl Store for MemoryStore {
         let stands = data
             .outbox
             .get(&(tenant, message))
-            .is_some_and(|item| rules::claim_stands(item, attempt));
+            .is_some_and(|item| contract::claim_stands(item, attempt));
         if !stands {
             return Ok(false);
         }

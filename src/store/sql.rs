@@ -578,7 +578,7 @@ pub(crate) fn contact_values(contact: &Contact) -> Result<Vec<Value>, StoreError
         Value::Id(contact.id.as_uuid()),
         Value::Text(contact.phone.as_str().to_owned()),
         Value::OptText(contact.name.clone()),
-        Value::OptText(super::rules::name_key(contact)),
+        Value::OptText(super::contract::name_key(contact)),
         Value::Int(version(contact.version)),
         Value::Int(nanos(contact.created_at)),
         Value::Text(encode(contact)?),

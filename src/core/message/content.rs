@@ -9,7 +9,7 @@ use super::fields::{MediaSource, check_filename, optional, required};
 use super::interactive::Interactive;
 use super::kind::ContentKind;
 use super::raw::{RawContent, RawLocation, RawMedia};
-use super::template::TemplateMessage;
+use super::template_message::TemplateMessage;
 use crate::core::channel::Channel;
 use crate::core::segments::{SegmentsError, check_body_cap};
 
@@ -28,7 +28,7 @@ pub const MAX_CAPTION: usize = 1024;
 /// | `image`, `video` | exactly one of `media_url` (an `http(s)` URL with a host) and `media_id` (no white space); optional `caption` ≤ 1,024 characters; no `filename` |
 /// | `audio` | as `image`, with no `caption` either |
 /// | `document` | as `image`, plus a `filename` without path separators or control characters |
-/// | `template` | see [`template`](super::template): `template_name`, `language`, well-formed `components` |
+/// | `template` | see [`template_message`](super::template_message): `template_name`, `language`, well-formed `components` |
 /// | `interactive` | see [`interactive`](super::interactive): reply buttons or a list within Meta's limits |
 /// | `location` | `latitude` in −90..=90, `longitude` in −180..=180, a non-blank `name`; optional `address` |
 /// | `contacts` | at least one [card](super::ContactCard), each with a `name.formatted_name` and a `first_name` or `last_name`; phones and e-mails non-blank, e-mails with an `@` |

@@ -13,7 +13,7 @@ use super::content::Content;
 use super::error::ContentError;
 use super::interactive::RawInteractive;
 use super::kind::ContentKind;
-use super::template::RawTemplate;
+use super::template_message::RawTemplate;
 
 /// A media message's fields as an API client writes them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -48,7 +48,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
 use crate::core::channel::Channel;
-use crate::core::message::template::{ComponentType, TemplateParameter};
+use crate::core::message::template_message::{ComponentType, TemplateParameter};
 use crate::core::message::{Content, MediaSource, TemplateMessage};
 use crate::core::phone::E164;
 use crate::engine::CarrierError;

@@ -19,7 +19,7 @@ use crate::model::{
     Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
     OutboxItem, ProviderName, Tenant, TenantId,
 };
-use crate::store::rules::{self, OutcomeEffect, Search};
+use crate::store::contract::{self, OutcomeEffect, Search};
 use crate::store::{
     BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, ConversationSummary,
     DispatchOutcome, StoreError,
@@ -340,7 +340,7 @@ async fn bulk_write<S: Session>(
         else {
             continue;
         };
-        if rules::apply_bulk(&mut record, action) {
+        if contract::apply_bulk(&mut record, action) {
             let row = conversation_values(&record)?;
             session
                 .execute(UPSERT_CONVERSATION, row)
@@ -556,7 +556,11 @@ async fn existing_message<B: Backend>(
     let earlier = changes.messages.get(..index).unwrap_or_default();
     stored
         .as_ref()
-        .or_else(|| earlier.iter().find(|other| rules::same_key(message, other)))
+        .or_else(|| {
+            earlier
+                .iter()
+                .find(|other| contract::same_key(message, other))
+        })
         .map(|existing| existing.id)
         .ok_or_else(|| {
             // A unique key was violated by a row that is gone: a concurrent
@@ -629,7 +633,7 @@ async fn claim<S: Session>(
     let mut claimed = Vec::with_capacity(docs.len());
     for doc in docs {
         let mut item: OutboxItem = decode(&doc, "outbox item")?;
-        rules::claim(&mut item, now, lease);
+        contract::claim(&mut item, now, lease);
         session
             .execute(UPDATE_OUTBOX, outbox_values(&item)?)
             .await
@@ -665,7 +669,7 @@ async fn record_outcome<B: Backend, S: Session>(
     let dialect = B::DIALECT;
     let item =
         locked::<_, OutboxItem>(session, dialect.outbox_for_update, key(), "outbox item").await?;
-    let Some(mut item) = item.filter(|item| rules::claim_stands(item, attempt)) else {
+    let Some(mut item) = item.filter(|item| contract::claim_stands(item, attempt)) else {
         return Ok(false);
     };
     effect.apply_to_item(&mut item);

@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use crate::core::message::interactive::{Action, Header, ListSection, ReplyButton};
-use crate::core::message::template::{
+use crate::core::message::template_message::{
     ButtonSubType, ComponentType, TemplateComponent, TemplateParameter,
 };
 use crate::core::message::{ContactCard, Content, Interactive, MediaSource, TemplateMessage};
