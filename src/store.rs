@@ -171,6 +171,12 @@ pub trait Store: Send + Sync {
     /// or in flight with a lapsed lease, oldest first, leasing them until
     /// `now + lease` and counting an attempt. No item is claimed by two callers
     /// while its lease holds.
+    ///
+    /// One recipient's items on one channel leave in the order they were queued
+    /// (SPEC §18): an item is claimed only when every earlier item to the same
+    /// recipient on the same channel is sent or failed, so a claim holds at most
+    /// one item per recipient and channel, and a retry waiting for its backoff
+    /// holds back the messages queued after it — never those of other recipients.
     async fn claim_outbox(
         &self,
         now: DateTime<Utc>,

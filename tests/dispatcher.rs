@@ -13,17 +13,20 @@ use msgcore::E164;
 use msgcore::core::channel::Channel;
 use msgcore::core::delivery::DeliveryStatus;
 use msgcore::core::message::Content;
-use msgcore::engine::Carrier;
+use msgcore::engine::{Carrier, InboundMessage, Inbox, TenantRef};
 use msgcore::engine::{
     CarrierError, CarrierOptOut, Clock, DispatchPolicy, DispatchProblem, Dispatcher, ListenerError,
     ManualClock, OptOutListener, RecordingCarrier,
 };
 use msgcore::model::{
     Contact, ContactId, MessageId, MessageRecord, OutboxItem, OutboxState, ProviderName, TenantId,
+    TenantSettings,
 };
 use msgcore::store::{Changeset, ContactWrite, DispatchOutcome, MemoryStore, Store, conformance};
 use uuid::Uuid;
 
+#[path = "support/demo_tenant.rs"]
+mod demo_tenant;
 #[path = "support/outbound.rs"]
 mod outbound;
 
@@ -151,24 +154,36 @@ impl Carrier for ScriptedCarrier {
 }
 
 #[tokio::test]
-async fn a_batch_is_sent_once_each_with_the_message_id_as_idempotency_key_and_recorded() {
+async fn each_message_is_sent_once_with_the_message_id_as_idempotency_key_and_recorded() {
     let store = Arc::new(MemoryStore::new());
     let queued = seed(&store, 3, 10).await;
     let carrier = Arc::new(RecordingCarrier::new(ProviderName::TWILIO));
     let clock = Arc::new(ManualClock::new(t0()));
     let d = dispatcher(&store, carrier.clone(), &clock, DispatchPolicy::default());
 
-    let report = d.dispatch_once().await.unwrap();
+    let mut batches = Vec::new();
+    loop {
+        let report = d.dispatch_once().await.unwrap();
+        if report.claimed == 0 {
+            break;
+        }
+        assert!(report.problems.is_empty() && report.opted_out.is_empty());
+        assert_eq!((report.retried(), report.failed()), (0, 0));
+        batches.push((report.claimed, report.sent()));
+        if batches.len() == 1 {
+            let outcome = report
+                .outcomes
+                .iter()
+                .find(|d| d.message == queued[0].message)
+                .unwrap();
+            assert_eq!((outcome.to, outcome.attempts), (queued[0].to, 1));
+        }
+    }
     assert_eq!(
-        (
-            report.claimed,
-            report.sent(),
-            report.retried(),
-            report.failed()
-        ),
-        (30, 30, 0, 0)
+        batches,
+        vec![(3, 3); 10],
+        "a batch holds one message per recipient, the next of each after it"
     );
-    assert!(report.problems.is_empty() && report.opted_out.is_empty());
     let keys: HashSet<String> = queued.iter().map(|q| q.message.to_string()).collect();
     let delivered: HashSet<String> = carrier
         .delivered()
@@ -187,17 +202,29 @@ async fn a_batch_is_sent_once_each_with_the_message_id_as_idempotency_key_and_re
             OutboxState::Sent { .. }
         ));
     }
-    let outcome = report
-        .outcomes
-        .iter()
-        .find(|d| d.message == queued[0].message)
-        .unwrap();
-    assert_eq!((outcome.to, outcome.attempts), (queued[0].to, 1));
-    assert_eq!(
-        d.dispatch_once().await.unwrap().claimed,
-        0,
-        "sent items are not claimed again"
-    );
+    assert_in_queue_order(&queued, &carrier.delivered());
+}
+
+/// Asserts that each recipient's messages reached the provider (`arrived`, in
+/// arrival order) in the order they were queued (`queued`).
+fn assert_in_queue_order(queued: &[Queued], arrived: &[OutboxItem]) {
+    let recipients: HashSet<(TenantId, E164)> = queued.iter().map(|q| (q.tenant, q.to)).collect();
+    for (tenant, to) in recipients {
+        let expected: Vec<MessageId> = queued
+            .iter()
+            .filter(|q| (q.tenant, q.to) == (tenant, to))
+            .map(|q| q.message)
+            .collect();
+        let got: Vec<MessageId> = arrived
+            .iter()
+            .filter(|i| (i.tenant, i.to) == (tenant, to))
+            .map(|i| i.message)
+            .collect();
+        assert_eq!(
+            got, expected,
+            "{to}'s messages in the order they were queued"
+        );
+    }
 }
 
 #[tokio::test]
@@ -465,7 +492,7 @@ async fn a_panicking_carrier_counts_as_a_retryable_failure() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn run_drains_the_outbox_in_full_batches_then_stops_on_shutdown() {
+async fn run_drains_the_outbox_in_queue_order_then_stops_on_shutdown() {
     let store = Arc::new(MemoryStore::new());
     let queued = seed(&store, 12, 10).await;
     let carrier = Arc::new(RecordingCarrier::new(ProviderName::TWILIO));
@@ -474,17 +501,17 @@ async fn run_drains_the_outbox_in_full_batches_then_stops_on_shutdown() {
 
     let totals = d.run(tokio::time::sleep(Duration::from_secs(10))).await;
     assert_eq!(
-        (totals.batches, totals.claimed, totals.sent, totals.problems),
-        (3, 120, 120, 0),
-        "50 + 50 + 20"
+        (totals.claimed, totals.sent, totals.problems),
+        (120, 120, 0)
     );
     assert_eq!(carrier.delivered().len(), 120);
-    for q in queued {
+    for q in &queued {
         assert!(matches!(
-            item(&store, q).await.state,
+            item(&store, *q).await.state,
             OutboxState::Sent { .. }
         ));
     }
+    assert_in_queue_order(&queued, &carrier.delivered());
 }
 
 /// Says when a send started and answers only when let through.
@@ -606,8 +633,8 @@ fn a_dispatcher_killed_mid_batch_loses_nothing_and_a_successor_delivers_each_mes
         ..DispatchPolicy::default()
     };
 
-    // The first dispatcher runs until its 137th send (in its third batch) and
-    // the 7 after it hang with the provider, then its runtime is dropped.
+    // The first dispatcher runs until its 137th send; that one and the 7 after
+    // it hang with the provider, then its runtime is dropped.
     let crashing = Arc::new(CrashingCarrier {
         recipient_side: recipient_side.clone(),
         calls: AtomicUsize::new(0),
@@ -623,30 +650,56 @@ fn a_dispatcher_killed_mid_batch_loses_nothing_and_a_successor_delivers_each_mes
     drop(doomed);
     let in_flight: HashSet<String> = crashing.blocked.lock().unwrap().iter().cloned().collect();
     assert_eq!(in_flight.len(), CONCURRENT);
-    assert_eq!(recipient_side.delivered().len(), CRASH_AT - 1 + CONCURRENT);
+    let at_crash = recipient_side.delivered();
+    assert_eq!(at_crash.len(), CRASH_AT - 1 + CONCURRENT);
+    let stuck: HashSet<(TenantId, E164)> = at_crash
+        .iter()
+        .filter(|i| in_flight.contains(&i.idempotency_key))
+        .map(|i| (i.tenant, i.to))
+        .collect();
+    assert_eq!(stuck.len(), CONCURRENT, "one send in flight per recipient");
 
-    // Before the lease lapses nobody may touch the crashed batch; after it, a new
-    // dispatcher on the same store sends everything that is left.
+    // Before the lease lapses a new dispatcher on the same store sends everything
+    // but what waits behind the crashed sends; after it, the rest.
     let successor_runtime = tokio::runtime::Runtime::new().unwrap();
     let successor = dispatcher(&store, recipient_side.clone(), &clock, policy.clone());
-    let early = successor_runtime
-        .block_on(successor.dispatch_once())
-        .unwrap();
-    assert_eq!(early.claimed, BATCH, "the untouched fourth batch only");
-    clock.advance(policy.lease);
-    let mut claimed_after_lease = 0;
-    loop {
-        let report = successor_runtime
-            .block_on(successor.dispatch_once())
-            .unwrap();
-        assert!(report.problems.is_empty(), "{:?}", report.problems);
-        if report.claimed == 0 {
-            break;
+    let drain = || {
+        let mut outcomes = Vec::new();
+        loop {
+            let report = successor_runtime
+                .block_on(successor.dispatch_once())
+                .unwrap();
+            assert!(report.problems.is_empty(), "{:?}", report.problems);
+            if report.claimed == 0 {
+                return outcomes;
+            }
+            outcomes.extend(report.outcomes);
         }
-        claimed_after_lease += report.claimed;
-    }
-    // The third batch's 50 less the 36 it finished (sends 101–136).
-    assert_eq!(claimed_after_lease, BATCH - (CRASH_AT - 1 - 2 * BATCH));
+    };
+    let early = drain();
+    assert!(
+        early.iter().all(|d| !stuck.contains(&(d.tenant, d.to))),
+        "nothing of a recipient whose send is in flight goes before its lease lapses"
+    );
+    clock.advance(policy.lease);
+    let after_lease = drain();
+    assert!(
+        after_lease
+            .iter()
+            .all(|d| stuck.contains(&(d.tenant, d.to)))
+    );
+    let sent_before_crash = |recipient: &(TenantId, E164)| {
+        at_crash
+            .iter()
+            .filter(|i| (i.tenant, i.to) == *recipient && !in_flight.contains(&i.idempotency_key))
+            .count()
+    };
+    let left_behind: usize = stuck.iter().map(|r| 10 - sent_before_crash(r)).sum();
+    assert_eq!(
+        after_lease.len(),
+        left_behind,
+        "the crashed sends and what was queued after them"
+    );
 
     let all_keys: HashSet<String> = queued.iter().map(|q| q.message.to_string()).collect();
     let delivered = recipient_side.delivered();
@@ -671,6 +724,7 @@ fn a_dispatcher_killed_mid_batch_loses_nothing_and_a_successor_delivers_each_mes
     );
     assert!(attempts.values().all(|n| *n <= 2));
     assert_eq!(attempts.values().sum::<u32>() as usize, 200 + CONCURRENT);
+    assert_in_queue_order(&queued, &recipient_side.delivered());
 
     let check = tokio::runtime::Runtime::new().unwrap();
     for q in &queued {
@@ -750,12 +804,13 @@ async fn two_dispatchers_on_one_store_never_send_the_same_message_twice() {
         attempts.values().all(|n| *n == 1),
         "no message was sent twice"
     );
-    for q in queued {
+    for q in &queued {
         assert!(matches!(
-            item(&store, q).await.state,
+            item(&store, *q).await.state,
             OutboxState::Sent { .. }
         ));
     }
+    assert_in_queue_order(&queued, &recipient_side.delivered());
 }
 
 #[test]
@@ -773,4 +828,231 @@ fn a_policy_whose_batch_could_outlast_its_lease_is_refused_at_construction() {
         policy,
     );
     assert!(refused.unwrap_err().to_string().contains("15 s lease"));
+}
+
+/// Answers each send after a latency of its own (the network, the provider's
+/// queues), and records each request when it reaches the provider: what a real
+/// carrier's concurrency does to messages sent at once.
+struct LatencyCarrier {
+    latency: Box<dyn Fn(&OutboxItem) -> Duration + Send + Sync>,
+    arrived: Mutex<Vec<OutboxItem>>,
+    count: tokio::sync::watch::Sender<usize>,
+}
+
+impl LatencyCarrier {
+    fn new(latency: impl Fn(&OutboxItem) -> Duration + Send + Sync + 'static) -> Arc<Self> {
+        Arc::new(LatencyCarrier {
+            latency: Box::new(latency),
+            arrived: Mutex::new(Vec::new()),
+            count: tokio::sync::watch::Sender::new(0),
+        })
+    }
+
+    fn arrived(&self) -> Vec<OutboxItem> {
+        self.arrived.lock().unwrap().clone()
+    }
+
+    /// Completes once `n` requests have reached the provider.
+    fn until_arrived(&self, n: usize) -> impl Future<Output = ()> + use<> {
+        let mut count = self.count.subscribe();
+        async move {
+            let _ = count.wait_for(|arrived| *arrived >= n).await;
+        }
+    }
+}
+
+#[async_trait]
+impl Carrier for LatencyCarrier {
+    fn provider(&self) -> ProviderName {
+        ProviderName::TWILIO
+    }
+
+    async fn send(&self, item: &OutboxItem) -> Result<String, CarrierError> {
+        tokio::time::sleep((self.latency)(item)).await;
+        self.arrived.lock().unwrap().push(item.clone());
+        self.count.send_modify(|n| *n += 1);
+        Ok(format!("SM{}", item.message.as_uuid().simple()))
+    }
+}
+
+/// 0–49 ms, drawn from the random bits of the message's id.
+fn random_latency(item: &OutboxItem) -> Duration {
+    let bits = item.message.as_uuid().as_u128();
+    Duration::from_millis(u64::try_from(bits % 50).unwrap_or(0))
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_recipients_messages_reach_the_provider_in_queue_order_under_random_latency() {
+    let store = Arc::new(MemoryStore::new());
+    let queued = seed(&store, 1, 12).await;
+    let carrier = LatencyCarrier::new(random_latency);
+    let clock = Arc::new(ManualClock::new(t0()));
+    let policy = DispatchPolicy {
+        max_concurrent_sends: 10,
+        ..DispatchPolicy::default()
+    };
+    let d = dispatcher(&store, carrier.clone(), &clock, policy);
+
+    let totals = d.run(carrier.until_arrived(queued.len())).await;
+    assert_eq!((totals.sent, totals.problems), (12, 0));
+    assert_in_queue_order(&queued, &carrier.arrived());
+}
+
+#[tokio::test(start_paused = true)]
+async fn stop_help_and_start_in_a_second_reach_the_provider_as_their_replies_were_queued() {
+    let store = Arc::new(MemoryStore::new());
+    let clock = Arc::new(ManualClock::new(t0()));
+    let inbox = Inbox::builder(store.clone()).clock(clock.clone()).build();
+    let tenant = demo_tenant::tenant(TenantSettings::default());
+    inbox.put_tenant(&tenant).await.unwrap();
+    let from = demo_tenant::e164(demo_tenant::CONTACT);
+    let mut replies = Vec::new();
+    for (id, text) in [("SM1", "STOP"), ("SM2", "HELP"), ("SM3", "START")] {
+        let to_demo = TenantRef::Slug("demo".into());
+        let inbound =
+            InboundMessage::text(to_demo, ProviderName::TWILIO, id, Channel::Sms, from, text);
+        let outcome = inbox.handle_inbound(&inbound).await.unwrap();
+        replies.extend(outcome.replies.into_iter().map(|reply| reply.id));
+        clock.advance(TimeDelta::milliseconds(300));
+    }
+    assert_eq!(replies.len(), 3, "an opt-out, a help and an opt-in reply");
+    // The opt-out confirmation is the slowest to reach the provider.
+    let stop_reply = replies[0];
+    let carrier = LatencyCarrier::new(move |item| {
+        Duration::from_millis(if item.message == stop_reply { 900 } else { 5 })
+    });
+    let d = dispatcher(&store, carrier.clone(), &clock, DispatchPolicy::default());
+
+    d.run(carrier.until_arrived(3)).await;
+    let arrived: Vec<MessageId> = carrier.arrived().iter().map(|i| i.message).collect();
+    assert_eq!(
+        arrived, replies,
+        "unsubscribed, help, subscribed again: in that order"
+    );
+    let last = carrier.arrived().pop().unwrap();
+    assert!(
+        matches!(&last.content, Content::Text(text) if text.as_str().contains("subscribed")),
+        "{:?}",
+        last.content
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_recipient_holds_back_only_its_own_messages() {
+    let store = Arc::new(MemoryStore::new());
+    let queued = seed(&store, 4, 5).await;
+    let slow = queued[0].to;
+    // Two minutes per send to the slow recipient: its first message is still in
+    // flight long after everyone else's have all arrived.
+    let carrier = LatencyCarrier::new(move |item| {
+        Duration::from_millis(if item.to == slow { 120_000 } else { 20 })
+    });
+    let clock = Arc::new(ManualClock::new(t0()));
+    let policy = DispatchPolicy {
+        batch_size: 4,
+        max_concurrent_sends: 4,
+        send_timeout: Duration::from_secs(600),
+        lease: TimeDelta::hours(1),
+        ..DispatchPolicy::default()
+    };
+    let d = dispatcher(&store, carrier.clone(), &clock, policy);
+
+    let others = queued.iter().filter(|q| q.to != slow).count();
+    let started = tokio::time::Instant::now();
+    let running = tokio::spawn(d.run(carrier.until_arrived(queued.len())));
+    carrier.until_arrived(others).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "the others' {others} messages arrived while the slow recipient's first was in flight"
+    );
+    assert!(carrier.arrived().iter().all(|i| i.to != slow));
+    let totals = running.await.unwrap();
+    assert_eq!(totals.sent, queued.len());
+    assert_in_queue_order(&queued, &carrier.arrived());
+}
+
+/// Queues one message per entry of `plan`, each in a changeset of its own (so
+/// recipients interleave as they do in a live inbox): the entry names the
+/// recipient, out of `recipients` new contacts.
+async fn queue_interleaved(store: &MemoryStore, recipients: usize, plan: &[usize]) -> Vec<Queued> {
+    let tenant = conformance::tenant();
+    store.put_tenant(&tenant).await.unwrap();
+    let mut contacts = Vec::new();
+    for c in 0..recipients {
+        let phone: E164 = format!("+12125{:06}", 300_000 + c).parse().unwrap();
+        let contact = Contact::new(ContactId::from_uuid(id()), tenant.id, phone, t0());
+        let conversation = outbound::conversation(tenant.id, contact.id, t0());
+        let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact.clone()));
+        changes.conversations.push(conversation.clone());
+        store.commit(changes).await.unwrap();
+        contacts.push((contact.id, phone, conversation));
+    }
+    let mut queued = Vec::new();
+    for (n, &recipient) in plan.iter().enumerate() {
+        let (contact, phone, conversation) = &contacts[recipient % recipients];
+        let loaded = store.contact(tenant.id, *contact).await.unwrap().unwrap();
+        let write = ContactWrite::update(loaded.version, loaded);
+        let mut changes = Changeset::for_contact(tenant.id, write);
+        let content = Content::text(format!("message {n}")).unwrap();
+        let message = outbound::queue_agent_sms(&mut changes, conversation, *phone, content, t0());
+        store.commit(changes).await.unwrap();
+        queued.push(Queued {
+            tenant: tenant.id,
+            message,
+            to: *phone,
+        });
+    }
+    queued
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+
+    /// Whatever the queue, the latencies and the concurrency: every recipient's
+    /// messages reach the provider in the order they were queued, and a
+    /// recipient whose every send takes two minutes delays nobody else.
+    #[test]
+    fn every_recipients_order_is_kept_and_a_slow_one_delays_nobody_else(
+        plan in proptest::collection::vec((0usize..6, 0u64..80), 1..40),
+        concurrency in 2usize..10,
+        slow in 0usize..6,
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = Arc::new(MemoryStore::new());
+            let recipients: Vec<usize> = plan.iter().map(|(r, _)| *r).collect();
+            let queued = queue_interleaved(&store, 6, &recipients).await;
+            let slow_to = format!("+12125{:06}", 300_000 + slow).parse::<E164>().unwrap();
+            let latency: HashMap<MessageId, u64> = queued
+                .iter()
+                .zip(&plan)
+                .map(|(q, (_, ms))| (q.message, if q.to == slow_to { 120_000 } else { *ms }))
+                .collect();
+            let carrier = LatencyCarrier::new(move |item| {
+                Duration::from_millis(latency.get(&item.message).copied().unwrap_or(0))
+            });
+            let clock = Arc::new(ManualClock::new(t0()));
+            let policy = DispatchPolicy {
+                batch_size: concurrency,
+                max_concurrent_sends: concurrency,
+                send_timeout: Duration::from_secs(600),
+                lease: TimeDelta::hours(1),
+                ..DispatchPolicy::default()
+            };
+            let d = dispatcher(&store, carrier.clone(), &clock, policy);
+            let totals = d.run(carrier.until_arrived(queued.len())).await;
+            assert_eq!((totals.sent, totals.problems), (queued.len(), 0));
+            let arrived = carrier.arrived();
+            assert_in_queue_order(&queued, &arrived);
+            let first_slow = arrived.iter().position(|i| i.to == slow_to).unwrap_or(arrived.len());
+            assert!(
+                arrived[first_slow..].iter().all(|i| i.to == slow_to),
+                "every other message arrived before the slow recipient's first"
+            );
+        });
+    }
 }

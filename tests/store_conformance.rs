@@ -8,7 +8,8 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use msgcore::Channel;
 use msgcore::core::message::Content;
 use msgcore::core::ratelimit::{Decision, Quota};
-use msgcore::model::{Contact, ContactId, MessageId, OutboxItem, Tenant};
+use msgcore::model::{Contact, ContactId, MessageId, OutboxItem, Tenant, TenantId};
+use msgcore::store::DispatchOutcome;
 use msgcore::store::{Changeset, CommitError, ContactWrite, MemoryStore, Store, conformance};
 use uuid::Uuid;
 
@@ -78,60 +79,98 @@ async fn racing_writers_lose_no_update<S: Store + 'static>(store: Arc<S>) {
     );
 }
 
-/// Several dispatchers (on one store, or on several stores of one database:
-/// replicas) claim the outbox at once within one lease: every item is handed
-/// out exactly once.
-async fn racing_dispatchers_never_share_an_item<S: Store + 'static>(stores: Vec<Arc<S>>) {
-    const ITEMS: usize = 60;
-    const DISPATCHERS: usize = 6;
-    let first = stores.first().expect("a store");
-    let (tenant, contact) = tenant_and_contact(first.as_ref(), "+14155550143").await;
-    let phone = contact.phone;
-    let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact));
-    changes.outbox = (0..ITEMS)
+/// Creates a contact of `tenant` with `phone` and `count` SMS outbox items for
+/// it, in one commit; the items' messages, in queue order.
+async fn new_contact_with_queue<S: Store + ?Sized>(
+    store: &S,
+    tenant: TenantId,
+    phone: msgcore::E164,
+    count: usize,
+) -> Vec<MessageId> {
+    let contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant, phone, now());
+    let mut changes = Changeset::for_contact(tenant, ContactWrite::Insert(contact));
+    changes.outbox = (0..count)
         .map(|i| {
             let content = Content::text(format!("item {i}")).unwrap();
             let message = MessageId::from_uuid(Uuid::now_v7());
-            OutboxItem::pending(
-                message,
-                tenant.id,
-                Channel::Sms,
-                phone,
-                None,
-                content,
-                now(),
-            )
+            OutboxItem::pending(message, tenant, Channel::Sms, phone, None, content, now())
         })
         .collect();
-    first.commit(changes).await.unwrap();
+    let queue = changes.outbox.iter().map(|item| item.message).collect();
+    store.commit(changes).await.unwrap();
+    queue
+}
 
+/// Several dispatchers (on one store, or on several stores of one database:
+/// replicas) claim the outbox at once, each finishing what it claimed: every item
+/// is handed out exactly once, and each recipient's items in the order they were
+/// queued, never two of them at once.
+async fn racing_dispatchers_never_share_an_item<S: Store + 'static>(stores: Vec<Arc<S>>) {
+    const RECIPIENTS: usize = 15;
+    const PER_RECIPIENT: usize = 4;
+    const ITEMS: usize = RECIPIENTS * PER_RECIPIENT;
+    const DISPATCHERS: usize = 6;
+    let first = stores.first().expect("a store");
+    let tenant = conformance::tenant();
+    first.put_tenant(&tenant).await.unwrap();
+    let mut queues: Vec<Vec<MessageId>> = Vec::new();
+    for r in 0..RECIPIENTS {
+        let phone: msgcore::E164 = format!("+1415555{:04}", 200 + r).parse().unwrap();
+        queues.push(new_contact_with_queue(first.as_ref(), tenant.id, phone, PER_RECIPIENT).await);
+    }
+
+    let finished = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // (recipient, message) in the order they were claimed, across dispatchers.
+    let claims = Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut tasks = tokio::task::JoinSet::new();
     for dispatcher in 0..DISPATCHERS {
         let store = Arc::clone(&stores[dispatcher % stores.len()]);
+        let (finished, claims) = (Arc::clone(&finished), Arc::clone(&claims));
         tasks.spawn(async move {
-            let mut mine = Vec::new();
-            loop {
+            while finished.load(std::sync::atomic::Ordering::SeqCst) < ITEMS {
                 let claimed = store
                     .claim_outbox(now(), TimeDelta::minutes(1), 4)
                     .await
                     .unwrap();
-                if claimed.is_empty() {
-                    return mine;
+                let mine: Vec<OutboxItem> = claimed
+                    .into_iter()
+                    .filter(|item| item.tenant == tenant.id)
+                    .collect();
+                if mine.is_empty() {
+                    tokio::task::yield_now().await;
                 }
-                mine.extend(
-                    claimed
-                        .into_iter()
-                        .filter(|item| item.tenant == tenant.id)
-                        .map(|item| item.message),
-                );
+                for item in mine {
+                    claims.lock().unwrap().push((item.to, item.message));
+                    let sent = DispatchOutcome::Sent {
+                        provider: msgcore::model::ProviderName::TWILIO,
+                        provider_message_id: item.message.to_string(),
+                    };
+                    let recorded = store
+                        .finish_outbox(tenant.id, item.message, item.attempts, &sent, now())
+                        .await
+                        .unwrap();
+                    assert!(recorded, "a claim within its lease stands");
+                    finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
             }
         });
     }
-    let per_dispatcher = tasks.join_all().await;
-    let all: Vec<MessageId> = per_dispatcher.iter().flatten().copied().collect();
-    let distinct: HashSet<MessageId> = all.iter().copied().collect();
-    assert_eq!(distinct.len(), all.len(), "an item was claimed twice");
-    assert_eq!(all.len(), ITEMS, "every item was claimed");
+    tasks.join_all().await;
+    let claims = claims.lock().unwrap().clone();
+    let distinct: HashSet<MessageId> = claims.iter().map(|(_, m)| *m).collect();
+    assert_eq!(distinct.len(), claims.len(), "an item was claimed twice");
+    assert_eq!(claims.len(), ITEMS, "every item was claimed");
+    for queue in queues {
+        let claimed_in_order: Vec<MessageId> = claims
+            .iter()
+            .map(|(_, m)| *m)
+            .filter(|m| queue.contains(m))
+            .collect();
+        assert_eq!(
+            claimed_in_order, queue,
+            "a recipient's items in queue order"
+        );
+    }
 }
 
 /// Many requests from one IP reach several replicas at once, all at the same
@@ -156,6 +195,56 @@ async fn racing_rate_checks_allow_exactly_the_burst<S: Store + 'static>(stores: 
         "exactly the burst is allowed"
     );
 }
+
+/// Queues two messages for one recipient and one for another, as a store of the
+/// first schema would hold them; the messages, in queue order.
+async fn queue_two_recipients<S: Store + ?Sized>(store: &S) -> (TenantId, [MessageId; 3]) {
+    let tenant = conformance::tenant();
+    store.put_tenant(&tenant).await.unwrap();
+    let mut ids = Vec::new();
+    for (phone, count) in [("+14155550171", 2), ("+14155550172", 1)] {
+        let phone = phone.parse().unwrap();
+        ids.extend(new_contact_with_queue(store, tenant.id, phone, count).await);
+    }
+    (tenant.id, ids.try_into().unwrap())
+}
+
+/// After the migration to outbox queues, the items queued before it are
+/// claimed one per recipient, in order.
+async fn queued_items_keep_their_order_across_the_migration<S: Store + ?Sized>(
+    store: &S,
+    tenant: TenantId,
+    [first, second, other]: [MessageId; 3],
+) {
+    let claim = || async {
+        let claimed = store
+            .claim_outbox(now(), TimeDelta::minutes(1), 10)
+            .await
+            .unwrap();
+        claimed
+            .into_iter()
+            .filter(|item| item.tenant == tenant)
+            .map(|item| item.message)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(claim().await, vec![first, other], "one per recipient");
+    let sent = DispatchOutcome::Sent {
+        provider: msgcore::model::ProviderName::TWILIO,
+        provider_message_id: "SM1".to_owned(),
+    };
+    store
+        .finish_outbox(tenant, first, 1, &sent, now())
+        .await
+        .unwrap();
+    assert_eq!(claim().await, vec![second], "then the next in its queue");
+}
+
+/// Takes a store's database back to the first schema, before outbox queues.
+const BEFORE_OUTBOX_QUEUES: [&str; 3] = [
+    "DROP INDEX outbox_unfinished_by_recipient",
+    "ALTER TABLE outbox DROP COLUMN recipient",
+    "DELETE FROM msgcore_migrations WHERE version = 2",
+];
 
 #[tokio::test]
 async fn the_memory_store_passes_the_conformance_suite() {
@@ -241,6 +330,19 @@ mod sqlite {
     }
 
     #[tokio::test]
+    async fn a_sqlite_file_of_the_first_schema_is_migrated_and_keeps_each_recipients_order() {
+        let file = TempFile::new();
+        let store = SqliteStore::open(&file.0).await.unwrap();
+        let (tenant, queued) = queue_two_recipients(&store).await;
+        for statement in BEFORE_OUTBOX_QUEUES {
+            sqlx::query(statement).execute(store.pool()).await.unwrap();
+        }
+        store.pool().close().await;
+        let migrated = SqliteStore::open(&file.0).await.unwrap();
+        queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
+    }
+
+    #[tokio::test]
     async fn a_sqlite_database_from_a_newer_msgcore_is_refused() {
         let file = TempFile::new();
         let store = SqliteStore::open(&file.0).await.unwrap();
@@ -314,7 +416,22 @@ mod postgres {
             .fetch_all(stores[0].pool())
             .await
             .unwrap();
-        assert_eq!(applied, [(1,)]);
+        assert_eq!(applied, [(1,), (2,)]);
+    }
+
+    #[tokio::test]
+    async fn a_postgres_database_of_the_first_schema_is_migrated_and_keeps_each_recipients_order() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let store = db.replica().await;
+        let (tenant, queued) = queue_two_recipients(&store).await;
+        for statement in BEFORE_OUTBOX_QUEUES {
+            sqlx::query(statement).execute(store.pool()).await.unwrap();
+        }
+        store.pool().close().await;
+        let migrated = db.replica().await;
+        queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
     }
 
     #[tokio::test]

@@ -52,7 +52,8 @@ use crate::store::DispatchOutcome;
 pub struct DispatchPolicy {
     /// At most this many items are claimed at once.
     pub batch_size: usize,
-    /// At most this many sends of one batch are in flight at once.
+    /// At most this many sends are in flight at once (in one batch of
+    /// `dispatch_once`, or at any moment of `run`).
     pub max_concurrent_sends: usize,
     /// How long a claim holds: no other dispatcher takes the item before it lapses;
     /// after, the item is claimed again and re-sent with the same idempotency key.
@@ -68,8 +69,9 @@ pub struct DispatchPolicy {
     /// Up to this percentage of the delay is taken off, by a hash of the message's
     /// idempotency key, so messages that failed together do not retry together.
     pub jitter_percent: u8,
-    /// How long `Dispatcher::run` (feature `tokio`) waits after a batch that was
-    /// not full before it claims again.
+    /// How long `Dispatcher::run` (feature `tokio`) waits before it claims again
+    /// once the outbox has nothing more to give (a send finishing sooner wakes it
+    /// sooner).
     pub poll_interval: Duration,
 }
 

@@ -2,11 +2,21 @@
 //! and backoff (SPEC §12).
 //!
 //! A send that passed its gates was committed to the outbox in the same
-//! transaction as its message. The dispatcher **claims** a batch of items
+//! transaction as its message. The dispatcher **claims** items
 //! ([`Store::claim_outbox`]), **sends** each through the carrier with bounded
 //! concurrency, and **records** what the carrier said ([`Store::finish_outbox`]):
 //! sent with the provider's id, retry later, or failed with the carrier's code.
 //! What to record is the pure [`DispatchPolicy::outcome`].
+//!
+//! **One recipient's messages leave in the order they were queued** (SPEC §18),
+//! whatever the concurrency and however many dispatchers share the store: a
+//! claim holds at most one item per recipient and channel, and the next is
+//! claimable only once the one before it is recorded as sent or failed. A STOP
+//! confirmation queued before a START confirmation reaches the provider first.
+//! Other recipients never wait behind a slow one: [`Dispatcher::run`] refills a
+//! send slot the moment it frees, so a send that takes its full timeout holds back
+//! only the messages queued after it for the same recipient. (A retry waiting for
+//! its backoff holds them back too: sending them first would reorder.)
 //!
 //! **At least once to the carrier, exactly once with the idempotency key.** A
 //! dispatcher can die after the carrier accepted a message and before the store
@@ -33,7 +43,7 @@
 //! machines' clocks within a few seconds of each other, far below the lease.
 //!
 //! **Stopping.** [`Dispatcher::run`] stops claiming when its shutdown future
-//! completes, lets the batch in hand finish (every claimed item is sent and
+//! completes, lets the sends in flight finish (every claimed item is sent and
 //! recorded, bounded by the send timeout), and returns its totals. Dropping it
 //! instead, or the whole runtime, loses nothing: the unfinished items are sent
 //! again when their leases lapse.
@@ -63,7 +73,7 @@
 //! assert_eq!(batch.claimed, 0, "nothing queued yet");
 //! // In a server: `tokio::spawn(dispatcher.run(shutdown_signal))`.
 //! let totals = runtime.block_on(dispatcher.run(async {}));
-//! assert_eq!(totals.batches, 0, "a shutdown that has already come stops it at once");
+//! assert_eq!(totals.claims, 0, "a shutdown that has already come stops it at once");
 //! # Ok(())
 //! # }
 //! ```
@@ -228,8 +238,8 @@ impl BatchReport {
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct RunReport {
-    /// Batches that claimed at least one item.
-    pub batches: usize,
+    /// Claims that took at least one item.
+    pub claims: usize,
     /// Items claimed.
     pub claimed: usize,
     /// Items recorded as sent.
@@ -247,11 +257,16 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    fn add(&mut self, batch: BatchReport) {
-        if batch.claimed > 0 {
-            self.batches += 1;
+    /// Counts a claim of `items` items.
+    fn claimed(&mut self, items: usize) {
+        if items > 0 {
+            self.claims += 1;
         }
-        self.claimed += batch.claimed;
+        self.claimed += items;
+    }
+
+    /// Adds the outcomes of finished sends.
+    fn add(&mut self, batch: BatchReport) {
         self.sent += batch.sent();
         self.retried += batch.retried();
         self.failed += batch.failed();
@@ -322,90 +337,99 @@ impl Dispatcher {
         &self.shared.policy
     }
 
-    /// Claims one batch at the clock's now, sends each item (at most
-    /// `max_concurrent_sends` at once), records each outcome, and reports.
+    /// Claims one batch of up to `batch_size` items at the clock's now (at most
+    /// one per recipient and channel: the store keeps their order), sends each
+    /// (at most `max_concurrent_sends` at once), records each outcome, and
+    /// reports.
     ///
     /// Only a failed claim is an error; an answer that could not be recorded is a
     /// [`DispatchProblem`] in the report. Dropping the future mid-batch aborts its
     /// sends; their items are sent again when their leases lapse.
     pub async fn dispatch_once(&self) -> Result<BatchReport, StoreError> {
-        let shared = &self.shared;
-        let policy = &shared.policy;
-        let items = shared
-            .store
-            .claim_outbox(shared.clock.now(), policy.lease, policy.batch_size)
-            .await?;
+        let policy = &self.shared.policy;
+        let items = self.claim(policy.batch_size).await?;
         let mut report = BatchReport {
             claimed: items.len(),
             ..BatchReport::default()
         };
-        let mut sends = JoinSet::new();
-        let mut in_flight: HashMap<Id, OutboxItem> = HashMap::new();
+        let mut sends = Sends::default();
         for item in items {
             while sends.len() >= policy.max_concurrent_sends {
-                if let Some(done) = sends.join_next_with_id().await {
-                    self.take(done, &mut in_flight, &mut report).await;
+                if let Some(answered) = sends.next(&self.shared).await {
+                    self.report(answered, &mut report).await;
                 }
             }
-            let task = Arc::clone(shared);
-            let sent = item.clone();
-            let handle = sends.spawn(async move { task.deliver(sent).await });
-            in_flight.insert(handle.id(), item);
+            sends.start(&self.shared, item);
         }
-        while let Some(done) = sends.join_next_with_id().await {
-            self.take(done, &mut in_flight, &mut report).await;
+        while let Some(answered) = sends.next(&self.shared).await {
+            self.report(answered, &mut report).await;
         }
         Ok(report)
     }
 
-    /// Dispatches batch after batch until `shutdown` completes, waiting the poll
-    /// interval after a batch that was not full (or a failed claim); then finishes
-    /// the batch in hand and returns the totals.
+    /// Sends until `shutdown` completes, keeping up to `max_concurrent_sends`
+    /// in flight: whenever a send finishes, its slot is claimed again at once
+    /// (the recipient's next message included), so a slow send holds back only
+    /// its own recipient's later messages. When the outbox has nothing more to
+    /// claim (or a claim fails), it looks again after the poll interval. Then it
+    /// finishes the sends in flight and returns the totals.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> RunReport {
         let mut shutdown = pin!(shutdown);
         let mut totals = RunReport::default();
+        let mut sends = Sends::default();
+        let policy = &self.shared.policy;
         while !has_come(shutdown.as_mut()).await {
-            let idle = match self.dispatch_once().await {
-                Ok(batch) => {
-                    let full = batch.claimed >= self.shared.policy.batch_size;
-                    totals.add(batch);
-                    !full
+            let free = policy.max_concurrent_sends.saturating_sub(sends.len());
+            let mut drained = free == 0;
+            if free > 0 {
+                let wanted = free.min(policy.batch_size);
+                match self.claim(wanted).await {
+                    Ok(items) => {
+                        drained = items.len() < wanted;
+                        totals.claimed(items.len());
+                        items
+                            .into_iter()
+                            .for_each(|item| sends.start(&self.shared, item));
+                    }
+                    Err(error) => {
+                        drained = true;
+                        totals.note(DispatchProblem::Claim(error));
+                    }
                 }
-                Err(error) => {
-                    totals.note(DispatchProblem::Claim(error));
-                    true
-                }
-            };
-            if idle && sleep_unless(shutdown.as_mut(), self.shared.policy.poll_interval).await {
-                break;
             }
+            let timer = (drained || sends.len() == 0).then_some(policy.poll_interval);
+            let finished = match wake(shutdown.as_mut(), &mut sends.tasks, timer).await {
+                Wake::Shutdown => break,
+                Wake::Timer => continue,
+                Wake::Finished(done) => done,
+            };
+            let mut batch = BatchReport::default();
+            let mut answered = sends.settle(&self.shared, *finished).await;
+            while let Some(answer) = answered {
+                self.report(answer, &mut batch).await;
+                answered = sends.ready(&self.shared).await;
+            }
+            totals.add(batch);
         }
+        let mut rest = BatchReport::default();
+        while let Some(answered) = sends.next(&self.shared).await {
+            self.report(answered, &mut rest).await;
+        }
+        totals.add(rest);
         totals
     }
 
-    /// Adds a finished send task to the report, telling the listener about an
-    /// opt-out. A task that panicked (a carrier bug) counts as a retryable failure.
-    async fn take(
-        &self,
-        done: Result<(Id, Answered), JoinError>,
-        in_flight: &mut HashMap<Id, OutboxItem>,
-        report: &mut BatchReport,
-    ) {
-        let answered = match done {
-            Ok((id, answered)) => {
-                in_flight.remove(&id);
-                answered
-            }
-            Err(error) => {
-                // Every task's id was put in `in_flight` when it was spawned.
-                let Some(item) = in_flight.remove(&error.id()) else {
-                    return;
-                };
-                let why = format!("the send task ended without an answer: {error}");
-                let refusal = self.shared.refusal(&item, why);
-                self.shared.record(item, Err(refusal)).await
-            }
-        };
+    /// Claims up to `limit` items at the clock's now, under the policy's lease.
+    async fn claim(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
+        let shared = &self.shared;
+        shared
+            .store
+            .claim_outbox(shared.clock.now(), shared.policy.lease, limit)
+            .await
+    }
+
+    /// Adds a finished send to the report, telling the listener about an opt-out.
+    async fn report(&self, answered: Answered, report: &mut BatchReport) {
         if let Some(opt_out) = answered.opt_out {
             if let Some(listener) = &self.listener
                 && let Err(error) = listener.on_carrier_opt_out(&opt_out).await
@@ -440,6 +464,101 @@ impl Dispatcher {
             }),
         }
     }
+}
+
+/// The sends in flight, each a task, with the item each one sends.
+#[derive(Default)]
+struct Sends {
+    tasks: JoinSet<Answered>,
+    items: HashMap<Id, OutboxItem>,
+}
+
+impl Sends {
+    fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Starts sending `item` (and recording the answer) in a task of its own.
+    fn start(&mut self, shared: &Arc<Shared>, item: OutboxItem) {
+        let task = Arc::clone(shared);
+        let sent = item.clone();
+        let handle = self.tasks.spawn(async move { task.deliver(sent).await });
+        self.items.insert(handle.id(), item);
+    }
+
+    /// The next send to finish, waiting for it; `None` when none is in flight.
+    async fn next(&mut self, shared: &Shared) -> Option<Answered> {
+        while let Some(done) = self.tasks.join_next_with_id().await {
+            if let Some(answered) = self.settle(shared, done).await {
+                return Some(answered);
+            }
+        }
+        None
+    }
+
+    /// A send that has finished already, without waiting for one.
+    async fn ready(&mut self, shared: &Shared) -> Option<Answered> {
+        while let Some(done) = self.tasks.try_join_next_with_id() {
+            if let Some(answered) = self.settle(shared, done).await {
+                return Some(answered);
+            }
+        }
+        None
+    }
+
+    /// The answer of a finished task. A task that panicked (a carrier bug)
+    /// counts as a retryable failure, recorded here; `None` only for a task this
+    /// set did not start.
+    async fn settle(
+        &mut self,
+        shared: &Shared,
+        done: Result<(Id, Answered), JoinError>,
+    ) -> Option<Answered> {
+        match done {
+            Ok((id, answered)) => {
+                self.items.remove(&id);
+                Some(answered)
+            }
+            Err(error) => {
+                let item = self.items.remove(&error.id())?;
+                let why = format!("the send task ended without an answer: {error}");
+                let refusal = shared.refusal(&item, why);
+                Some(shared.record(item, Err(refusal)).await)
+            }
+        }
+    }
+}
+
+/// What [`Dispatcher::run`] woke up for.
+enum Wake {
+    /// The shutdown came.
+    Shutdown,
+    /// A send finished (boxed: an answer is large beside the other wake-ups).
+    Finished(Box<Result<(Id, Answered), JoinError>>),
+    /// The poll interval passed.
+    Timer,
+}
+
+/// Waits for the shutdown, the next send to finish, or `timer` (if any).
+async fn wake<F: Future<Output = ()>>(
+    mut shutdown: Pin<&mut F>,
+    tasks: &mut JoinSet<Answered>,
+    timer: Option<Duration>,
+) -> Wake {
+    let mut sleep = pin!(timer.map(tokio::time::sleep));
+    poll_fn(|cx| {
+        if shutdown.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Wake::Shutdown);
+        }
+        if let Poll::Ready(Some(done)) = tasks.poll_join_next_with_id(cx) {
+            return Poll::Ready(Wake::Finished(Box::new(done)));
+        }
+        match sleep.as_mut().as_pin_mut().map(|sleep| sleep.poll(cx)) {
+            Some(Poll::Ready(())) => Poll::Ready(Wake::Timer),
+            _ => Poll::Pending,
+        }
+    })
+    .await
 }
 
 impl Shared {
@@ -507,19 +626,4 @@ impl fmt::Debug for Dispatcher {
 /// Whether `shutdown` has completed, without waiting for it.
 async fn has_come<F: Future<Output = ()>>(mut shutdown: Pin<&mut F>) -> bool {
     poll_fn(|cx| Poll::Ready(shutdown.as_mut().poll(cx).is_ready())).await
-}
-
-/// Waits `duration`; whether `shutdown` completed first.
-async fn sleep_unless<F: Future<Output = ()>>(
-    mut shutdown: Pin<&mut F>,
-    duration: Duration,
-) -> bool {
-    let mut sleep = pin!(tokio::time::sleep(duration));
-    poll_fn(|cx| {
-        if shutdown.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(true);
-        }
-        sleep.as_mut().poll(cx).map(|()| false)
-    })
-    .await
 }

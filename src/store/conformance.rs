@@ -55,6 +55,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     one_tenant_never_reads_or_changes_anothers_data(store).await;
     statuses_merge_in_any_order(store).await;
     the_outbox_is_claimed_once_per_lease_and_finished(store).await;
+    one_recipients_messages_are_claimed_in_the_order_they_were_queued(store).await;
     inbox_queries_filter_sort_and_search(store).await;
     bulk_actions_change_flags(store).await;
     the_timeline_is_in_order_and_limited(store).await;
@@ -855,6 +856,112 @@ pub async fn the_outbox_is_claimed_once_per_lease_and_finished<S: Store + ?Sized
         report.error_codes.contains("21211"),
         "the error code is kept"
     );
+}
+
+/// One recipient's messages on one channel are claimed one at a time, in the
+/// order they were queued (SPEC §18 "Order"): a later one waits while an earlier
+/// one is in flight or waiting for its retry, and goes once that one is sent or
+/// failed; the same recipient's other channel and other recipients never wait.
+pub async fn one_recipients_messages_are_claimed_in_the_order_they_were_queued<
+    S: Store + ?Sized,
+>(
+    store: &S,
+) {
+    let t = tenant();
+    put(store, &t).await;
+    // Longer than the retry's backoff, so only the retry comes back at first.
+    let lease = TimeDelta::hours(1);
+    let ann = contact(t.id, "+14155550131");
+    let ann_sms = conversation(&ann, t0());
+    let (a1, a2, a3) = (
+        outbound(&ann_sms, "a1"),
+        outbound(&ann_sms, "a2"),
+        outbound(&ann_sms, "a3"),
+    );
+    let whatsapp = MessageRecord {
+        channel: Channel::WhatsApp,
+        ..outbound(&ann_sms, "on whatsapp")
+    };
+    let queued = vec![a1.clone(), a2.clone(), a3.clone(), whatsapp.clone()];
+    let mut changes = creation(&ann, &ann_sms, queued.clone());
+    changes.outbox = queued
+        .iter()
+        .map(|m| outbox_for(m, ann.phone, t0()))
+        .collect();
+    store.commit(changes).await.expect("commit ann");
+    let bob = contact(t.id, "+14155550132");
+    let bob_sms = conversation(&bob, t0());
+    let (b1, b2) = (outbound(&bob_sms, "b1"), outbound(&bob_sms, "b2"));
+    let mut changes = creation(&bob, &bob_sms, vec![b1.clone(), b2.clone()]);
+    changes.outbox = vec![
+        outbox_for(&b1, bob.phone, t0()),
+        outbox_for(&b2, bob.phone, t0()),
+    ];
+    store.commit(changes).await.expect("commit bob");
+    let claim = |at: DateTime<Utc>| async move {
+        let claimed = store.claim_outbox(at, lease, 100).await.expect("claim");
+        claimed
+            .into_iter()
+            .filter(|i| i.tenant == t.id)
+            .map(|i| i.message)
+            .collect::<Vec<_>>()
+    };
+    let finish = |message: MessageId, attempt: u32, outcome: DispatchOutcome| async move {
+        let recorded = store
+            .finish_outbox(t.id, message, attempt, &outcome, t0())
+            .await
+            .expect("finish");
+        assert!(recorded, "the standing claim of {message} is recorded");
+    };
+    let sent = |id: &MessageRecord| DispatchOutcome::Sent {
+        provider: ProviderName::TWILIO,
+        provider_message_id: format!("SM{}", id.id.as_uuid().simple()),
+    };
+
+    assert_eq!(
+        claim(t0()).await,
+        vec![a1.id, whatsapp.id, b1.id],
+        "the first message of each recipient and channel, oldest first"
+    );
+    assert_eq!(
+        claim(t0()).await,
+        Vec::<MessageId>::new(),
+        "the later messages wait for those in flight"
+    );
+    let retry_at = t0() + TimeDelta::minutes(1);
+    let retry = DispatchOutcome::Retry {
+        at: retry_at,
+        error: "429".into(),
+    };
+    finish(a1.id, 1, retry).await;
+    finish(b1.id, 1, sent(&b1)).await;
+    assert_eq!(
+        claim(t0()).await,
+        vec![b2.id],
+        "a sent message lets the next of its recipient go; a retry holds its own back"
+    );
+    assert_eq!(
+        claim(retry_at).await,
+        vec![a1.id],
+        "the retry goes first once it is due"
+    );
+    let failed = DispatchOutcome::Failed {
+        code: Some("30003".into()),
+        error: "unreachable".into(),
+    };
+    finish(a1.id, 2, failed).await;
+    assert_eq!(
+        claim(retry_at).await,
+        vec![a2.id],
+        "a failed message lets the next go"
+    );
+    assert_eq!(
+        claim(retry_at + lease).await,
+        vec![a2.id, whatsapp.id, b2.id],
+        "lapsed leases are claimed again, before anything queued after them"
+    );
+    finish(a2.id, 2, sent(&a2)).await;
+    assert_eq!(claim(retry_at + lease).await, vec![a3.id]);
 }
 
 /// The inbox list filters by status, agent, channel and search, newest activity first.

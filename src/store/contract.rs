@@ -87,7 +87,29 @@ pub(crate) fn apply_bulk(record: &mut ConversationRecord, action: BulkAction) ->
     *flags != before
 }
 
-/// Whether an outbox item may be claimed at `now`.
+/// The queue an outbox item waits in: its recipient on its channel, at its
+/// tenant, written `sms:+14155550100` (the SQL stores' `recipient` column).
+///
+/// One queue's items leave in the order they were queued (SPEC §18 "Order"): an
+/// item is claimed only when no earlier item of its queue [is
+/// unfinished](is_unfinished), so a STOP confirmation queued before a START
+/// confirmation reaches the provider first, whatever the dispatchers'
+/// concurrency. Other queues never wait for it.
+pub(crate) fn queue_of(item: &OutboxItem) -> String {
+    format!("{}:{}", item.channel.as_str(), item.to)
+}
+
+/// Whether an item still holds back the later items of its queue: it is pending
+/// (a retry included) or in flight. Sent and failed items are done.
+pub(crate) fn is_unfinished(item: &OutboxItem) -> bool {
+    matches!(
+        item.state,
+        OutboxState::Pending | OutboxState::InFlight { .. }
+    )
+}
+
+/// Whether an outbox item may be claimed at `now`, leaving aside the earlier
+/// items of its queue ([`queue_of`]).
 pub(crate) fn is_claimable(item: &OutboxItem, now: DateTime<Utc>) -> bool {
     match item.state {
         OutboxState::Pending => item.available_at <= now,

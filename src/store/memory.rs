@@ -5,7 +5,7 @@
 //! scoping, outbox leases) exactly as the SQL stores do, and runs the same
 //! [`conformance`](super::conformance) suite.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -452,18 +452,23 @@ impl Store for MemoryStore {
             ..
         } = &mut *data;
         let mut claimed = Vec::new();
+        // The queues whose first unfinished item has been seen: their later
+        // items wait for it.
+        let mut held = HashSet::new();
         for key in outbox_order.iter() {
             if claimed.len() == limit {
                 break;
             }
-            let Some(item) = outbox
-                .get_mut(key)
-                .filter(|i| contract::is_claimable(i, now))
-            else {
+            let Some(item) = outbox.get_mut(key).filter(|i| contract::is_unfinished(i)) else {
                 continue;
             };
-            contract::claim(item, now, lease);
-            claimed.push(item.clone());
+            if !held.insert((item.tenant, contract::queue_of(item))) {
+                continue;
+            }
+            if contract::is_claimable(item, now) {
+                contract::claim(item, now, lease);
+                claimed.push(item.clone());
+            }
         }
         Ok(claimed)
     }

@@ -98,19 +98,23 @@ impl Backend for PostgresStore {
         message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2 FOR UPDATE",
         outbox_for_update: "SELECT doc FROM outbox \
              WHERE tenant = $1 AND message = $2 FOR UPDATE",
-        claimable: "SELECT doc FROM outbox WHERE state IN ('pending', 'in_flight') \
-             AND ((state = 'pending' AND available_at <= $1) \
-                  OR (state = 'in_flight' AND lease_until <= $1)) \
-             ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED",
+        claimable: sql::claimable!(" FOR UPDATE OF o SKIP LOCKED"),
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1 FOR UPDATE",
         lock_events: Some("SELECT pg_advisory_xact_lock($1)"),
         // The key is "msgcore" in ASCII.
         lock_migrations: Some("SELECT pg_advisory_xact_lock(30807660348535397)"),
-        migrations: &[Migration {
-            version: 1,
-            description: "inbox",
-            sql: include_str!("../../migrations/postgres/0001_inbox.sql"),
-        }],
+        migrations: &[
+            Migration {
+                version: 1,
+                description: "inbox",
+                sql: include_str!("../../migrations/postgres/0001_inbox.sql"),
+            },
+            Migration {
+                version: 2,
+                description: "outbox queues",
+                sql: include_str!("../../migrations/postgres/0002_outbox_queues.sql"),
+            },
+        ],
     };
 
     async fn read(&self) -> Result<Self::Session, sqlx::Error> {

@@ -412,6 +412,25 @@ pub(crate) trait Backend: Send + Sync {
     async fn write(&self) -> Result<Self::Session, sqlx::Error>;
 }
 
+/// The claim query: the oldest claimable item of each queue whose earlier items
+/// are all sent or failed (SPEC §18 "Order"; `contract::queue_of`), with `$lock`
+/// appended, which locks the rows returned where the database needs that.
+macro_rules! claimable {
+    ($lock:literal) => {
+        concat!(
+            "SELECT o.doc FROM outbox o WHERE o.state IN ('pending', 'in_flight') \
+             AND ((o.state = 'pending' AND o.available_at <= $1) \
+                  OR (o.state = 'in_flight' AND o.lease_until <= $1)) \
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.tenant = o.tenant \
+                  AND e.recipient = o.recipient AND e.state IN ('pending', 'in_flight') \
+                  AND e.seq < o.seq) \
+             ORDER BY o.seq LIMIT $2",
+            $lock
+        )
+    };
+}
+pub(crate) use claimable;
+
 /// The statements a database spells its own way, and its migrations.
 pub(crate) struct Dialect {
     /// Contacts matching a search (`$2` the lower-cased needle, `$3` its digits),

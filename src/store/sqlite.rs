@@ -115,20 +115,24 @@ impl Backend for SqliteStore {
         conversation_for_update: "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2",
         message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2",
         outbox_for_update: "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2",
-        claimable: "SELECT doc FROM outbox WHERE state IN ('pending', 'in_flight') \
-             AND ((state = 'pending' AND available_at <= $1) \
-                  OR (state = 'in_flight' AND lease_until <= $1)) \
-             ORDER BY seq LIMIT $2",
+        claimable: sql::claimable!(""),
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1",
         // One writer at a time: sequence numbers are visible in commit order.
         lock_events: None,
         // `BEGIN IMMEDIATE` already makes concurrent openers wait.
         lock_migrations: None,
-        migrations: &[Migration {
-            version: 1,
-            description: "inbox",
-            sql: include_str!("../../migrations/sqlite/0001_inbox.sql"),
-        }],
+        migrations: &[
+            Migration {
+                version: 1,
+                description: "inbox",
+                sql: include_str!("../../migrations/sqlite/0001_inbox.sql"),
+            },
+            Migration {
+                version: 2,
+                description: "outbox queues",
+                sql: include_str!("../../migrations/sqlite/0002_outbox_queues.sql"),
+            },
+        ],
     };
 
     async fn read(&self) -> Result<Self::Session, sqlx::Error> {

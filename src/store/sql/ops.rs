@@ -69,8 +69,8 @@ const TIMELINE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND contact =
      ORDER BY seq DESC LIMIT $3";
 
 const INSERT_OUTBOX: &str = "INSERT INTO outbox \
-     (tenant, message, state, available_at, lease_until, attempts, doc) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+     (tenant, message, state, available_at, lease_until, attempts, doc, recipient) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 const UPDATE_OUTBOX: &str = "UPDATE outbox SET state = $3, available_at = $4, \
      lease_until = $5, attempts = $6, doc = $7 WHERE tenant = $1 AND message = $2";
 const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2";
@@ -498,7 +498,9 @@ async fn write_changeset<S: Session>(
         }
     }
     for item in &changes.outbox {
-        if let Err(error) = session.execute(INSERT_OUTBOX, outbox_values(item)?).await {
+        let mut row = outbox_values(item)?;
+        row.push(Value::Text(contract::queue_of(item)));
+        if let Err(error) = session.execute(INSERT_OUTBOX, row).await {
             return Err(match Key::violated(&error) {
                 Some(Key::OutboxMessage) => Stop::Error(CommitError::Duplicate {
                     existing: item.message,

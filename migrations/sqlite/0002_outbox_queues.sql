@@ -1,0 +1,8 @@
+-- One recipient's messages on one channel leave in the order they were queued
+-- (SPEC §18 "Order"): an outbox item is claimed only when no earlier item of its
+-- queue is pending or in flight. `recipient` names the queue: the channel and
+-- the number, `sms:+14155550100` (derived from the doc, like every other column).
+ALTER TABLE outbox ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET recipient = json_extract(doc, '$.channel') || ':' || json_extract(doc, '$.to');
+CREATE INDEX outbox_unfinished_by_recipient
+    ON outbox (tenant, recipient, seq) WHERE state IN ('pending', 'in_flight');
