@@ -15,13 +15,12 @@ use msgcore::E164;
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::Conversation;
 use msgcore::core::tagging::{MatchKind, TagRule};
-use msgcore::engine::{
-    InboundContext, InboundMessage, Inbox, TenantRef, TenantRules, decide_inbound,
-};
+use msgcore::engine::{InboundContext, Inbox, TenantRules, decide_inbound};
 use msgcore::model::{
     Contact, ContactId, ConversationFlags, ConversationId, ConversationRecord, ProviderName,
     SequentialIds, Tenant, TenantId, TenantNumber, TenantSettings,
 };
+use msgcore::model::{InboundMessage, TenantRef};
 use msgcore::store::MemoryStore;
 
 const TEXT: &str = "Hi, I ordered a blue jacket last week (order 1042) and it still has not arrived. Could you check where it is and when it will be delivered?";

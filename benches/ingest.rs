@@ -18,10 +18,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use msgcore::E164;
 use msgcore::core::channel::Channel;
-use msgcore::engine::{InboundMessage, Inbox, TenantRef};
+use msgcore::engine::Inbox;
 use msgcore::model::{
     ContactId, ConversationId, ProviderName, Tenant, TenantId, TenantNumber, TenantSettings,
 };
+use msgcore::model::{InboundMessage, TenantRef};
 use msgcore::store::{ConversationQuery, Store};
 use tokio::runtime::Runtime;
 use uuid::Uuid;

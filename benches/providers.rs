@@ -13,7 +13,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use msgcore::core::channel::Channel;
 use msgcore::core::message::{Content, MediaKind};
-use msgcore::engine::TenantRef;
+use msgcore::model::TenantRef;
 use msgcore::model::{MessageId, OutboxItem, TenantId};
 use msgcore::providers::http::HttpResponse;
 use msgcore::providers::send_api::SendApi;

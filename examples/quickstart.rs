@@ -17,10 +17,9 @@ use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event};
 use msgcore::core::message::{Content, RawContent};
 use msgcore::core::tagging::{MatchKind, TagRule};
-use msgcore::engine::{
-    Clock, InboundMessage, InboundOutcome, Inbox, ManualClock, SendRequest, TenantRef,
-};
+use msgcore::engine::{Clock, InboundOutcome, Inbox, ManualClock, SendRequest};
 use msgcore::model::{Direction, ProviderName, Tenant, TenantId, TenantNumber, TenantSettings};
+use msgcore::model::{InboundMessage, TenantRef};
 use msgcore::store::{MemoryStore, Store};
 use msgcore::{E164, Error};
 

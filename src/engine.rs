@@ -10,7 +10,7 @@
 //! | port | what it does | shipped implementations |
 //! |---|---|---|
 //! | [`Store`](crate::store::Store) | keeps everything | [`MemoryStore`](crate::store::MemoryStore) |
-//! | [`Carrier`] | sends one message | [`RecordingCarrier`], [`ChannelCarriers`] (one carrier per channel), `HttpCarrier` (feature `http`) |
+//! | [`Carrier`](crate::carrier::Carrier) | sends one message | see [`carrier`](crate::carrier) |
 //! | [`Responder`] | a bot or AI agent answering | [`KeywordMenuBot`] |
 //! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`] |
 //! | [`Clock`] | the time | [`SystemClock`], [`ManualClock`] |
@@ -19,8 +19,6 @@
 //! [`DispatchPolicy`], whose retry decisions are pure and usable without tokio.
 
 mod actions;
-mod carrier;
-mod channel_carriers;
 mod clock;
 mod dispatch_policy;
 #[cfg(feature = "tokio")]
@@ -38,8 +36,6 @@ mod tenant_rules;
 mod voice;
 
 pub use actions::ActionOutcome;
-pub use carrier::{Carrier, CarrierError, RecordingCarrier};
-pub use channel_carriers::ChannelCarriers;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use dispatch_policy::{DispatchPolicy, InvalidPolicy};
 #[cfg(feature = "tokio")]
@@ -49,13 +45,10 @@ pub use dispatcher::{
     OptOutListener, RunReport,
 };
 pub use events::{EventSink, MemoryEvents, NoEvents};
-pub use inbound::{
-    InboundContext, InboundMessage, InboundOutcome, InboundPlan, TenantRef, decide_inbound,
-};
+pub use inbound::{InboundContext, InboundOutcome, InboundPlan, decide_inbound};
 pub use inbox::{Inbox, InboxBuilder};
 pub use not_found::NotFound;
 pub use outbound::{SendOutcome, SendRequest};
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
-pub use status::{MessageRef, StatusCallback, StatusOutcome};
+pub use status::StatusOutcome;
 pub use tenant_rules::TenantRules;
-pub use voice::{CallLog, CallSpeech};

@@ -211,8 +211,8 @@
 //! # async fn main() -> Result<(), msgcore::Error> {
 //! use std::sync::Arc;
 //! use msgcore::core::{channel::Channel, message::Content};
-//! use msgcore::engine::{InboundMessage, Inbox, SendRequest, TenantRef};
-//! use msgcore::model::{ProviderName, Tenant, TenantId, TenantSettings};
+//! use msgcore::engine::{Inbox, SendRequest};
+//! use msgcore::model::{InboundMessage, ProviderName, Tenant, TenantId, TenantRef, TenantSettings};
 //! use msgcore::store::MemoryStore;
 //! use msgcore::{E164, ErrorKind};
 //!
@@ -239,17 +239,18 @@
 //! ```
 //!
 //! **Carriers** (features `twilio`, `telnyx`, `meta`). The provider modules are
-//! sans-IO: a webhook body parses into the engine's provider-neutral
-//! [`engine::InboundMessage`] or [`engine::StatusCallback`], and a send is an
-//! [`providers::http::HttpRequest`] value built from an outbox item, whose answer is
-//! read back into the provider's id or a classified [`engine::CarrierError`]
-//! (retryable or not, `retry_after`, opted out). Bring your own HTTP client, or
-//! turn on `http` for `HttpCarrier` and `axum` for a webhook router;
+//! sans-IO and depend on nothing but [`core`] and [`model`]: a webhook body parses
+//! into a provider-neutral [`model::InboundMessage`] or [`model::StatusCallback`],
+//! and a send is an [`providers::http::HttpRequest`] value built from an outbox
+//! item, whose answer is read back into the provider's id or a
+//! [`model::CarrierError`] of a kind (transient with `retry_after`, permanent, opted
+//! out). Bring your own HTTP client, or turn on `http` for
+//! [`carrier`]'s `HttpCarrier` and `axum` for a webhook router;
 //! `examples/server.rs` runs all of it.
 //!
 //! ```
 //! # #[cfg(feature = "twilio")] {
-//! use msgcore::engine::TenantRef;
+//! use msgcore::model::TenantRef;
 //! use msgcore::providers::twilio::webhook::parse_message;
 //!
 //! let body = b"MessageSid=SM1&From=%2B14155550100&To=%2B14155550199&Body=STOP&NumMedia=0";
@@ -272,7 +273,7 @@
 //! | `telnyx` (default) | v2 Messages API requests and error mapping, webhook parsing, Ed25519 webhook verification with a replay tolerance | no |
 //! | `meta` (default) | Cloud API requests for every content kind, media upload, read receipts and error mapping, webhook parsing and the subscription handshake, `X-Hub-Signature-256` verification | no |
 //! | `tokio` | `engine::Dispatcher`: drains the outbox through a carrier with leases, retries and backoff | no |
-//! | `http` | `providers::http_carrier::HttpCarrier`: sends through any provider's `SendApi` with reqwest (rustls), per-tenant credentials | yes |
+//! | `http` | `carrier::HttpCarrier`: sends through any provider's `SendApi` with reqwest (rustls), per-tenant credentials | yes |
 //! | `sqlite` | [`store::SqliteStore`]: the embedded store (one file, WAL, schema applied on open) | no |
 //! | `postgres` | [`store::PostgresStore`]: one database for many replicas (unique keys, `FOR UPDATE SKIP LOCKED` outbox, schema applied on connect) | no |
 //! | `axum` | `webhooks::router`: an axum `Router` serving Twilio, Telnyx and Meta webhooks (signature first, body limit, status codes that make providers retry only what can succeed) | no |
@@ -288,6 +289,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod carrier;
 pub mod core;
 pub mod engine;
 pub mod error;

@@ -1,5 +1,8 @@
 //! The inbox's records: tenants, contacts, conversations, messages, the outbox and
-//! the events, as plain serde data.
+//! the events, as plain serde data; and the provider-neutral shapes of what
+//! providers bring in and answer ([`InboundMessage`], [`StatusCallback`],
+//! [`CallSpeech`], [`CallLog`], [`CarrierError`]), which their adapters produce
+//! without knowing the engine.
 //!
 //! These are what a [`Store`](crate::store::Store) keeps and what the
 //! [`engine`](crate::engine) loads, decides about and commits. Each record wraps the
@@ -9,18 +12,26 @@
 //! [`Delivery`](crate::core::delivery::Delivery), …) with the identity and
 //! bookkeeping a store needs; none of them has behaviour beyond small accessors.
 
+pub mod call;
+pub mod carrier_error;
 pub mod contact;
 pub mod conversation;
 pub mod event;
 pub mod ids;
+pub mod inbound;
 pub mod message;
 pub mod outbox;
+pub mod status_callback;
 pub mod tenant;
 
+pub use call::{CallLog, CallSpeech};
+pub use carrier_error::{CarrierError, CarrierErrorKind};
 pub use contact::{Attribution, Contact, Referral};
 pub use conversation::{ConversationFlags, ConversationRecord};
 pub use event::{EventRecord, InboxEvent};
 pub use ids::{ContactId, ConversationId, IdSource, MessageId, RandomIds, SequentialIds, TenantId};
+pub use inbound::{InboundMessage, TenantRef};
 pub use message::{Direction, InboundContent, MediaRef, MessageBody, MessageOrigin, MessageRecord};
 pub use outbox::{OutboxItem, OutboxState};
+pub use status_callback::{MessageRef, StatusCallback};
 pub use tenant::{ProviderName, Tenant, TenantNumber, TenantSettings};

@@ -12,9 +12,6 @@ mod env_vars;
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod executor;
 pub mod http;
-#[cfg(feature = "http")]
-#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
-pub mod http_carrier;
 pub mod send_api;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 #[cfg_attr(

@@ -46,9 +46,11 @@
 mod config;
 mod meta;
 mod response;
+mod signed;
 mod telnyx;
 mod twilio;
 mod voice;
+mod voice_flow;
 
 use std::sync::Arc;
 
@@ -57,12 +59,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use config::{DEFAULT_BODY_LIMIT, WebhookConfig, WebhookConfigError, WebhookUrl};
+pub use voice_flow::{VoiceError, VoiceFlow};
 
-use crate::engine::{Inbox, NotFound, StatusCallback};
+use crate::engine::{Inbox, NotFound};
 use crate::error::Error;
+use crate::model::StatusCallback;
 use crate::providers::telnyx::WebhookVerifier;
 use crate::providers::twilio::RequestValidator;
-use crate::providers::twilio::voice::VoiceFlow;
 use config::MetaConfig;
 use response::Rejection;
 

@@ -10,18 +10,22 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use msgcore::E164;
+use msgcore::carrier::Carrier;
+use msgcore::carrier::RecordingCarrier;
 use msgcore::core::channel::Channel;
 use msgcore::core::delivery::DeliveryStatus;
 use msgcore::core::message::Content;
-use msgcore::engine::{Carrier, InboundMessage, Inbox, TenantRef};
+use msgcore::engine::Inbox;
 use msgcore::engine::{
-    CarrierError, CarrierOptOut, Clock, DispatchPolicy, DispatchProblem, Dispatcher, ListenerError,
-    ManualClock, OptOutListener, RecordingCarrier,
+    CarrierOptOut, Clock, DispatchPolicy, DispatchProblem, Dispatcher, ListenerError, ManualClock,
+    OptOutListener,
 };
+use msgcore::model::CarrierError;
 use msgcore::model::{
     Contact, ContactId, MessageId, MessageRecord, OutboxItem, OutboxState, ProviderName, TenantId,
     TenantSettings,
 };
+use msgcore::model::{InboundMessage, TenantRef};
 use msgcore::store::{Changeset, ContactWrite, DispatchOutcome, MemoryStore, Store, conformance};
 use uuid::Uuid;
 
@@ -105,14 +109,11 @@ async fn message(store: &MemoryStore, q: Queued) -> MessageRecord {
 }
 
 fn refusal(code: &str, retryable: bool) -> CarrierError {
-    CarrierError {
-        provider: ProviderName::TWILIO,
-        code: Some(code.to_owned()),
-        message: "refused".to_owned(),
-        retryable,
-        retry_after: None,
-        opted_out: false,
-    }
+    let refusal = match retryable {
+        true => CarrierError::transient(ProviderName::TWILIO, "refused", None),
+        false => CarrierError::permanent(ProviderName::TWILIO, "refused"),
+    };
+    refusal.with_code(code)
 }
 
 /// Refuses with each scripted error in turn, then accepts through a
@@ -259,8 +260,9 @@ async fn a_retryable_refusal_is_retried_after_the_backoff_and_then_sent() {
 async fn the_carriers_retry_after_is_honoured_when_longer_than_the_backoff() {
     let store = Arc::new(MemoryStore::new());
     let q = seed(&store, 1, 1).await[0];
-    let mut slow_down = refusal("20429", true);
-    slow_down.retry_after = Some(TimeDelta::minutes(2));
+    let slow_down =
+        CarrierError::transient(ProviderName::TWILIO, "refused", Some(TimeDelta::minutes(2)))
+            .with_code("20429");
     let carrier = ScriptedCarrier::new([slow_down]);
     let clock = Arc::new(ManualClock::new(t0()));
     let d = dispatcher(&store, carrier.clone(), &clock, plain_policy());
@@ -367,12 +369,7 @@ impl OptOutListener for RecordingListener {
 }
 
 fn opted_out() -> CarrierError {
-    CarrierError {
-        opted_out: true,
-        // Even a carrier that calls it retryable is not asked again.
-        retryable: true,
-        ..refusal("21610", true)
-    }
+    CarrierError::opted_out(ProviderName::TWILIO, "refused").with_code("21610")
 }
 
 #[tokio::test]

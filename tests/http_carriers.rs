@@ -15,16 +15,18 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use futures_util::stream;
 use msgcore::E164;
+use msgcore::carrier::Carrier;
+use msgcore::carrier::{HttpCarrier, MediaSendError};
 use msgcore::core::channel::Channel;
 use msgcore::core::delivery::DeliveryStatus;
 use msgcore::core::message::media::{MAX_MEDIA_BYTES, MediaError, MediaType};
 use msgcore::core::message::{Content, MediaKind, RawContent};
-use msgcore::engine::{Carrier, CarrierError, DispatchPolicy, Dispatcher, ManualClock};
+use msgcore::engine::{DispatchPolicy, Dispatcher, ManualClock};
+use msgcore::model::CarrierError;
 use msgcore::model::{
     Contact, ContactId, MessageId, OutboxItem, OutboxState, ProviderName, TenantId,
 };
 use msgcore::providers::executor::ReqwestExecutor;
-use msgcore::providers::http_carrier::{HttpCarrier, MediaSendError};
 use msgcore::providers::meta::send::MediaUploadError;
 use msgcore::providers::send_api::SendApi;
 use msgcore::providers::{meta, telnyx, twilio};
@@ -329,7 +331,7 @@ async fn twilio_21211_is_a_permanent_refusal() {
     let refusal = twilio_refusal(twilio_error(400, 21211, "Invalid 'To' Phone Number")).await;
     assert_eq!(refusal.code.as_deref(), Some("21211"));
     assert_eq!(refusal.message, "Invalid 'To' Phone Number");
-    assert!(!refusal.retryable && !refusal.opted_out);
+    assert!(!refusal.is_transient() && !refusal.is_opted_out());
 }
 
 #[tokio::test]
@@ -341,15 +343,15 @@ async fn twilio_21610_is_an_opt_out() {
     ))
     .await;
     assert_eq!(refusal.code.as_deref(), Some("21610"));
-    assert!(refusal.opted_out && !refusal.retryable);
+    assert!(refusal.is_opted_out() && !refusal.is_transient());
 }
 
 #[tokio::test]
 async fn twilio_429_is_retryable_after_the_seconds_it_asks_for() {
     let answer = twilio_error(429, 20429, "Too Many Requests").insert_header("Retry-After", "7");
     let refusal = twilio_refusal(answer).await;
-    assert!(refusal.retryable);
-    assert_eq!(refusal.retry_after, Some(TimeDelta::seconds(7)));
+    assert!(refusal.is_transient());
+    assert_eq!(refusal.retry_after(), Some(TimeDelta::seconds(7)));
 }
 
 /// A URL on a local port nothing listens on.
@@ -370,7 +372,7 @@ async fn a_refused_connection_is_a_retryable_transport_error_naming_the_host_not
     .unwrap_err();
     assert_eq!(refusal.provider, ProviderName::TWILIO);
     assert_eq!(refusal.code.as_deref(), Some("transport"));
-    assert!(refusal.retryable);
+    assert!(refusal.is_transient());
     assert!(
         refusal
             .message
@@ -390,7 +392,10 @@ async fn a_base_url_that_is_not_a_url_is_a_permanent_transport_error() {
     .await
     .unwrap_err();
     assert_eq!(refusal.code.as_deref(), Some("transport"));
-    assert!(!refusal.retryable, "retrying cannot fix the configuration");
+    assert!(
+        !refusal.is_transient(),
+        "retrying cannot fix the configuration"
+    );
     assert_eq!(
         refusal.message,
         "the provider URL is not valid: relative URL without a base"
@@ -411,7 +416,7 @@ async fn an_answer_slower_than_the_timeout_is_a_retryable_transport_error() {
         .await
         .unwrap_err();
     assert_eq!(refusal.code.as_deref(), Some("transport"));
-    assert!(refusal.retryable);
+    assert!(refusal.is_transient());
     assert_eq!(refusal.message, "127.0.0.1 did not answer within 200ms");
 }
 
@@ -494,7 +499,7 @@ async fn telnyx_40300_is_an_opt_out() {
     let refusal = telnyx_refusal(400, "40300", "Blocked due to STOP message").await;
     assert_eq!(refusal.code.as_deref(), Some("40300"));
     assert_eq!(refusal.message, "Blocked due to STOP message");
-    assert!(refusal.opted_out && !refusal.retryable);
+    assert!(refusal.is_opted_out() && !refusal.is_transient());
 }
 
 #[tokio::test]
@@ -502,7 +507,7 @@ async fn telnyx_401_is_a_permanent_refusal() {
     let refusal = telnyx_refusal(401, "10009", "Authentication failed").await;
     assert_eq!(refusal.provider, ProviderName::TELNYX);
     assert_eq!(refusal.code.as_deref(), Some("10009"));
-    assert!(!refusal.retryable && !refusal.opted_out);
+    assert!(!refusal.is_transient() && !refusal.is_opted_out());
 }
 
 // --- Meta ------------------------------------------------------------------
@@ -739,8 +744,8 @@ async fn meta_window_undeliverable_and_token_refusals_are_permanent() {
         assert_eq!(refusal.provider, ProviderName::META);
         assert_eq!(refusal.code.as_deref(), Some(code));
         assert_eq!(refusal.message, message);
-        assert!(!refusal.retryable && !refusal.opted_out, "{code}");
-        assert_eq!(refusal.retry_after, None, "{code}");
+        assert!(!refusal.is_transient() && !refusal.is_opted_out(), "{code}");
+        assert_eq!(refusal.retry_after(), None, "{code}");
     }
 }
 
@@ -758,8 +763,8 @@ async fn meta_rate_limits_are_retryable_after_the_delay_meta_asks_for() {
     for (answer, code, retry_after) in cases {
         let refusal = refused(meta_api, item(Channel::WhatsApp, text("hi")), answer).await;
         assert_eq!(refusal.code.as_deref(), Some(code));
-        assert!(refusal.retryable, "{code}");
-        assert_eq!(refusal.retry_after, retry_after, "{code}");
+        assert!(refusal.is_transient(), "{code}");
+        assert_eq!(refusal.retry_after(), retry_after, "{code}");
     }
 }
 
@@ -888,7 +893,7 @@ async fn an_upload_meta_refuses_is_a_carrier_error() {
         panic!("expected Meta's refusal, got {uploaded:?}");
     };
     assert_eq!(refusal.code.as_deref(), Some("190"));
-    assert!(!refusal.retryable);
+    assert!(!refusal.is_transient());
 }
 
 #[tokio::test]

@@ -196,55 +196,61 @@ async fn racing_rate_checks_allow_exactly_the_burst<S: Store + 'static>(stores: 
     );
 }
 
-/// Queues two messages for one recipient and one for another, as a store of the
-/// first schema would hold them; the messages, in queue order.
-async fn queue_two_recipients<S: Store + ?Sized>(store: &S) -> (TenantId, [MessageId; 3]) {
-    let tenant = conformance::tenant();
-    store.put_tenant(&tenant).await.unwrap();
-    let mut ids = Vec::new();
-    for (phone, count) in [("+14155550171", 2), ("+14155550172", 1)] {
-        let phone = phone.parse().unwrap();
-        ids.extend(new_contact_with_queue(store, tenant.id, phone, count).await);
-    }
-    (tenant.id, ids.try_into().unwrap())
-}
+/// A SQL database of the first schema, with items queued, taken to the current one.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod schema_upgrade {
+    use super::*;
 
-/// After the migration to outbox queues, the items queued before it are
-/// claimed one per recipient, in order.
-async fn queued_items_keep_their_order_across_the_migration<S: Store + ?Sized>(
-    store: &S,
-    tenant: TenantId,
-    [first, second, other]: [MessageId; 3],
-) {
-    let claim = || async {
-        let claimed = store
-            .claim_outbox(now(), TimeDelta::minutes(1), 10)
+    /// Queues two messages for one recipient and one for another, as a store of the
+    /// first schema would hold them; the messages, in queue order.
+    pub async fn queue_two_recipients<S: Store + ?Sized>(store: &S) -> (TenantId, [MessageId; 3]) {
+        let tenant = conformance::tenant();
+        store.put_tenant(&tenant).await.unwrap();
+        let mut ids = Vec::new();
+        for (phone, count) in [("+14155550171", 2), ("+14155550172", 1)] {
+            let phone = phone.parse().unwrap();
+            ids.extend(new_contact_with_queue(store, tenant.id, phone, count).await);
+        }
+        (tenant.id, ids.try_into().unwrap())
+    }
+
+    /// After the migration to outbox queues, the items queued before it are
+    /// claimed one per recipient, in order.
+    pub async fn queued_items_keep_their_order_across_the_migration<S: Store + ?Sized>(
+        store: &S,
+        tenant: TenantId,
+        [first, second, other]: [MessageId; 3],
+    ) {
+        let claim = || async {
+            let claimed = store
+                .claim_outbox(now(), TimeDelta::minutes(1), 10)
+                .await
+                .unwrap();
+            claimed
+                .into_iter()
+                .filter(|item| item.tenant == tenant)
+                .map(|item| item.message)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(claim().await, vec![first, other], "one per recipient");
+        let sent = DispatchOutcome::Sent {
+            provider: msgcore::model::ProviderName::TWILIO,
+            provider_message_id: "SM1".to_owned(),
+        };
+        store
+            .finish_outbox(tenant, first, 1, &sent, now())
             .await
             .unwrap();
-        claimed
-            .into_iter()
-            .filter(|item| item.tenant == tenant)
-            .map(|item| item.message)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(claim().await, vec![first, other], "one per recipient");
-    let sent = DispatchOutcome::Sent {
-        provider: msgcore::model::ProviderName::TWILIO,
-        provider_message_id: "SM1".to_owned(),
-    };
-    store
-        .finish_outbox(tenant, first, 1, &sent, now())
-        .await
-        .unwrap();
-    assert_eq!(claim().await, vec![second], "then the next in its queue");
-}
+        assert_eq!(claim().await, vec![second], "then the next in its queue");
+    }
 
-/// Takes a store's database back to the first schema, before outbox queues.
-const BEFORE_OUTBOX_QUEUES: [&str; 3] = [
-    "DROP INDEX outbox_unfinished_by_recipient",
-    "ALTER TABLE outbox DROP COLUMN recipient",
-    "DELETE FROM msgcore_migrations WHERE version = 2",
-];
+    /// Takes a store's database back to the first schema, before outbox queues.
+    pub const BEFORE_OUTBOX_QUEUES: [&str; 3] = [
+        "DROP INDEX outbox_unfinished_by_recipient",
+        "ALTER TABLE outbox DROP COLUMN recipient",
+        "DELETE FROM msgcore_migrations WHERE version = 2",
+    ];
+}
 
 #[tokio::test]
 async fn the_memory_store_passes_the_conformance_suite() {
@@ -263,6 +269,7 @@ mod sqlite {
 
     use msgcore::store::{SqliteStore, StoreError};
 
+    use super::schema_upgrade::*;
     use super::*;
     use crate::databases::TempFile;
 
@@ -362,6 +369,7 @@ mod postgres {
     use msgcore::store::PostgresStore;
     use sqlx::ConnectOptions;
 
+    use super::schema_upgrade::*;
     use super::*;
     use crate::databases::TestDatabase;
 

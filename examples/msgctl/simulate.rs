@@ -27,13 +27,12 @@ use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
 use msgcore::core::message::{Content, RawContent};
 use msgcore::core::quiet_hours::SendKind;
 use msgcore::core::window::{EntryPoint, InboundKind};
-use msgcore::engine::{
-    InboundMessage, Inbox, ManualClock, MessageRef, SendRequest, StatusCallback, TenantRef,
-};
+use msgcore::engine::{Inbox, ManualClock, SendRequest};
 use msgcore::model::{
     InboundContent, MessageId, MessageRecord, ProviderName, Referral, SequentialIds, Tenant,
     TenantId, TenantSettings,
 };
+use msgcore::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use msgcore::store::MemoryStore;
 use msgcore::{E164, Error, ErrorKind};
 use serde::{Deserialize, Serialize};

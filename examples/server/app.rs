@@ -6,16 +6,15 @@ use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use msgcore::carrier::HttpCarrier;
+use msgcore::carrier::{Carrier, ChannelCarriers};
 use msgcore::core::channel::Channel;
 use msgcore::core::keyword::KeywordConfig;
-use msgcore::engine::{
-    Carrier, ChannelCarriers, DispatchPolicy, Dispatcher, Inbox, KeywordMenuBot, RunReport,
-    SystemClock, TenantRef,
-};
+use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, KeywordMenuBot, RunReport, SystemClock};
+use msgcore::model::TenantRef;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
-use msgcore::providers::http_carrier::HttpCarrier;
-use msgcore::providers::twilio::voice::VoiceFlow;
 use msgcore::store::{SqliteStore, Store};
+use msgcore::webhooks::VoiceFlow;
 use msgcore::webhooks::{self, WebhookConfig};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;

@@ -2,8 +2,8 @@
 //! names Meta and has a provider id, every status is about a message by Meta's id
 //! and is never an opt-out, and the same body parses to the same result again.
 
-use msgcore::engine::{MessageRef, TenantRef};
 use msgcore::model::ProviderName;
+use msgcore::model::{MessageRef, TenantRef};
 use msgcore::providers::meta::webhook::parse;
 
 /// Runs one fuzz input: a webhook POST body.

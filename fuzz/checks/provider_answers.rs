@@ -1,12 +1,12 @@
 //! Provider answers to a send (Twilio, Telnyx and Meta messages, Meta media uploads
 //! and read receipts): reading one never panics on any status and bytes; an
 //! accepted answer is a 2xx with a non-empty id; a refusal names its provider,
-//! and only a retryable refusal carries `retry_after`; reading is deterministic.
+//! and only a transient refusal carries `retry_after`; reading is deterministic.
 //!
 //! Input layout: two bytes of status (taken modulo 600), one byte for the
 //! `Retry-After` header (0 = none, else that many seconds), then the body.
 
-use msgcore::engine::CarrierError;
+use msgcore::model::CarrierError;
 use msgcore::model::ProviderName;
 use msgcore::providers::http::HttpResponse;
 use msgcore::providers::send_api::SendApi;
@@ -76,7 +76,7 @@ fn check_answer(
         }
         Err(refusal) => {
             assert_eq!(&refusal.provider, provider);
-            assert!(refusal.retry_after.is_none() || refusal.retryable);
+            assert!(refusal.retry_after().is_none() || refusal.is_transient());
         }
     }
 }

@@ -2,8 +2,8 @@
 //! answer twice; a message or status names Telnyx and a non-empty message id, a
 //! message's tenant is a number, and an opt-out always carries an error code.
 
-use msgcore::engine::{MessageRef, TenantRef};
 use msgcore::model::ProviderName;
+use msgcore::model::{MessageRef, TenantRef};
 use msgcore::providers::telnyx::webhook::{TelnyxEvent, parse};
 
 /// Runs one fuzz input: a webhook body.

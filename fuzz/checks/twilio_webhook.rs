@@ -4,8 +4,8 @@
 //! nothing else.
 
 use chrono::{TimeZone, Utc};
-use msgcore::engine::TenantRef;
 use msgcore::model::ProviderName;
+use msgcore::model::TenantRef;
 use msgcore::providers::twilio::webhook::{OPTED_OUT_ERROR, parse_message, parse_status};
 
 /// Runs one fuzz input: a form-encoded webhook body.

@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::carrier::CarrierError;
-use crate::model::{OutboxItem, ProviderName};
+use crate::model::{CarrierError, OutboxItem, ProviderName};
 use crate::store::DispatchOutcome;
 
 /// How a dispatcher drains the outbox: plain data with defaults fit for a
@@ -222,7 +221,7 @@ impl DispatchPolicy {
             code: error.code.clone(),
             error: text,
         };
-        if error.opted_out || !error.retryable {
+        if error.is_permanent() {
             return failed(error.to_string());
         }
         if item.attempts >= self.max_attempts {
@@ -233,7 +232,7 @@ impl DispatchPolicy {
         }
         let delay = self
             .backoff(item.attempts, &item.idempotency_key)
-            .max(error.retry_after.unwrap_or_else(TimeDelta::zero));
+            .max(error.retry_after().unwrap_or_else(TimeDelta::zero));
         match now.checked_add_signed(delay) {
             Some(at) => DispatchOutcome::Retry {
                 at,

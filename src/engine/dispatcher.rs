@@ -57,7 +57,8 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use msgcore::engine::{DispatchPolicy, Dispatcher, RecordingCarrier, SystemClock};
+//! use msgcore::engine::{DispatchPolicy, Dispatcher, SystemClock};
+//! use msgcore::carrier::RecordingCarrier;
 //! use msgcore::model::ProviderName;
 //! use msgcore::store::MemoryStore;
 //!
@@ -90,12 +91,12 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::task::{Id, JoinError, JoinSet};
 
-use super::carrier::{Carrier, CarrierError};
 use super::clock::Clock;
 use super::dispatch_policy::{DispatchPolicy, InvalidPolicy};
+use crate::carrier::Carrier;
 use crate::core::channel::Channel;
 use crate::core::phone::E164;
-use crate::model::{MessageId, OutboxItem, ProviderName, TenantId};
+use crate::model::{CarrierError, MessageId, OutboxItem, ProviderName, TenantId};
 use crate::store::{DispatchOutcome, Store, StoreError};
 
 /// What an [`OptOutListener`] may fail with.
@@ -582,7 +583,7 @@ impl Shared {
             .finish_outbox(item.tenant, item.message, item.attempts, &outcome, now)
             .await;
         let opt_out = match answer {
-            Err(error) if error.opted_out => Some(CarrierOptOut {
+            Err(error) if error.is_opted_out() => Some(CarrierOptOut {
                 tenant: item.tenant,
                 message: item.message,
                 channel: item.channel,
@@ -602,14 +603,7 @@ impl Shared {
 
     /// A retryable failure the dispatcher noticed itself (a timeout, a panic).
     fn refusal(&self, item: &OutboxItem, message: String) -> CarrierError {
-        CarrierError {
-            provider: self.carrier.provider_for(item),
-            code: None,
-            message,
-            retryable: true,
-            retry_after: None,
-            opted_out: false,
-        }
+        CarrierError::transient(self.carrier.provider_for(item), message, None)
     }
 }
 

@@ -3,45 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::inbound::{TenantRef, consent_changed, consent_event};
+use super::inbound::{consent_changed, consent_event};
 use super::inbox::{Committed, Decided, Inbox};
 use super::not_found::NotFound;
 use crate::core::consent::{ConsentChange, ConsentSource, Outcome, Proof};
-use crate::core::delivery::{Delivery, StatusUpdate};
+use crate::core::delivery::Delivery;
 use crate::error::Error;
-use crate::model::{EventRecord, InboxEvent, MessageId, MessageRecord, ProviderName, Tenant};
+use crate::model::{
+    EventRecord, InboxEvent, MessageId, MessageRecord, MessageRef, StatusCallback, Tenant,
+};
 use crate::store::{Changeset, ContactWrite};
-
-/// Which message a status callback is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MessageRef {
-    /// By msgcore's id.
-    Id(MessageId),
-    /// By the provider's id for it.
-    Provider {
-        /// The provider.
-        provider: ProviderName,
-        /// Its id for the message.
-        id: String,
-    },
-    /// By the caller's client id.
-    Client(String),
-}
-
-/// A status callback, provider-neutral.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StatusCallback {
-    /// The tenant.
-    pub tenant: TenantRef,
-    /// The message.
-    pub message: MessageRef,
-    /// The status, its time and any error code.
-    pub update: StatusUpdate,
-    /// Whether the provider says the recipient has opted out (Twilio 21610,
-    /// Telnyx 40300): consent is withdrawn on the message's channel.
-    pub opted_out: bool,
-}
 
 /// What a status callback changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,7 +131,7 @@ impl super::dispatcher::OptOutListener for Inbox {
         &self,
         opt_out: &super::dispatcher::CarrierOptOut,
     ) -> Result<(), super::dispatcher::ListenerError> {
-        let tenant = self.resolve_tenant(&TenantRef::Id(opt_out.tenant)).await?;
+        let tenant = self.tenant(opt_out.tenant).await?;
         let message = self
             .find_message(&tenant, &MessageRef::Id(opt_out.message))
             .await?;

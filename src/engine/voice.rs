@@ -7,9 +7,8 @@
 //! the call, never queued as a text. Only the call log is stored.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
-use super::inbound::{TenantRef, new_conversation};
+use super::inbound::new_conversation;
 use super::inbox::{Committed, Decided, Inbox};
 use super::responder::{Responder, ResponderReply, ResponderRequest};
 use crate::core::channel::Channel;
@@ -17,45 +16,13 @@ use crate::core::conversation::Conversation;
 use crate::core::phone::E164;
 use crate::error::Error;
 use crate::model::{
-    Contact, ContactId, ConversationRecord, Direction, InboundContent, InboxEvent, MessageBody,
-    MessageId, MessageOrigin, MessageRecord, ProviderName, TenantId,
+    CallLog, CallSpeech, Contact, ContactId, ConversationRecord, Direction, InboundContent,
+    InboxEvent, MessageBody, MessageId, MessageOrigin, MessageRecord, TenantId, TenantRef,
 };
 use crate::store::{Changeset, ContactWrite};
 
 /// How many events one page of the duplicate check reads.
 const EVENT_PAGE: usize = 500;
-
-/// What a caller said on a call, to be answered by a responder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallSpeech {
-    /// The tenant called.
-    pub tenant: TenantRef,
-    /// The provider that carries the call.
-    pub provider: ProviderName,
-    /// The provider's id for the call.
-    pub call: String,
-    /// The caller's number.
-    pub from: E164,
-    /// What the caller said, transcribed.
-    pub text: String,
-}
-
-/// A call's status as the provider reported it, to be logged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallLog {
-    /// The provider that carried the call.
-    pub provider: ProviderName,
-    /// The provider's id for the call.
-    pub call: String,
-    /// The caller's number.
-    pub from: E164,
-    /// The number called, when the provider said.
-    pub to: Option<E164>,
-    /// The status, as the provider names it (`completed`, `busy`, …).
-    pub status: String,
-    /// How long the call lasted, when it ended.
-    pub duration_seconds: Option<u32>,
-}
 
 impl Inbox {
     /// Shows `responder` what the caller said — from the caller's contact if the

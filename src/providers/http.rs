@@ -2,6 +2,8 @@
 //! sans-IO: they build an [`HttpRequest`] and read an [`HttpResponse`], and any
 //! HTTP client (yours, or the `http` feature's) carries them.
 
+use crate::model::CarrierErrorKind;
+
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -73,6 +75,19 @@ impl HttpResponse {
     pub fn retry_after(&self) -> Option<chrono::TimeDelta> {
         let seconds = self.header("retry-after")?.trim().parse::<u32>().ok()?;
         Some(chrono::TimeDelta::seconds(i64::from(seconds)))
+    }
+
+    /// The kind of a refusal in this answer: transient (with `Retry-After`) when
+    /// the status [is transient](Self::is_transient) or the provider's code says
+    /// so (`transient_code`), permanent otherwise.
+    pub fn refusal_kind(&self, transient_code: bool) -> CarrierErrorKind {
+        if self.is_transient() || transient_code {
+            CarrierErrorKind::Transient {
+                retry_after: self.retry_after(),
+            }
+        } else {
+            CarrierErrorKind::Permanent
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! [`SendApi`]: what every provider's send module offers, sans-IO, so one HTTP
 //! executor (yours, or the `http` feature's) can carry any of them.
 
-use crate::engine::CarrierError;
+use crate::model::CarrierError;
 use crate::model::{OutboxItem, ProviderName};
 use crate::providers::http::{HttpRequest, HttpResponse};
 

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::engine::{Clock, SystemClock, TenantRef};
+use super::voice_flow::VoiceFlow;
+use crate::engine::{Clock, SystemClock};
+use crate::model::TenantRef;
 use crate::providers::meta::SignatureVerifier;
 use crate::providers::signature::SignatureError;
 use crate::providers::telnyx::WebhookVerifier;
-use crate::providers::twilio::voice::VoiceFlow;
 use crate::providers::twilio::{PublicUrl, RequestValidator};
 
 /// The default largest body accepted: 1 MiB, far above any provider's webhook.

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::Webhooks;
 use super::response::{Rejection, acknowledged, header_value};
 use crate::E164;
-use crate::engine::TenantRef;
+use crate::model::TenantRef;
 use crate::providers::meta::SIGNATURE_HEADER;
 use crate::providers::meta::webhook::{WebhookError, parse_routed, verify_subscription};
 

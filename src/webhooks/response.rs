@@ -4,9 +4,9 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::voice_flow::VoiceError;
 use crate::error::Error;
 use crate::providers::signature::SignatureError;
-use crate::providers::twilio::voice::VoiceError;
 use crate::providers::webhook_error::WebhookError;
 
 /// Why a webhook request was refused.

@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use super::Webhooks;
 use super::response::{Rejection, acknowledged, header_value};
-use crate::engine::TenantRef;
+use crate::model::TenantRef;
 use crate::providers::telnyx::webhook::{TelnyxEvent, parse};
 use crate::providers::telnyx::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
 

@@ -1,14 +1,13 @@
 //! Twilio's voice routes: a call answered, the caller's speech, and call status
-//! callbacks, signed like messages and answered by the configured [`VoiceFlow`].
-//!
-//! [`VoiceFlow`]: crate::providers::twilio::voice::VoiceFlow
+//! callbacks, signed like messages and answered by the configured
+//! [`VoiceFlow`](super::VoiceFlow).
 
 use axum::extract::State;
 use axum::response::Response;
 
 use super::Webhooks;
 use super::response::{Rejection, acknowledged, twiml};
-use super::twilio::Signed;
+use super::signed::Signed;
 
 /// Which voice webhook a request is.
 #[derive(Clone, Copy)]

@@ -7,10 +7,8 @@ use msgcore::Error;
 use msgcore::core::channel::Channel;
 use msgcore::core::message::Content;
 use msgcore::core::tagging::{MatchKind, TagRule};
-use msgcore::engine::{
-    InboundMessage, InboundOutcome, Inbox, ManualClock, MemoryEvents, SendOutcome, SendRequest,
-    TenantRef,
-};
+use msgcore::engine::{InboundOutcome, Inbox, ManualClock, MemoryEvents, SendOutcome, SendRequest};
+use msgcore::model::{InboundMessage, TenantRef};
 use msgcore::model::{ProviderName, SequentialIds, Tenant, TenantSettings};
 use msgcore::store::MemoryStore;
 

@@ -3,7 +3,7 @@ use msgcore::ErrorKind;
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::Status;
 use msgcore::core::keyword::KeywordAction;
-use msgcore::engine::TenantRef;
+use msgcore::model::TenantRef;
 use msgcore::model::{InboxEvent, MessageOrigin, TenantSettings};
 use msgcore::store::{ConversationQuery, Store};
 

@@ -5,8 +5,9 @@ use msgcore::ErrorKind;
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event, Status};
 use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
-use msgcore::engine::{KeywordMenuBot, MessageRef, StatusCallback, TenantRef};
+use msgcore::engine::KeywordMenuBot;
 use msgcore::model::{InboxEvent, MessageOrigin};
+use msgcore::model::{MessageRef, StatusCallback, TenantRef};
 
 use crate::harness::*;
 
@@ -204,7 +205,7 @@ struct OptedOutCarrier;
 
 #[cfg(feature = "tokio")]
 #[async_trait::async_trait]
-impl msgcore::engine::Carrier for OptedOutCarrier {
+impl msgcore::carrier::Carrier for OptedOutCarrier {
     fn provider(&self) -> msgcore::model::ProviderName {
         msgcore::model::ProviderName::TWILIO
     }
@@ -212,15 +213,9 @@ impl msgcore::engine::Carrier for OptedOutCarrier {
     async fn send(
         &self,
         _: &msgcore::model::OutboxItem,
-    ) -> Result<String, msgcore::engine::CarrierError> {
-        Err(msgcore::engine::CarrierError {
-            provider: self.provider(),
-            code: Some("21610".into()),
-            message: "Attempt to send to unsubscribed recipient".into(),
-            retryable: false,
-            retry_after: None,
-            opted_out: true,
-        })
+    ) -> Result<String, msgcore::model::CarrierError> {
+        let refusal = "Attempt to send to unsubscribed recipient";
+        Err(msgcore::model::CarrierError::opted_out(self.provider(), refusal).with_code("21610"))
     }
 }
 

@@ -37,11 +37,10 @@ async fn two_replicas_on_one_postgres_database_ingest_duplicated_webhooks_exactl
 #[cfg(all(feature = "postgres", feature = "tokio"))]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dispatchers_on_three_postgres_replicas_send_each_message_once() {
+    use msgcore::carrier::RecordingCarrier;
     use msgcore::core::channel::Channel;
     use msgcore::core::message::Content;
-    use msgcore::engine::{
-        DispatchPolicy, Dispatcher, Inbox, RecordingCarrier, SendRequest, SystemClock,
-    };
+    use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, SendRequest, SystemClock};
     use msgcore::model::ProviderName;
 
     use crate::harness::{Harness, e164, settings_with_tags, tenant};

@@ -6,11 +6,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use msgcore::carrier::RecordingCarrier;
 use msgcore::core::channel::Channel;
 use msgcore::core::message::Content;
-use msgcore::engine::{
-    DispatchPolicy, Dispatcher, Inbox, ManualClock, RecordingCarrier, SendRequest,
-};
+use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, ManualClock, SendRequest};
 use msgcore::model::{Contact, MessageRecord, ProviderName, SequentialIds, Tenant, TenantSettings};
 use msgcore::providers::meta::SignatureVerifier;
 use msgcore::providers::telnyx::WebhookSigner;

@@ -4,8 +4,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use msgcore::core::channel::Channel;
 use msgcore::core::delivery::DeliveryStatus;
-use msgcore::engine::TenantRef;
 use msgcore::model::ProviderName;
+use msgcore::model::TenantRef;
 
 use crate::harness::*;
 

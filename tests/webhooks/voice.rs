@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use msgcore::engine::KeywordMenuBot;
 use msgcore::model::InboxEvent;
-use msgcore::providers::twilio::voice::VoiceFlow;
+use msgcore::webhooks::VoiceFlow;
 
 use crate::harness::*;
 

@@ -6,8 +6,7 @@ use proptest::prelude::*;
 use super::{DispatchPolicy, InvalidPolicy};
 use crate::core::channel::Channel;
 use crate::core::message::Content;
-use crate::engine::CarrierError;
-use crate::model::{MessageId, OutboxItem, ProviderName, TenantId};
+use crate::model::{CarrierError, CarrierErrorKind, MessageId, OutboxItem, ProviderName, TenantId};
 use crate::store::DispatchOutcome;
 
 fn now() -> DateTime<Utc> {
@@ -29,14 +28,13 @@ fn item(attempts: u32, id: u128) -> OutboxItem {
 }
 
 fn refusal(retryable: bool, retry_after: Option<TimeDelta>, opted_out: bool) -> CarrierError {
-    CarrierError {
-        provider: ProviderName::TWILIO,
-        code: Some(if opted_out { "21610" } else { "20429" }.to_owned()),
-        message: "refused".to_owned(),
-        retryable,
-        retry_after,
-        opted_out,
-    }
+    let kind = match (opted_out, retryable) {
+        (true, _) => CarrierErrorKind::OptedOut,
+        (false, true) => CarrierErrorKind::Transient { retry_after },
+        (false, false) => CarrierErrorKind::Permanent,
+    };
+    let code = if opted_out { "21610" } else { "20429" };
+    CarrierError::new(ProviderName::TWILIO, kind, "refused").with_code(code)
 }
 
 fn no_jitter() -> DispatchPolicy {
@@ -309,7 +307,7 @@ proptest! {
     ) {
         let claimed = item(attempts, 42);
         let outcome = policy.outcome(&claimed, &ProviderName::TWILIO, &Err(error.clone()), now());
-        let gives_up = error.opted_out || !error.retryable || attempts >= policy.max_attempts;
+        let gives_up = error.is_permanent() || attempts >= policy.max_attempts;
         match outcome {
             DispatchOutcome::Failed { code, .. } => {
                 prop_assert!(gives_up, "a retryable refusal on attempt {attempts} of {} failed", policy.max_attempts);
@@ -318,7 +316,7 @@ proptest! {
             DispatchOutcome::Retry { at, .. } => {
                 prop_assert!(!gives_up, "retried after {attempts} of {} attempts: {error:?}", policy.max_attempts);
                 let backoff = policy.backoff(attempts, &claimed.idempotency_key);
-                let asked = error.retry_after.unwrap_or_default();
+                let asked = error.retry_after().unwrap_or_default();
                 prop_assert_eq!(at, now() + backoff.max(asked));
             }
             DispatchOutcome::Sent { .. } => prop_assert!(false, "a refusal was recorded as sent"),

@@ -63,7 +63,7 @@ use serde::de::DeserializeOwned;
 use crate::core::channel::Channel;
 use crate::core::message::MediaKind;
 use crate::core::message::media::{MediaError, check_media};
-use crate::engine::CarrierError;
+use crate::model::CarrierError;
 use crate::model::{OutboxItem, ProviderName};
 use crate::providers::http::{HttpRequest, HttpResponse, Method};
 use crate::providers::send_api::SendApi;
@@ -137,14 +137,14 @@ impl MessagesApi {
     /// permanent [`CarrierError`].
     pub fn request(&self, item: &OutboxItem) -> Result<HttpRequest, CarrierError> {
         if item.channel != Channel::WhatsApp {
-            return Err(CarrierError::refused(
+            return Err(CarrierError::permanent(
                 ProviderName::META,
                 format!("the WhatsApp Cloud API cannot send on {}", item.channel),
             ));
         }
         let message = payload::Message::new(item.to.wa_id(), &item.content);
         let body = serde_json::to_vec(&message)
-            .map_err(|e| CarrierError::refused(ProviderName::META, e.to_string()))?;
+            .map_err(|e| CarrierError::permanent(ProviderName::META, e.to_string()))?;
         Ok(self.json_request("messages", body))
     }
 

@@ -21,7 +21,7 @@
 //! URL is registered.
 //!
 //! ```
-//! use msgcore::engine::TenantRef;
+//! use msgcore::model::TenantRef;
 //! use msgcore::providers::meta::webhook::parse;
 //!
 //! let body = br#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398",
@@ -49,8 +49,8 @@ use crate::core::channel::Channel;
 use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::window::{EntryPoint, InboundKind};
-use crate::engine::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use crate::model::{InboundContent, MediaRef, ProviderName, Referral};
+use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 pub use crate::providers::webhook_error::WebhookError;
 
 /// The `object` of every WhatsApp Business Account webhook.
@@ -68,7 +68,7 @@ pub struct MetaWebhook {
 /// An incoming message, with what Meta says beyond the provider-neutral message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaMessage {
-    /// The message for [`Inbox::handle_inbound`](crate::engine::Inbox::handle_inbound).
+    /// The message for the engine (`Inbox::handle_inbound`).
     pub message: InboundMessage,
     /// When the user sent it (Meta's `timestamp`).
     pub sent_at: DateTime<Utc>,
@@ -264,7 +264,7 @@ pub fn parse(body: &[u8], tenant: TenantRef) -> Result<MetaWebhook, WebhookError
 ///
 /// ```
 /// use msgcore::E164;
-/// use msgcore::engine::TenantRef;
+/// use msgcore::model::TenantRef;
 /// use msgcore::providers::meta::webhook::{WebhookError, parse_routed};
 ///
 /// let body = br#"{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages",

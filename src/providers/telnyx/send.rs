@@ -38,8 +38,8 @@ use super::webhook::{OPTED_OUT_ERROR, error_code};
 use crate::core::channel::Channel;
 use crate::core::message::{Content, MediaSource};
 use crate::core::phone::E164;
-use crate::engine::CarrierError;
-use crate::model::{OutboxItem, ProviderName};
+
+use crate::model::{CarrierError, CarrierErrorKind, OutboxItem, ProviderName};
 use crate::providers::http::{HttpRequest, HttpResponse, Method};
 use crate::providers::send_api::SendApi;
 
@@ -203,25 +203,22 @@ fn url(source: &MediaSource) -> Result<&str, CarrierError> {
 }
 
 fn refused(message: &str) -> CarrierError {
-    CarrierError::refused(ProviderName::TELNYX, message)
+    CarrierError::permanent(ProviderName::TELNYX, message)
 }
 
 fn carrier_error(response: &HttpResponse, errors: Vec<ApiError>) -> CarrierError {
     let first = errors.into_iter().next().unwrap_or_default();
     let code = first.code.and_then(error_code);
-    let retryable = response.is_transient();
+    let kind = match code.as_deref() {
+        Some(OPTED_OUT_ERROR) => CarrierErrorKind::OptedOut,
+        _ => response.refusal_kind(false),
+    };
     let message = first
         .detail
         .or(first.title)
         .unwrap_or_else(|| format!("Telnyx answered HTTP {}", response.status));
-    CarrierError {
-        provider: ProviderName::TELNYX,
-        opted_out: code.as_deref() == Some(OPTED_OUT_ERROR),
-        code: code.or_else(|| Some(format!("http_{}", response.status))),
-        message,
-        retryable,
-        retry_after: response.retry_after().filter(|_| retryable),
-    }
+    let code = code.unwrap_or_else(|| format!("http_{}", response.status));
+    CarrierError::new(ProviderName::TELNYX, kind, message).with_code(code)
 }
 
 impl SendApi for MessagesApi {

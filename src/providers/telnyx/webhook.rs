@@ -13,7 +13,7 @@
 //! [`TelnyxEvent::Other`], never an error.
 //!
 //! ```
-//! use msgcore::engine::TenantRef;
+//! use msgcore::model::TenantRef;
 //! use msgcore::providers::telnyx::webhook::{TelnyxEvent, parse};
 //!
 //! let body = br#"{"data": {"event_type": "message.received", "id": "e1",
@@ -34,8 +34,8 @@ use crate::core::channel::Channel;
 use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::window::InboundKind;
-use crate::engine::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use crate::model::{InboundContent, MediaRef, ProviderName};
+use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 pub use crate::providers::webhook_error::WebhookError;
 
 /// Telnyx's error code for a send to a recipient who opted out.

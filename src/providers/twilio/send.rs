@@ -51,8 +51,8 @@ use crate::core::channel::Channel;
 use crate::core::message::template_message::{ComponentType, TemplateParameter};
 use crate::core::message::{Content, MediaSource, TemplateMessage};
 use crate::core::phone::E164;
-use crate::engine::CarrierError;
-use crate::model::{OutboxItem, ProviderName};
+
+use crate::model::{CarrierError, CarrierErrorKind, OutboxItem, ProviderName};
 use crate::providers::http::{HttpRequest, HttpResponse, Method};
 use crate::providers::send_api::SendApi;
 
@@ -250,7 +250,7 @@ fn template_fields(
 }
 
 fn refused(message: &str) -> CarrierError {
-    CarrierError::refused(ProviderName::TWILIO, message)
+    CarrierError::permanent(ProviderName::TWILIO, message)
 }
 
 /// Classifies a refusal (SPEC §15): 20003 bad credentials, 21211 bad `To`,
@@ -261,23 +261,17 @@ pub fn carrier_error(
     code: Option<i64>,
     message: Option<String>,
 ) -> CarrierError {
-    let retryable = response.is_transient() || code == Some(20429);
-    let opted_out = code == Some(21610);
+    let kind = match code {
+        Some(21610) => CarrierErrorKind::OptedOut,
+        _ => response.refusal_kind(code == Some(20429)),
+    };
     let message = message.unwrap_or_else(|| {
         describe(code)
             .unwrap_or("Twilio refused the request")
             .to_owned()
     });
-    CarrierError {
-        provider: ProviderName::TWILIO,
-        code: code
-            .map(|c| c.to_string())
-            .or_else(|| Some(format!("http_{}", response.status))),
-        message,
-        retryable,
-        retry_after: response.retry_after().filter(|_| retryable),
-        opted_out,
-    }
+    let code = code.map_or_else(|| format!("http_{}", response.status), |c| c.to_string());
+    CarrierError::new(ProviderName::TWILIO, kind, message).with_code(code)
 }
 
 /// What the documented codes mean, for answers without a message.

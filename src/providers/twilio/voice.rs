@@ -1,41 +1,41 @@
-//! The voice call flow over Twilio: answer a call with a spoken greeting, put what
-//! the caller says to the tenant's voice agent and speak its answer, and log the
-//! call when Twilio reports its status.
+//! The voice call flow over Twilio, sans-IO: parse the three voice webhooks and
+//! build the TwiML that answers them. Answering a call greets the caller inside a
+//! speech `<Gather>`; the caller's speech goes to the tenant's voice agent (a
+//! `Responder`, through `Inbox::respond_to_speech`) and its answer is spoken
+//! inside another `<Gather>`; a status callback becomes a [`CallLog`] for
+//! `Inbox::log_call`. The `axum` feature's `webhooks::VoiceFlow` runs the whole
+//! flow.
 //!
 //! Three webhooks, all `application/x-www-form-urlencoded` with Twilio's
 //! parameter names ("Twilio Voice webhooks — request parameters"): the call's
 //! `CallSid`, `From`, `To` and `CallStatus`; a `<Gather>`'s `SpeechResult` and
 //! `Confidence`; a status callback's `CallDuration`. Verify the signature first
-//! ([`RequestValidator`](super::RequestValidator)), then hand the raw body to
-//! [`VoiceFlow`]:
+//! ([`RequestValidator`](super::RequestValidator)), then parse the raw body with
+//! [`parse_call`]:
 //!
-//! | webhook | method | answers |
-//! |---|---|---|
-//! | call answered | [`VoiceFlow::answer`] | the greeting inside a speech `<Gather>` |
-//! | speech gathered | [`VoiceFlow::gather`] | the agent's answer, then another `<Gather>` |
-//! | status callback | [`VoiceFlow::status`] | nothing (store the call log) |
+//! | webhook | answer with |
+//! |---|---|
+//! | call answered | [`greet`] (with [`default_greeting`] or yours) |
+//! | speech gathered | [`CallWebhook::gathered`]: TwiML at once, or a [`CallSpeech`] to ask the agent, then [`speak`] its answer |
+//! | status callback | nothing; store [`CallWebhook::log`] |
 //!
 //! A `<Gather>` that hears nothing falls through to a goodbye and `<Hangup>`, so a
 //! silent line does not loop forever. When the agent hands the call off (or has
 //! nothing to say), the caller hears that the team will get back to them and the
 //! call ends: msgcore does not dial agents.
 
-use std::sync::Arc;
-
 use super::form::Params;
 use super::twiml::{Gather, Response, Say};
-use crate::core::message::Content;
 use crate::core::phone::E164;
-use crate::engine::{CallLog, CallSpeech, Inbox, Responder, TenantRef};
-use crate::model::ProviderName;
+use crate::model::{CallLog, CallSpeech, ProviderName, TenantRef};
 pub use crate::providers::webhook_error::WebhookError;
 
 /// What the caller hears when the gather heard nothing.
-const REPROMPT: &str = "Sorry, I did not catch that. How can we help?";
+pub const REPROMPT: &str = "Sorry, I did not catch that. How can we help?";
 /// What the caller hears before the line closes after silence.
-const GOODBYE: &str = "Sorry, we did not hear anything. Goodbye!";
+pub const GOODBYE: &str = "Sorry, we did not hear anything. Goodbye!";
 /// What the caller hears when the agent hands the call to a person.
-const HAND_OFF: &str = "Thank you. A member of our team will get back to you soon. Goodbye!";
+pub const HAND_OFF: &str = "Thank you. A member of our team will get back to you soon. Goodbye!";
 
 /// A voice webhook's parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,150 +166,66 @@ fn duration(params: &Params) -> Result<Option<u32>, WebhookError> {
     })
 }
 
-/// Why a voice webhook could not be answered.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum VoiceError {
-    /// The webhook body is malformed (answer 400).
-    #[error(transparent)]
-    Webhook(WebhookError),
-    /// The inbox failed; an unknown tenant is its
-    /// [`NotFound::Tenant`](crate::engine::NotFound::Tenant) (answer 404).
-    #[error(transparent)]
-    Inbox(crate::Error),
+/// What to answer a gather webhook with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gathered {
+    /// This TwiML, at once: a reprompt when nothing was heard, a goodbye for a
+    /// caller without a number (there is no contact to show the agent).
+    Answer(String),
+    /// What the caller said, for the voice agent; answer with [`speak`].
+    Ask(CallSpeech),
 }
 
-impl From<WebhookError> for VoiceError {
-    fn from(error: WebhookError) -> VoiceError {
-        VoiceError::Webhook(error)
-    }
-}
-
-impl From<crate::Error> for VoiceError {
-    fn from(error: crate::Error) -> VoiceError {
-        VoiceError::Inbox(error)
-    }
-}
-
-/// A tenant's voice call flow: greeting, conversation with its voice agent, call
-/// log. Cheap to clone.
-#[derive(Clone)]
-pub struct VoiceFlow {
-    responder: Arc<dyn Responder>,
-    greeting: Option<String>,
-}
-
-impl std::fmt::Debug for VoiceFlow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VoiceFlow")
-            .field("greeting", &self.greeting)
-            .finish_non_exhaustive()
-    }
-}
-
-impl VoiceFlow {
-    /// A flow answering with `responder` (the tenant's voice agent).
-    pub fn new(responder: Arc<dyn Responder>) -> VoiceFlow {
-        VoiceFlow {
-            responder,
-            greeting: None,
+impl CallWebhook {
+    /// What a gather webhook for `tenant` asks for, listening again on
+    /// `gather_url`.
+    pub fn gathered(self, tenant: TenantRef, gather_url: &str) -> Gathered {
+        match (self.speech, self.from) {
+            (Some(text), Some(from)) => Gathered::Ask(CallSpeech {
+                tenant,
+                provider: ProviderName::TWILIO,
+                call: self.call_sid,
+                from,
+                text,
+            }),
+            (None, Some(_)) => Gathered::Answer(listen(gather_url, REPROMPT)),
+            (_, None) => Gathered::Answer(goodbye(HAND_OFF)),
         }
     }
 
-    /// Greets callers with `text` instead of the default, which names the
-    /// tenant's organization.
-    pub fn greeting(mut self, text: impl Into<String>) -> VoiceFlow {
-        self.greeting = Some(text.into());
-        self
-    }
-
-    /// `POST /answer`: the greeting inside a speech `<Gather>` posting to
-    /// `gather_url`, then a goodbye if the caller stays silent.
-    pub async fn answer(
-        &self,
-        inbox: &Inbox,
-        tenant: TenantRef,
-        form: &[u8],
-        gather_url: &str,
-    ) -> Result<String, VoiceError> {
-        parse_call(form)?;
-        let tenant = inbox.resolve_tenant(&tenant).await?;
-        let greeting = self.greeting.clone().unwrap_or_else(|| {
-            format!(
-                "Thank you for calling {}. How can we help you today?",
-                tenant.org_name
-            )
-        });
-        Ok(listen(gather_url, greeting))
-    }
-
-    /// `POST /gather`: the agent's answer spoken inside another `<Gather>`, so
-    /// the conversation goes on. No speech: a reprompt. A hand-off, an agent with
-    /// nothing to say (or only something that cannot be spoken, such as media),
-    /// or a caller without a number: a polite goodbye and `<Hangup>`.
-    pub async fn gather(
-        &self,
-        inbox: &Inbox,
-        tenant: TenantRef,
-        form: &[u8],
-        gather_url: &str,
-    ) -> Result<String, VoiceError> {
-        let call = parse_call(form)?;
-        let (Some(text), Some(from)) = (call.speech, call.from) else {
-            inbox.resolve_tenant(&tenant).await?;
-            return Ok(match call.from {
-                Some(_) => listen(gather_url, REPROMPT),
-                None => goodbye(HAND_OFF),
-            });
-        };
-        let speech = CallSpeech {
-            tenant,
+    /// The call log a status callback leaves, once per `CallSid` and status; a
+    /// call without a caller number has none (the log belongs to the caller's
+    /// contact).
+    pub fn log(&self) -> Option<CallLog> {
+        Some(CallLog {
             provider: ProviderName::TWILIO,
-            call: call.call_sid,
-            from,
-            text,
-        };
-        let reply = inbox
-            .respond_to_speech(self.responder.as_ref(), &speech)
-            .await?;
-        let answer = reply
-            .filter(|reply| !reply.hand_off)
-            .and_then(|reply| match reply.content {
-                Some(Content::Text(text)) => Some(text.as_str().to_owned()),
-                _ => None,
-            });
-        Ok(match answer {
-            Some(answer) => listen(gather_url, answer),
-            None => goodbye(HAND_OFF),
+            call: self.call_sid.clone(),
+            from: self.from?,
+            to: self.to,
+            status: self.status.as_str().to_owned(),
+            duration_seconds: self.duration_seconds,
         })
     }
+}
 
-    /// `POST /status`: stores the call log (an
-    /// [`InboxEvent::CallLogged`](crate::model::InboxEvent::CallLogged), also
-    /// published to the event sink) for automations, once per `CallSid` and
-    /// status. A call without a caller number is not logged: the log belongs to
-    /// the caller's contact.
-    pub async fn status(
-        &self,
-        inbox: &Inbox,
-        tenant: TenantRef,
-        form: &[u8],
-    ) -> Result<(), VoiceError> {
-        let call = parse_call(form)?;
-        let Some(from) = call.from else {
-            inbox.resolve_tenant(&tenant).await?;
-            return Ok(());
-        };
-        let log = CallLog {
-            provider: ProviderName::TWILIO,
-            call: call.call_sid,
-            from,
-            to: call.to,
-            status: call.status.as_str().to_owned(),
-            duration_seconds: call.duration_seconds,
-        };
-        inbox.log_call(&tenant, &log).await?;
-        Ok(())
+/// The greeting for a tenant without one of its own, naming its organization.
+pub fn default_greeting(org_name: &str) -> String {
+    format!("Thank you for calling {org_name}. How can we help you today?")
+}
+
+/// Answers a call: `greeting` spoken inside a speech `<Gather>` posting to
+/// `gather_url`, then a goodbye if the caller stays silent.
+pub fn greet(greeting: &str, gather_url: &str) -> String {
+    listen(gather_url, greeting)
+}
+
+/// Answers the caller's speech: the agent's `answer` spoken inside another
+/// `<Gather>`, so the conversation goes on; without one (a hand-off, or nothing
+/// that can be spoken), a polite goodbye and `<Hangup>`.
+pub fn speak(answer: Option<&str>, gather_url: &str) -> String {
+    match answer {
+        Some(answer) => listen(gather_url, answer),
+        None => goodbye(HAND_OFF),
     }
 }
 
@@ -326,5 +242,7 @@ fn goodbye(text: &str) -> String {
     Response::new().say(Say::new(text)).hangup().to_xml()
 }
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;

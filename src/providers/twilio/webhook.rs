@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use msgcore::Channel;
-//! use msgcore::engine::TenantRef;
+//! use msgcore::model::TenantRef;
 //! use msgcore::providers::twilio::webhook::parse_message;
 //!
 //! let body = b"MessageSid=SM123&From=whatsapp%3A%2B14155550100&To=whatsapp%3A%2B14155238886\
@@ -33,8 +33,8 @@ use super::form::Params;
 use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::window::{EntryPoint, InboundKind};
-use crate::engine::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use crate::model::{InboundContent, MediaRef, ProviderName, Referral};
+use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 pub use crate::providers::webhook_error::WebhookError;
 
 /// The most media a Twilio message carries (`MediaUrl0` … `MediaUrl9`).
@@ -46,7 +46,7 @@ pub const OPTED_OUT_ERROR: &str = "21610";
 /// An incoming message, with what Twilio says beyond the provider-neutral message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TwilioMessage {
-    /// The message for [`Inbox::handle_inbound`](crate::engine::Inbox::handle_inbound).
+    /// The message for the engine (`Inbox::handle_inbound`).
     pub message: InboundMessage,
     /// The number (or `whatsapp:` address) it was sent to.
     pub to: E164,

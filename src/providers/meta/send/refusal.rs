@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::engine::CarrierError;
+use crate::model::CarrierError;
 use crate::model::ProviderName;
 use crate::providers::http::HttpResponse;
 
@@ -44,11 +44,10 @@ pub(super) const PAIR_RATE_LIMIT: i64 = 131056;
 /// permanent. Meta reports no opt-out through its error codes.
 pub(super) fn carrier_error(response: &HttpResponse, error: Option<ApiError>) -> CarrierError {
     let error = error.unwrap_or_default();
-    let retryable = response.is_transient()
-        || matches!(
-            error.code,
-            Some(THROUGHPUT | ACCOUNT_RATE_LIMIT | PAIR_RATE_LIMIT)
-        );
+    let kind = response.refusal_kind(matches!(
+        error.code,
+        Some(THROUGHPUT | ACCOUNT_RATE_LIMIT | PAIR_RATE_LIMIT)
+    ));
     let meta_says = error.error_data.and_then(|d| d.details).or(error.message);
     let message = match (describe(error.code), meta_says) {
         (Some(ours), Some(theirs)) => format!("{ours} (Meta: {theirs})"),
@@ -56,18 +55,10 @@ pub(super) fn carrier_error(response: &HttpResponse, error: Option<ApiError>) ->
         (None, Some(theirs)) => theirs,
         (None, None) => format!("Meta answered HTTP {}", response.status),
     };
-    CarrierError {
-        provider: ProviderName::META,
-        code: Some(
-            error
-                .code
-                .map_or_else(|| format!("http_{}", response.status), |c| c.to_string()),
-        ),
-        message,
-        retryable,
-        retry_after: response.retry_after().filter(|_| retryable),
-        opted_out: false,
-    }
+    let code = error
+        .code
+        .map_or_else(|| format!("http_{}", response.status), |c| c.to_string());
+    CarrierError::new(ProviderName::META, kind, message).with_code(code)
 }
 
 /// What the codes SPEC §15 names mean, and what to do about them.

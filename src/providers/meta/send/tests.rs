@@ -108,7 +108,7 @@ fn an_sms_item_is_refused_for_good_without_a_request() {
         .request(&item(Channel::Sms, Content::text("Hi").unwrap()))
         .unwrap_err();
     assert_eq!(error.provider, ProviderName::META);
-    assert!(!error.retryable && !error.opted_out);
+    assert!(!error.is_transient() && !error.is_opted_out());
     assert!(error.message.contains("sms"), "{}", error.message);
 }
 
@@ -352,8 +352,8 @@ fn refusal(code: i64) -> CarrierError {
 fn window_undeliverable_and_token_errors_are_permanent() {
     for code in [OUTSIDE_WINDOW, UNDELIVERABLE, ACCESS_TOKEN] {
         let error = refusal(code);
-        assert!(!error.retryable && !error.opted_out, "{code}");
-        assert_eq!(error.retry_after, None, "{code}");
+        assert!(!error.is_transient() && !error.is_opted_out(), "{code}");
+        assert_eq!(error.retry_after(), None, "{code}");
         assert_eq!(error.code, Some(code.to_string()));
         assert!(
             error.message.ends_with("(Meta: the details Meta gives)"),
@@ -373,9 +373,9 @@ fn window_undeliverable_and_token_errors_are_permanent() {
 fn rate_limits_are_retryable_after_the_time_meta_asks() {
     for code in [THROUGHPUT, ACCOUNT_RATE_LIMIT, PAIR_RATE_LIMIT] {
         let error = refusal(code);
-        assert!(error.retryable && !error.opted_out, "{code}");
+        assert!(error.is_transient() && !error.is_opted_out(), "{code}");
         assert_eq!(
-            error.retry_after,
+            error.retry_after(),
             Some(TimeDelta::seconds(RETRY_AFTER_SECONDS)),
             "{code}"
         );
@@ -386,7 +386,7 @@ fn rate_limits_are_retryable_after_the_time_meta_asks() {
 #[test]
 fn an_unknown_code_is_permanent_with_metas_own_words() {
     let error = refusal(100);
-    assert!(!error.retryable && !error.opted_out);
+    assert!(!error.is_transient() && !error.is_opted_out());
     assert_eq!(error.code.as_deref(), Some("100"));
     assert_eq!(error.message, "the details Meta gives");
 }
@@ -397,14 +397,14 @@ fn http_429_and_5xx_are_retryable_whatever_the_body() {
         let error = api()
             .read(&response(status, "<html>busy</html>"))
             .unwrap_err();
-        assert!(error.retryable, "{status}");
+        assert!(error.is_transient(), "{status}");
         assert_eq!(error.code, Some(format!("http_{status}")));
         assert_eq!(error.message, format!("Meta answered HTTP {status}"));
     }
     let no_id = api()
         .read(&response(200, r#"{"messages":[]}"#))
         .unwrap_err();
-    assert!(!no_id.retryable);
+    assert!(!no_id.is_transient());
     assert_eq!(no_id.code.as_deref(), Some("http_200"));
 }
 
@@ -584,7 +584,7 @@ fn an_upload_answer_gives_the_media_id_or_the_refusal() {
         .read_upload(&response(401, &body.to_string()))
         .unwrap_err();
     assert_eq!(error.code.as_deref(), Some("190"));
-    assert!(!error.retryable);
+    assert!(!error.is_transient());
 }
 
 #[test]
@@ -609,7 +609,12 @@ fn marking_read_posts_the_read_status_and_reads_the_success_flag() {
             .read_ack(&response(200, r#"{"success":false}"#))
             .is_err()
     );
-    assert!(api().read_ack(&response(503, "")).unwrap_err().retryable);
+    assert!(
+        api()
+            .read_ack(&response(503, ""))
+            .unwrap_err()
+            .is_transient()
+    );
 }
 
 proptest! {

@@ -70,7 +70,7 @@ fn whatsapp_is_refused_permanently() {
     let error = api
         .request(&item(Channel::WhatsApp, Content::text("Hi").unwrap()))
         .unwrap_err();
-    assert!(!error.retryable);
+    assert!(!error.is_transient());
 }
 
 #[test]
@@ -84,23 +84,23 @@ fn answers_give_the_message_id_or_a_classified_refusal() {
     );
     let stop = r#"{"errors": [{"code": "40300", "title": "Blocked due to STOP message", "detail": "The recipient replied STOP."}]}"#;
     let opted_out = api.read(&response(400, stop)).unwrap_err();
-    assert!(opted_out.opted_out && !opted_out.retryable);
+    assert!(opted_out.is_opted_out() && !opted_out.is_transient());
     assert_eq!(opted_out.code.as_deref(), Some("40300"));
     let auth = r#"{"errors": [{"code": "10009", "title": "Authentication failed"}]}"#;
     let unauthorized = api.read(&response(401, auth)).unwrap_err();
-    assert!(!unauthorized.retryable && !unauthorized.opted_out);
+    assert!(!unauthorized.is_transient() && !unauthorized.is_opted_out());
     let limited = api
         .read(&response(
             429,
             r#"{"errors": [{"code": 10011, "title": "Too many requests"}]}"#,
         ))
         .unwrap_err();
-    assert!(limited.retryable);
-    assert_eq!(limited.retry_after, Some(chrono::TimeDelta::seconds(3)));
+    assert!(limited.is_transient());
+    assert_eq!(limited.retry_after(), Some(chrono::TimeDelta::seconds(3)));
     assert_eq!(limited.code.as_deref(), Some("10011"));
     assert!(
         api.read(&response(502, "bad gateway"))
             .unwrap_err()
-            .retryable
+            .is_transient()
     );
 }

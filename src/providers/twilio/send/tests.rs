@@ -93,7 +93,7 @@ fn media_goes_by_url_with_its_caption_and_a_media_id_is_refused() {
     assert!(fields.contains(&("Body".into(), "Your receipt".into())));
     let by_id = raw(serde_json::json!({"type": "image", "media_id": "1234"}));
     let error = api().request(&item(Channel::WhatsApp, by_id)).unwrap_err();
-    assert!(!error.retryable);
+    assert!(!error.is_transient());
 }
 
 #[test]
@@ -127,18 +127,18 @@ fn documented_refusals_are_classified() {
     };
     for code in [20003, 21211, 21212, 21606, 63016] {
         let error = refusal(400, code);
-        assert!(!error.retryable && !error.opted_out, "{code}");
+        assert!(!error.is_transient() && !error.is_opted_out(), "{code}");
         assert_eq!(error.code, Some(code.to_string()));
     }
     let opted_out = refusal(400, 21610);
-    assert!(opted_out.opted_out && !opted_out.retryable);
+    assert!(opted_out.is_opted_out() && !opted_out.is_transient());
     let limited = refusal(429, 20429);
-    assert!(limited.retryable);
+    assert!(limited.is_transient());
     assert_eq!(
-        limited.retry_after,
+        limited.retry_after(),
         Some(chrono::TimeDelta::seconds(RETRY_AFTER_SECONDS))
     );
     let outage = api().read(&response(503, "upstream down")).unwrap_err();
-    assert!(outage.retryable);
+    assert!(outage.is_transient());
     assert_eq!(outage.code.as_deref(), Some("http_503"));
 }

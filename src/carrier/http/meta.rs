@@ -1,11 +1,11 @@
 //! The Cloud API's calls beside sending, over HTTP: uploading a media file and
 //! marking an incoming message as read, through the tenant's own number like
-//! [`HttpCarrier::send`](crate::engine::Carrier::send).
+//! [`HttpCarrier::send`](crate::carrier::Carrier::send).
 
+use crate::carrier::HttpCarrier;
 use crate::core::message::MediaKind;
-use crate::engine::CarrierError;
+use crate::model::CarrierError;
 use crate::model::TenantId;
-use crate::providers::http_carrier::HttpCarrier;
 use crate::providers::meta::send::{MediaUploadError, MessagesApi};
 
 /// Why [`HttpCarrier::upload_media`] gave no media id.
@@ -17,7 +17,7 @@ pub enum MediaSendError {
     #[error(transparent)]
     Rejected(#[from] MediaUploadError),
     /// Meta refused the upload, or did not answer;
-    /// [`CarrierError::retryable`] says whether to try again.
+    /// [`CarrierError::is_transient`] says whether to try again.
     #[error(transparent)]
     Refused(#[from] CarrierError),
 }
@@ -35,7 +35,7 @@ impl HttpCarrier<MessagesApi> {
     /// ```no_run
     /// use msgcore::core::message::MediaKind;
     /// use msgcore::model::TenantId;
-    /// use msgcore::providers::http_carrier::HttpCarrier;
+    /// use msgcore::carrier::HttpCarrier;
     /// use msgcore::providers::meta::send::MessagesApi;
     ///
     /// # async fn upload(tenant: TenantId) -> Result<(), Box<dyn std::error::Error>> {

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::carrier::Carrier;
 use crate::core::channel::Channel;
-use crate::engine::{Carrier, CarrierError};
+use crate::model::CarrierError;
 use crate::model::{OutboxItem, ProviderName};
 
 /// Routes each outbox item to the carrier of its channel.
@@ -15,7 +16,7 @@ use crate::model::{OutboxItem, ProviderName};
 /// ```
 /// use std::sync::Arc;
 /// use msgcore::Channel;
-/// use msgcore::engine::{Carrier, ChannelCarriers, RecordingCarrier};
+/// use msgcore::carrier::{Carrier, ChannelCarriers, RecordingCarrier};
 /// use msgcore::model::ProviderName;
 ///
 /// let carriers = ChannelCarriers::new()
@@ -94,7 +95,7 @@ impl Carrier for ChannelCarriers {
     async fn send(&self, item: &OutboxItem) -> Result<String, CarrierError> {
         match self.carrier_for(item.channel) {
             Some(carrier) => carrier.send(item).await,
-            None => Err(CarrierError::refused(
+            None => Err(CarrierError::permanent(
                 self.provider(),
                 format!("no carrier is routed for the {} channel", item.channel),
             )),

@@ -10,9 +10,9 @@
 //!
 //! ```
 //! # #[cfg(feature = "twilio")] {
-//! use msgcore::engine::Carrier;
+//! use msgcore::carrier::Carrier;
 //! use msgcore::model::{ProviderName, TenantId};
-//! use msgcore::providers::http_carrier::HttpCarrier;
+//! use msgcore::carrier::HttpCarrier;
 //! use msgcore::providers::twilio::send::{MessagesApi, Sender, TwilioCredentials};
 //!
 //! let platform = MessagesApi::new(
@@ -33,7 +33,8 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 
-use crate::engine::{Carrier, CarrierError};
+use crate::carrier::Carrier;
+use crate::model::CarrierError;
 use crate::model::{OutboxItem, ProviderName, TenantId};
 use crate::providers::executor::{ReqwestExecutor, TransportError};
 use crate::providers::http::{HttpRequest, HttpResponse};
@@ -112,9 +113,9 @@ impl<A: SendApi> Carrier for HttpCarrier<A> {
 
 /// A request that got no answer: retryable unless it could not be built.
 fn unanswered(provider: ProviderName, error: &TransportError) -> CarrierError {
-    CarrierError {
-        retryable: error.is_retryable(),
-        code: Some(TRANSPORT_ERROR_CODE.to_owned()),
-        ..CarrierError::refused(provider, error.to_string())
-    }
+    let refusal = match error.is_retryable() {
+        true => CarrierError::transient(provider, error.to_string(), None),
+        false => CarrierError::permanent(provider, error.to_string()),
+    };
+    refusal.with_code(TRANSPORT_ERROR_CODE)
 }

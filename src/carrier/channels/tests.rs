@@ -1,6 +1,6 @@
 use super::*;
+use crate::carrier::RecordingCarrier;
 use crate::core::message::Content;
-use crate::engine::RecordingCarrier;
 use crate::model::{MessageId, TenantId};
 
 fn item(channel: Channel) -> OutboxItem {
@@ -53,7 +53,7 @@ async fn a_channel_without_a_route_is_refused_permanently_naming_the_channel() {
     );
 
     let refusal = carriers.send(&item(Channel::WhatsApp)).await.unwrap_err();
-    assert!(!refusal.retryable);
+    assert!(!refusal.is_transient());
     assert_eq!(
         refusal.message,
         "no carrier is routed for the whatsapp channel"
