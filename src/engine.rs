@@ -2,10 +2,13 @@
 //! stored, consistent state (SPEC §11, §12, §16).
 //!
 //! It follows one pattern everywhere: **load** what a decision needs from the
-//! [`Store`](crate::store::Store), **decide** with the pure core, **commit** one
+//! [`Store`](crate::store::Store), **decide** with a pure function of [`decide`]
+//! (`decide_…(context, input) -> plan`), **commit** the plan as one
 //! [`Changeset`](crate::store::Changeset) atomically, and retry from the load when
-//! another writer got there first. The ports it talks through are traits with
-//! in-memory implementations in this crate:
+//! another writer got there first. Bots and AI agents answer after the commit of
+//! the message they answer ([`Inbox::respond`]), so a webhook never waits for one.
+//! The ports it talks through are traits with in-memory implementations in this
+//! crate:
 //!
 //! | port | what it does | shipped implementations |
 //! |---|---|---|
@@ -20,6 +23,7 @@
 
 mod actions;
 mod clock;
+pub mod decide;
 mod dispatch_policy;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
@@ -29,14 +33,17 @@ mod inbound;
 mod inbox;
 mod not_found;
 mod outbound;
-mod reply;
 mod responder;
+mod responding;
 mod status;
 mod tenant_rules;
 mod voice;
 
-pub use actions::ActionOutcome;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use decide::{
+    ActionOutcome, InboundContext, InboundOutcome, InboundPlan, ReplyOutcome, ResponseDue,
+    ResponseSkipped, Routed, SendOutcome, SendRequest, decide_inbound,
+};
 pub use dispatch_policy::{DispatchPolicy, InvalidPolicy};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
@@ -45,10 +52,11 @@ pub use dispatcher::{
     OptOutListener, RunReport,
 };
 pub use events::{EventSink, MemoryEvents, NoEvents};
-pub use inbound::{InboundContext, InboundOutcome, InboundPlan, decide_inbound};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use inbox::DEFAULT_RESPONDER_TIMEOUT;
 pub use inbox::{Inbox, InboxBuilder};
 pub use not_found::NotFound;
-pub use outbound::{SendOutcome, SendRequest};
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
 pub use status::StatusOutcome;
 pub use tenant_rules::TenantRules;

@@ -32,6 +32,6 @@ pub use event::{EventRecord, InboxEvent};
 pub use ids::{ContactId, ConversationId, IdSource, MessageId, RandomIds, SequentialIds, TenantId};
 pub use inbound::{InboundMessage, TenantRef};
 pub use message::{Direction, InboundContent, MediaRef, MessageBody, MessageOrigin, MessageRecord};
-pub use outbox::{OutboxItem, OutboxState};
+pub use outbox::{OutboxItem, OutboxState, QueuedMessage, ReplyTo};
 pub use status_callback::{MessageRef, StatusCallback};
 pub use tenant::{ProviderName, Tenant, TenantNumber, TenantSettings};

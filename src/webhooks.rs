@@ -26,7 +26,9 @@
 //! and skipped, so the provider does not retry it for days.
 //!
 //! Replies are never sent inline: they go to the outbox, for the dispatcher, so
-//! the acknowledgement is fast.
+//! the acknowledgement is fast. A message in a bot's or AI agent's conversation
+//! is acknowledged once it is stored; the responder is asked afterwards, in a
+//! task of its own ([`Inbox::respond`]).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -63,7 +65,7 @@ pub use voice_flow::{VoiceError, VoiceFlow};
 
 use crate::engine::{Inbox, NotFound};
 use crate::error::Error;
-use crate::model::StatusCallback;
+use crate::model::{InboundMessage, StatusCallback};
 use crate::providers::telnyx::WebhookVerifier;
 use crate::providers::twilio::RequestValidator;
 use config::MetaConfig;
@@ -91,6 +93,18 @@ impl Webhooks {
             "Telnyx",
             "telnyx(public_key_base64)",
         )
+    }
+
+    /// Handles an inbound message, and hands its turn to the conversation's bot
+    /// or AI agent in a task of its own: the provider has its acknowledgement as
+    /// soon as the message is durable, however long the responder takes.
+    async fn inbound(&self, message: &InboundMessage) -> Result<(), Rejection> {
+        let outcome = self.inbox.handle_inbound(message).await?;
+        if let Some(due) = outcome.respond {
+            let inbox = Arc::clone(&self.inbox);
+            tokio::spawn(async move { inbox.respond(&due).await });
+        }
+        Ok(())
     }
 
     /// Merges a status callback. A status for a message this inbox never sent (one

@@ -199,6 +199,8 @@ async fn racing_rate_checks_allow_exactly_the_burst<S: Store + 'static>(stores: 
 /// A SQL database of the first schema, with items queued, taken to the current one.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod schema_upgrade {
+    use msgcore::model::{CallLog, InboxEvent};
+
     use super::*;
 
     /// Queues two messages for one recipient and one for another, as a store of the
@@ -244,8 +246,60 @@ mod schema_upgrade {
         assert_eq!(claim().await, vec![second], "then the next in its queue");
     }
 
-    /// Takes a store's database back to the first schema, before outbox queues.
-    pub const BEFORE_OUTBOX_QUEUES: [&str; 3] = [
+    /// Logs a call the way the first schema kept it: as an event only.
+    pub async fn log_a_call_as_an_event<S: Store + ?Sized>(store: &S, tenant: TenantId) -> CallLog {
+        let phone: msgcore::E164 = "+14155550173".parse().unwrap();
+        let contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant, phone, now());
+        let call = CallLog {
+            provider: msgcore::model::ProviderName::TWILIO,
+            call: "CA0789".to_owned(),
+            from: phone,
+            to: None,
+            status: "completed".to_owned(),
+            duration_seconds: Some(12),
+        };
+        let mut changes = Changeset::for_contact(tenant, ContactWrite::Insert(contact.clone()));
+        changes.push_event(
+            now(),
+            InboxEvent::CallLogged {
+                provider: call.provider.clone(),
+                call: call.call.clone(),
+                contact: contact.id,
+                from: phone,
+                to: None,
+                status: call.status.clone(),
+                duration_seconds: call.duration_seconds,
+            },
+        );
+        store.commit(changes).await.unwrap();
+        call
+    }
+
+    /// A call logged before the migration is still refused as a repeat after it.
+    pub async fn a_call_logged_before_the_migration_stays_logged<S: Store + ?Sized>(
+        store: &S,
+        tenant: TenantId,
+        call: CallLog,
+    ) {
+        let contact = store
+            .contact_by_phone(tenant, &call.from)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut again =
+            Changeset::for_contact(tenant, ContactWrite::update(contact.version, contact));
+        again.call_logs = vec![call];
+        assert!(matches!(
+            store.commit(again).await,
+            Err(CommitError::DuplicateCallLog)
+        ));
+    }
+
+    /// Takes a store's database back to the first schema: before call logs,
+    /// before outbox queues.
+    pub const BACK_TO_THE_FIRST_SCHEMA: [&str; 5] = [
+        "DROP TABLE call_logs",
+        "DELETE FROM msgcore_migrations WHERE version = 3",
         "DROP INDEX outbox_unfinished_by_recipient",
         "ALTER TABLE outbox DROP COLUMN recipient",
         "DELETE FROM msgcore_migrations WHERE version = 2",
@@ -337,16 +391,18 @@ mod sqlite {
     }
 
     #[tokio::test]
-    async fn a_sqlite_file_of_the_first_schema_is_migrated_and_keeps_each_recipients_order() {
+    async fn a_sqlite_file_of_the_first_schema_is_migrated_with_its_queues_and_call_logs() {
         let file = TempFile::new();
         let store = SqliteStore::open(&file.0).await.unwrap();
         let (tenant, queued) = queue_two_recipients(&store).await;
-        for statement in BEFORE_OUTBOX_QUEUES {
+        let call = log_a_call_as_an_event(&store, tenant).await;
+        for statement in BACK_TO_THE_FIRST_SCHEMA {
             sqlx::query(statement).execute(store.pool()).await.unwrap();
         }
         store.pool().close().await;
         let migrated = SqliteStore::open(&file.0).await.unwrap();
         queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
+        a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
     }
 
     #[tokio::test]
@@ -424,22 +480,24 @@ mod postgres {
             .fetch_all(stores[0].pool())
             .await
             .unwrap();
-        assert_eq!(applied, [(1,), (2,)]);
+        assert_eq!(applied, [(1,), (2,), (3,)]);
     }
 
     #[tokio::test]
-    async fn a_postgres_database_of_the_first_schema_is_migrated_and_keeps_each_recipients_order() {
+    async fn a_postgres_database_of_the_first_schema_is_migrated_with_its_queues_and_call_logs() {
         let Some(db) = TestDatabase::create().await else {
             return;
         };
         let store = db.replica().await;
         let (tenant, queued) = queue_two_recipients(&store).await;
-        for statement in BEFORE_OUTBOX_QUEUES {
+        let call = log_a_call_as_an_event(&store, tenant).await;
+        for statement in BACK_TO_THE_FIRST_SCHEMA {
             sqlx::query(statement).execute(store.pool()).await.unwrap();
         }
         store.pool().close().await;
         let migrated = db.replica().await;
         queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
+        a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
     }
 
     #[tokio::test]

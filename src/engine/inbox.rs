@@ -39,8 +39,16 @@ pub struct Inbox {
     pub(crate) ai: Option<Arc<dyn Responder>>,
     pub(crate) quiet_hours: QuietHoursPolicy,
     pub(crate) send_quota: Quota,
+    #[cfg(feature = "tokio")]
+    pub(crate) responder_timeout: std::time::Duration,
     compiled: Mutex<HashMap<TenantId, Arc<TenantRules>>>,
 }
+
+/// How long a bot or AI agent may take to answer before the conversation goes to
+/// a human (and a caller hears the team will call back): Twilio waits 15 seconds
+/// for a voice webhook's answer.
+#[cfg(feature = "tokio")]
+pub const DEFAULT_RESPONDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(12);
 
 impl std::fmt::Debug for Inbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -99,6 +107,17 @@ impl InboxBuilder {
         self
     }
 
+    /// Gives a bot or AI agent `timeout` to answer (default
+    /// [`DEFAULT_RESPONDER_TIMEOUT`]); after it, a conversation goes to a human
+    /// and a caller hears the team will call back. Timing needs a tokio runtime
+    /// with timers (`#[tokio::main]`'s default).
+    #[cfg(feature = "tokio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+    pub fn responder_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.inbox.responder_timeout = timeout;
+        self
+    }
+
     /// The inbox.
     pub fn build(self) -> Inbox {
         self.inbox
@@ -118,6 +137,8 @@ impl Inbox {
                 ai: None,
                 quiet_hours: QuietHoursPolicy::default(),
                 send_quota: Quota::sends_per_recipient(),
+                #[cfg(feature = "tokio")]
+                responder_timeout: DEFAULT_RESPONDER_TIMEOUT,
                 compiled: Mutex::new(HashMap::new()),
             },
         }
@@ -180,6 +201,7 @@ impl Inbox {
                 Err(CommitError::Duplicate { existing }) => {
                     return Ok(Committed::Duplicate(existing));
                 }
+                Err(CommitError::DuplicateCallLog) => return Ok(Committed::AlreadyLogged),
                 Err(CommitError::Store(error)) => return Err(error.into()),
             }
         }
@@ -283,4 +305,6 @@ pub(crate) enum Committed<T> {
     Done(T),
     /// The event was handled before: this message is already stored.
     Duplicate(crate::model::MessageId),
+    /// The call log was stored before (the same call and status).
+    AlreadyLogged,
 }

@@ -33,11 +33,11 @@ pub struct ResponderReply {
 
 /// A flow bot or AI agent.
 ///
-/// It is called after the engine has decided about the message and before the
-/// commit, so its reply goes to the outbox in the same transaction. If the commit
-/// conflicts, the engine decides again and calls it again, so a responder should
-/// not have side effects of its own; a slow one (a language model) delays the
-/// commit, so give it a timeout.
+/// It is asked by [`Inbox::respond`](super::Inbox::respond), after the message
+/// it answers was committed (and the provider's webhook acknowledged), once per
+/// message: a reply whose commit must be retried is applied again without asking
+/// again. It has the inbox's responder timeout (feature `tokio`) to answer; after
+/// it, the conversation goes to a human.
 #[async_trait]
 pub trait Responder: Send + Sync {
     /// An answer to the message, or `None` to stay silent.

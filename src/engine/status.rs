@@ -3,16 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::inbound::{consent_changed, consent_event};
+use super::decide::{OptOutContext, decide_provider_opt_out};
 use super::inbox::{Committed, Decided, Inbox};
 use super::not_found::NotFound;
-use crate::core::consent::{ConsentChange, ConsentSource, Outcome, Proof};
 use crate::core::delivery::Delivery;
 use crate::error::Error;
 use crate::model::{
     EventRecord, InboxEvent, MessageId, MessageRecord, MessageRef, StatusCallback, Tenant,
 };
-use crate::store::{Changeset, ContactWrite};
 
 /// What a status callback changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,33 +62,18 @@ impl Inbox {
         tenant: &Tenant,
         message: &MessageRecord,
     ) -> Result<bool, Error> {
-        let proof = Proof::MessageId(
-            message
-                .provider_message_id
-                .clone()
-                .unwrap_or_else(|| message.id.to_string()),
-        );
         let committed = self
             .commit_loop(|| async {
-                let now = self.clock.now();
-                let mut contact = self.load_contact(tenant.id, message.contact).await?;
-                let loaded_version = contact.version;
-                let change = consent_event(
-                    message.channel,
-                    ConsentChange::OptOut,
-                    ConsentSource::ProviderSignal,
-                    &proof,
-                );
-                if contact.consent.record(change, now) != Outcome::Applied {
-                    return Ok(Decided::nothing(false));
-                }
-                let event = consent_changed(&contact, message.channel, ConsentChange::OptOut);
-                let mut changes = Changeset::for_contact(
-                    tenant.id,
-                    ContactWrite::update(loaded_version, contact),
-                );
-                changes.push_event(now, event);
-                Ok(Decided::write(changes, true))
+                let contact = self.load_contact(tenant.id, message.contact).await?;
+                let context = OptOutContext {
+                    tenant: tenant.id,
+                    contact: &contact,
+                    now: self.clock.now(),
+                };
+                Ok(match decide_provider_opt_out(context, message) {
+                    Some(plan) => Decided::write(plan.into_changeset(), true),
+                    None => Decided::nothing(false),
+                })
             })
             .await?;
         Ok(matches!(committed, Committed::Done(true)))

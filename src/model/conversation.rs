@@ -46,6 +46,29 @@ pub struct ConversationRecord {
 }
 
 impl ConversationRecord {
+    /// A conversation `id` of `contact` at `tenant`, started at `now` on
+    /// `channel` in `state`, with no survey, guide or flags yet.
+    pub fn new(
+        id: ConversationId,
+        tenant: TenantId,
+        contact: ContactId,
+        state: Conversation,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> ConversationRecord {
+        ConversationRecord {
+            id,
+            tenant,
+            contact,
+            state,
+            channel,
+            survey: None,
+            responder_context: None,
+            flags: ConversationFlags::default(),
+            created_at: now,
+        }
+    }
+
     /// The status.
     pub fn status(&self) -> Status {
         self.state.status()

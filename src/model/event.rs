@@ -101,6 +101,14 @@ pub enum InboxEvent {
         /// Why.
         reason: String,
     },
+    /// The bot or AI agent did not answer `message` in time: the conversation
+    /// went to a human.
+    ResponderTimedOut {
+        /// The conversation, now `OPEN`.
+        conversation: ConversationId,
+        /// The message left unanswered.
+        message: MessageId,
+    },
     /// A reply that may revoke consent needs an agent's review (SPEC §2).
     PossibleRevocation {
         /// The message.

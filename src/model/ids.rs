@@ -65,7 +65,7 @@ uuid_id!(
 /// they cannot come from the database. The default, [`RandomIds`], makes UUIDv7s,
 /// which sort by creation time and keep B-tree indexes compact; tests and
 /// `msgctl simulate` use [`SequentialIds`] so their output is reproducible.
-pub trait IdSource: Send + Sync {
+pub trait IdSource: Send + Sync + std::fmt::Debug {
     /// A new identifier, never returned before.
     fn next_id(&self) -> Uuid;
 }

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ids::{MessageId, TenantId};
+use super::message::MessageRecord;
+use super::tenant::ProviderName;
 use crate::core::channel::Channel;
 use crate::core::message::Content;
 use crate::core::phone::E164;
@@ -62,6 +64,39 @@ pub struct OutboxItem {
     pub available_at: DateTime<Utc>,
     /// Its state.
     pub state: OutboxState,
+    /// The message this one answers, for providers that thread replies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<ReplyTo>,
+}
+
+/// The message a reply answers, as its provider knows it: WhatsApp shows the
+/// reply quoting it (Meta's `context.message_id`), where the reply goes through
+/// the same provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyTo {
+    /// The provider that carried the message answered.
+    pub provider: ProviderName,
+    /// Its id for that message (a `wamid.…` on Meta).
+    pub message_id: String,
+}
+
+impl ReplyTo {
+    /// The provider reference of `message`, if a provider carried it.
+    pub fn of(message: &MessageRecord) -> Option<ReplyTo> {
+        Some(ReplyTo {
+            provider: message.provider.clone()?,
+            message_id: message.provider_message_id.clone()?,
+        })
+    }
+}
+
+/// An outbound message and its outbox item, written together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedMessage {
+    /// The message, as the inbox keeps it.
+    pub message: MessageRecord,
+    /// What the dispatcher sends.
+    pub item: OutboxItem,
 }
 
 impl OutboxItem {
@@ -86,6 +121,13 @@ impl OutboxItem {
             attempts: 0,
             available_at: now,
             state: OutboxState::Pending,
+            reply_to: None,
         }
+    }
+
+    /// The same item, answering `reply_to`.
+    pub fn replying_to(mut self, reply_to: Option<ReplyTo>) -> OutboxItem {
+        self.reply_to = reply_to;
+        self
     }
 }

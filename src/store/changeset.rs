@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    Contact, ContactId, ConversationRecord, EventRecord, InboxEvent, MessageRecord, OutboxItem,
-    TenantId,
+    CallLog, Contact, ContactId, ConversationRecord, EventRecord, InboxEvent, MessageRecord,
+    OutboxItem, QueuedMessage, TenantId,
 };
 
 /// How the contact is written.
@@ -56,6 +56,9 @@ pub struct Changeset {
     pub outbox: Vec<OutboxItem>,
     /// Events to append.
     pub events: Vec<EventRecord>,
+    /// Call logs to keep: each (provider, call, status) once per tenant, so a
+    /// retried status callback is [`CommitError::DuplicateCallLog`](super::CommitError::DuplicateCallLog).
+    pub call_logs: Vec<CallLog>,
 }
 
 impl Changeset {
@@ -68,6 +71,19 @@ impl Changeset {
         });
     }
 
+    /// Appends `events`, in order, for the changeset's tenant, as happening at `at`.
+    pub fn push_events(&mut self, at: DateTime<Utc>, events: impl IntoIterator<Item = InboxEvent>) {
+        for event in events {
+            self.push_event(at, event);
+        }
+    }
+
+    /// Appends the queued message and its outbox item.
+    pub fn queue(&mut self, queued: QueuedMessage) {
+        self.messages.push(queued.message);
+        self.outbox.push(queued.item);
+    }
+
     /// A changeset that writes only the contact.
     pub fn for_contact(tenant: TenantId, contact: ContactWrite) -> Changeset {
         Changeset {
@@ -77,6 +93,7 @@ impl Changeset {
             messages: Vec::new(),
             outbox: Vec::new(),
             events: Vec::new(),
+            call_logs: Vec::new(),
         }
     }
 

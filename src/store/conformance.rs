@@ -36,7 +36,7 @@ use crate::core::message::Content;
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, Quota};
 use crate::model::{
-    Contact, ContactId, ConversationFlags, ConversationId, ConversationRecord, Direction,
+    CallLog, Contact, ContactId, ConversationFlags, ConversationId, ConversationRecord, Direction,
     EventRecord, IdSource, InboundContent, InboxEvent, MessageBody, MessageId, MessageOrigin,
     MessageRecord, OutboxItem, OutboxState, ProviderName, RandomIds, Tenant, TenantId,
     TenantNumber, TenantSettings,
@@ -65,6 +65,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_provider_message_id_of_another_message_is_refused_when_finishing(store).await;
     events_are_paged_after_a_sequence_number(store).await;
     a_call_log_event_is_kept_exactly(store).await;
+    a_call_logged_twice_is_a_duplicate_that_writes_nothing(store).await;
     conversations_are_replaced_by_id_and_the_latest_is_the_newest(store).await;
     instants_keep_their_nanoseconds(store).await;
 }
@@ -208,6 +209,7 @@ fn creation(
                 contact: contact.id,
             },
         }],
+        call_logs: Vec::new(),
     }
 }
 
@@ -1398,6 +1400,82 @@ pub async fn a_call_log_event_is_kept_exactly<S: Store + ?Sized>(store: &S) {
     let stored = store.events(t.id, 0, 10).await.expect("events");
     let stored: Vec<EventRecord> = stored.into_iter().map(|(_, e)| e).collect();
     assert_eq!(stored, logs);
+}
+
+/// A call's status is logged once per tenant: a second commit of the same
+/// (provider, call, status) is [`CommitError::DuplicateCallLog`] and writes
+/// nothing; another status of the call, or the same call at another tenant, is
+/// a log of its own.
+pub async fn a_call_logged_twice_is_a_duplicate_that_writes_nothing<S: Store + ?Sized>(store: &S) {
+    let (t, other) = (tenant(), tenant());
+    put(store, &t).await;
+    put(store, &other).await;
+    let c = contact(t.id, "+14155550119");
+    let log = |status: &str| CallLog {
+        provider: ProviderName::TWILIO,
+        call: "CA0456".to_owned(),
+        from: c.phone,
+        to: None,
+        status: status.to_owned(),
+        duration_seconds: None,
+    };
+    let mut first = Changeset::for_contact(t.id, ContactWrite::Insert(c.clone()));
+    first.call_logs = vec![log("ringing")];
+    store.commit(first).await.expect("the first log");
+    let stored = store
+        .contact(t.id, c.id)
+        .await
+        .expect("contact")
+        .expect("exists");
+
+    let mut again =
+        Changeset::for_contact(t.id, ContactWrite::update(stored.version, stored.clone()));
+    again.call_logs = vec![log("ringing")];
+    again.push_event(
+        t0(),
+        InboxEvent::TagAdded {
+            contact: c.id,
+            tag: "should not be written".to_owned(),
+        },
+    );
+    match store.commit(again).await {
+        Err(CommitError::DuplicateCallLog) => {}
+        other => panic!("a repeated call log must be DuplicateCallLog, got {other:?}"),
+    }
+    let unchanged = store
+        .contact(t.id, c.id)
+        .await
+        .expect("contact")
+        .expect("exists");
+    assert_eq!(
+        unchanged.version, stored.version,
+        "nothing of the repeat is written"
+    );
+    assert!(store.events(t.id, 0, 10).await.expect("events").is_empty());
+
+    let mut within =
+        Changeset::for_contact(t.id, ContactWrite::update(stored.version, stored.clone()));
+    within.call_logs = vec![log("completed"), log("completed")];
+    assert!(
+        matches!(
+            store.commit(within).await,
+            Err(CommitError::DuplicateCallLog)
+        ),
+        "a log repeated within one changeset is a duplicate too"
+    );
+    let mut completed = Changeset::for_contact(t.id, ContactWrite::update(stored.version, stored));
+    completed.call_logs = vec![log("completed")];
+    store
+        .commit(completed)
+        .await
+        .expect("another status is another log");
+    let theirs = contact(other.id, "+14155550119");
+    let mut elsewhere = Changeset::for_contact(other.id, ContactWrite::Insert(theirs));
+    elsewhere.call_logs = vec![log("ringing")];
+    store
+        .commit(elsewhere)
+        .await
+        .expect("another tenant's log of the same call");
 }
 
 /// A committed conversation replaces the stored one with its id, and the

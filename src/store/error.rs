@@ -59,6 +59,10 @@ pub enum CommitError {
         /// The message already stored.
         existing: MessageId,
     },
+    /// A call log with the same (tenant, provider, call, status) is stored: the
+    /// status callback was handled before.
+    #[error("this call's status is logged already")]
+    DuplicateCallLog,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -20,8 +20,8 @@ use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
 use crate::model::{
-    Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
-    OutboxItem, ProviderName, Tenant, TenantId,
+    CallLog, Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId,
+    MessageRecord, OutboxItem, ProviderName, Tenant, TenantId,
 };
 
 /// An in-memory [`Store`].
@@ -43,6 +43,8 @@ struct Data {
     outbox_order: Vec<(TenantId, MessageId)>,
     events: Vec<(u64, EventRecord)>,
     rates: HashMap<String, GcraState>,
+    /// (tenant, provider, call, status) of every call log.
+    call_logs: HashSet<(TenantId, ProviderName, String, String)>,
 }
 
 /// What a database would keep as unique indexes and foreign-key indexes.
@@ -55,6 +57,16 @@ struct Index {
     latest: HashMap<(TenantId, ContactId), (DateTime<Utc>, ConversationId)>,
     /// Each contact's messages in insertion order.
     timelines: HashMap<(TenantId, ContactId), Vec<MessageId>>,
+}
+
+/// A call log's unique key.
+fn call_log_key(tenant: TenantId, call: &CallLog) -> (TenantId, ProviderName, String, String) {
+    (
+        tenant,
+        call.provider.clone(),
+        call.call.clone(),
+        call.status.clone(),
+    )
 }
 
 /// A message's provider key, if it has one.
@@ -163,6 +175,13 @@ impl Data {
                 return Err(CommitError::Duplicate {
                     existing: item.message,
                 });
+            }
+        }
+        let mut logged = HashSet::new();
+        for call in &changes.call_logs {
+            let key = call_log_key(changes.tenant, call);
+            if self.call_logs.contains(&key) || !logged.insert(key) {
+                return Err(CommitError::DuplicateCallLog);
             }
         }
         Ok(())
@@ -414,6 +433,9 @@ impl Store for MemoryStore {
                 .or_default();
             timeline.push(message.id);
             data.messages.insert((tenant, message.id), message);
+        }
+        for call in &changes.call_logs {
+            data.call_logs.insert(call_log_key(tenant, call));
         }
         for item in changes.outbox {
             data.outbox_order.push((tenant, item.message));

@@ -114,6 +114,11 @@ impl Backend for PostgresStore {
                 description: "outbox queues",
                 sql: include_str!("../../migrations/postgres/0002_outbox_queues.sql"),
             },
+            Migration {
+                version: 3,
+                description: "call logs",
+                sql: include_str!("../../migrations/postgres/0003_call_logs.sql"),
+            },
         ],
     };
 

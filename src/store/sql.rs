@@ -489,10 +489,11 @@ pub(crate) enum Key {
     MessageProvider,
     MessageClient,
     OutboxMessage,
+    CallLog,
 }
 
 impl Key {
-    const ALL: [Key; 8] = [
+    const ALL: [Key; 9] = [
         Key::TenantSlug,
         Key::TenantNumber,
         Key::ContactId,
@@ -501,6 +502,7 @@ impl Key {
         Key::MessageProvider,
         Key::MessageClient,
         Key::OutboxMessage,
+        Key::CallLog,
     ];
 
     /// The constraint's name in the migrations.
@@ -514,6 +516,7 @@ impl Key {
             Key::MessageProvider => "messages_provider_key",
             Key::MessageClient => "messages_client_key",
             Key::OutboxMessage => "outbox_message_key",
+            Key::CallLog => "call_logs_pkey",
         }
     }
 
@@ -530,6 +533,9 @@ impl Key {
             }
             Key::MessageClient => ": messages.tenant, messages.client_id",
             Key::OutboxMessage => ": outbox.tenant, outbox.message",
+            Key::CallLog => {
+                ": call_logs.tenant, call_logs.provider, call_logs.call, call_logs.status"
+            }
         }
     }
 

@@ -132,6 +132,11 @@ impl Backend for SqliteStore {
                 description: "outbox queues",
                 sql: include_str!("../../migrations/sqlite/0002_outbox_queues.sql"),
             },
+            Migration {
+                version: 3,
+                description: "call logs",
+                sql: include_str!("../../migrations/sqlite/0003_call_logs.sql"),
+            },
         ],
     };
 

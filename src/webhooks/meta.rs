@@ -61,7 +61,7 @@ pub(super) async fn event(
         .verify(&body, header_value(&headers, SIGNATURE_HEADER))?;
     let parsed = parse_routed(&body, |id, display| tenant_for(&hooks, id, display))?;
     for message in &parsed.messages {
-        hooks.inbox.handle_inbound(&message.message).await?;
+        hooks.inbound(&message.message).await?;
     }
     for status in &parsed.statuses {
         hooks.merge_status(status).await?;

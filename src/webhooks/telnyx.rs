@@ -33,7 +33,7 @@ pub(super) async fn event(
     match parse(&body)? {
         TelnyxEvent::Message(mut message) => {
             message.tenant = TenantRef::Slug(tenant);
-            hooks.inbox.handle_inbound(&message).await?;
+            hooks.inbound(&message).await?;
         }
         TelnyxEvent::Status(mut callback) => {
             callback.tenant = TenantRef::Slug(tenant);

@@ -21,7 +21,7 @@ pub(super) async fn message(
     signed: Signed,
 ) -> Result<Response, Rejection> {
     let parsed = parse_message(&signed.body, signed.tenant)?;
-    hooks.inbox.handle_inbound(&parsed.message).await?;
+    hooks.inbound(&parsed.message).await?;
     Ok(twiml(TwiML::new().to_xml()))
 }
 

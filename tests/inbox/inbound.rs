@@ -238,3 +238,49 @@ async fn a_message_within_30_days_of_resolution_resumes_and_one_after_starts_a_n
         "every published event was committed with its change"
     );
 }
+
+#[tokio::test]
+async fn a_keyword_confirmation_is_threaded_to_the_keyword() {
+    let h = Harness::new().await;
+    let stop = h.text_in(Channel::Sms, "STOP").await;
+    let confirmation = &stop.replies[0];
+    let item = h
+        .store
+        .outbox_item(h.tenant.id, confirmation.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let keyword = h
+        .store
+        .message(h.tenant.id, stop.message)
+        .await
+        .unwrap()
+        .unwrap();
+    let answered = item.reply_to.unwrap();
+    assert_eq!(
+        (Some(answered.provider), Some(answered.message_id)),
+        (keyword.provider, keyword.provider_message_id)
+    );
+}
+
+#[tokio::test]
+async fn keywords_and_survey_answers_fire_no_inbound_trigger() {
+    let h = Harness::new().await;
+    let triggers = |h: &Harness| {
+        h.events
+            .all()
+            .into_iter()
+            .filter(|e| matches!(e.event, InboxEvent::Trigger { .. }))
+            .count()
+    };
+    h.text_in(Channel::Sms, "hello").await;
+    assert_eq!(triggers(&h), 1, "an ordinary message fires inbound_sms");
+    for keyword in ["HELP", "STOP", "START"] {
+        h.text_in(Channel::Sms, keyword).await;
+    }
+    assert_eq!(
+        triggers(&h),
+        1,
+        "STOP, START and HELP are the pipeline's own"
+    );
+}

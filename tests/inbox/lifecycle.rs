@@ -1,11 +1,8 @@
-use std::sync::Arc;
-
 use chrono::{TimeDelta, TimeZone, Utc};
 use msgcore::ErrorKind;
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event, Status};
 use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
-use msgcore::engine::KeywordMenuBot;
 use msgcore::model::{InboxEvent, MessageOrigin};
 use msgcore::model::{MessageRef, StatusCallback, TenantRef};
 
@@ -121,27 +118,6 @@ async fn an_illegal_move_is_a_typed_error_and_writes_nothing() {
 }
 
 #[tokio::test]
-async fn a_bot_conversation_is_answered_by_the_bot_until_the_contact_asks_for_a_human() {
-    let bot = KeywordMenuBot::new("Reply HOURS, or AGENT for a person.")
-        .option("hours", "9 to 5, Monday to Friday.");
-    let h = Harness::with(settings_with_tags(), |b| b.bot(Arc::new(bot))).await;
-    let first = h.text_in(Channel::Sms, "hi").await;
-    h.inbox
-        .act(h.tenant.id, first.conversation, &Event::HandToBot)
-        .await
-        .unwrap();
-
-    let hours = h.text_in(Channel::Sms, "Hours?").await;
-    assert_eq!(texts(&hours), ["9 to 5, Monday to Friday."]);
-    assert_eq!(hours.replies[0].origin, MessageOrigin::Responder);
-    let other = h.text_in(Channel::Sms, "what?").await;
-    assert_eq!(texts(&other), ["Reply HOURS, or AGENT for a person."]);
-    let human = h.text_in(Channel::Sms, "agent").await;
-    assert!(human.replies.is_empty());
-    assert_eq!(human.status, Status::Open, "handed off to the inbox");
-}
-
-#[tokio::test]
 async fn status_callbacks_in_any_order_give_one_answer_and_a_late_failure_never_overrides_delivered()
  {
     let h = Harness::new().await;
@@ -222,6 +198,8 @@ impl msgcore::carrier::Carrier for OptedOutCarrier {
 #[cfg(feature = "tokio")]
 #[tokio::test]
 async fn a_carriers_opt_out_refusal_in_the_dispatcher_withdraws_consent_in_the_inbox() {
+    use std::sync::Arc;
+
     use msgcore::engine::{DispatchPolicy, Dispatcher};
 
     let h = Harness::new().await;

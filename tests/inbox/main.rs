@@ -7,7 +7,10 @@ mod laws;
 mod lifecycle;
 mod outbound;
 mod replicas;
+mod responders;
 
+#[path = "../support/conflicting_store.rs"]
+mod conflicting_store;
 #[path = "../support/databases.rs"]
 mod databases;
 #[path = "../support/demo_tenant.rs"]

@@ -160,3 +160,45 @@ async fn the_same_client_id_queues_one_message() {
     assert!(!first.duplicate && again.duplicate);
     assert_eq!(again.message.id, first.message.id);
 }
+
+#[tokio::test]
+async fn a_reply_to_one_of_the_contacts_messages_is_threaded_to_it_and_to_anothers_is_not_found() {
+    let h = Harness::new().await;
+    let question = h.text_in(Channel::WhatsApp, "Is 9 am free?").await;
+    let mut request = msgcore::engine::SendRequest::reply(
+        h.tenant.id,
+        e164(CONTACT),
+        Channel::WhatsApp,
+        Content::text("Yes, 9 am is yours").unwrap(),
+    );
+    request.reply_to = Some(question.message);
+    let sent = h.inbox.send(&request).await.unwrap();
+    let item = h
+        .store
+        .outbox_item(h.tenant.id, sent.message.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let asked = h
+        .store
+        .message(h.tenant.id, question.message)
+        .await
+        .unwrap()
+        .unwrap();
+    let answered = item.reply_to.unwrap();
+    assert_eq!(Some(answered.message_id), asked.provider_message_id);
+
+    let stranger = h
+        .inbox
+        .handle_inbound(&h.message(Channel::Sms, "+14155550177", "hi"))
+        .await
+        .unwrap();
+    request.reply_to = Some(stranger.message);
+    request.client_id = Some("another".into());
+    let refused = h.inbox.send(&request).await.unwrap_err();
+    assert_eq!(
+        refused.kind(),
+        ErrorKind::UnknownMessage,
+        "another contact's message is not this thread's"
+    );
+}

@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use msgcore::carrier::RecordingCarrier;
 use msgcore::core::channel::Channel;
 use msgcore::core::message::Content;
-use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, ManualClock, SendRequest};
+use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, InboxBuilder, ManualClock, SendRequest};
 use msgcore::model::{Contact, MessageRecord, ProviderName, SequentialIds, Tenant, TenantSettings};
 use msgcore::providers::meta::SignatureVerifier;
 use msgcore::providers::telnyx::WebhookSigner;
@@ -70,13 +70,20 @@ impl Hooks {
 
     /// The router over an inbox on `store`.
     pub async fn on(store: Arc<dyn Store>, config: WebhookConfig) -> Hooks {
+        Hooks::built(store, config, |inbox| inbox).await
+    }
+
+    /// The router over an inbox on `store`, built further by `configure`.
+    pub async fn built(
+        store: Arc<dyn Store>,
+        config: WebhookConfig,
+        configure: impl FnOnce(InboxBuilder) -> InboxBuilder,
+    ) -> Hooks {
         let clock = Arc::new(ManualClock::new(t0()));
-        let inbox = Arc::new(
-            Inbox::builder(store.clone())
-                .clock(clock.clone())
-                .ids(Arc::new(SequentialIds::default()))
-                .build(),
-        );
+        let builder = Inbox::builder(store.clone())
+            .clock(clock.clone())
+            .ids(Arc::new(SequentialIds::default()));
+        let inbox = Arc::new(configure(builder).build());
         let tenant = tenant(TenantSettings::default());
         inbox.put_tenant(&tenant).await.unwrap();
         let config = config.clock(clock.clone());

@@ -4,6 +4,7 @@
 mod harness;
 mod limits;
 mod meta;
+mod responders;
 mod telnyx;
 mod twilio;
 mod voice;

@@ -142,7 +142,13 @@ impl MessagesApi {
                 format!("the WhatsApp Cloud API cannot send on {}", item.channel),
             ));
         }
-        let message = payload::Message::new(item.to.wa_id(), &item.content);
+        // Only a message Meta carried has a wamid Meta can quote.
+        let reply_to = item
+            .reply_to
+            .as_ref()
+            .filter(|answered| answered.provider == ProviderName::META)
+            .map(|answered| answered.message_id.as_str());
+        let message = payload::Message::new(item.to.wa_id(), &item.content, reply_to);
         let body = serde_json::to_vec(&message)
             .map_err(|e| CarrierError::permanent(ProviderName::META, e.to_string()))?;
         Ok(self.json_request("messages", body))

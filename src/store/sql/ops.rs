@@ -75,6 +75,9 @@ const UPDATE_OUTBOX: &str = "UPDATE outbox SET state = $3, available_at = $4, \
      lease_until = $5, attempts = $6, doc = $7 WHERE tenant = $1 AND message = $2";
 const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2";
 
+const INSERT_CALL_LOG: &str =
+    "INSERT INTO call_logs (tenant, provider, call, status) VALUES ($1, $2, $3, $4)";
+
 const INSERT_EVENT: &str = "INSERT INTO events (tenant, at, doc) VALUES ($1, $2, $3)";
 const EVENTS: &str = "SELECT seq, doc FROM events WHERE tenant = $1 AND seq > $2 \
      ORDER BY seq LIMIT $3";
@@ -505,6 +508,20 @@ async fn write_changeset<S: Session>(
                 Some(Key::OutboxMessage) => Stop::Error(CommitError::Duplicate {
                     existing: item.message,
                 }),
+                _ => db(error).into(),
+            });
+        }
+    }
+    for call in &changes.call_logs {
+        let row = vec![
+            id(changes.tenant),
+            Value::Text(call.provider.as_str().to_owned()),
+            Value::Text(call.call.clone()),
+            Value::Text(call.status.clone()),
+        ];
+        if let Err(error) = session.execute(INSERT_CALL_LOG, row).await {
+            return Err(match Key::violated(&error) {
+                Some(Key::CallLog) => Stop::Error(CommitError::DuplicateCallLog),
                 _ => db(error).into(),
             });
         }

@@ -22,16 +22,26 @@ pub(super) struct Message<'a> {
     messaging_product: &'static str,
     recipient_type: &'static str,
     to: &'a str,
+    /// The message it answers: WhatsApp shows the reply quoting it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<Context<'a>>,
     #[serde(flatten)]
     body: Body<'a>,
 }
 
+#[derive(Serialize)]
+struct Context<'a> {
+    message_id: &'a str,
+}
+
 impl<'a> Message<'a> {
-    pub(super) fn new(to: &'a str, content: &'a Content) -> Message<'a> {
+    /// `content` to `to`, quoting `reply_to` (a `wamid`) when given.
+    pub(super) fn new(to: &'a str, content: &'a Content, reply_to: Option<&'a str>) -> Message<'a> {
         Message {
             messaging_product: super::MESSAGING_PRODUCT,
             recipient_type: "individual",
             to,
+            context: reply_to.map(|message_id| Context { message_id }),
             body: Body::of(content),
         }
     }

@@ -18,7 +18,7 @@ use super::*;
 use crate::core::message::media::tests::sample;
 use crate::core::message::media::{MAX_MEDIA_BYTES, MediaError, SniffError};
 use crate::core::message::{Content, RawContent};
-use crate::model::{MessageId, TenantId};
+use crate::model::{MessageId, ReplyTo, TenantId};
 use crate::providers::answer_fixture::{RETRY_AFTER_SECONDS, answer as response};
 
 fn api() -> MessagesApi {
@@ -89,6 +89,30 @@ fn text_is_json_with_the_bearer_token_posted_to_the_numbers_messages() {
             json!({"preview_url": false, "body": "See https://example.com"})
         )
     );
+}
+
+#[test]
+fn a_reply_to_a_message_meta_carried_quotes_its_wamid_and_others_quote_nothing() {
+    let answered = |provider| ReplyTo {
+        provider,
+        message_id: "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdBMEZG".to_owned(),
+    };
+    let body = |reply_to| {
+        let item =
+            item(Channel::WhatsApp, Content::text("Yes, 9 am").unwrap()).replying_to(reply_to);
+        let request = api().request(&item).unwrap();
+        serde_json::from_slice::<Value>(&request.body).unwrap()
+    };
+    let mut quoted = envelope("text", json!({"preview_url": false, "body": "Yes, 9 am"}));
+    quoted["context"] = json!({"message_id": "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdBMEZG"});
+    assert_eq!(body(Some(answered(ProviderName::META))), quoted);
+    let plain = envelope("text", json!({"preview_url": false, "body": "Yes, 9 am"}));
+    assert_eq!(
+        body(Some(answered(ProviderName::TWILIO))),
+        plain,
+        "a Twilio id means nothing to Meta"
+    );
+    assert_eq!(body(None), plain);
 }
 
 #[test]

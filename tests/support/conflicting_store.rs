@@ -1,0 +1,200 @@
+//! A memory store that loses its next commits to an imaginary other writer: each
+//! is refused as a conflict, as when another replica changed the contact first.
+#![allow(dead_code, reason = "each test crate uses the part it needs")]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use msgcore::E164;
+use msgcore::core::delivery::{Delivery, StatusUpdate};
+use msgcore::core::ratelimit::{Decision, Quota};
+use msgcore::model::{
+    Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
+    OutboxItem, ProviderName, Tenant, TenantId,
+};
+use msgcore::store::{
+    BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, DispatchOutcome,
+    MemoryStore, Store, StoreError,
+};
+
+#[derive(Debug, Default)]
+pub struct ConflictingStore {
+    pub inner: MemoryStore,
+    conflicts: AtomicUsize,
+    commits: AtomicUsize,
+}
+
+impl ConflictingStore {
+    /// The next `n` commits are refused as conflicts.
+    pub fn conflict_next(&self, n: usize) {
+        self.conflicts.store(n, Ordering::SeqCst);
+    }
+
+    /// Commits asked for so far, refused ones included.
+    pub fn commits(&self) -> usize {
+        self.commits.load(Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl Store for ConflictingStore {
+    async fn commit(&self, changes: Changeset) -> Result<(), CommitError> {
+        self.commits.fetch_add(1, Ordering::SeqCst);
+        let lost = self
+            .conflicts
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        match lost {
+            Ok(_) => Err(CommitError::Conflict),
+            Err(_) => self.inner.commit(changes).await,
+        }
+    }
+
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        self.inner.put_tenant(tenant).await
+    }
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        self.inner.tenant(id).await
+    }
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
+        self.inner.tenant_by_slug(slug).await
+    }
+    async fn tenant_by_number(&self, number: &E164) -> Result<Option<Tenant>, StoreError> {
+        self.inner.tenant_by_number(number).await
+    }
+    async fn contact(
+        &self,
+        tenant: TenantId,
+        id: ContactId,
+    ) -> Result<Option<Contact>, StoreError> {
+        self.inner.contact(tenant, id).await
+    }
+    async fn contact_by_phone(
+        &self,
+        tenant: TenantId,
+        phone: &E164,
+    ) -> Result<Option<Contact>, StoreError> {
+        self.inner.contact_by_phone(tenant, phone).await
+    }
+    async fn search_contacts(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<Contact>, StoreError> {
+        self.inner.search_contacts(tenant, text, limit).await
+    }
+    async fn conversation(
+        &self,
+        tenant: TenantId,
+        id: ConversationId,
+    ) -> Result<Option<ConversationRecord>, StoreError> {
+        self.inner.conversation(tenant, id).await
+    }
+    async fn latest_conversation(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Option<ConversationRecord>, StoreError> {
+        self.inner.latest_conversation(tenant, contact).await
+    }
+    async fn conversations(
+        &self,
+        tenant: TenantId,
+        query: &ConversationQuery,
+    ) -> Result<Vec<ConversationSummary>, StoreError> {
+        self.inner.conversations(tenant, query).await
+    }
+    async fn bulk_update(
+        &self,
+        tenant: TenantId,
+        ids: &[ConversationId],
+        action: BulkAction,
+    ) -> Result<usize, StoreError> {
+        self.inner.bulk_update(tenant, ids, action).await
+    }
+    async fn message(
+        &self,
+        tenant: TenantId,
+        id: MessageId,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        self.inner.message(tenant, id).await
+    }
+    async fn message_by_provider_id(
+        &self,
+        tenant: TenantId,
+        provider: &ProviderName,
+        provider_message_id: &str,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let found = self
+            .inner
+            .message_by_provider_id(tenant, provider, provider_message_id);
+        found.await
+    }
+    async fn message_by_client_id(
+        &self,
+        tenant: TenantId,
+        client_id: &str,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        self.inner.message_by_client_id(tenant, client_id).await
+    }
+    async fn timeline(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        self.inner.timeline(tenant, contact, limit).await
+    }
+    async fn record_status(
+        &self,
+        tenant: TenantId,
+        message: MessageId,
+        update: &StatusUpdate,
+    ) -> Result<Option<Delivery>, StoreError> {
+        self.inner.record_status(tenant, message, update).await
+    }
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        self.inner.claim_outbox(now, lease, limit).await
+    }
+    async fn finish_outbox(
+        &self,
+        tenant: TenantId,
+        message: MessageId,
+        attempt: u32,
+        outcome: &DispatchOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.inner
+            .finish_outbox(tenant, message, attempt, outcome, now)
+            .await
+    }
+    async fn outbox_item(
+        &self,
+        tenant: TenantId,
+        message: MessageId,
+    ) -> Result<Option<OutboxItem>, StoreError> {
+        self.inner.outbox_item(tenant, message).await
+    }
+    async fn events(
+        &self,
+        tenant: TenantId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, EventRecord)>, StoreError> {
+        self.inner.events(tenant, after, limit).await
+    }
+    async fn check_rate(
+        &self,
+        key: &str,
+        quota: &Quota,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, StoreError> {
+        self.inner.check_rate(key, quota, now).await
+    }
+}
