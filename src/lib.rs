@@ -276,6 +276,7 @@
 //! | `http` | `carrier::HttpCarrier`: sends through any provider's `SendApi` with reqwest (rustls), per-tenant credentials | yes |
 //! | `sqlite` | [`store::SqliteStore`]: the embedded store (one file, WAL, schema applied on open) | no |
 //! | `postgres` | [`store::PostgresStore`]: one database for many replicas (unique keys, `FOR UPDATE SKIP LOCKED` outbox, schema applied on connect) | no |
+//! | `conformance` | `store::conformance`: the `Store` contract as a public test suite, to run against your own store | no |
 //! | `axum` | `webhooks::router`: an axum `Router` serving Twilio, Telnyx and Meta webhooks (signature first, body limit, status codes that make providers retry only what can succeed) | no |
 //!
 //! ## `msgctl`

@@ -15,7 +15,8 @@
 //!   nothing, however many replicas received it.
 //!
 //! Every method takes the tenant and touches only that tenant's rows; the
-//! [`conformance`] suite checks it for any implementation, including yours.
+//! `conformance` suite (feature `conformance`) checks it for any implementation,
+//! including yours.
 //!
 //! Three implementations ship: [`MemoryStore`] for tests and single-process
 //! tools, `SqliteStore` (feature `sqlite`) as the embedded default, and
@@ -24,6 +25,8 @@
 //! replicas.
 
 pub mod changeset;
+#[cfg(feature = "conformance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]
 pub mod conformance;
 mod contract;
 pub mod error;

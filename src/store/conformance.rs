@@ -3,7 +3,9 @@
 //!
 //! Run [`run_all`] against a store that starts empty; it panics with a message
 //! naming the broken rule. msgcore runs it against [`MemoryStore`](super::MemoryStore),
-//! the SQLite store and the PostgreSQL store; run it against your own:
+//! the SQLite store and the PostgreSQL store; run it against your own, from a
+//! test with the `conformance` feature on (a dev-dependency
+//! `msgcore = { features = ["conformance"] }` keeps it out of your build):
 //!
 //! ```
 //! # async fn check() {
@@ -15,10 +17,11 @@
 //! Each check makes its own tenants with fresh ids, slugs and numbers, so the checks
 //! do not see each other's data.
 //!
-//! This module is a test suite compiled into the library so that other crates can
-//! run it: its `expect`s and `panic!`s are its assertions. They fire only when the
-//! store under test breaks the contract (or fails), never on outside input; the
-//! records they build are the suite's own fixtures.
+//! This module is a test suite, compiled only with the `conformance` feature so
+//! that other crates can run it and nobody else carries it: its `expect`s and
+//! `panic!`s are its assertions. They fire only when the store under test breaks
+//! the contract (or fails), never on outside input; the records they build are
+//! the suite's own fixtures.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
