@@ -26,6 +26,11 @@ use super::channel::Channel;
 /// The longest E.164 number: `+` and 15 digits.
 const MAX_LEN: usize = 16;
 
+/// The longest input parsed, in characters: libphonenumber refuses anything
+/// longer as too long to parse, before reading it, so no input costs more than
+/// this to refuse.
+pub const MAX_INPUT_CHARS: usize = 250;
+
 /// Twilio writes WhatsApp addresses as `whatsapp:+14155238886`.
 const TWILIO_WHATSAPP_PREFIX: &str = "whatsapp:";
 
@@ -58,6 +63,12 @@ pub struct E164 {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PhoneError {
+    /// The input is longer than [`MAX_INPUT_CHARS`], however it is padded: too
+    /// long to be a phone number as anyone writes one (libphonenumber's limit).
+    #[error(
+        "a phone number is written in at most {MAX_INPUT_CHARS} characters; this input is longer"
+    )]
+    InputTooLong,
     /// The input is empty or only white space.
     #[error("phone number is empty")]
     Empty,
@@ -146,6 +157,9 @@ impl E164 {
     /// A `+` number ignores the region. A region that is not an upper-case,
     /// supported code is treated as absent, as libphonenumber does.
     pub fn parse(input: &str, default_region: Option<&str>) -> Result<E164, PhoneError> {
+        if input.chars().nth(MAX_INPUT_CHARS).is_some() {
+            return Err(PhoneError::InputTooLong);
+        }
         if input.trim().is_empty() {
             return Err(PhoneError::Empty);
         }
@@ -389,6 +403,30 @@ mod tests {
     }
 
     #[test]
+    fn an_input_longer_than_libphonenumbers_250_characters_is_refused_however_it_is_padded() {
+        let number = "+1 415 523 8886";
+        let padded = |to: usize| format!("{number}{}", " ".repeat(to - number.len()));
+        assert_eq!(e164(&padded(250), None).as_deref(), Ok("+14155238886"));
+        for length in [251, 1_000, 100_000] {
+            assert_eq!(
+                e164(&padded(length), None),
+                Err(PhoneError::InputTooLong),
+                "{length}"
+            );
+        }
+        let wide = format!("{number}{}", "\u{3000}".repeat(235));
+        assert_eq!(
+            wide.chars().count(),
+            250,
+            "counted in characters, not bytes"
+        );
+        assert_eq!(e164(&wide, None).as_deref(), Ok("+14155238886"));
+        assert_eq!(e164(&" ".repeat(251), None), Err(PhoneError::InputTooLong));
+        let error = PhoneError::InputTooLong.to_string();
+        assert!(!error.contains(number), "the input is not echoed: {error}");
+    }
+
+    #[test]
     fn international_prefixes_follow_the_default_region() {
         assert_eq!(
             e164("00 44 20 7183 8750", Some("DE")).as_deref(),
@@ -554,6 +592,21 @@ mod tests {
         }
 
         proptest! {
+            #[test]
+            fn padding_changes_nothing_up_to_250_characters_and_refuses_past_them(
+                input in "[+0-9 ().\\-]{0,20}",
+                region in region(),
+                padding in "[ \u{a0}\u{3000}]{0,300}",
+            ) {
+                let padded = format!("{input}{padding}");
+                let parsed = E164::parse(&padded, region);
+                if padded.chars().count() > MAX_INPUT_CHARS {
+                    prop_assert_eq!(parsed, Err(PhoneError::InputTooLong));
+                } else if let Ok(number) = E164::parse(&input, region) {
+                    prop_assert_eq!(parsed, Ok(number));
+                }
+            }
+
             #[test]
             fn normalizing_a_normalized_number_changes_nothing(
                 input in "[+0-9 ().\\-]{0,20}",
