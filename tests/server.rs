@@ -29,6 +29,8 @@ mod server_example;
 
 #[path = "support/databases.rs"]
 mod databases;
+#[path = "support/skip.rs"]
+mod skip;
 
 use server_example::app::{self, Running};
 use server_example::config::Config;
@@ -77,7 +79,10 @@ fn sign(request: Value) -> Option<Vec<String>> {
                 std::env::var("CI").as_deref() != Ok("true"),
                 "the independent signer failed under CI: {why}"
             );
-            eprintln!("skipped: pip install twilio cryptography ({why})");
+            skip::skipped(&format!(
+                "the end-to-end server tests; pip install twilio cryptography to run them ({})",
+                why.trim()
+            ));
             None
         }
     }

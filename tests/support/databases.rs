@@ -8,6 +8,9 @@
 
 #[cfg(feature = "postgres")]
 pub use self::postgres::TestDatabase;
+
+#[path = "skip.rs"]
+mod skip;
 #[cfg(feature = "sqlite")]
 pub use self::sqlite::TempFile;
 
@@ -60,7 +63,9 @@ mod postgres {
         /// `None` (and a note) when `DATABASE_URL` is not set.
         pub async fn create() -> Option<TestDatabase> {
             let Ok(url) = std::env::var("DATABASE_URL") else {
-                println!("skipped: set DATABASE_URL to run the PostgreSQL store tests");
+                super::skip::skipped(
+                    "the PostgreSQL tests; set DATABASE_URL=postgres://user@host/db to run them",
+                );
                 return None;
             };
             let server = PgConnectOptions::from_str(&url).unwrap();
