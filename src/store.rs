@@ -226,4 +226,8 @@ pub trait Store: Send + Sync {
         quota: &Quota,
         now: DateTime<Utc>,
     ) -> Result<Decision, StoreError>;
+
+    /// Whether the store answers: a round trip to the database (a health check's
+    /// question). An error says why not.
+    async fn health(&self) -> Result<(), StoreError>;
 }

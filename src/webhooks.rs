@@ -63,7 +63,9 @@ use axum::routing::{get, post};
 pub use config::{DEFAULT_BODY_LIMIT, WebhookConfig, WebhookConfigError, WebhookUrl};
 pub use voice_flow::{VoiceError, VoiceFlow};
 
-use crate::engine::{Inbox, NotFound};
+use tracing::Instrument;
+
+use crate::engine::{Inbox, NotFound, ResponseDue};
 use crate::error::Error;
 use crate::model::{InboundMessage, StatusCallback};
 use crate::providers::telnyx::WebhookVerifier;
@@ -99,10 +101,29 @@ impl Webhooks {
     /// or AI agent in a task of its own: the provider has its acknowledgement as
     /// soon as the message is durable, however long the responder takes.
     async fn inbound(&self, message: &InboundMessage) -> Result<(), Rejection> {
-        let outcome = self.inbox.handle_inbound(message).await?;
+        let span = tracing::info_span!(
+            "inbound",
+            provider = %message.provider,
+            tenant = %message.tenant,
+            message_id = %message.provider_message_id,
+            channel = message.channel.as_str(),
+        );
+        let outcome = self
+            .inbox
+            .handle_inbound(message)
+            .instrument(span.clone())
+            .await?;
+        span.in_scope(|| {
+            tracing::info!(
+                duplicate = outcome.duplicate,
+                keyword = ?outcome.keyword,
+                replies = outcome.replies.len(),
+                "message stored"
+            );
+        });
         if let Some(due) = outcome.respond {
             let inbox = Arc::clone(&self.inbox);
-            tokio::spawn(async move { inbox.respond(&due).await });
+            tokio::spawn(async move { answer(&inbox, &due).await }.instrument(span));
         }
         Ok(())
     }
@@ -112,8 +133,29 @@ impl Webhooks {
     /// is acknowledged and skipped: refusing it would make Meta and Telnyx retry it
     /// for days, and would hold back the statuses after it in a Meta batch.
     async fn merge_status(&self, callback: &StatusCallback) -> Result<(), Rejection> {
-        match self.inbox.on_status(callback).await {
-            Ok(_) | Err(Error::NotFound(NotFound::Message(_))) => Ok(()),
+        let span = tracing::info_span!(
+            "status",
+            tenant = %callback.tenant,
+            message_ref = ?callback.message,
+            status = %callback.update.status,
+        );
+        let merged = self
+            .inbox
+            .on_status(callback)
+            .instrument(span.clone())
+            .await;
+        let _entered = span.enter();
+        match merged {
+            Ok(outcome) => {
+                let delivery = outcome.delivery.status();
+                let opted_out = outcome.opted_out;
+                tracing::info!(delivery = ?delivery, opted_out, "status merged");
+                Ok(())
+            }
+            Err(Error::NotFound(NotFound::Message(_))) => {
+                tracing::info!("status of a message this inbox never sent; acknowledged");
+                Ok(())
+            }
             Err(error) => Err(error.into()),
         }
     }
@@ -124,6 +166,19 @@ impl Webhooks {
             "Meta",
             "meta(app_secret, verify_token)",
         )
+    }
+}
+
+/// Takes a responder's turn, saying in the log what came of it.
+async fn answer(inbox: &Inbox, due: &ResponseDue) {
+    match inbox.respond(due).await {
+        Ok(outcome) => tracing::info!(
+            replied = outcome.reply.is_some(),
+            timed_out = outcome.timed_out,
+            skipped = ?outcome.skipped,
+            "responder's turn taken"
+        ),
+        Err(error) => tracing::warn!(%error, "the responder's answer was not stored"),
     }
 }
 

@@ -577,3 +577,17 @@ fn no_provider_at_all_is_refused_at_start() {
         "{problems:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_health_route_says_ok_while_the_store_answers() {
+    let mock = MockServer::start().await;
+    let database = databases::TempFile::new();
+    let running = start(&mock, &database).await;
+
+    let response = reqwest::get(format!("http://{}/health", running.addr))
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.text().await.expect("a body"), "ok");
+    running.stop().await.expect("a clean stop");
+}

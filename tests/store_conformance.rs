@@ -406,6 +406,14 @@ mod sqlite {
     }
 
     #[tokio::test]
+    async fn a_sqlite_store_is_healthy_until_its_database_is_gone() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        assert!(store.health().await.is_ok());
+        store.pool().close().await;
+        assert!(store.health().await.is_err(), "a closed pool does not answer");
+    }
+
+    #[tokio::test]
     async fn a_sqlite_database_from_a_newer_msgcore_is_refused() {
         let file = TempFile::new();
         let store = SqliteStore::open(&file.0).await.unwrap();
@@ -498,6 +506,17 @@ mod postgres {
         let migrated = db.replica().await;
         queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
         a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
+    }
+
+    #[tokio::test]
+    async fn a_postgres_store_is_healthy_until_its_database_is_gone() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let store = db.replica().await;
+        assert!(store.health().await.is_ok());
+        store.pool().close().await;
+        assert!(store.health().await.is_err(), "a closed pool does not answer");
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::http::StatusCode;
 use msgcore::carrier::HttpCarrier;
 use msgcore::carrier::{Carrier, ChannelCarriers};
 use msgcore::core::channel::Channel;
@@ -60,7 +61,11 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     let app = mount(
         webhooks::router(inbox.clone(), webhook_config),
         mount_path(&config.public_url),
-    );
+    )
+    .route("/health", {
+        let inbox = inbox.clone();
+        axum::routing::get(move || health(inbox.clone()))
+    });
     let dispatcher = Dispatcher::new(
         store,
         Arc::new(carriers(config)),
@@ -86,6 +91,18 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         server,
         dispatcher,
     })
+}
+
+/// `GET /health`: `200 ok` while the store answers, `503` with the reason's kind
+/// otherwise, for a load balancer or an orchestrator's probe.
+async fn health(inbox: Arc<Inbox>) -> (StatusCode, String) {
+    match inbox.health().await {
+        Ok(()) => (StatusCode::OK, "ok".to_owned()),
+        Err(error) => {
+            tracing::error!(%error, "health check: the store does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, error.kind().to_string())
+        }
+    }
 }
 
 async fn until_stopped(mut stopped: watch::Receiver<bool>) {

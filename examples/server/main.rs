@@ -19,6 +19,7 @@ use config::Config;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    log_to_stderr();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(problems) => {
@@ -48,6 +49,18 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Logs to standard error as `RUST_LOG` says (default: `info`): a line per
+/// webhook with its tenant and provider message id, per send with its attempt,
+/// per retry and failure. Never a secret or a message body at `info`.
+fn log_to_stderr() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Ctrl-C, or SIGTERM where there is one (what `docker stop` and systemd send).

@@ -90,6 +90,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::task::{Id, JoinError, JoinSet};
+use tracing::Instrument;
 
 use super::clock::Clock;
 use super::dispatch_policy::{DispatchPolicy, InvalidPolicy};
@@ -394,6 +395,7 @@ impl Dispatcher {
                     }
                     Err(error) => {
                         drained = true;
+                        tracing::error!(%error, "could not claim outbox items; trying again");
                         totals.note(DispatchProblem::Claim(error));
                     }
                 }
@@ -435,6 +437,7 @@ impl Dispatcher {
             if let Some(listener) = &self.listener
                 && let Err(error) = listener.on_carrier_opt_out(&opt_out).await
             {
+                tracing::error!(message_id = %opt_out.message, %error, "the carrier's opt-out was not recorded");
                 report.problems.push(DispatchProblem::OptOutNotRecorded {
                     opt_out: opt_out.clone(),
                     error,
@@ -444,11 +447,14 @@ impl Dispatcher {
         }
         let item = answered.item;
         match answered.recorded {
-            Ok(false) => report.problems.push(DispatchProblem::Superseded {
-                tenant: item.tenant,
-                message: item.message,
-                outcome: answered.outcome,
-            }),
+            Ok(false) => {
+                tracing::warn!(message_id = %item.message, "the claim lapsed before the answer was recorded");
+                report.problems.push(DispatchProblem::Superseded {
+                    tenant: item.tenant,
+                    message: item.message,
+                    outcome: answered.outcome,
+                });
+            }
             Ok(true) => report.outcomes.push(Dispatched {
                 tenant: item.tenant,
                 message: item.message,
@@ -457,12 +463,15 @@ impl Dispatcher {
                 attempts: item.attempts,
                 outcome: answered.outcome,
             }),
-            Err(error) => report.problems.push(DispatchProblem::NotRecorded {
-                tenant: item.tenant,
-                message: item.message,
-                outcome: answered.outcome,
-                error,
-            }),
+            Err(error) => {
+                tracing::error!(message_id = %item.message, %error, "the carrier's answer was not recorded; it is sent again when the lease lapses");
+                report.problems.push(DispatchProblem::NotRecorded {
+                    tenant: item.tenant,
+                    message: item.message,
+                    outcome: answered.outcome,
+                    error,
+                });
+            }
         }
     }
 }
@@ -483,7 +492,10 @@ impl Sends {
     fn start(&mut self, shared: &Arc<Shared>, item: OutboxItem) {
         let task = Arc::clone(shared);
         let sent = item.clone();
-        let handle = self.tasks.spawn(async move { task.deliver(sent).await });
+        let span = send_span(&item);
+        let handle = self
+            .tasks
+            .spawn(async move { task.deliver(sent).await }.instrument(span));
         self.items.insert(handle.id(), item);
     }
 
@@ -524,8 +536,37 @@ impl Sends {
                 let item = self.items.remove(&error.id())?;
                 let why = format!("the send task ended without an answer: {error}");
                 let refusal = shared.refusal(&item, why);
-                Some(shared.record(item, Err(refusal)).await)
+                let span = send_span(&item);
+                Some(shared.record(item, Err(refusal)).instrument(span).await)
             }
+        }
+    }
+}
+
+/// The span of one send: which message, to whom by id, and the attempt. Never
+/// the content or the number.
+fn send_span(item: &OutboxItem) -> tracing::Span {
+    tracing::info_span!(
+        "send",
+        tenant = %item.tenant,
+        message_id = %item.message,
+        channel = item.channel.as_str(),
+        attempt = item.attempts,
+    )
+}
+
+/// Says in the log what the carrier's answer led to.
+fn log_outcome(outcome: &DispatchOutcome) {
+    match outcome {
+        DispatchOutcome::Sent {
+            provider,
+            provider_message_id,
+        } => tracing::info!(%provider, provider_message_id, "sent"),
+        DispatchOutcome::Retry { at, error } => {
+            tracing::warn!(retry_at = %at, %error, "not sent; will retry");
+        }
+        DispatchOutcome::Failed { code, error } => {
+            tracing::warn!(code = ?code, %error, "not sent; failed for good");
         }
     }
 }
@@ -578,6 +619,7 @@ impl Shared {
         let now = self.clock.now();
         let provider = self.carrier.provider_for(&item);
         let outcome = self.policy.outcome(&item, &provider, &answer, now);
+        log_outcome(&outcome);
         let recorded = self
             .store
             .finish_outbox(item.tenant, item.message, item.attempts, &outcome, now)

@@ -73,8 +73,7 @@ impl Inbox {
         found.ok_or_else(|| {
             let key = match reference {
                 TenantRef::Id(id) => id.to_string(),
-                TenantRef::Slug(slug) => format!("slug {slug}"),
-                TenantRef::Number(number) => format!("number {number}"),
+                other => other.to_string(),
             };
             NotFound::Tenant(key).into()
         })

@@ -149,6 +149,11 @@ impl Inbox {
         &self.store
     }
 
+    /// Whether the inbox can work: its store answers. For a server's health check.
+    pub async fn health(&self) -> Result<(), Error> {
+        Ok(self.store.health().await?)
+    }
+
     /// Creates or updates a tenant, checking its keyword and tagging settings first.
     pub async fn put_tenant(&self, tenant: &Tenant) -> Result<(), Error> {
         TenantRules::compile(tenant)?;

@@ -23,6 +23,17 @@ pub enum TenantRef {
     Number(E164),
 }
 
+impl std::fmt::Display for TenantRef {
+    /// `id …`, `slug demo` or `number +14155550199`: for logs and errors.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TenantRef::Id(id) => write!(f, "id {id}"),
+            TenantRef::Slug(slug) => write!(f, "slug {slug}"),
+            TenantRef::Number(number) => write!(f, "number {number}"),
+        }
+    }
+}
+
 /// A message from a contact, as every provider's webhook parser produces it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboundMessage {

@@ -46,7 +46,7 @@ pub enum SignatureError {
     /// The usual causes: the wrong secret, a URL that differs from the one the
     /// provider called (a proxy, a load balancer, a missing query), or a body that
     /// was changed (re-encoded JSON, trimmed white space) before verification.
-    #[error("the {header} signature does not match the request")]
+    #[error("the {header} header does not match the request")]
     Mismatch {
         /// The header that carried the signature.
         header: &'static str,

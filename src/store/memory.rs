@@ -575,4 +575,9 @@ impl Store for MemoryStore {
         }
         Ok(decision)
     }
+
+    /// Always healthy: there is no database to lose.
+    async fn health(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -392,6 +392,10 @@ macro_rules! store_impl {
             ) -> Result<$crate::core::ratelimit::Decision, $crate::store::StoreError> {
                 $crate::store::sql::ops::check_rate(self, key, quota, now).await
             }
+
+            async fn health(&self) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::ops::health(self).await
+            }
         }
     };
 }

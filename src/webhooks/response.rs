@@ -60,10 +60,17 @@ fn signature_status(error: &SignatureError) -> u16 {
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let status = self.status();
-        // Server faults may carry store details: the provider only needs to retry.
+        // Server faults may carry store details: the provider only needs to retry,
+        // the operator needs the details, in the log.
         let body = match &self {
-            Rejection::Engine(error) if status.is_server_error() => error.kind().to_string(),
-            _ => self.to_string(),
+            Rejection::Engine(error) if status.is_server_error() => {
+                tracing::error!(status = status.as_u16(), %error, "webhook failed; the provider will retry");
+                error.kind().to_string()
+            }
+            _ => {
+                tracing::warn!(status = status.as_u16(), reason = %self, "webhook refused");
+                self.to_string()
+            }
         };
         (
             status,

@@ -4,13 +4,14 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use tracing::Instrument;
 
 use super::Webhooks;
 use super::response::{Rejection, acknowledged, twiml};
 use super::signed::Signed;
 
 /// Which voice webhook a request is.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Step {
     /// A call answered: the greeting, listening for speech.
     Answer,
@@ -36,20 +37,33 @@ async fn speak(
 ) -> Result<Response, Rejection> {
     let flow = hooks.voice()?;
     let gather_url = gather_url(&hooks, &signed.path);
+    let span = tracing::info_span!("voice", tenant = %signed.tenant, step = ?step);
     let (inbox, tenant, form) = (hooks.inbox.as_ref(), signed.tenant, &signed.body);
     let xml = match step {
-        Step::Answer => flow.answer(inbox, tenant, form, &gather_url).await?,
-        Step::Gather => flow.gather(inbox, tenant, form, &gather_url).await?,
+        Step::Answer => {
+            flow.answer(inbox, tenant, form, &gather_url)
+                .instrument(span.clone())
+                .await?
+        }
+        Step::Gather => {
+            flow.gather(inbox, tenant, form, &gather_url)
+                .instrument(span.clone())
+                .await?
+        }
     };
+    span.in_scope(|| tracing::info!("call answered with TwiML"));
     Ok(twiml(xml))
 }
 
 /// A call's status callback on `/twilio/{tenant}/status`: the call log.
 pub(super) async fn call_status(hooks: &Webhooks, signed: Signed) -> Result<Response, Rejection> {
+    let span = tracing::info_span!("call status", tenant = %signed.tenant);
     hooks
         .voice()?
         .status(&hooks.inbox, signed.tenant, &signed.body)
+        .instrument(span.clone())
         .await?;
+    span.in_scope(|| tracing::info!("call status logged"));
     Ok(acknowledged())
 }
 

@@ -197,4 +197,7 @@ impl Store for ConflictingStore {
     ) -> Result<Decision, StoreError> {
         self.inner.check_rate(key, quota, now).await
     }
+    async fn health(&self) -> Result<(), StoreError> {
+        self.inner.health().await
+    }
 }

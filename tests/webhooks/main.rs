@@ -3,6 +3,7 @@
 
 mod harness;
 mod limits;
+mod logs;
 mod meta;
 mod responders;
 mod telnyx;
@@ -11,3 +12,5 @@ mod voice;
 
 #[path = "../support/demo_tenant.rs"]
 mod demo_tenant;
+#[path = "../support/log_capture.rs"]
+mod log_capture;

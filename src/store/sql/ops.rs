@@ -718,6 +718,12 @@ async fn record_outcome<B: Backend, S: Session>(
     Ok(true)
 }
 
+pub(crate) async fn health<B: Backend>(backend: &B) -> Result<(), StoreError> {
+    let mut session = backend.read().await.map_err(db)?;
+    session.texts("SELECT 'ok'", Vec::new()).await.map_err(db)?;
+    Ok(())
+}
+
 pub(crate) async fn outbox_item<B: Backend>(
     backend: &B,
     tenant: TenantId,
