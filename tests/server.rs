@@ -29,8 +29,6 @@ mod server_example;
 
 #[path = "support/databases.rs"]
 mod databases;
-#[path = "support/skip.rs"]
-mod skip;
 
 use server_example::app::{self, Running};
 use server_example::config::Config;
@@ -80,7 +78,7 @@ fn sign(request: Value) -> Option<Vec<String>> {
                 "the independent signer failed under CI: {why}"
             );
             let last_line = why.trim().lines().last().unwrap_or_default();
-            skip::skipped(&format!(
+            databases::skip::skipped(&format!(
                 "the end-to-end server tests; pip install twilio cryptography to run them ({last_line})"
             ));
             None

@@ -10,7 +10,7 @@
 pub use self::postgres::TestDatabase;
 
 #[path = "skip.rs"]
-mod skip;
+pub mod skip;
 #[cfg(feature = "sqlite")]
 pub use self::sqlite::TempFile;
 
