@@ -10,6 +10,7 @@
 //! memory; `--sqlite PATH` keeps it in a SQLite file instead, and each run adds
 //! another Maria to the same shop.
 
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use chrono::{TimeDelta, TimeZone, Utc};
@@ -27,7 +28,17 @@ const SHOP_SMS: &str = "+14155550199";
 const SHOP_WHATSAPP: &str = "+14155550198";
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match tour().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("quickstart: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap(),
     ));
@@ -132,13 +143,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         r#"{"type": "template", "template_name": "address_update", "language": "en_US"}"#,
     )?;
     let request = SendRequest::reply(shop.id, maria, Channel::WhatsApp, template.validate()?);
-    show(
-        "approved template",
-        inbox
-            .send(&request)
-            .await
-            .map(|s| s.message.id.to_string())?,
-    );
+    inbox.send(&request).await?;
+    show("approved template", "address_update, in the outbox");
 
     say("7. Ann confirms by SMS (each message picks its channel) and resolves the conversation.");
     say("   The CSAT survey goes out on the latest channel, and Maria's rating is captured.");
@@ -227,7 +233,10 @@ async fn store() -> Result<Arc<dyn Store>, Box<dyn std::error::Error>> {
 #[cfg(feature = "sqlite")]
 async fn sqlite(path: &str) -> Result<Arc<dyn Store>, Box<dyn std::error::Error>> {
     println!("Keeping the inbox in {path}.");
-    Ok(Arc::new(msgcore::store::SqliteStore::open(path).await?))
+    let store = msgcore::store::SqliteStore::open(path)
+        .await
+        .map_err(|error| format!("cannot open the SQLite inbox {path:?}: {error}"))?;
+    Ok(Arc::new(store))
 }
 
 #[cfg(not(feature = "sqlite"))]
@@ -266,10 +275,8 @@ impl Tour<'_> {
     async fn send(&self, to: &E164, channel: Channel, text: &str) -> Result<String, Error> {
         self.clock.advance(TimeDelta::minutes(1));
         let request = SendRequest::reply(self.shop.id, *to, channel, Content::text(text)?);
-        Ok(format!(
-            "{text:?} ({})",
-            self.inbox.send(&request).await?.message.id
-        ))
+        self.inbox.send(&request).await?;
+        Ok(format!("{text:?}, in the outbox for the dispatcher"))
     }
 }
 

@@ -60,7 +60,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
-pub use config::{DEFAULT_BODY_LIMIT, WebhookConfig, WebhookConfigError, WebhookUrl};
+pub use config::{
+    DEFAULT_BODY_LIMIT, WebhookConfig, WebhookConfigError, WebhookProvider, WebhookUrl,
+};
 pub use voice_flow::{VoiceError, VoiceFlow};
 
 use tracing::Instrument;
@@ -82,19 +84,28 @@ struct Webhooks {
 
 impl Webhooks {
     fn twilio(&self) -> Result<&RequestValidator, Rejection> {
-        configured(self.config.twilio.as_ref(), "Twilio", "twilio(auth_token)")
+        self.configured(self.config.twilio.as_ref(), WebhookProvider::Twilio)
     }
 
     fn voice(&self) -> Result<&VoiceFlow, Rejection> {
-        configured(self.config.voice.as_ref(), "Twilio voice", "voice(flow)")
+        self.configured(self.config.voice.as_ref(), WebhookProvider::TwilioVoice)
     }
 
     fn telnyx(&self) -> Result<&WebhookVerifier, Rejection> {
-        configured(
-            self.config.telnyx.as_ref(),
-            "Telnyx",
-            "telnyx(public_key_base64)",
-        )
+        self.configured(self.config.telnyx.as_ref(), WebhookProvider::Telnyx)
+    }
+
+    fn meta(&self) -> Result<&MetaConfig, Rejection> {
+        self.configured(self.config.meta.as_ref(), WebhookProvider::Meta)
+    }
+
+    /// A provider's settings, or the 403 that says what configures them.
+    fn configured<'c, T>(
+        &self,
+        settings: Option<&'c T>,
+        provider: WebhookProvider,
+    ) -> Result<&'c T, Rejection> {
+        settings.ok_or_else(|| Rejection::NotConfigured(self.config.not_configured(provider)))
     }
 
     /// Handles an inbound message, and hands its turn to the conversation's bot
@@ -159,14 +170,6 @@ impl Webhooks {
             Err(error) => Err(error.into()),
         }
     }
-
-    fn meta(&self) -> Result<&MetaConfig, Rejection> {
-        configured(
-            self.config.meta.as_ref(),
-            "Meta",
-            "meta(app_secret, verify_token)",
-        )
-    }
 }
 
 /// Takes a responder's turn, saying in the log what came of it.
@@ -180,15 +183,6 @@ async fn answer(inbox: &Inbox, due: &ResponseDue) {
         ),
         Err(error) => tracing::warn!(%error, "the responder's answer was not stored"),
     }
-}
-
-/// A provider's settings, or the 403 that says which call configures them.
-fn configured<'c, T>(
-    settings: Option<&'c T>,
-    provider: &'static str,
-    setting: &'static str,
-) -> Result<&'c T, Rejection> {
-    settings.ok_or(Rejection::NotConfigured { provider, setting })
 }
 
 /// The webhook routes for `inbox`, checked and routed as `config` says.

@@ -31,8 +31,6 @@ use uuid::Uuid;
 
 #[path = "support/demo_tenant.rs"]
 mod demo_tenant;
-#[path = "support/log_capture.rs"]
-mod log_capture;
 #[path = "support/outbound.rs"]
 mod outbound;
 
@@ -256,48 +254,6 @@ async fn a_retryable_refusal_is_retried_after_the_backoff_and_then_sent() {
         message(&store, q).await.delivery.status(),
         Some(DeliveryStatus::Sent)
     );
-}
-
-#[tokio::test]
-async fn every_send_is_logged_with_its_message_and_attempt_and_never_its_content_or_number() {
-    let store = Arc::new(MemoryStore::new());
-    let q = seed(&store, 1, 1).await[0];
-    let carrier = ScriptedCarrier::new([refusal("20429", true)]);
-    let clock = Arc::new(ManualClock::new(t0()));
-    let d = dispatcher(&store, carrier, &clock, plain_policy());
-    let (log, _guard) = log_capture::capture();
-
-    d.dispatch_once().await.unwrap();
-    clock.advance(TimeDelta::minutes(1));
-    d.dispatch_once().await.unwrap();
-
-    let text = log.text();
-    let message = format!("message_id={}", q.message);
-    let retried = text
-        .lines()
-        .find(|l| l.contains("will retry"))
-        .unwrap_or_default();
-    assert!(
-        retried.contains(&message) && retried.contains("attempt=1"),
-        "{text}"
-    );
-    assert!(
-        retried.contains("WARN") && retried.contains("20429"),
-        "{retried}"
-    );
-    let sent = text
-        .lines()
-        .find(|l| l.contains("sent provider="))
-        .unwrap_or_default();
-    assert!(
-        sent.contains(&message) && sent.contains("attempt=2"),
-        "{text}"
-    );
-    assert!(
-        !text.contains("message 0 to contact 0"),
-        "no content: {text}"
-    );
-    assert!(!text.contains(q.to.as_str()), "no number: {text}");
 }
 
 #[tokio::test]

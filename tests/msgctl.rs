@@ -277,3 +277,63 @@ fn run_scenario(name: &str) {
 fn simulate_follows_spec_17_through_consent_keywords_windows_csat_resumption_and_limits() {
     run_scenario("scenario_inbox.jsonl");
 }
+
+#[test]
+fn no_command_and_an_unknown_command_are_refused_naming_which() {
+    let refusal = |command| match msgctl_example::choose(command) {
+        msgctl_example::Choice::Refuse(why) => why,
+        _ => panic!("{command:?} should be refused"),
+    };
+    assert_eq!(refusal(None), "no command given");
+    assert_eq!(refusal(Some("e165")), r#"unknown command "e165""#);
+    assert!(matches!(
+        msgctl_example::choose(Some("--help")),
+        msgctl_example::Choice::Help
+    ));
+}
+
+#[test]
+fn a_refused_signature_says_why() {
+    let answers = msgctl(
+        "verify",
+        &[
+            json!({"provider": "meta", "body": "{}", "app_secret": "k", "signature": format!("sha256={}", "0".repeat(64))}),
+            json!({"provider": "meta", "body": "{}", "app_secret": "k"}),
+            json!({"provider": "meta", "body": "{}", "app_secret": "", "signature": "sha256=00"}),
+        ],
+    );
+    assert_eq!(
+        answers[0],
+        json!({"valid": false, "reason": "the X-Hub-Signature-256 header does not match the request"})
+    );
+    assert_eq!(
+        answers[1],
+        json!({"valid": false, "reason": "the X-Hub-Signature-256 header is missing"})
+    );
+    assert_eq!(answers[2]["valid"], false);
+    assert!(
+        answers[2]["reason"].as_str().unwrap().contains("secret"),
+        "{}",
+        answers[2]
+    );
+}
+
+#[test]
+fn segments_says_whether_the_body_fits_the_1600_character_cap() {
+    let answers = msgctl(
+        "segments",
+        &[
+            json!({"text": "a".repeat(1600)}),
+            json!({"text": "😀".repeat(801)}),
+        ],
+    );
+    assert_eq!(answers[0]["within_cap"], true);
+    assert!(answers[0].get("cap").is_none(), "{}", answers[0]);
+    assert_eq!(answers[1]["within_cap"], false);
+    assert_eq!(
+        answers[1]["cap"],
+        "the message body is 1602 UTF-16 code units long; Twilio accepts at most 1600"
+    );
+    // 33 emoji to a 67-unit segment: a surrogate pair is never split.
+    assert_eq!(answers[1]["segments"], 25, "still measured");
+}

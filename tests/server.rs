@@ -541,7 +541,11 @@ fn a_malformed_configuration_names_each_variable_and_its_fix() {
 
     let problems = Config::from_vars(|name| vars.get(name).map(|v| (*v).to_owned()))
         .expect_err("the configuration is wrong");
-    let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let said: Vec<String> = problems
+        .problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
 
     assert_eq!(said.len(), 3, "{said:#?}");
     assert!(
@@ -567,9 +571,9 @@ fn no_provider_at_all_is_refused_at_start() {
     })
     .expect_err("no provider");
 
-    assert_eq!(problems.len(), 1);
+    assert_eq!(problems.problems().len(), 1);
     assert!(
-        problems[0]
+        problems.problems()[0]
             .to_string()
             .contains("configure at least one provider"),
         "{problems:?}"
@@ -588,4 +592,60 @@ async fn the_health_route_says_ok_while_the_store_answers() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.text().await.expect("a body"), "ok");
     running.stop().await.expect("a clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webhook_for_a_provider_the_server_was_not_given_names_the_variables_to_set() {
+    let mock = MockServer::start().await;
+    let database = databases::TempFile::new();
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("MSGCORE_LISTEN", "127.0.0.1:0".to_owned()),
+        ("MSGCORE_PUBLIC_URL", PUBLIC_URL.to_owned()),
+        ("MSGCORE_DATABASE", database.0.display().to_string()),
+        ("META_ACCESS_TOKEN", META_TOKEN.to_owned()),
+        ("META_PHONE_NUMBER_ID", META_PHONE_NUMBER_ID.to_owned()),
+        ("META_APP_SECRET", META_SECRET.to_owned()),
+        ("META_VERIFY_TOKEN", "verify-me".to_owned()),
+        ("META_API_BASE_URL", mock.uri()),
+    ]);
+    let config = Config::from_vars(|name| vars.get(name).cloned()).expect("valid configuration");
+    let running = app::start(&config).await.expect("the server starts");
+
+    let (status, _, body) = post(
+        &running,
+        "/telnyx/demo",
+        "application/json",
+        &[],
+        "{}".into(),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body,
+        "Telnyx webhooks are not configured: set TELNYX_API_KEY, TELNYX_FROM_NUMBER and TELNYX_PUBLIC_KEY, and restart"
+    );
+    running.stop().await.expect("a clean stop");
+}
+
+#[test]
+fn every_configuration_problem_is_reported_at_once_within_a_provider_too() {
+    let vars: HashMap<&str, &str> = HashMap::from([
+        ("MSGCORE_PUBLIC_URL", PUBLIC_URL),
+        ("TWILIO_ACCOUNT_SID", ACCOUNT_SID),
+        ("TWILIO_FROM_NUMBER", "2025551234"),
+        ("META_ACCESS_TOKEN", META_TOKEN),
+        ("META_PHONE_NUMBER_ID", "+1 650 555 1234"),
+    ]);
+    let problems = Config::from_vars(|name| vars.get(name).map(|v| (*v).to_owned())).unwrap_err();
+    let variables: Vec<&str> = problems.problems().iter().map(|p| p.variable).collect();
+    assert_eq!(
+        variables,
+        [
+            "TWILIO_AUTH_TOKEN",
+            "TWILIO_FROM_NUMBER",
+            "META_PHONE_NUMBER_ID",
+            "META_APP_SECRET",
+            "META_VERIFY_TOKEN"
+        ]
+    );
 }

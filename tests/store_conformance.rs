@@ -410,7 +410,10 @@ mod sqlite {
         let store = SqliteStore::open_in_memory().await.unwrap();
         assert!(store.health().await.is_ok());
         store.pool().close().await;
-        assert!(store.health().await.is_err(), "a closed pool does not answer");
+        assert!(
+            store.health().await.is_err(),
+            "a closed pool does not answer"
+        );
     }
 
     #[tokio::test]
@@ -516,7 +519,10 @@ mod postgres {
         let store = db.replica().await;
         assert!(store.health().await.is_ok());
         store.pool().close().await;
-        assert!(store.health().await.is_err(), "a closed pool does not answer");
+        assert!(
+            store.health().await.is_err(),
+            "a closed pool does not answer"
+        );
     }
 
     #[tokio::test]

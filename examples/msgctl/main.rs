@@ -29,24 +29,26 @@ Each input line is one JSON object; each output line answers it, in order.
 
 commands:
   e164      {\"input\": \"(212) 555-1234\", \"region\": \"US\"}  ->  {\"e164\": \"+12125551234\"}
-  segments  {\"text\": \"Hi 👋\", \"smart_encoding\": false}  ->  {\"encoding\": \"UCS-2\", \"segments\": 1, \"units\": 5}
+  segments  {\"text\": \"Hi 👋\", \"smart_encoding\": false}  ->  {\"encoding\": \"UCS-2\", \"segments\": 1, \"units\": 5, \"within_cap\": true}
   keyword   {\"text\": \" Stop. \"}  ->  {\"action\": \"opt_out\"}
   render    {\"template\": \"Hi {{contact.name}}\", \"vars\": {\"contact.name\": \"Ann\"}}  ->  {\"text\": \"Hi Ann\"}
-  verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false}
+  verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false, \"reason\": \"…\"}
   quiet-hours  {\"to\": \"+13055551234\", \"at\": \"2026-03-09T00:30:00Z\", \"kind\": \"marketing\"}  ->  {\"allowed\": false, \"hold_until\": \"2026-03-09T12:00:00Z\"}
   simulate  {\"at\": \"2026-03-02T18:00:00Z\", \"do\": \"inbound\", \"channel\": \"sms\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"text\": \"STOP\", \"id\": \"SM1\"}  ->  {\"ok\": true, \"replies\": [\"You have been unsubscribed...\"], ...}
   tag       {\"rules\": [{\"kind\": \"contains\", \"pattern\": \"order\", \"tag\": \"buyer\"}], \"text\": \"my ORDER\"}  ->  {\"tags\": [\"buyer\"]}
 ";
 
 fn main() -> ExitCode {
-    let command = std::env::args().nth(1).unwrap_or_default();
-    if matches!(command.as_str(), "-h" | "--help" | "help") {
-        print!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let Some(handler) = handler(&command) else {
-        eprintln!("msgctl: unknown command {command:?}\n\n{USAGE}");
-        return ExitCode::from(2);
+    let handler = match choose(std::env::args().nth(1).as_deref()) {
+        Choice::Run(handler) => handler,
+        Choice::Help => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Choice::Refuse(why) => {
+            eprintln!("msgctl: {why}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
     };
     match lines::run(std::io::stdin().lock(), std::io::stdout().lock(), handler) {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,6 +57,28 @@ fn main() -> ExitCode {
             eprintln!("msgctl: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// What the first argument asks for.
+pub enum Choice {
+    /// Run this command's handler over stdin.
+    Run(lines::Handler),
+    /// Print the usage.
+    Help,
+    /// Refuse, saying why, before the usage.
+    Refuse(String),
+}
+
+/// What `command` (the first argument, if any) asks for.
+pub fn choose(command: Option<&str>) -> Choice {
+    match command {
+        None => Choice::Refuse("no command given".to_owned()),
+        Some("-h" | "--help" | "help") => Choice::Help,
+        Some(command) => match handler(command) {
+            Some(handler) => Choice::Run(handler),
+            None => Choice::Refuse(format!("unknown command {command:?}")),
+        },
     }
 }
 

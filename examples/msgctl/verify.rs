@@ -1,4 +1,5 @@
-//! `verify`: checks one webhook signature and answers `{"valid": true|false}`.
+//! `verify`: checks one webhook signature and answers `{"valid": true}`, or
+//! `{"valid": false, "reason": "…"}` saying what did not match or was missing.
 //!
 //! ```text
 //! {"provider": "twilio", "url": U, "params": {k: v or [v…]}, "auth_token": T, "signature": S}
@@ -77,6 +78,9 @@ fn default_tolerance_s() -> u64 {
 #[derive(Serialize)]
 struct Output {
     valid: bool,
+    /// Why the signature was refused, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 /// Verifies one signature.
@@ -96,6 +100,7 @@ pub fn handle(line: &str, out: &mut Vec<u8>) {
         out,
         &Output {
             valid: verdict.is_ok(),
+            reason: verdict.err().map(|error| error.to_string()),
         },
     );
 }

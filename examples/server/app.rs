@@ -16,7 +16,7 @@ use msgcore::model::TenantRef;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
 use msgcore::store::{SqliteStore, Store};
 use msgcore::webhooks::VoiceFlow;
-use msgcore::webhooks::{self, WebhookConfig};
+use msgcore::webhooks::{self, WebhookConfig, WebhookProvider};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -135,11 +135,24 @@ async fn ensure_tenant(inbox: &Inbox, config: &Config) -> Result<Tenant, StartEr
 
 /// Signature secrets for every configured provider; the others' routes refuse.
 fn webhook_config(config: &Config) -> Result<WebhookConfig, StartError> {
-    let mut webhooks = WebhookConfig::new(&config.public_url)?.voice(VoiceFlow::new(Arc::new(
-        KeywordMenuBot::new("Say hours or address, or agent to reach a person.")
-            .option("hours", "We are open nine to five, Monday to Friday.")
-            .option("address", "We are at one Main Street."),
-    )));
+    let mut webhooks = WebhookConfig::new(&config.public_url)?
+        .voice(VoiceFlow::new(Arc::new(
+            KeywordMenuBot::new("Say hours or address, or agent to reach a person.")
+                .option("hours", "We are open nine to five, Monday to Friday.")
+                .option("address", "We are at one Main Street."),
+        )))
+        .setup_hint(
+            WebhookProvider::Twilio,
+            "set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER, and restart",
+        )
+        .setup_hint(
+            WebhookProvider::Telnyx,
+            "set TELNYX_API_KEY, TELNYX_FROM_NUMBER and TELNYX_PUBLIC_KEY, and restart",
+        )
+        .setup_hint(
+            WebhookProvider::Meta,
+            "set META_ACCESS_TOKEN, META_PHONE_NUMBER_ID, META_APP_SECRET and META_VERIFY_TOKEN, and restart",
+        );
     if let Some(twilio) = &config.twilio {
         webhooks = webhooks.twilio(&twilio.auth_token)?;
     }

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use msgcore::core::channel::Channel;
-use msgcore::providers::env_error::EnvError;
+use msgcore::providers::env_error::{EnvError, EnvErrors};
 use msgcore::providers::{meta, telnyx, twilio};
 
 /// Where the server listens unless `MSGCORE_LISTEN` says otherwise.
@@ -99,15 +99,15 @@ pub struct Meta {
 
 impl Config {
     /// Reads the process environment.
-    pub fn from_env() -> Result<Config, Vec<EnvError>> {
+    pub fn from_env() -> Result<Config, EnvErrors> {
         Config::from_vars(|name| std::env::var(name).ok())
     }
 
     /// Reads the variables `lookup` finds; every problem is reported, not just the
     /// first, so one restart fixes them all.
-    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Vec<EnvError>> {
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, EnvErrors> {
         let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let mut problems = Problems::default();
+        let mut problems = EnvErrors::default();
         let listen = problems.keep(listen(var("MSGCORE_LISTEN")));
         let public_url = problems.keep(public_url(var("MSGCORE_PUBLIC_URL")));
         let tenant_slug = var("MSGCORE_TENANT").unwrap_or_else(|| DEFAULT_TENANT.to_owned());
@@ -115,9 +115,13 @@ impl Config {
             url,
             tenant: &tenant_slug,
         });
-        let twilio = problems.keep(twilio(&var, callbacks).transpose()).flatten();
-        let telnyx = problems.keep(telnyx(&var, callbacks).transpose()).flatten();
-        let meta = problems.keep(meta(&var).transpose()).flatten();
+        let twilio = problems
+            .keep_all(twilio(&var, callbacks).transpose())
+            .flatten();
+        let telnyx = problems
+            .keep_all(telnyx(&var, callbacks).transpose())
+            .flatten();
+        let meta = problems.keep_all(meta(&var).transpose()).flatten();
         let configured = [
             (Provider::Twilio, twilio.is_some()),
             (Provider::Telnyx, telnyx.is_some()),
@@ -126,43 +130,28 @@ impl Config {
         let sms = problems.keep(route(&var, Channel::Sms, &configured));
         let whatsapp = problems.keep(route(&var, Channel::WhatsApp, &configured));
         if PROVIDER_SWITCHES.iter().all(|name| var(name).is_none()) {
-            problems.0.push(EnvError::new(
+            problems.push(EnvError::new(
                 "TWILIO_ACCOUNT_SID, TELNYX_API_KEY or META_ACCESS_TOKEN",
                 "must be set: configure at least one provider (the README lists each one's variables)",
             ));
         }
-        match (listen, public_url, sms, whatsapp) {
-            (Some(listen), Some(public_url), Some(sms), Some(whatsapp))
-                if problems.0.is_empty() =>
-            {
-                Ok(Config {
-                    listen,
-                    public_url,
-                    database: var("MSGCORE_DATABASE")
-                        .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
-                        .into(),
-                    tenant_slug,
-                    org_name: var("MSGCORE_ORG_NAME").unwrap_or_else(|| "Demo".to_owned()),
-                    twilio,
-                    telnyx,
-                    meta,
-                    sms,
-                    whatsapp,
-                })
-            }
-            _ => Err(problems.0),
-        }
-    }
-}
-
-/// Every problem found so far.
-#[derive(Default)]
-struct Problems(Vec<EnvError>);
-
-impl Problems {
-    /// The value, or `None` with its problem noted.
-    fn keep<T>(&mut self, result: Result<T, EnvError>) -> Option<T> {
-        result.map_err(|problem| self.0.push(problem)).ok()
+        let config = listen.zip(public_url).zip(sms.zip(whatsapp)).map(
+            |((listen, public_url), (sms, whatsapp))| Config {
+                listen,
+                public_url,
+                database: var("MSGCORE_DATABASE")
+                    .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+                    .into(),
+                tenant_slug,
+                org_name: var("MSGCORE_ORG_NAME").unwrap_or_else(|| "Demo".to_owned()),
+                twilio,
+                telnyx,
+                meta,
+                sms,
+                whatsapp,
+            },
+        );
+        problems.finish(config)
     }
 }
 
@@ -207,19 +196,18 @@ struct Callbacks<'a> {
 fn twilio(
     var: &impl Fn(&str) -> Option<String>,
     callbacks: Option<Callbacks<'_>>,
-) -> Option<Result<Twilio, EnvError>> {
+) -> Option<Result<Twilio, EnvErrors>> {
     var("TWILIO_ACCOUNT_SID")?;
-    Some(
-        twilio::send::MessagesApi::from_vars(var).and_then(|mut api| {
-            if let (None, Some(Callbacks { url, tenant })) =
-                (var("TWILIO_STATUS_CALLBACK_URL"), callbacks)
-            {
-                api = api.with_status_callback(format!("{url}/twilio/{tenant}/status"));
-            }
-            let auth_token = required(var, "TWILIO_AUTH_TOKEN", "Twilio Console → Account Info")?;
-            Ok(Twilio { api, auth_token })
-        }),
-    )
+    Some(twilio::send::MessagesApi::from_vars(var).map(|mut api| {
+        if let (None, Some(Callbacks { url, tenant })) =
+            (var("TWILIO_STATUS_CALLBACK_URL"), callbacks)
+        {
+            api = api.with_status_callback(format!("{url}/twilio/{tenant}/status"));
+        }
+        // Read and checked by `from_vars` already.
+        let auth_token = var("TWILIO_AUTH_TOKEN").unwrap_or_default();
+        Twilio { api, auth_token }
+    }))
 }
 
 /// Telnyx is on when `TELNYX_API_KEY` is set; its message events come back to
@@ -227,24 +215,25 @@ fn twilio(
 fn telnyx(
     var: &impl Fn(&str) -> Option<String>,
     callbacks: Option<Callbacks<'_>>,
-) -> Option<Result<Telnyx, EnvError>> {
+) -> Option<Result<Telnyx, EnvErrors>> {
     var("TELNYX_API_KEY")?;
-    Some(
-        telnyx::send::MessagesApi::from_vars(var).and_then(|mut api| {
-            if let Some(Callbacks { url, tenant }) = callbacks {
-                api = api.with_webhook_url(format!("{url}/telnyx/{tenant}"));
-            }
-            let public_key = required(
-                var,
-                "TELNYX_PUBLIC_KEY",
-                "Mission Control → Account Settings → Keys & Credentials → Public Key",
-            )?;
-            Ok(Telnyx { api, public_key })
-        }),
-    )
+    let mut problems = EnvErrors::default();
+    let api = problems.keep_all(telnyx::send::MessagesApi::from_vars(var));
+    let public_key = problems.keep(required(
+        var,
+        "TELNYX_PUBLIC_KEY",
+        "Mission Control → Account Settings → Keys & Credentials → Public Key",
+    ));
+    let telnyx = api.zip(public_key).map(|(mut api, public_key)| {
+        if let Some(Callbacks { url, tenant }) = callbacks {
+            api = api.with_webhook_url(format!("{url}/telnyx/{tenant}"));
+        }
+        Telnyx { api, public_key }
+    });
+    Some(problems.finish(telnyx))
 }
 
-fn meta(var: &impl Fn(&str) -> Option<String>) -> Option<Result<Meta, EnvError>> {
+fn meta(var: &impl Fn(&str) -> Option<String>) -> Option<Result<Meta, EnvErrors>> {
     let access_token = var("META_ACCESS_TOKEN")?;
     Some(meta_section(var, access_token))
 }
@@ -252,40 +241,52 @@ fn meta(var: &impl Fn(&str) -> Option<String>) -> Option<Result<Meta, EnvError>>
 fn meta_section(
     var: &impl Fn(&str) -> Option<String>,
     access_token: String,
-) -> Result<Meta, EnvError> {
-    let phone_number_id = required(
-        var,
-        "META_PHONE_NUMBER_ID",
-        "WhatsApp Manager → API Setup → Phone number ID",
-    )?;
-    if !phone_number_id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(EnvError::new(
+) -> Result<Meta, EnvErrors> {
+    let mut problems = EnvErrors::default();
+    let phone_number_id = problems.keep(
+        required(
+            var,
             "META_PHONE_NUMBER_ID",
-            format!(
-                "must be the numeric Phone number ID (not the phone number), got {phone_number_id:?}"
-            ),
-        ));
-    }
-    let app_secret = required(
+            "WhatsApp Manager → API Setup → Phone number ID",
+        )
+        .and_then(phone_number_id),
+    );
+    let app_secret = problems.keep(required(
         var,
         "META_APP_SECRET",
         "App Dashboard → App settings → Basic → App secret",
-    )?;
-    let verify_token = required(
+    ));
+    let verify_token = problems.keep(required(
         var,
         "META_VERIFY_TOKEN",
         "any secret string; paste the same one into the webhook settings of your Meta app",
-    )?;
-    let mut api = meta::send::MessagesApi::new(access_token, phone_number_id.clone());
-    if let Some(base) = var("META_API_BASE_URL") {
-        api = api.with_base_url(base);
+    ));
+    let meta = phone_number_id.zip(app_secret).zip(verify_token).map(
+        |((phone_number_id, app_secret), verify_token)| {
+            let mut api = meta::send::MessagesApi::new(access_token, phone_number_id.clone());
+            if let Some(base) = var("META_API_BASE_URL") {
+                api = api.with_base_url(base);
+            }
+            Meta {
+                api,
+                phone_number_id,
+                app_secret,
+                verify_token,
+            }
+        },
+    );
+    problems.finish(meta)
+}
+
+/// Meta's numeric Phone number ID: digits, not the phone number.
+fn phone_number_id(value: String) -> Result<String, EnvError> {
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(value);
     }
-    Ok(Meta {
-        api,
-        phone_number_id,
-        app_secret,
-        verify_token,
-    })
+    Err(EnvError::new(
+        "META_PHONE_NUMBER_ID",
+        format!("must be the numeric Phone number ID (not the phone number), got {value:?}"),
+    ))
 }
 
 fn required(

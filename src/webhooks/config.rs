@@ -39,6 +39,42 @@ pub enum WebhookConfigError {
     EmptyMetaVerifyToken,
 }
 
+/// A provider whose routes the router serves once it is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookProvider {
+    /// Twilio messages and status callbacks ([`WebhookConfig::twilio`]).
+    Twilio,
+    /// Twilio voice calls ([`WebhookConfig::voice`]).
+    TwilioVoice,
+    /// Telnyx ([`WebhookConfig::telnyx`]).
+    Telnyx,
+    /// Meta's WhatsApp Cloud API ([`WebhookConfig::meta`]).
+    Meta,
+}
+
+impl WebhookProvider {
+    /// The provider's name in a refusal.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            WebhookProvider::Twilio => "Twilio",
+            WebhookProvider::TwilioVoice => "Twilio voice",
+            WebhookProvider::Telnyx => "Telnyx",
+            WebhookProvider::Meta => "Meta",
+        }
+    }
+
+    /// What configures it, as a Rust call.
+    fn call(self) -> &'static str {
+        match self {
+            WebhookProvider::Twilio => "call WebhookConfig::twilio(auth_token)",
+            WebhookProvider::TwilioVoice => "call WebhookConfig::voice(flow)",
+            WebhookProvider::Telnyx => "call WebhookConfig::telnyx(public_key_base64)",
+            WebhookProvider::Meta => "call WebhookConfig::meta(app_secret, verify_token)",
+        }
+    }
+}
+
 /// One URL to paste into a provider's console.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WebhookUrl {
@@ -85,6 +121,9 @@ pub struct WebhookConfig {
     pub(super) voice: Option<VoiceFlow>,
     pub(super) body_limit: usize,
     pub(super) clock: Arc<dyn Clock>,
+    /// What a refusal for an unconfigured provider says to do, where the
+    /// embedder said it better than a Rust call.
+    setup_hints: HashMap<WebhookProvider, String>,
 }
 
 impl fmt::Debug for WebhookConfig {
@@ -120,6 +159,7 @@ impl WebhookConfig {
             voice: None,
             body_limit: DEFAULT_BODY_LIMIT,
             clock: Arc::new(SystemClock),
+            setup_hints: HashMap::new(),
         })
     }
 
@@ -173,6 +213,40 @@ impl WebhookConfig {
     pub fn voice(mut self, flow: VoiceFlow) -> WebhookConfig {
         self.voice = Some(flow);
         self
+    }
+
+    /// What the 403 for an unconfigured `provider` tells the caller to do,
+    /// instead of the Rust call that configures it: your deployment's way, such
+    /// as the environment variables to set.
+    ///
+    /// ```
+    /// use msgcore::webhooks::{WebhookConfig, WebhookProvider};
+    ///
+    /// let config = WebhookConfig::new("https://example.com")?
+    ///     .setup_hint(WebhookProvider::Telnyx, "set TELNYX_API_KEY and TELNYX_PUBLIC_KEY");
+    /// assert_eq!(
+    ///     config.not_configured(WebhookProvider::Telnyx),
+    ///     "Telnyx webhooks are not configured: set TELNYX_API_KEY and TELNYX_PUBLIC_KEY"
+    /// );
+    /// # Ok::<(), msgcore::webhooks::WebhookConfigError>(())
+    /// ```
+    pub fn setup_hint(
+        mut self,
+        provider: WebhookProvider,
+        hint: impl Into<String>,
+    ) -> WebhookConfig {
+        self.setup_hints.insert(provider, hint.into());
+        self
+    }
+
+    /// What the router answers (403) to a webhook for `provider` while it is not
+    /// configured.
+    pub fn not_configured(&self, provider: WebhookProvider) -> String {
+        let fix = self
+            .setup_hints
+            .get(&provider)
+            .map_or(provider.call(), String::as_str);
+        format!("{} webhooks are not configured: {fix}", provider.name())
     }
 
     /// The largest body accepted (default [`DEFAULT_BODY_LIMIT`]); larger ones get 413.

@@ -12,12 +12,10 @@ use crate::providers::webhook_error::WebhookError;
 /// Why a webhook request was refused.
 #[derive(Debug, thiserror::Error)]
 pub(super) enum Rejection {
-    /// The provider's routes are off: nothing can be verified, so nothing is accepted.
-    #[error("{provider} webhooks are not configured: call WebhookConfig::{setting}")]
-    NotConfigured {
-        provider: &'static str,
-        setting: &'static str,
-    },
+    /// The provider's routes are off: nothing can be verified, so nothing is
+    /// accepted. The text says what configures them.
+    #[error("{0}")]
+    NotConfigured(String),
     #[error(transparent)]
     Signature(#[from] SignatureError),
     #[error(transparent)]
@@ -38,7 +36,7 @@ impl From<VoiceError> for Rejection {
 impl Rejection {
     fn status(&self) -> StatusCode {
         let code = match self {
-            Rejection::NotConfigured { .. } => 403,
+            Rejection::NotConfigured(_) => 403,
             Rejection::Signature(error) => signature_status(error),
             Rejection::Webhook(_) => 400,
             Rejection::Engine(error) => error.http_status(),

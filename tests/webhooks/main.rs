@@ -3,7 +3,6 @@
 
 mod harness;
 mod limits;
-mod logs;
 mod meta;
 mod responders;
 mod telnyx;
@@ -12,5 +11,3 @@ mod voice;
 
 #[path = "../support/demo_tenant.rs"]
 mod demo_tenant;
-#[path = "../support/log_capture.rs"]
-mod log_capture;

@@ -8,49 +8,58 @@
 //! | `TELNYX_API_BASE_URL` | optional: another host (a proxy, a mock server) |
 
 use super::send::{DEFAULT_BASE_URL, MessagesApi, Sender};
-use crate::providers::env_error::EnvError;
+use crate::providers::env_error::{EnvError, EnvErrors};
 use crate::providers::env_vars::{Vars, one_sender, process_env};
 
 impl MessagesApi {
     /// The platform's account, from the process environment (see the
     /// [module docs](self) for the variables).
-    pub fn from_env() -> Result<MessagesApi, EnvError> {
+    pub fn from_env() -> Result<MessagesApi, EnvErrors> {
         MessagesApi::from_vars(process_env)
     }
 
-    /// The platform's account, from variables found through `lookup`.
+    /// The platform's account, from variables found through `lookup`; every
+    /// problem is reported, not only the first.
     ///
     /// ```
     /// use msgcore::providers::telnyx::send::MessagesApi;
     ///
     /// let error = MessagesApi::from_vars(|_| None).unwrap_err();
-    /// assert_eq!(error.variable, "TELNYX_API_KEY");
+    /// let variables: Vec<&str> = error.problems().iter().map(|p| p.variable).collect();
+    /// assert_eq!(variables, ["TELNYX_API_KEY", "TELNYX_FROM_NUMBER"]);
     /// ```
-    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<MessagesApi, EnvError> {
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<MessagesApi, EnvErrors> {
         let vars = Vars::new(lookup);
-        let api_key = vars.required(
+        let mut problems = EnvErrors::default();
+        let api_key = problems.keep(vars.required(
             "TELNYX_API_KEY",
             "a Telnyx v2 API key (Mission Control Portal, API Keys)",
-        )?;
-        let profile = vars
-            .optional("TELNYX_MESSAGING_PROFILE_ID")
-            .map(profile_id)
-            .transpose()?;
-        let sender = one_sender(
-            (
-                "TELNYX_FROM_NUMBER",
-                vars.e164("TELNYX_FROM_NUMBER")?.map(Sender::Number),
-            ),
-            (
-                "TELNYX_MESSAGING_PROFILE_ID",
-                profile.map(Sender::MessagingProfile),
-            ),
-        )?;
-        let api = MessagesApi::new(api_key, sender);
-        Ok(match vars.url("TELNYX_API_BASE_URL", DEFAULT_BASE_URL)? {
-            Some(base) => api.with_base_url(base),
-            None => api,
-        })
+        ));
+        let profile = problems.keep(
+            vars.optional("TELNYX_MESSAGING_PROFILE_ID")
+                .map(profile_id)
+                .transpose(),
+        );
+        let number = problems.keep(vars.e164("TELNYX_FROM_NUMBER"));
+        // A malformed sender is said already, and is not also "not set".
+        let sender = number.zip(profile).and_then(|(number, profile)| {
+            problems.keep(one_sender(
+                ("TELNYX_FROM_NUMBER", number.map(Sender::Number)),
+                (
+                    "TELNYX_MESSAGING_PROFILE_ID",
+                    profile.map(Sender::MessagingProfile),
+                ),
+            ))
+        });
+        let base = problems.keep(vars.url("TELNYX_API_BASE_URL", DEFAULT_BASE_URL));
+        let api = api_key.zip(sender).map(|(key, sender)| {
+            let api = MessagesApi::new(key, sender);
+            match base {
+                Some(Some(base)) => api.with_base_url(base),
+                _ => api,
+            }
+        });
+        problems.finish(api)
     }
 }
 

@@ -10,76 +10,87 @@
 //! | `TWILIO_STATUS_CALLBACK_URL` | optional: where Twilio posts status callbacks |
 
 use super::send::{MessagesApi, Sender, TwilioCredentials};
-use crate::providers::env_error::EnvError;
+use crate::providers::env_error::{EnvError, EnvErrors};
 use crate::providers::env_vars::{Vars, one_sender, process_env};
 
 impl MessagesApi {
     /// The platform's account, from the process environment (see the
     /// [module docs](self) for the variables).
-    pub fn from_env() -> Result<MessagesApi, EnvError> {
+    pub fn from_env() -> Result<MessagesApi, EnvErrors> {
         MessagesApi::from_vars(process_env)
     }
 
-    /// The platform's account, from variables found through `lookup`.
+    /// The platform's account, from variables found through `lookup`; every
+    /// problem is reported, not only the first.
     ///
     /// ```
     /// use msgcore::providers::twilio::send::MessagesApi;
     ///
     /// let error = MessagesApi::from_vars(|name| match name {
     ///     "TWILIO_ACCOUNT_SID" => Some(format!("AC{}", "0".repeat(32))),
-    ///     "TWILIO_AUTH_TOKEN" => Some("token".to_owned()),
     ///     "TWILIO_FROM_NUMBER" => Some("2025551234".to_owned()),
     ///     _ => None,
     /// })
     /// .unwrap_err();
     /// assert_eq!(
     ///     error.to_string(),
-    ///     r#"TWILIO_FROM_NUMBER must be an E.164 number like +12025551234, got "2025551234""#
+    ///     "TWILIO_AUTH_TOKEN is not set: set it to the auth token of the account in TWILIO_ACCOUNT_SID; \
+    ///      TWILIO_FROM_NUMBER must be an E.164 number like +12025551234, got \"2025551234\""
     /// );
     /// ```
-    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<MessagesApi, EnvError> {
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<MessagesApi, EnvErrors> {
         let vars = Vars::new(lookup);
-        let account_sid = vars.required(
-            "TWILIO_ACCOUNT_SID",
-            "your Twilio account SID (AC and 32 hex digits, from the Twilio console)",
-        )?;
-        let account_sid = sid("TWILIO_ACCOUNT_SID", account_sid, "AC", "an account SID")?;
-        let auth_token = vars.required(
+        let mut problems = EnvErrors::default();
+        let account_sid = problems.keep(
+            vars.required(
+                "TWILIO_ACCOUNT_SID",
+                "your Twilio account SID (AC and 32 hex digits, from the Twilio console)",
+            )
+            .and_then(|value| sid("TWILIO_ACCOUNT_SID", value, "AC", "an account SID")),
+        );
+        let auth_token = problems.keep(vars.required(
             "TWILIO_AUTH_TOKEN",
             "the auth token of the account in TWILIO_ACCOUNT_SID",
-        )?;
-        let service = vars
-            .optional("TWILIO_MESSAGING_SERVICE_SID")
-            .map(|value| {
-                sid(
+        ));
+        let service = problems.keep(
+            vars.optional("TWILIO_MESSAGING_SERVICE_SID")
+                .map(|value| {
+                    let what = "a Messaging Service SID";
+                    sid("TWILIO_MESSAGING_SERVICE_SID", value, "MG", what)
+                })
+                .transpose(),
+        );
+        let number = problems.keep(vars.e164("TWILIO_FROM_NUMBER"));
+        // Only two readable senders can be told apart: a malformed one is said
+        // already, and is not also "not set".
+        let sender = number.zip(service).and_then(|(number, service)| {
+            problems.keep(one_sender(
+                ("TWILIO_FROM_NUMBER", number.map(Sender::Number)),
+                (
                     "TWILIO_MESSAGING_SERVICE_SID",
-                    value,
-                    "MG",
-                    "a Messaging Service SID",
-                )
-            })
-            .transpose()?;
-        let sender = one_sender(
-            (
-                "TWILIO_FROM_NUMBER",
-                vars.e164("TWILIO_FROM_NUMBER")?.map(Sender::Number),
-            ),
-            (
-                "TWILIO_MESSAGING_SERVICE_SID",
-                service.map(Sender::MessagingService),
-            ),
-        )?;
-        let mut api = MessagesApi::new(TwilioCredentials::new(account_sid, auth_token), sender);
-        if let Some(base) = vars.url("TWILIO_API_BASE_URL", super::send::DEFAULT_BASE_URL)? {
-            api = api.with_base_url(base);
-        }
-        if let Some(url) = vars.url(
+                    service.map(Sender::MessagingService),
+                ),
+            ))
+        });
+        let base = problems.keep(vars.url("TWILIO_API_BASE_URL", super::send::DEFAULT_BASE_URL));
+        let callback = problems.keep(vars.url(
             "TWILIO_STATUS_CALLBACK_URL",
             "https://example.com/webhooks/twilio/status",
-        )? {
-            api = api.with_status_callback(url);
-        }
-        Ok(api)
+        ));
+        let api = account_sid
+            .zip(auth_token)
+            .zip(sender)
+            .map(|((sid, token), sender)| {
+                let mut api = MessagesApi::new(TwilioCredentials::new(sid, token), sender);
+                if let Some(Some(base)) = base {
+                    api = api.with_base_url(base);
+                }
+                if let Some(Some(url)) = callback {
+                    api = api.with_status_callback(url);
+                }
+                api
+            });
+        problems.finish(api)
     }
 }
 

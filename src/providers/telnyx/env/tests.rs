@@ -7,7 +7,7 @@ use crate::model::{MessageId, OutboxItem, TenantId};
 
 const PROFILE: &str = "4000eba1-a0c0-4563-9925-b25e842a7cb6";
 
-fn from(pairs: &[(&str, &str)]) -> Result<MessagesApi, EnvError> {
+fn from(pairs: &[(&str, &str)]) -> Result<MessagesApi, EnvErrors> {
     let map: HashMap<&str, &str> = pairs.iter().copied().collect();
     MessagesApi::from_vars(|name| map.get(name).map(|v| (*v).to_owned()))
 }
@@ -116,5 +116,23 @@ fn a_base_url_without_a_scheme_is_refused() {
             ("TELNYX_API_BASE_URL", "api.telnyx.com"),
         ]),
         r#"TELNYX_API_BASE_URL must be an http(s) URL like https://api.telnyx.com, got "api.telnyx.com""#
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let problems = from(&[
+        ("TELNYX_FROM_NUMBER", "3125550199"),
+        ("TELNYX_API_BASE_URL", "api.telnyx.com"),
+    ])
+    .unwrap_err();
+    let variables: Vec<&str> = problems.problems().iter().map(|p| p.variable).collect();
+    assert_eq!(
+        variables,
+        [
+            "TELNYX_API_KEY",
+            "TELNYX_FROM_NUMBER",
+            "TELNYX_API_BASE_URL"
+        ]
     );
 }

@@ -172,3 +172,29 @@ fn urls_without_a_scheme_are_refused() {
         r#"TWILIO_STATUS_CALLBACK_URL must be an http(s) URL like https://example.com/webhooks/twilio/status, got "/status""#
     );
 }
+
+#[test]
+fn every_problem_is_reported_at_once_and_a_malformed_sender_is_not_also_unset() {
+    let problems = MessagesApi::from_vars(vars(&[
+        ("TWILIO_ACCOUNT_SID", "AC123"),
+        ("TWILIO_FROM_NUMBER", "2025551234"),
+        ("TWILIO_STATUS_CALLBACK_URL", "/status"),
+    ]))
+    .unwrap_err();
+    let variables: Vec<&str> = problems.problems().iter().map(|p| p.variable).collect();
+    assert_eq!(
+        variables,
+        [
+            "TWILIO_ACCOUNT_SID",
+            "TWILIO_AUTH_TOKEN",
+            "TWILIO_FROM_NUMBER",
+            "TWILIO_STATUS_CALLBACK_URL"
+        ]
+    );
+    assert!(
+        !problems
+            .to_string()
+            .contains("is not set: set it to the number"),
+        "{problems}"
+    );
+}
