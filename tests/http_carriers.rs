@@ -384,6 +384,80 @@ async fn a_refused_connection_is_a_retryable_transport_error_naming_the_host_not
 }
 
 #[tokio::test]
+async fn an_answer_longer_than_the_cap_is_refused_unread_and_never_retried() {
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let refusal = refused(
+        twilio_api,
+        item(Channel::Sms, text("hi")),
+        ResponseTemplate::new(201).set_body_string(huge),
+    )
+    .await;
+    assert_eq!(refusal.code.as_deref(), Some("transport"));
+    assert!(
+        refusal.is_permanent(),
+        "the provider may have taken it: a retry could send it twice"
+    );
+    assert!(
+        refusal
+            .message
+            .ends_with("answered with more than 1048576 bytes"),
+        "{}",
+        refusal.message
+    );
+
+    let provider = Provider::answering(
+        ResponseTemplate::new(201).set_body_json(json!({"sid": SENT_SID, "status": "queued"})),
+    )
+    .await;
+    let small = HttpCarrier::new(twilio_api(&provider.url()))
+        .with_executor(ReqwestExecutor::new().with_max_answer_bytes(16));
+    let cut = small
+        .send(&item(Channel::Sms, text("hi")))
+        .await
+        .unwrap_err();
+    assert!(
+        cut.message.ends_with("more than 16 bytes"),
+        "{}",
+        cut.message
+    );
+}
+
+#[tokio::test]
+async fn a_chunked_answer_without_a_length_is_cut_at_the_cap_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = vec![0; 64 * 1024];
+        let _ = socket.read(&mut request).await;
+        let head = "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let _ = socket.write_all(head.as_bytes()).await;
+        let chunk = format!("{:x}\r\n{}\r\n", 1024, "y".repeat(1024));
+        for _ in 0..64 {
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+    });
+    let carrier = HttpCarrier::new(twilio_api(&url))
+        .with_executor(ReqwestExecutor::new().with_max_answer_bytes(10 * 1024));
+    let refusal = carrier
+        .send(&item(Channel::Sms, text("hi")))
+        .await
+        .unwrap_err();
+    assert!(
+        refusal
+            .message
+            .ends_with("answered with more than 10240 bytes"),
+        "{}",
+        refusal.message
+    );
+}
+
+#[tokio::test]
 async fn a_base_url_that_is_not_a_url_is_a_permanent_transport_error() {
     let refusal = send(
         twilio_api("api.twilio.com"),

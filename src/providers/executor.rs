@@ -14,11 +14,18 @@ use crate::providers::http::{HttpRequest, HttpResponse, Method};
 /// unless [`ReqwestExecutor::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest answer read, unless [`ReqwestExecutor::with_max_answer_bytes`]
+/// says otherwise: 1 MiB, hundreds of times what a provider's answer to a send
+/// holds, so a misbehaving or hostile endpoint cannot make the dispatcher buffer
+/// without bound.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
 /// Sends [`HttpRequest`]s with a reqwest client.
 #[derive(Debug, Clone)]
 pub struct ReqwestExecutor {
     client: reqwest::Client,
     timeout: Duration,
+    max_answer_bytes: usize,
 }
 
 impl Default for ReqwestExecutor {
@@ -45,12 +52,20 @@ impl ReqwestExecutor {
         ReqwestExecutor {
             client,
             timeout: DEFAULT_TIMEOUT,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         }
     }
 
     /// Gives each request at most `timeout`, connecting and reading included.
     pub fn with_timeout(mut self, timeout: Duration) -> ReqwestExecutor {
         self.timeout = timeout;
+        self
+    }
+
+    /// Reads at most `bytes` of an answer; a longer one is
+    /// [`TransportError::AnswerTooLarge`].
+    pub fn with_max_answer_bytes(mut self, bytes: usize) -> ReqwestExecutor {
+        self.max_answer_bytes = bytes;
         self
     }
 
@@ -74,7 +89,7 @@ impl ReqwestExecutor {
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
-        let answer = builder
+        let mut answer = builder
             .send()
             .await
             .map_err(|error| self.classify(&host, error))?;
@@ -84,15 +99,42 @@ impl ReqwestExecutor {
             .iter()
             .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
             .collect();
-        let body = answer
-            .bytes()
-            .await
-            .map_err(|error| self.classify(&host, error))?;
+        let body = self.read_capped(&host, &mut answer).await?;
         Ok(HttpResponse {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
+    }
+
+    /// The answer's body, chunk by chunk, refused as soon as it would pass the
+    /// cap (at once when its `Content-Length` says it will).
+    async fn read_capped(
+        &self,
+        host: &str,
+        answer: &mut reqwest::Response,
+    ) -> Result<Vec<u8>, TransportError> {
+        let limit = self.max_answer_bytes;
+        let too_large = || TransportError::AnswerTooLarge {
+            host: host.to_owned(),
+            limit,
+        };
+        let announced = answer.content_length().unwrap_or(0);
+        if usize::try_from(announced).map_or(true, |length| length > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = answer
+            .chunk()
+            .await
+            .map_err(|error| self.classify(host, error))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn classify(&self, host: &str, error: reqwest::Error) -> TransportError {
@@ -168,6 +210,16 @@ pub enum TransportError {
         /// What went wrong.
         reason: String,
     },
+    /// The answer is longer than the executor reads
+    /// ([`ReqwestExecutor::with_max_answer_bytes`]). The provider may have taken
+    /// the request, so trying again could send it twice: not retryable.
+    #[error("{host} answered with more than {limit} bytes")]
+    AnswerTooLarge {
+        /// The URL's host.
+        host: String,
+        /// The most the executor reads.
+        limit: usize,
+    },
     /// The URL does not parse (a base URL without its scheme, say); the URL
     /// itself is left out, as it may carry credentials.
     #[error("the provider URL is not valid: {reason}")]
@@ -179,11 +231,14 @@ pub enum TransportError {
 
 impl TransportError {
     /// Whether trying again later may succeed: everything but a request that
-    /// could not be built.
+    /// could not be built, and an answer too large to read (the request may have
+    /// been taken).
     pub fn is_retryable(&self) -> bool {
         !matches!(
             self,
-            TransportError::Request { .. } | TransportError::InvalidUrl { .. }
+            TransportError::Request { .. }
+                | TransportError::InvalidUrl { .. }
+                | TransportError::AnswerTooLarge { .. }
         )
     }
 }
