@@ -12,5 +12,7 @@ CREATE TABLE call_logs (
 INSERT INTO call_logs (tenant, provider, call, status)
     SELECT tenant, doc::json #>> '{event,provider}', doc::json #>> '{event,call}',
            doc::json #>> '{event,status}'
-    FROM events WHERE doc::json #>> '{event,type}' = 'call_logged'
+    -- A log with an escaped NUL (`\u0000`) cannot be read as text here; none is
+    -- expected from a provider, and skipping one costs only its deduplication.
+    FROM events WHERE doc NOT LIKE '%\u0000%' AND doc::json #>> '{event,type}' = 'call_logged'
     ON CONFLICT DO NOTHING;

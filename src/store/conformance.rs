@@ -71,6 +71,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_call_logged_twice_is_a_duplicate_that_writes_nothing(store).await;
     conversations_are_replaced_by_id_and_the_latest_is_the_newest(store).await;
     instants_keep_their_nanoseconds(store).await;
+    text_with_nul_is_kept_and_found_by_it(store).await;
 }
 
 /// A fixed instant the checks count from.
@@ -1560,4 +1561,63 @@ pub async fn instants_keep_their_nanoseconds<S: Store + ?Sized>(store: &S) {
             lease_until: at + lease
         }
     );
+}
+
+/// A NUL in outside text — a WhatsApp profile name, a provider's message id, a
+/// slug in a URL, a rate-limit key — is stored and read back exactly and found
+/// by its exact value, never a database error a provider would retry forever;
+/// and it is not confused with the replacement character.
+pub async fn text_with_nul_is_kept_and_found_by_it<S: Store + ?Sized>(store: &S) {
+    let mut t = tenant();
+    t.slug = format!("{}\0nul", t.slug);
+    put(store, &t).await;
+    let found = store.tenant_by_slug(&t.slug).await.expect("slug lookup");
+    assert_eq!(found.map(|f| f.id), Some(t.id), "a slug with NUL is found");
+    let replaced = t.slug.replace('\0', "\u{FFFD}0");
+    let other = store.tenant_by_slug(&replaced).await.expect("slug lookup");
+    assert!(other.is_none(), "NUL is not the replacement character");
+
+    let mut c = contact(t.id, "+14155550151");
+    c.name = Some("Ma\0ria".to_owned());
+    let conv = conversation(&c, t0());
+    let with_nul = inbound(&conv, "SM\0nul", "hi\0there");
+    let lookalike = inbound(&conv, "SM\u{FFFD}0nul", "hi");
+    let mut changes = creation(&c, &conv, vec![with_nul.clone(), lookalike.clone()]);
+    changes.messages[0].client_id = Some("client\0nul".to_owned());
+    store
+        .commit(changes)
+        .await
+        .expect("a commit with NUL in its text");
+    reads_back(store, &c, &conv, &{
+        let mut m = with_nul.clone();
+        m.client_id = Some("client\0nul".to_owned());
+        m
+    })
+    .await;
+    let by_provider = store
+        .message_by_provider_id(t.id, &ProviderName::TWILIO, "SM\0nul")
+        .await
+        .expect("provider id lookup");
+    assert_eq!(by_provider.map(|m| m.id), Some(with_nul.id));
+    let by_lookalike = store
+        .message_by_provider_id(t.id, &ProviderName::TWILIO, "SM\u{FFFD}0nul")
+        .await
+        .expect("provider id lookup");
+    assert_eq!(by_lookalike.map(|m| m.id), Some(lookalike.id));
+    let by_client = store
+        .message_by_client_id(t.id, "client\0nul")
+        .await
+        .expect("client id lookup");
+    assert_eq!(by_client.map(|m| m.id), Some(with_nul.id));
+    let search = store
+        .search_contacts(t.id, "ma\0r", 10)
+        .await
+        .expect("search");
+    assert_eq!(search.iter().map(|c| c.id).collect::<Vec<_>>(), vec![c.id]);
+    let quota = Quota::api_requests();
+    let decision = store
+        .check_rate("ip:\0nul", &quota, t0())
+        .await
+        .expect("a rate key with NUL");
+    assert!(matches!(decision, Decision::Allow(_)));
 }

@@ -73,7 +73,7 @@ impl PostgresStore {
     }
 }
 
-sql::session_impl!(sqlx::Postgres);
+sql::session_impl!(sqlx::Postgres, sql::text_without_nul);
 sql::store_impl!(PostgresStore);
 
 #[async_trait]

@@ -47,6 +47,44 @@ pub(crate) enum Value {
     Flag(bool),
 }
 
+impl Value {
+    /// `args` with every text passed through `text`: how a database that cannot
+    /// hold some text in a column (PostgreSQL and NUL) keeps its key columns.
+    pub(crate) fn texts_with(args: Vec<Value>, text: fn(String) -> String) -> Vec<Value> {
+        args.into_iter()
+            .map(|arg| match arg {
+                Value::Text(value) => Value::Text(text(value)),
+                Value::OptText(value) => Value::OptText(value.map(text)),
+                other => other,
+            })
+            .collect()
+    }
+}
+
+/// Text as SQLite keeps it: as it is.
+pub(crate) fn text_as_is(text: String) -> String {
+    text
+}
+
+/// Text without NUL, which PostgreSQL refuses in TEXT: NUL becomes `U+FFFD 0`
+/// and `U+FFFD` itself `U+FFFD U+FFFD`. The mapping is one to one, so unique
+/// keys and lookups on the derived columns behave as in the other stores; the
+/// record itself is in the `doc` column, as JSON, where NUL is `\u0000`.
+pub(crate) fn text_without_nul(text: String) -> String {
+    if !text.contains(['\0', '\u{FFFD}']) {
+        return text;
+    }
+    let mut escaped = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            '\0' => escaped.push_str("\u{FFFD}0"),
+            '\u{FFFD}' => escaped.push_str("\u{FFFD}\u{FFFD}"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
 /// Binds `args` to `query`, in order (`$1`, `$2`, …).
 pub(crate) fn bind<'q, DB>(
     query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
@@ -122,10 +160,11 @@ pub(crate) trait Session: Send + Sized {
     async fn rollback(self) -> Result<(), sqlx::Error>;
 }
 
-/// Implements [`Session`] for [`Conn`] of one database; a macro because sqlx's
+/// Implements [`Session`] for [`Conn`] of one database, binding text through
+/// `$text` (the database's [`Value::texts_with`] form); a macro because sqlx's
 /// query results have no common trait to read `rows_affected` from.
 macro_rules! session_impl {
-    ($db:ty) => {
+    ($db:ty, $text:path) => {
         #[async_trait::async_trait]
         impl $crate::store::sql::Session for $crate::store::sql::Conn<$db> {
             async fn execute(
@@ -133,6 +172,7 @@ macro_rules! session_impl {
                 sql: &'static str,
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<u64, sqlx::Error> {
+                let args = $crate::store::sql::Value::texts_with(args, $text);
                 let query = $crate::store::sql::bind(sqlx::query(sql), args);
                 Ok(query.execute(self.connection()).await?.rows_affected())
             }
@@ -149,6 +189,7 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<String>, sqlx::Error> {
                 use sqlx::Row as _;
+                let args = $crate::store::sql::Value::texts_with(args, $text);
                 let query = $crate::store::sql::bind(sqlx::query(sql), args);
                 let rows = query.fetch_all(self.connection()).await?;
                 rows.iter().map(|row| row.try_get(0)).collect()
@@ -160,6 +201,7 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<(i64, String)>, sqlx::Error> {
                 use sqlx::Row as _;
+                let args = $crate::store::sql::Value::texts_with(args, $text);
                 let query = $crate::store::sql::bind(sqlx::query(sql), args);
                 let rows = query.fetch_all(self.connection()).await?;
                 rows.iter()
@@ -173,6 +215,7 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<(String, Option<String>, String)>, sqlx::Error> {
                 use sqlx::Row as _;
+                let args = $crate::store::sql::Value::texts_with(args, $text);
                 let query = $crate::store::sql::bind(sqlx::query(sql), args);
                 let rows = query.fetch_all(self.connection()).await?;
                 rows.iter()
@@ -742,6 +785,28 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn text_without_nul_has_no_nul_and_leaves_other_text_alone() {
+        assert_eq!(text_without_nul("Maria".to_owned()), "Maria");
+        assert_eq!(text_without_nul("a\0b".to_owned()), "a\u{FFFD}0b");
+        assert_eq!(
+            text_without_nul("a\u{FFFD}0b".to_owned()),
+            "a\u{FFFD}\u{FFFD}0b"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_without_nul_is_one_to_one_and_nul_free(
+            a in "[a\\x00\u{FFFD}0]{0,8}",
+            b in "[a\\x00\u{FFFD}0]{0,8}",
+        ) {
+            let (ea, eb) = (text_without_nul(a.clone()), text_without_nul(b.clone()));
+            proptest::prop_assert!(!ea.contains('\0'));
+            proptest::prop_assert_eq!(ea == eb, a == b);
+        }
+    }
 
     #[test]
     fn instants_keep_their_order_as_nanoseconds_and_saturate_outside_the_range() {

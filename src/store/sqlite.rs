@@ -93,7 +93,7 @@ impl SqliteStore {
     }
 }
 
-sql::session_impl!(sqlx::Sqlite);
+sql::session_impl!(sqlx::Sqlite, sql::text_as_is);
 sql::store_impl!(SqliteStore);
 
 #[async_trait]
