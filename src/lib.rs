@@ -261,9 +261,76 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! **Decisions and responders.** Every decision the inbox makes is a pure
+//! function in [`engine::decide`] — `decide_inbound`, `decide_send`,
+//! `decide_action`, … — over a context of what was loaded, returning a plan that
+//! names what it writes; each SPEC step is a function named for it (STOP is
+//! `opt_out`). A bot or AI agent answers *after* the message is committed, with
+//! [`Inbox::respond`](engine::Inbox::respond), so a provider's webhook never waits
+//! for one.
+//!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
 //! which input; [`Error`] gathers them with a stable [`ErrorKind`], an HTTP status
 //! and whether a retry can help.
+//!
+//! ## Deploying
+//!
+//! **One process** keeps its inbox in a SQLite file ([`store::SqliteStore`], WAL):
+//! `examples/server.rs` is a complete backend configured from environment
+//! variables, with `GET /health` and logs as `RUST_LOG` says.
+//!
+//! **Many replicas on many machines** share one PostgreSQL database
+//! ([`store::PostgresStore`]); run as many copies as you like:
+//!
+//! - a webhook retried to another replica is stored once (unique keys on the
+//!   provider's message id), and its replies queued once, in the same transaction;
+//! - every replica's dispatcher claims the outbox with `FOR UPDATE SKIP LOCKED`
+//!   under a lease, and one recipient's messages still leave in the order they
+//!   were queued; a replica that dies mid-send loses nothing (the lease lapses and
+//!   the item is sent again with the same idempotency key);
+//! - the schema is applied by the first replica to connect, under an advisory
+//!   lock; keep the machines' clocks within seconds of each other (leases compare
+//!   them);
+//! - a bot's or AI agent's turn is taken by the replica that stored the message,
+//!   after the provider's acknowledgement. If that replica stops in between, the
+//!   message stays unanswered in the bot's conversation for an agent to see.
+//!
+//! Assembled in your own axum app (`examples/embed.rs` runs this, and
+//! `tests/embed.rs` drives it against PostgreSQL and a mock Twilio):
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "postgres", feature = "axum", feature = "http"))]
+//! # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! use std::sync::Arc;
+//! use msgcore::carrier::HttpCarrier;
+//! use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, SystemClock};
+//! use msgcore::providers::twilio::send::MessagesApi;
+//! use msgcore::store::{PostgresStore, Store};
+//! use msgcore::webhooks::{WebhookConfig, router};
+//!
+//! let store: Arc<dyn Store> = Arc::new(PostgresStore::connect("postgres://db/inbox").await?);
+//! let inbox = Arc::new(Inbox::builder(store.clone()).build());
+//! let webhooks = WebhookConfig::new("https://shop.example.com/webhooks")?.twilio("auth-token")?;
+//! let app = axum::Router::new()
+//!     .route("/", axum::routing::get(|| async { "your own routes" }))
+//!     .nest("/webhooks", router(inbox.clone(), webhooks));
+//! // The inbox hears a carrier's opt-out refusals (Twilio 21610) and records them.
+//! let dispatcher = Dispatcher::new(
+//!     store,
+//!     Arc::new(HttpCarrier::new(MessagesApi::from_env()?)),
+//!     Arc::new(SystemClock),
+//!     DispatchPolicy::default(),
+//! )?
+//! .with_opt_out_listener(inbox.clone());
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let sending = tokio::spawn(dispatcher.run(async { let _ = stopped.await; }));
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//! axum::serve(listener, app).await?;
+//! let _ = stop.send(());
+//! sending.await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! ## Features
 //!
