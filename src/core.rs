@@ -19,4 +19,5 @@ pub mod segments;
 pub mod tagging;
 pub mod template;
 pub(crate) mod text;
+pub mod trigger;
 pub mod window;

@@ -10,6 +10,7 @@ use crate::core::consent::ConsentChange;
 use crate::core::conversation::{AgentId, Status};
 use crate::core::delivery::DeliveryStatus;
 use crate::core::phone::E164;
+use crate::core::trigger::Trigger;
 
 /// Something that happened in a tenant's inbox.
 ///
@@ -79,8 +80,8 @@ pub enum InboxEvent {
     },
     /// An automation trigger fired (`inbound_sms`, `inbound_whatsapp`, SPEC §14).
     Trigger {
-        /// The trigger's wire name.
-        trigger: String,
+        /// Which.
+        trigger: Trigger,
         /// The message that fired it.
         message: MessageId,
         /// Its contact.
@@ -145,4 +146,11 @@ pub struct EventRecord {
     pub at: DateTime<Utc>,
     /// What happened.
     pub event: InboxEvent,
+}
+
+impl EventRecord {
+    /// `event` at `tenant`, happening at `at`.
+    pub fn new(tenant: TenantId, at: DateTime<Utc>, event: InboxEvent) -> EventRecord {
+        EventRecord { tenant, at, event }
+    }
 }

@@ -71,13 +71,6 @@ impl Changeset {
         });
     }
 
-    /// Appends `events`, in order, for the changeset's tenant, as happening at `at`.
-    pub fn push_events(&mut self, at: DateTime<Utc>, events: impl IntoIterator<Item = InboxEvent>) {
-        for event in events {
-            self.push_event(at, event);
-        }
-    }
-
     /// Appends the queued message and its outbox item.
     pub fn queue(&mut self, queued: QueuedMessage) {
         self.messages.push(queued.message);

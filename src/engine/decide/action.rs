@@ -11,8 +11,8 @@ use crate::core::csat::{SkipReason, Survey, SurveyPlan, SurveyTemplate, plan_sur
 use crate::core::message::{Content, RawContent};
 use crate::error::Error;
 use crate::model::{
-    Contact, ConversationRecord, IdSource, InboxEvent, MessageOrigin, MessageRecord, QueuedMessage,
-    Tenant, TenantId,
+    Contact, ConversationRecord, EventRecord, IdSource, InboxEvent, MessageOrigin, MessageRecord,
+    QueuedMessage, Tenant, TenantId,
 };
 use crate::store::{Changeset, ContactWrite};
 
@@ -52,12 +52,17 @@ pub struct ActionPlan {
     /// The CSAT survey queued on resolving, if one went.
     pub survey: Option<QueuedMessage>,
     /// What happened, in order.
-    pub events: Vec<InboxEvent>,
+    pub events: Vec<EventRecord>,
     /// When it was decided.
     pub now: DateTime<Utc>,
 }
 
 impl ActionPlan {
+    fn record(&mut self, event: InboxEvent) {
+        self.events
+            .push(EventRecord::new(self.tenant, self.now, event));
+    }
+
     /// What to tell the caller once the plan is committed.
     pub fn outcome(&self) -> ActionOutcome {
         ActionOutcome {
@@ -73,7 +78,7 @@ impl ActionPlan {
         if let Some(survey) = self.survey {
             changes.queue(survey);
         }
-        changes.push_events(self.now, self.events);
+        changes.events = self.events;
         changes
     }
 }
@@ -87,7 +92,11 @@ pub fn decide_action(context: ActionContext<'_>, event: &Event) -> Result<Action
     let mut plan = ActionPlan {
         tenant: context.tenant.id,
         contact: ContactWrite::update(context.contact.version, context.contact.clone()),
-        events: vec![moved(&conversation, before)],
+        events: vec![EventRecord::new(
+            context.tenant.id,
+            context.now,
+            moved(&conversation, before),
+        )],
         conversation,
         survey: None,
         now: context.now,
@@ -123,10 +132,11 @@ fn send_survey_on_resolve(plan: &mut ActionPlan, context: &ActionContext) {
         Ok(Some(content)) => content,
         Ok(None) => return,
         Err(reason) => {
-            plan.events.push(InboxEvent::SurveySkipped {
+            let skipped = InboxEvent::SurveySkipped {
                 conversation: plan.conversation.id,
                 reason: reason.to_owned(),
-            });
+            };
+            plan.record(skipped);
             return;
         }
     };
@@ -144,7 +154,7 @@ fn send_survey_on_resolve(plan: &mut ActionPlan, context: &ActionContext) {
         outgoing,
         now,
     );
-    plan.events.push(queued_event(&queued));
+    plan.record(queued_event(&queued));
     plan.survey = Some(queued);
     plan.conversation.survey = Some(Survey::sent(now));
 }

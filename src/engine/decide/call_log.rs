@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{CallLog, Contact, ContactId, IdSource, InboxEvent, TenantId};
+use crate::model::{CallLog, Contact, ContactId, EventRecord, IdSource, InboxEvent, TenantId};
 use crate::store::{Changeset, ContactWrite};
 
 /// Everything the call-log decision needs, loaded from the store.
@@ -29,7 +29,7 @@ pub struct CallLogPlan {
     /// The call log it keeps: one per call and status.
     pub call: CallLog,
     /// What happened: the call log event.
-    pub events: Vec<InboxEvent>,
+    pub events: Vec<EventRecord>,
     /// When it was decided.
     pub now: DateTime<Utc>,
 }
@@ -39,7 +39,7 @@ impl CallLogPlan {
     pub fn into_changeset(self) -> Changeset {
         let mut changes = Changeset::for_contact(self.tenant, self.contact);
         changes.call_logs.push(self.call);
-        changes.push_events(self.now, self.events);
+        changes.events = self.events;
         changes
     }
 }
@@ -67,7 +67,7 @@ pub fn decide_call_log(context: CallLogContext<'_>, call: &CallLog) -> CallLogPl
         tenant: context.tenant,
         contact,
         call: call.clone(),
-        events: vec![event],
+        events: vec![EventRecord::new(context.tenant, context.now, event)],
         now: context.now,
     }
 }

@@ -35,9 +35,9 @@ use crate::core::keyword::{Classification, KeywordAction};
 use crate::core::message::Content;
 use crate::engine::TenantRules;
 use crate::model::{
-    Contact, ContactId, ConversationId, ConversationRecord, Direction, IdSource, InboundMessage,
-    InboxEvent, MessageBody, MessageId, MessageOrigin, MessageRecord, QueuedMessage, ReplyTo,
-    Tenant, TenantId,
+    Contact, ContactId, ConversationId, ConversationRecord, Direction, EventRecord, IdSource,
+    InboundMessage, InboxEvent, MessageBody, MessageId, MessageOrigin, MessageRecord,
+    QueuedMessage, ReplyTo, Tenant, TenantId,
 };
 use crate::store::{Changeset, ContactWrite};
 use conversation::Thread;
@@ -73,8 +73,9 @@ pub struct InboundPlan {
     /// What the library queued by itself in reply, in order (keyword
     /// confirmations, the help text).
     pub replies: Vec<QueuedMessage>,
-    /// What happened, in order, for real-time clients and automations.
-    pub events: Vec<InboxEvent>,
+    /// What happened, in order, for real-time clients and automations, stamped
+    /// with the tenant and the time.
+    pub events: Vec<EventRecord>,
     /// The compliance keyword it was, if any.
     pub keyword: Option<KeywordAction>,
     /// Whether it reads like a revocation of consent (flagged for an agent).
@@ -141,10 +142,13 @@ impl InboundPlan {
     /// Everything the plan writes, as one changeset.
     pub fn into_changeset(self) -> Changeset {
         let mut changes = Changeset::for_contact(self.tenant, self.contact);
-        changes.conversations.push(self.conversation);
+        // Sized once: this runs for every inbound message.
+        changes.messages.reserve_exact(1 + self.replies.len());
+        changes.outbox.reserve_exact(self.replies.len());
+        changes.conversations = vec![self.conversation];
         changes.messages.push(self.message);
         self.replies.into_iter().for_each(|q| changes.queue(q));
-        changes.push_events(self.now, self.events);
+        changes.events = self.events;
         changes
     }
 }
@@ -185,7 +189,7 @@ struct Draft<'a> {
     /// The message as a compliance keyword; `None` when keywords do not apply
     /// (a reaction, a call, or a channel the tenant keeps them off).
     classification: Option<Classification<'a>>,
-    events: Vec<InboxEvent>,
+    events: Vec<EventRecord>,
     replies: Vec<QueuedMessage>,
 }
 
@@ -211,9 +215,17 @@ impl<'a> Draft<'a> {
             contact,
             loaded_version,
             classification,
-            events: Vec::with_capacity(8),
+            // Most messages cause four events or fewer; five records stay within
+            // the allocator's small-size cache.
+            events: Vec::with_capacity(5),
             replies: Vec::new(),
         }
+    }
+
+    /// Records `event` as happening now.
+    fn event(&mut self, event: InboxEvent) {
+        let (tenant, at) = (self.context.tenant.id, self.context.now);
+        self.events.push(EventRecord::new(tenant, at, event));
     }
 
     /// The compliance keyword the message is, if any.
@@ -257,20 +269,20 @@ impl<'a> Draft<'a> {
             delivery: Default::default(),
             tags: tags.into_iter().map(str::to_owned).collect(),
         };
-        self.events.push(InboxEvent::MessageReceived {
+        self.event(InboxEvent::MessageReceived {
             message: stored.id,
             conversation: thread.conversation.id,
             contact: self.contact.id,
             channel: message.channel,
         });
         if thread.opened {
-            self.events.push(InboxEvent::ConversationOpened {
+            self.event(InboxEvent::ConversationOpened {
                 conversation: thread.conversation.id,
                 contact: self.contact.id,
             });
         }
         if let Some(rating) = &thread.rating {
-            self.events.push(InboxEvent::CsatRecorded {
+            self.event(InboxEvent::CsatRecorded {
                 conversation: thread.conversation.id,
                 score: rating.score.get(),
             });
@@ -305,7 +317,7 @@ impl<'a> Draft<'a> {
             outgoing,
             context.now,
         );
-        self.events.push(queued_event(&queued));
+        self.event(queued_event(&queued));
         self.replies.push(queued);
     }
 

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::core::consent::{ConsentChange, ConsentEvent, ConsentSource, Outcome, Proof};
-use crate::model::{Contact, InboxEvent, MessageRecord, TenantId};
+use crate::model::{Contact, EventRecord, InboxEvent, MessageRecord, TenantId};
 use crate::store::{Changeset, ContactWrite};
 
 /// Everything the opt-out decision needs, loaded from the store.
@@ -27,7 +27,7 @@ pub struct OptOutPlan {
     /// The contact, opted out on the channel.
     pub contact: ContactWrite,
     /// What happened.
-    pub events: Vec<InboxEvent>,
+    pub events: Vec<EventRecord>,
     /// When it was decided.
     pub now: DateTime<Utc>,
 }
@@ -36,7 +36,7 @@ impl OptOutPlan {
     /// Everything the plan writes, as one changeset.
     pub fn into_changeset(self) -> Changeset {
         let mut changes = Changeset::for_contact(self.tenant, self.contact);
-        changes.push_events(self.now, self.events);
+        changes.events = self.events;
         changes
     }
 }
@@ -72,7 +72,7 @@ pub fn decide_provider_opt_out(
     Some(OptOutPlan {
         tenant: context.tenant,
         contact: ContactWrite::update(context.contact.version, contact),
-        events: vec![event],
+        events: vec![EventRecord::new(context.tenant, context.now, event)],
         now: context.now,
     })
 }

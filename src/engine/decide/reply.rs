@@ -9,8 +9,8 @@ use super::queue::{Outgoing, queue_message, queued_event};
 use crate::core::conversation::{Event, Status};
 use crate::engine::ResponderReply;
 use crate::model::{
-    Contact, ConversationId, ConversationRecord, IdSource, InboxEvent, MessageId, MessageOrigin,
-    MessageRecord, QueuedMessage, ReplyTo, Tenant, TenantId,
+    Contact, ConversationId, ConversationRecord, EventRecord, IdSource, InboxEvent, MessageId,
+    MessageOrigin, MessageRecord, QueuedMessage, ReplyTo, Tenant, TenantId,
 };
 use crate::store::{Changeset, ContactWrite};
 
@@ -98,7 +98,7 @@ pub struct ReplyPlan {
     /// The reply queued, if the responder gave one and the contact may get it.
     pub reply: Option<QueuedMessage>,
     /// What happened, in order.
-    pub events: Vec<InboxEvent>,
+    pub events: Vec<EventRecord>,
     /// Whether the responder ran out of time.
     pub timed_out: bool,
     /// When it was decided.
@@ -147,6 +147,11 @@ impl ReplyOutcome {
 }
 
 impl ReplyPlan {
+    fn record(&mut self, event: InboxEvent) {
+        self.events
+            .push(EventRecord::new(self.tenant, self.now, event));
+    }
+
     /// What to tell the caller once the plan is committed.
     pub fn outcome(&self) -> ReplyOutcome {
         ReplyOutcome {
@@ -164,7 +169,7 @@ impl ReplyPlan {
         if let Some(reply) = self.reply {
             changes.queue(reply);
         }
-        changes.push_events(self.now, self.events);
+        changes.events = self.events;
         changes
     }
 }
@@ -199,10 +204,11 @@ pub fn decide_reply(
         now: context.now,
     };
     if timed_out {
-        plan.events.push(InboxEvent::ResponderTimedOut {
+        let timed_out = InboxEvent::ResponderTimedOut {
             conversation: plan.conversation.id,
             message: context.answered.id,
-        });
+        };
+        plan.record(timed_out);
     }
     if let Some(guide) = reply.context {
         plan.conversation.responder_context = Some(guide);
@@ -232,11 +238,12 @@ fn hand_to_human(plan: &mut ReplyPlan) {
         return;
     };
     conversation.state = state;
-    plan.events.push(InboxEvent::ConversationStatus {
+    let handed_off = InboxEvent::ConversationStatus {
         conversation: conversation.id,
         status: conversation.status(),
         assignee: None,
-    });
+    };
+    plan.record(handed_off);
 }
 
 /// Queues the responder's reply, if the contact may receive it on the channel.
@@ -262,6 +269,6 @@ fn queue_reply(
         outgoing,
         plan.now,
     );
-    plan.events.push(queued_event(&queued));
+    plan.record(queued_event(&queued));
     plan.reply = Some(queued);
 }

@@ -27,7 +27,7 @@ use crate::core::window::may_send;
 use crate::engine::NotFound;
 use crate::error::Error;
 use crate::model::{
-    Contact, ConversationId, ConversationRecord, IdSource, InboxEvent, MessageId, MessageOrigin,
+    Contact, ConversationId, ConversationRecord, EventRecord, IdSource, MessageId, MessageOrigin,
     MessageRecord, QueuedMessage, ReplyTo, Tenant, TenantId,
 };
 use crate::store::{Changeset, ContactWrite};
@@ -117,7 +117,7 @@ pub struct SendPlan {
     /// The message and its outbox item.
     pub queued: QueuedMessage,
     /// What happened.
-    pub events: Vec<InboxEvent>,
+    pub events: Vec<EventRecord>,
     /// When it was decided.
     pub now: DateTime<Utc>,
 }
@@ -137,7 +137,7 @@ impl SendPlan {
         let mut changes = Changeset::for_contact(self.tenant, self.contact);
         changes.conversations.push(self.conversation);
         changes.queue(self.queued);
-        changes.push_events(self.now, self.events);
+        changes.events = self.events;
         changes
     }
 }
@@ -174,7 +174,7 @@ pub fn decide_send(context: SendContext<'_>, request: &SendRequest) -> Result<Se
         tenant: tenant.id,
         contact: ContactWrite::update(context.contact.version, contact),
         conversation,
-        events: vec![queued_event(&queued)],
+        events: vec![EventRecord::new(tenant.id, now, queued_event(&queued))],
         queued,
         now,
     })

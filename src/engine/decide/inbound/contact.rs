@@ -23,9 +23,7 @@ pub(super) fn opt_in_on_first_message(draft: &mut Draft) {
     }
     let change = draft.consent_event(ConsentChange::OptIn, ConsentSource::Automatic);
     if draft.contact.consent.record(change, draft.context.now) == Outcome::Applied {
-        draft
-            .events
-            .push(consent_changed(draft, ConsentChange::OptIn));
+        draft.event(consent_changed(draft, ConsentChange::OptIn));
     }
 }
 

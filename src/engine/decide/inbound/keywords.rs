@@ -47,7 +47,7 @@ fn change_consent(draft: &mut Draft, conversation: &ConversationRecord, change: 
     if draft.contact.consent.record(event, draft.context.now) != Outcome::Applied {
         return;
     }
-    draft.events.push(consent_changed(draft, change));
+    draft.event(consent_changed(draft, change));
     let replies = &draft.context.rules.replies;
     let text = match change {
         ConsentChange::OptOut => &replies.opt_out,
@@ -65,7 +65,7 @@ pub(super) fn flag_possible_revocation(draft: &mut Draft, stored: &MessageRecord
         .as_ref()
         .is_some_and(|c| c.is_possible_revocation());
     if flagged && draft.keyword().is_none() {
-        draft.events.push(InboxEvent::PossibleRevocation {
+        draft.event(InboxEvent::PossibleRevocation {
             message: stored.id,
             contact: draft.contact.id,
         });

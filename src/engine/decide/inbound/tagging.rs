@@ -8,7 +8,7 @@ use crate::model::{InboxEvent, MessageRecord};
 pub(super) fn tag_contact(draft: &mut Draft, stored: &MessageRecord) {
     for tag in &stored.tags {
         if draft.contact.add_tag(tag) {
-            draft.events.push(InboxEvent::TagAdded {
+            draft.event(InboxEvent::TagAdded {
                 contact: draft.contact.id,
                 tag: tag.clone(),
             });

@@ -2,7 +2,7 @@
 
 use super::Draft;
 use super::conversation::Thread;
-use crate::core::channel::Channel;
+use crate::core::trigger::Trigger;
 use crate::model::{InboxEvent, MessageRecord};
 
 /// `inbound_sms` or `inbound_whatsapp`, for an ordinary message: STOP, START,
@@ -12,12 +12,8 @@ pub(super) fn fire_inbound_trigger(draft: &mut Draft, thread: &Thread, stored: &
     if draft.keyword().is_some() || thread.rating.is_some() {
         return;
     }
-    let trigger = match draft.message.channel {
-        Channel::Sms => "inbound_sms",
-        Channel::WhatsApp => "inbound_whatsapp",
-    };
-    draft.events.push(InboxEvent::Trigger {
-        trigger: trigger.to_owned(),
+    draft.event(InboxEvent::Trigger {
+        trigger: Trigger::inbound(draft.message.channel),
         message: stored.id,
         contact: draft.contact.id,
     });
