@@ -10,7 +10,6 @@ use crate::core::consent::ConsentChange;
 use crate::core::conversation::{AgentId, Status};
 use crate::core::delivery::DeliveryStatus;
 use crate::core::phone::E164;
-use crate::core::trigger::Trigger;
 
 /// Something that happened in a tenant's inbox.
 ///
@@ -80,8 +79,8 @@ pub enum InboxEvent {
     },
     /// An automation trigger fired (`inbound_sms`, `inbound_whatsapp`, SPEC §14).
     Trigger {
-        /// Which.
-        trigger: Trigger,
+        /// The trigger's wire name ([`Trigger::as_str`](crate::core::trigger::Trigger::as_str)).
+        trigger: String,
         /// The message that fired it.
         message: MessageId,
         /// Its contact.

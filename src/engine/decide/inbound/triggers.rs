@@ -13,7 +13,7 @@ pub(super) fn fire_inbound_trigger(draft: &mut Draft, thread: &Thread, stored: &
         return;
     }
     draft.event(InboxEvent::Trigger {
-        trigger: Trigger::inbound(draft.message.channel),
+        trigger: Trigger::inbound(draft.message.channel).as_str().to_owned(),
         message: stored.id,
         contact: draft.contact.id,
     });
