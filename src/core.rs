@@ -8,6 +8,7 @@ pub mod consent;
 pub mod conversation;
 pub mod csat;
 pub mod delivery;
+pub mod import;
 pub mod keyword;
 pub mod message;
 pub mod phone;

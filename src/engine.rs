@@ -29,6 +29,7 @@ mod dispatch_policy;
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod dispatcher;
 mod events;
+mod import;
 mod inbound;
 mod inbox;
 mod not_found;

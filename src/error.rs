@@ -25,6 +25,7 @@ use crate::core::channel::UnknownChannel;
 use crate::core::consent::ConsentError;
 use crate::core::conversation::{InconsistentConversation, InvalidTransition};
 use crate::core::delivery::UnknownStatus;
+use crate::core::import::ImportError;
 use crate::core::keyword::KeywordError;
 use crate::core::message::ContentError;
 use crate::core::message::media::MediaError;
@@ -106,6 +107,9 @@ pub enum Error {
     /// A rate-limit quota was invalid.
     #[error(transparent)]
     Quota(#[from] QuotaError),
+    /// A CSV file could not be imported (its rows' problems are in the report).
+    #[error(transparent)]
+    Import(#[from] ImportError),
     /// The tenant's plan does not allow this (a broadcast too large for Starter).
     #[error(transparent)]
     PlanLimit(#[from] PlanLimitExceeded),
@@ -193,6 +197,11 @@ pub enum ErrorKind {
     InvalidQuota,
     /// The tenant's plan does not allow this.
     PlanLimit,
+    /// A CSV file has no header, no phone column, a bad mapping, or a record
+    /// that cannot be read.
+    InvalidImport,
+    /// The caller stopped the import; what it imported before stays.
+    Cancelled,
     /// No tenant is configured for the number, slug or id.
     UnknownTenant,
     /// No contact with that number or id: a send to a number never seen.
@@ -238,6 +247,8 @@ impl ErrorKind {
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::InvalidQuota => "invalid_quota",
             ErrorKind::PlanLimit => "plan_limit",
+            ErrorKind::InvalidImport => "invalid_import",
+            ErrorKind::Cancelled => "cancelled",
             ErrorKind::UnknownTenant => "unknown_tenant",
             ErrorKind::UnknownContact => "unknown_contact",
             ErrorKind::UnknownConversation => "unknown_conversation",
@@ -310,6 +321,8 @@ impl Error {
             Error::RateLimited(_) => ErrorKind::RateLimited,
             Error::Quota(_) => ErrorKind::InvalidQuota,
             Error::PlanLimit(_) => ErrorKind::PlanLimit,
+            Error::Import(ImportError::Cancelled { .. }) => ErrorKind::Cancelled,
+            Error::Import(_) => ErrorKind::InvalidImport,
             Error::NotFound(NotFound::Tenant(_)) => ErrorKind::UnknownTenant,
             Error::NotFound(NotFound::Contact(_)) => ErrorKind::UnknownContact,
             Error::NotFound(NotFound::Conversation(_)) => ErrorKind::UnknownConversation,

@@ -86,6 +86,14 @@ pub trait Store: Send + Sync {
         tenant: TenantId,
         phone: &E164,
     ) -> Result<Option<Contact>, StoreError>;
+    /// The contacts with any of `phones`, in no particular order (numbers the
+    /// tenant has no contact for are left out). An import loads a batch of rows'
+    /// contacts with it in one round trip.
+    async fn contacts_by_phones(
+        &self,
+        tenant: TenantId,
+        phones: &[E164],
+    ) -> Result<Vec<Contact>, StoreError>;
     /// Contacts whose name contains `text` (case-insensitively) or whose number
     /// contains its digits, by name.
     async fn search_contacts(
@@ -159,6 +167,15 @@ pub trait Store: Send + Sync {
     /// phone another contact has; [`StoreError::InconsistentChangeset`] when the
     /// changeset mixes tenants or contacts.
     async fn commit(&self, changes: Changeset) -> Result<(), CommitError>;
+
+    /// Commits several changesets in one transaction, all or nothing, with the
+    /// guards and errors of [`commit`](Store::commit) for each (the first that
+    /// fails decides the error). The changesets must concern distinct contacts,
+    /// with distinct phones, and share no message, provider or client id; a
+    /// batch that does not is [`StoreError::InconsistentChangeset`]. An import
+    /// or a campaign commits hundreds of contacts in one transaction with it,
+    /// paying for one durable write instead of hundreds.
+    async fn commit_batch(&self, batch: Vec<Changeset>) -> Result<(), CommitError>;
 
     /// Merges a status update into a message's delivery, atomically (the merge is
     /// a join, so concurrent updates in any order agree); the merged delivery, or

@@ -36,6 +36,14 @@ fn template_seeds_parse_or_fail_at_a_double_brace_and_render_values_literally() 
     run_corpus("template", template::check);
 }
 
+#[path = "../fuzz/checks/import.rs"]
+mod import;
+
+#[test]
+fn import_seeds_read_in_file_order_as_valid_numbers_or_skips_naming_their_line() {
+    run_corpus("import", import::check);
+}
+
 #[path = "../fuzz/checks/tagging.rs"]
 mod tagging;
 

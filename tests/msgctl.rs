@@ -69,6 +69,18 @@ fn e164_answers_every_fixture_line_as_libphonenumber_does() {
 }
 
 #[test]
+fn import_reports_every_fixture_file_as_the_python_reference_does() {
+    let cases = fixture_lines("import_cases.jsonl");
+    let inputs: Vec<Value> = cases.iter().map(|case| case["input"].clone()).collect();
+    let answers = msgctl("import", &inputs);
+    // Error texts are each implementation's own; that there is one is the contract.
+    assert_answers(&cases, &answers, |answer| match answer.get("error") {
+        Some(_) => json!("error"),
+        None => answer.clone(),
+    });
+}
+
+#[test]
 fn segments_answers_every_fixture_line_as_twilios_calculator_does() {
     let cases = fixture_lines("segments_oracle.jsonl");
     let answers = msgctl("segments", &cases);

@@ -10,7 +10,9 @@
 //! # {"e164":"+12125551234"}
 //! ```
 
+mod demo;
 mod e164;
+mod import;
 mod keyword;
 pub mod lines;
 mod quiet_hours;
@@ -35,6 +37,7 @@ commands:
   verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false, \"reason\": \"…\"}
   quiet-hours  {\"to\": \"+13055551234\", \"at\": \"2026-03-09T00:30:00Z\", \"kind\": \"marketing\"}  ->  {\"allowed\": false, \"hold_until\": \"2026-03-09T12:00:00Z\"}
   simulate  {\"at\": \"2026-03-02T18:00:00Z\", \"do\": \"inbound\", \"channel\": \"sms\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"text\": \"STOP\", \"id\": \"SM1\"}  ->  {\"ok\": true, \"replies\": [\"You have been unsubscribed...\"], ...}
+  import    {\"csv\": \"phone,name\\n+12025550123,Ada\\n\", \"default_region\": \"US\"}  ->  {\"rows\": 1, \"created\": 1, \"updated\": 0, ...}
   tag       {\"rules\": [{\"kind\": \"contains\", \"pattern\": \"order\", \"tag\": \"buyer\"}], \"text\": \"my ORDER\"}  ->  {\"tags\": [\"buyer\"]}
 ";
 
@@ -86,6 +89,7 @@ pub fn choose(command: Option<&str>) -> Choice {
 pub fn handler(command: &str) -> Option<lines::Handler> {
     Some(match command {
         "e164" => Box::new(e164::handle),
+        "import" => Box::new(import::handle),
         "keyword" => Box::new(keyword::handle),
         "quiet-hours" => Box::new(quiet_hours::handle),
         "render" => Box::new(render::handle),

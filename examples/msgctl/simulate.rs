@@ -29,8 +29,7 @@ use msgcore::core::quiet_hours::SendKind;
 use msgcore::core::window::{EntryPoint, InboundKind};
 use msgcore::engine::{Inbox, ManualClock, SendRequest};
 use msgcore::model::{
-    InboundContent, MessageId, MessageRecord, ProviderName, Referral, SequentialIds, Tenant,
-    TenantId, TenantSettings,
+    InboundContent, MessageId, MessageRecord, ProviderName, Referral, SequentialIds, TenantId,
 };
 use msgcore::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use msgcore::store::MemoryStore;
@@ -38,7 +37,7 @@ use msgcore::{E164, Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::lines;
+use super::{demo, lines};
 
 /// The simulated provider (a carrier that accepts everything).
 const PROVIDER: &str = "simulated";
@@ -162,13 +161,7 @@ impl Simulation {
             .clock(clock.clone())
             .ids(Arc::new(SequentialIds::default()))
             .build();
-        let tenant = Tenant {
-            id: TenantId::from_uuid(uuid::Uuid::nil()),
-            slug: "demo".to_owned(),
-            org_name: "Demo Co".to_owned(),
-            numbers: Vec::new(),
-            settings: TenantSettings::default(),
-        };
+        let tenant = demo::tenant();
         runtime
             .block_on(inbox.put_tenant(&tenant))
             .map_err(|e| format!("cannot set up the demo tenant: {e}"))?;

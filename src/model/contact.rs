@@ -55,10 +55,14 @@ pub struct Contact {
     pub name: Option<String>,
     /// Its e-mail address.
     pub email: Option<String>,
+    /// Its company.
+    #[serde(default)]
+    pub company: Option<String>,
     /// Tags, each once, in the order they were added.
     pub tags: Vec<String>,
-    /// Extra attributes (import columns, API fields).
-    pub attributes: BTreeMap<String, String>,
+    /// Extra attributes (import columns, API fields), as JSON values: an import
+    /// column is a string; an API call may store any JSON.
+    pub attributes: BTreeMap<String, serde_json::Value>,
     /// Consent per channel, with its ledger (SPEC §2).
     pub consent: ConsentLedger,
     /// The WhatsApp windows (SPEC §5).
@@ -72,6 +76,10 @@ pub struct Contact {
     pub marketing_sends: Vec<DateTime<Utc>>,
     /// When the contact was created.
     pub created_at: DateTime<Utc>,
+    /// When its name, e-mail, company, tags, attributes or consent last changed
+    /// (a contact stored before msgcore kept it reads as the Unix epoch).
+    #[serde(default)]
+    pub updated_at: DateTime<Utc>,
     /// The optimistic-concurrency version: 1 when created, +1 on every commit.
     pub version: u64,
 }
@@ -85,6 +93,7 @@ impl Contact {
             phone,
             name: None,
             email: None,
+            company: None,
             tags: Vec::new(),
             attributes: BTreeMap::new(),
             consent: ConsentLedger::default(),
@@ -93,6 +102,7 @@ impl Contact {
             send_limit: None,
             marketing_sends: Vec::new(),
             created_at: now,
+            updated_at: now,
             version: 1,
         }
     }

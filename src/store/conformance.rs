@@ -23,6 +23,14 @@
 //! the contract (or fails), never on outside input; the records they build are
 //! the suite's own fixtures.
 
+mod batches;
+
+pub use batches::{
+    a_batch_naming_one_contact_or_phone_twice_is_refused, a_batch_writes_every_changeset_or_none,
+    a_duplicate_in_a_later_changeset_fails_the_whole_batch,
+    contacts_are_found_by_many_phones_within_the_tenant,
+};
+
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -72,6 +80,10 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     conversations_are_replaced_by_id_and_the_latest_is_the_newest(store).await;
     instants_keep_their_nanoseconds(store).await;
     text_with_nul_is_kept_and_found_by_it(store).await;
+    a_batch_writes_every_changeset_or_none(store).await;
+    a_duplicate_in_a_later_changeset_fails_the_whole_batch(store).await;
+    a_batch_naming_one_contact_or_phone_twice_is_refused(store).await;
+    contacts_are_found_by_many_phones_within_the_tenant(store).await;
 }
 
 /// A fixed instant the checks count from.

@@ -6,11 +6,17 @@
 //! apart on them (the SQL stores push the same conditions into SQL and keep the
 //! derived columns they filter on computed here).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{BulkAction, ConversationQuery, DispatchOutcome};
+use super::{BulkAction, Changeset, ConversationQuery, DispatchOutcome};
 use crate::core::delivery::{DeliveryStatus, StatusUpdate};
-use crate::model::{Contact, ConversationRecord, MessageRecord, OutboxItem, OutboxState};
+use crate::core::phone::E164;
+use crate::model::{
+    Contact, ContactId, ConversationRecord, MessageId, MessageRecord, OutboxItem, OutboxState,
+    ProviderName, TenantId,
+};
 
 /// An inbox search, normalized once: a contact matches when its lower-cased name
 /// contains [`needle`](Search::needle) or its E.164 number contains
@@ -203,4 +209,65 @@ pub(crate) fn claim(item: &mut OutboxItem, now: DateTime<Utc>, lease: TimeDelta)
             .unwrap_or(DateTime::<Utc>::MAX_UTC),
     };
     item.attempts += 1;
+}
+
+/// Whether a batch for [`Store::commit_batch`](super::Store::commit_batch) is
+/// consistent: each changeset on its own, and no two of them on the same
+/// contact or phone or with a message key (id, provider id, client id) or an
+/// outbox item in common. Repeats within one changeset are left to the
+/// changeset's own checks, which answer them as duplicates.
+pub(crate) fn batch_is_consistent(batch: &[Changeset]) -> bool {
+    let mut owners: HashMap<BatchKey, usize> = HashMap::new();
+    for (index, changes) in batch.iter().enumerate() {
+        if !changes.is_consistent() {
+            return false;
+        }
+        for key in batch_keys(changes) {
+            if *owners.entry(key).or_insert(index) != index {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A key no two changesets of one batch may share.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum BatchKey {
+    Contact(TenantId, ContactId),
+    Phone(TenantId, E164),
+    Message(TenantId, MessageId),
+    ProviderId(TenantId, ProviderName, String),
+    ClientId(TenantId, String),
+}
+
+fn batch_keys(changes: &Changeset) -> impl Iterator<Item = BatchKey> + '_ {
+    let tenant = changes.tenant;
+    let contact = changes.contact.contact();
+    let messages = changes.messages.iter().flat_map(move |m| {
+        let provider_id = m
+            .provider
+            .clone()
+            .zip(m.provider_message_id.clone())
+            .map(|(provider, id)| BatchKey::ProviderId(tenant, provider, id));
+        let client_id = m.client_id.clone().map(|id| BatchKey::ClientId(tenant, id));
+        [
+            Some(BatchKey::Message(tenant, m.id)),
+            provider_id,
+            client_id,
+        ]
+        .into_iter()
+        .flatten()
+    });
+    let outbox = changes
+        .outbox
+        .iter()
+        .map(move |item| BatchKey::Message(tenant, item.message));
+    [
+        BatchKey::Contact(tenant, contact.id),
+        BatchKey::Phone(tenant, contact.phone),
+    ]
+    .into_iter()
+    .chain(messages)
+    .chain(outbox)
 }

@@ -141,6 +141,57 @@ impl Data {
         }
     }
 
+    /// Whether `changes` may be committed as the data stands.
+    fn check(&self, changes: &Changeset) -> Result<(), CommitError> {
+        self.check_contact(changes.tenant, &changes.contact)?;
+        self.check_keys(changes)
+    }
+
+    /// Writes a checked changeset.
+    fn apply(&mut self, changes: Changeset) {
+        let data = self;
+        let tenant = changes.tenant;
+        let contact = match changes.contact {
+            ContactWrite::Insert(contact) | ContactWrite::Update { contact, .. } => contact,
+        };
+        data.index
+            .phones
+            .insert((tenant, contact.phone), contact.id);
+        data.contacts.insert((tenant, contact.id), contact);
+        for conversation in changes.conversations {
+            let key = (conversation.created_at, conversation.id);
+            let latest = data
+                .index
+                .latest
+                .entry((tenant, conversation.contact))
+                .or_insert(key);
+            *latest = key.max(*latest);
+            data.conversations
+                .insert((tenant, conversation.id), conversation);
+        }
+        for message in changes.messages {
+            data.index_message(tenant, &message);
+            let timeline = data
+                .index
+                .timelines
+                .entry((tenant, message.contact))
+                .or_default();
+            timeline.push(message.id);
+            data.messages.insert((tenant, message.id), message);
+        }
+        for call in &changes.call_logs {
+            data.call_logs.insert(call_log_key(tenant, call));
+        }
+        for item in changes.outbox {
+            data.outbox_order.push((tenant, item.message));
+            data.outbox.insert((tenant, item.message), item);
+        }
+        for event in changes.events {
+            let seq = data.events.len() as u64 + 1;
+            data.events.push((seq, event));
+        }
+    }
+
     fn check_keys(&self, changes: &Changeset) -> Result<(), CommitError> {
         for (i, message) in changes.messages.iter().enumerate() {
             let tenant = changes.tenant;
@@ -268,6 +319,21 @@ impl Store for MemoryStore {
         phone: &E164,
     ) -> Result<Option<Contact>, StoreError> {
         Ok(self.lock().contact_by_phone(tenant, phone).cloned())
+    }
+
+    async fn contacts_by_phones(
+        &self,
+        tenant: TenantId,
+        phones: &[E164],
+    ) -> Result<Vec<Contact>, StoreError> {
+        let data = self.lock();
+        let mut found: Vec<Contact> = phones
+            .iter()
+            .filter_map(|phone| data.contact_by_phone(tenant, phone).cloned())
+            .collect();
+        found.sort_by_key(|contact| contact.id);
+        found.dedup_by_key(|contact| contact.id);
+        Ok(found)
     }
 
     async fn search_contacts(
@@ -403,47 +469,23 @@ impl Store for MemoryStore {
             return Err(StoreError::InconsistentChangeset.into());
         }
         let mut data = self.lock();
-        data.check_contact(changes.tenant, &changes.contact)?;
-        data.check_keys(&changes)?;
-        let tenant = changes.tenant;
-        let contact = match changes.contact {
-            ContactWrite::Insert(contact) | ContactWrite::Update { contact, .. } => contact,
-        };
-        data.index
-            .phones
-            .insert((tenant, contact.phone), contact.id);
-        data.contacts.insert((tenant, contact.id), contact);
-        for conversation in changes.conversations {
-            let key = (conversation.created_at, conversation.id);
-            let latest = data
-                .index
-                .latest
-                .entry((tenant, conversation.contact))
-                .or_insert(key);
-            *latest = key.max(*latest);
-            data.conversations
-                .insert((tenant, conversation.id), conversation);
+        data.check(&changes)?;
+        data.apply(changes);
+        Ok(())
+    }
+
+    async fn commit_batch(&self, batch: Vec<Changeset>) -> Result<(), CommitError> {
+        if !contract::batch_is_consistent(&batch) {
+            return Err(StoreError::InconsistentChangeset.into());
         }
-        for message in changes.messages {
-            data.index_message(tenant, &message);
-            let timeline = data
-                .index
-                .timelines
-                .entry((tenant, message.contact))
-                .or_default();
-            timeline.push(message.id);
-            data.messages.insert((tenant, message.id), message);
+        let mut data = self.lock();
+        // The changesets share no contact, phone or key, so checking each against
+        // the data before any is applied is checking them one after another.
+        for changes in &batch {
+            data.check(changes)?;
         }
-        for call in &changes.call_logs {
-            data.call_logs.insert(call_log_key(tenant, call));
-        }
-        for item in changes.outbox {
-            data.outbox_order.push((tenant, item.message));
-            data.outbox.insert((tenant, item.message), item);
-        }
-        for event in changes.events {
-            let seq = data.events.len() as u64 + 1;
-            data.events.push((seq, event));
+        for changes in batch {
+            data.apply(changes);
         }
         Ok(())
     }

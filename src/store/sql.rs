@@ -291,6 +291,14 @@ macro_rules! store_impl {
                 $crate::store::sql::ops::contact_by_phone(self, tenant, phone).await
             }
 
+            async fn contacts_by_phones(
+                &self,
+                tenant: $crate::model::TenantId,
+                phones: &[$crate::core::phone::E164],
+            ) -> Result<Vec<$crate::model::Contact>, $crate::store::StoreError> {
+                $crate::store::sql::ops::contacts_by_phones(self, tenant, phones).await
+            }
+
             async fn search_contacts(
                 &self,
                 tenant: $crate::model::TenantId,
@@ -378,6 +386,13 @@ macro_rules! store_impl {
                 changes: $crate::store::Changeset,
             ) -> Result<(), $crate::store::CommitError> {
                 $crate::store::sql::ops::commit(self, changes).await
+            }
+
+            async fn commit_batch(
+                &self,
+                batch: Vec<$crate::store::Changeset>,
+            ) -> Result<(), $crate::store::CommitError> {
+                $crate::store::sql::ops::commit_batch(self, batch).await
             }
 
             async fn record_status(

@@ -2,6 +2,7 @@
 //! (sends and their gates), §4 (actions, CSAT, resumption) and §6 (statuses).
 
 mod harness;
+mod import;
 mod inbound;
 mod laws;
 mod lifecycle;

@@ -31,6 +31,14 @@ impl ConflictingStore {
         self.conflicts.store(n, Ordering::SeqCst);
     }
 
+    /// Counts a commit; whether it is one of those to lose.
+    fn loses_this_commit(&self) -> bool {
+        self.commits.fetch_add(1, Ordering::SeqCst);
+        self.conflicts
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
     /// Commits asked for so far, refused ones included.
     pub fn commits(&self) -> usize {
         self.commits.load(Ordering::SeqCst)
@@ -40,14 +48,25 @@ impl ConflictingStore {
 #[async_trait]
 impl Store for ConflictingStore {
     async fn commit(&self, changes: Changeset) -> Result<(), CommitError> {
-        self.commits.fetch_add(1, Ordering::SeqCst);
-        let lost = self
-            .conflicts
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
-        match lost {
-            Ok(_) => Err(CommitError::Conflict),
-            Err(_) => self.inner.commit(changes).await,
+        if self.loses_this_commit() {
+            return Err(CommitError::Conflict);
         }
+        self.inner.commit(changes).await
+    }
+
+    async fn commit_batch(&self, batch: Vec<Changeset>) -> Result<(), CommitError> {
+        if self.loses_this_commit() {
+            return Err(CommitError::Conflict);
+        }
+        self.inner.commit_batch(batch).await
+    }
+
+    async fn contacts_by_phones(
+        &self,
+        tenant: TenantId,
+        phones: &[E164],
+    ) -> Result<Vec<Contact>, StoreError> {
+        self.inner.contacts_by_phones(tenant, phones).await
     }
 
     async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {

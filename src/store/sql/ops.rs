@@ -41,6 +41,19 @@ const UPDATE_CONTACT: &str = "UPDATE contacts SET phone = $3, name = $4, name_ke
      version = $6, created_at = $7, doc = $8 WHERE tenant = $1 AND id = $2 AND version = $9";
 const CONTACT: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND id = $2";
 const CONTACT_BY_PHONE: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND phone = $2";
+/// How many numbers one `CONTACTS_BY_PHONES` statement looks up.
+const PHONES_PER_STATEMENT: usize = 100;
+/// `tenant = $1 AND phone IN ($2, …, $101)`: one prepared statement for every
+/// batch (a shorter batch repeats its last number).
+static CONTACTS_BY_PHONES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let placeholders: Vec<String> = (2..PHONES_PER_STATEMENT + 2)
+        .map(|n| format!("${n}"))
+        .collect();
+    format!(
+        "SELECT doc FROM contacts WHERE tenant = $1 AND phone IN ({})",
+        placeholders.join(", ")
+    )
+});
 
 const UPSERT_CONVERSATION: &str = "INSERT INTO conversations \
      (tenant, id, contact, status, assignee, channel, last_activity_at, created_at, \
@@ -234,6 +247,27 @@ pub(crate) async fn contact_by_phone<B: Backend>(
     read_one(backend, CONTACT_BY_PHONE, args, "contact").await
 }
 
+pub(crate) async fn contacts_by_phones<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    phones: &[E164],
+) -> Result<Vec<Contact>, StoreError> {
+    let mut found = Vec::new();
+    for chunk in phones.chunks(PHONES_PER_STATEMENT) {
+        let Some(last) = chunk.last() else { continue };
+        let numbers = chunk
+            .iter()
+            .chain(std::iter::repeat(last))
+            .take(PHONES_PER_STATEMENT);
+        let args = std::iter::once(id(tenant))
+            .chain(numbers.map(|phone| Value::Text(phone.as_str().to_owned())))
+            .collect();
+        let sql: &'static str = CONTACTS_BY_PHONES.as_str();
+        found.extend(read_all::<_, Contact>(backend, sql, args, "contact").await?);
+    }
+    Ok(found)
+}
+
 pub(crate) async fn search_contacts<B: Backend>(
     backend: &B,
     tenant: TenantId,
@@ -420,21 +454,34 @@ impl From<StoreError> for Stop {
 }
 
 pub(crate) async fn commit<B: Backend>(backend: &B, changes: Changeset) -> Result<(), CommitError> {
-    if !changes.is_consistent() {
+    commit_batch(backend, vec![changes]).await
+}
+
+pub(crate) async fn commit_batch<B: Backend>(
+    backend: &B,
+    batch: Vec<Changeset>,
+) -> Result<(), CommitError> {
+    if !contract::batch_is_consistent(&batch) {
         return Err(StoreError::InconsistentChangeset.into());
     }
     let mut session = backend.write().await.map_err(db)?;
-    let stop = match write_changeset(&mut session, B::DIALECT.lock_events, &changes).await {
-        Ok(()) => return session.commit().await.map_err(|e| db(e).into()),
-        Err(stop) => stop,
+    let mut failed = None;
+    for (index, changes) in batch.iter().enumerate() {
+        if let Err(stop) = write_changeset(&mut session, B::DIALECT.lock_events, changes).await {
+            failed = Some((index, stop));
+            break;
+        }
+    }
+    let Some((index, stop)) = failed else {
+        return session.commit().await.map_err(|e| db(e).into());
     };
-    // Nothing of the changeset stays; a failed rollback leaves nothing either.
     let _ = session.rollback().await;
     match stop {
         Stop::Conflict => Err(CommitError::Conflict),
         Stop::Error(error) => Err(error),
-        Stop::DuplicateMessage(index) => {
-            let existing = existing_message(backend, &changes, index).await?;
+        Stop::DuplicateMessage(message) => {
+            let changes = batch.get(index).ok_or(StoreError::InconsistentChangeset)?;
+            let existing = existing_message(backend, changes, message).await?;
             Err(CommitError::Duplicate { existing })
         }
     }

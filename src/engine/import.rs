@@ -1,0 +1,247 @@
+//! `Inbox::import_contacts`: a CSV file read as a stream and applied to the
+//! tenant's contacts a batch at a time (SPEC §12, §18).
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::ops::ControlFlow;
+
+use super::Inbox;
+use super::decide::{ImportRowContext, ImportRowPlan, decide_import_row};
+use crate::core::import::{
+    Columns, CsvRecords, ImportError, ImportOptions, ImportProgress, ImportReport, ImportRow,
+    Record, RowError, SkipReason,
+};
+use crate::core::phone::E164;
+use crate::error::Error;
+use crate::model::{Contact, EventRecord, TenantId};
+use crate::store::CommitError;
+
+/// Rows committed per transaction: one durable write for this many contacts,
+/// few enough that a conflict with a live writer costs little to redo.
+const BATCH_ROWS: usize = 500;
+
+/// How many times a batch is decided again after losing its commit.
+const MAX_ATTEMPTS: u32 = 16;
+
+impl Inbox {
+    /// Imports contacts from a CSV file (SPEC §18) into `tenant`, and reports
+    /// what it did.
+    ///
+    /// The file is read one record at a time and committed 500 rows per
+    /// transaction, so memory stays flat whatever its size (the numbers seen
+    /// are kept to find duplicates: a few bytes each). A new number creates a
+    /// contact, a known one is updated; a row that changes nothing writes
+    /// nothing, so importing the same file twice creates nothing the second
+    /// time. Opt-ins have source `csv_import` and never undo an opt-out.
+    ///
+    /// `progress` is called after every batch with the rows and bytes read so
+    /// far; returning [`ControlFlow::Break`] stops the import with
+    /// [`ImportError::Cancelled`], carrying the report of what was imported.
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use std::sync::Arc;
+    /// use msgcore::core::import::ImportOptions;
+    /// use msgcore::engine::Inbox;
+    /// use msgcore::model::{Tenant, TenantId, TenantSettings};
+    /// use msgcore::store::MemoryStore;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    /// let inbox = Inbox::builder(Arc::new(MemoryStore::new())).build();
+    /// let tenant = Tenant {
+    ///     id: TenantId::from_uuid(uuid::Uuid::from_u128(1)),
+    ///     slug: "acme".into(),
+    ///     org_name: "Acme".into(),
+    ///     numbers: vec![],
+    ///     settings: TenantSettings::default(),
+    /// };
+    /// runtime.block_on(inbox.put_tenant(&tenant))?;
+    ///
+    /// let file = "phone,name,tags,optedIn\n(202) 555-0123,Ada,\"vip,retail\",true\n12345,Bad\n";
+    /// let options = ImportOptions { default_region: Some("US".into()), ..Default::default() };
+    /// let report = runtime.block_on(inbox.import_contacts(
+    ///     tenant.id,
+    ///     file.as_bytes(),
+    ///     &options,
+    ///     |progress| {
+    ///         eprintln!("{} rows, {} bytes", progress.rows, progress.bytes);
+    ///         ControlFlow::Continue(())
+    ///     },
+    /// ))?;
+    /// assert_eq!((report.rows, report.created, report.opted_in), (2, 1, 1));
+    /// assert_eq!(report.skipped.invalid_phone, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_contacts<R, P>(
+        &self,
+        tenant: TenantId,
+        file: R,
+        options: &ImportOptions,
+        mut progress: P,
+    ) -> Result<ImportReport, Error>
+    where
+        R: Read + Send,
+        P: FnMut(ImportProgress) -> ControlFlow<()> + Send,
+    {
+        self.tenant(tenant).await?;
+        let mut records = CsvRecords::new(file)?;
+        let columns = Columns::new(records.header(), &options.mappings)?;
+        let mut reading = Reading {
+            columns,
+            region: options.default_region.as_deref(),
+            seen: HashSet::new(),
+            report: ImportReport::default(),
+        };
+        loop {
+            let (batch, done) = reading.next_batch(&mut records)?;
+            self.import_batch(tenant, &batch, &mut reading.report)
+                .await?;
+            let read = ImportProgress {
+                rows: reading.report.rows,
+                bytes: records.bytes_read(),
+            };
+            if progress(read).is_break() {
+                let report = Box::new(reading.report);
+                return Err(ImportError::Cancelled { report }.into());
+            }
+            if done {
+                return Ok(reading.report);
+            }
+        }
+    }
+
+    /// Applies one batch of rows, deciding again on fresh contacts while other
+    /// writers win the race, and counts it in `report` once committed.
+    async fn import_batch(
+        &self,
+        tenant: TenantId,
+        batch: &[(E164, ImportRow)],
+        report: &mut ImportReport,
+    ) -> Result<(), Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let phones: Vec<E164> = batch.iter().map(|(phone, _)| *phone).collect();
+        for _ in 0..MAX_ATTEMPTS {
+            let known: HashMap<E164, Contact> = self
+                .store
+                .contacts_by_phones(tenant, &phones)
+                .await?
+                .into_iter()
+                .map(|contact| (contact.phone, contact))
+                .collect();
+            let now = self.clock.now();
+            let plans: Vec<ImportRowPlan> = batch
+                .iter()
+                .map(|(phone, row)| {
+                    let context = ImportRowContext {
+                        tenant,
+                        contact: known.get(phone),
+                        now,
+                        ids: self.ids.as_ref(),
+                    };
+                    decide_import_row(context, *phone, row)
+                })
+                .collect();
+            let counted = count(&plans);
+            let changes: Vec<_> = plans
+                .into_iter()
+                .filter_map(ImportRowPlan::into_changeset)
+                .collect();
+            let events: Vec<EventRecord> = changes.iter().flat_map(|c| c.events.clone()).collect();
+            match self.store.commit_batch(changes).await {
+                Ok(()) => {
+                    self.events.publish(&events).await;
+                    counted.add_to(report);
+                    return Ok(());
+                }
+                Err(CommitError::Conflict) => continue,
+                Err(CommitError::Store(error)) => return Err(error.into()),
+                // An import writes no messages and no call logs.
+                Err(CommitError::Duplicate { .. } | CommitError::DuplicateCallLog) => {
+                    return Err(crate::store::StoreError::InconsistentChangeset.into());
+                }
+            }
+        }
+        Err(Error::Busy {
+            attempts: MAX_ATTEMPTS,
+        })
+    }
+}
+
+/// The reading side of an import: the file's columns, the numbers seen and the
+/// report so far.
+struct Reading<'o> {
+    columns: Columns,
+    region: Option<&'o str>,
+    seen: HashSet<E164>,
+    report: ImportReport,
+}
+
+impl Reading<'_> {
+    /// Up to [`BATCH_ROWS`] rows to apply, skipped rows counted on the way, and
+    /// whether the file is done.
+    fn next_batch<R: Read>(
+        &mut self,
+        records: &mut CsvRecords<R>,
+    ) -> Result<(Vec<(E164, ImportRow)>, bool), ImportError> {
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        while batch.len() < BATCH_ROWS {
+            let Some(record) = records.next_record()? else {
+                return Ok((batch, true));
+            };
+            self.report.rows += 1;
+            match self.read(&record) {
+                Ok(row) => batch.push(row),
+                Err(skipped) => self.report.skip(skipped),
+            }
+        }
+        Ok((batch, false))
+    }
+
+    /// A record's number and row, or why it is skipped: a number seen earlier
+    /// in the file is a duplicate (the first wins).
+    fn read(&mut self, record: &Record) -> Result<(E164, ImportRow), RowError> {
+        let (phone, row) = self.columns.read(record, self.region)?;
+        if !self.seen.insert(phone) {
+            return Err(RowError {
+                line: record.line(),
+                reason: SkipReason::Duplicate,
+                value: self.columns.phone_cell(record).to_owned(),
+            });
+        }
+        Ok((phone, row))
+    }
+}
+
+/// How one committed batch counts in the report.
+#[derive(Debug, Default)]
+struct Counted {
+    created: u64,
+    updated: u64,
+    opted_in: u64,
+    opt_in_refused: u64,
+}
+
+fn count(plans: &[ImportRowPlan]) -> Counted {
+    let mut counted = Counted::default();
+    for plan in plans {
+        let (created, updated) = if plan.created { (1, 0) } else { (0, 1) };
+        counted.created += created;
+        counted.updated += updated;
+        counted.opted_in += u64::from(plan.opted_in);
+        counted.opt_in_refused += u64::from(plan.opt_in_refused);
+    }
+    counted
+}
+
+impl Counted {
+    fn add_to(self, report: &mut ImportReport) {
+        report.created += self.created;
+        report.updated += self.updated;
+        report.opted_in += self.opted_in;
+        report.opt_in_refused += self.opt_in_refused;
+    }
+}
