@@ -23,6 +23,7 @@
 
 mod actions;
 mod clock;
+mod contacts;
 pub mod decide;
 mod dispatch_policy;
 #[cfg(feature = "tokio")]
@@ -34,6 +35,7 @@ mod inbound;
 mod inbox;
 mod not_found;
 mod outbound;
+mod overlap;
 mod responder;
 mod responding;
 mod status;
@@ -41,6 +43,7 @@ mod tenant_rules;
 mod voice;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use contacts::{ContactEdited, EditedBy};
 pub use decide::{
     ActionOutcome, InboundContext, InboundOutcome, InboundPlan, ReplyOutcome, ResponseDue,
     ResponseSkipped, Routed, SendOutcome, SendRequest, decide_inbound,

@@ -15,6 +15,7 @@
 pub mod call;
 pub mod carrier_error;
 pub mod contact;
+pub mod contact_edit;
 pub mod conversation;
 pub mod event;
 pub mod ids;
@@ -27,6 +28,7 @@ pub mod tenant;
 pub use call::{CallLog, CallSpeech};
 pub use carrier_error::{CarrierError, CarrierErrorKind};
 pub use contact::{Attribution, Contact, Referral};
+pub use contact_edit::ContactEdit;
 pub use conversation::{ConversationFlags, ConversationRecord};
 pub use event::{EventRecord, InboxEvent};
 pub use ids::{ContactId, ConversationId, IdSource, MessageId, RandomIds, SequentialIds, TenantId};

@@ -291,6 +291,11 @@ fn simulate_follows_spec_17_through_consent_keywords_windows_csat_resumption_and
 }
 
 #[test]
+fn simulate_creates_edits_and_imports_contacts_and_no_opt_in_undoes_a_stop() {
+    run_scenario("scenario_contacts.jsonl");
+}
+
+#[test]
 fn no_command_and_an_unknown_command_are_refused_naming_which() {
     let refusal = |command| match msgctl_example::choose(command) {
         msgctl_example::Choice::Refuse(why) => why,

@@ -18,18 +18,21 @@
 //! that is not a step at all (bad JSON, a bad number, an `at` earlier than
 //! the previous step's) gets `{"error": "..."}`.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event, Status};
 use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
+use msgcore::core::import::{ImportOptions, ImportReport};
 use msgcore::core::message::{Content, RawContent};
 use msgcore::core::quiet_hours::SendKind;
 use msgcore::core::window::{EntryPoint, InboundKind};
-use msgcore::engine::{Inbox, ManualClock, SendRequest};
+use msgcore::engine::{EditedBy, Inbox, ManualClock, SendRequest};
 use msgcore::model::{
-    InboundContent, MessageId, MessageRecord, ProviderName, Referral, SequentialIds, TenantId,
+    ContactEdit, InboundContent, MessageId, MessageRecord, ProviderName, Referral, SequentialIds,
+    TenantId,
 };
 use msgcore::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use msgcore::store::MemoryStore;
@@ -93,6 +96,58 @@ enum Action {
         contact: String,
         to: String,
     },
+    /// Create or update a contact through the API path (source `api`).
+    Contact {
+        phone: String,
+        #[serde(flatten)]
+        edit: ContactFields,
+    },
+    ContactStatus {
+        contact: String,
+    },
+    Import {
+        csv: String,
+        #[serde(flatten)]
+        options: ImportOptions,
+    },
+}
+
+/// A `contact` step's fields (SPEC §20): tags are added, attributes merged.
+#[derive(Deserialize)]
+struct ContactFields {
+    name: Option<String>,
+    email: Option<String>,
+    company: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    attributes: std::collections::BTreeMap<String, Value>,
+    sms_opted_in: Option<bool>,
+    whatsapp_opted_in: Option<bool>,
+}
+
+impl From<ContactFields> for ContactEdit {
+    fn from(fields: ContactFields) -> ContactEdit {
+        ContactEdit {
+            name: fields.name,
+            email: fields.email,
+            company: fields.company,
+            add_tags: fields.tags,
+            attributes: fields.attributes,
+            sms_opted_in: fields.sms_opted_in,
+            whatsapp_opted_in: fields.whatsapp_opted_in,
+            ..ContactEdit::default()
+        }
+    }
+}
+
+/// A `contact_status` step's answer.
+#[derive(Serialize)]
+struct ContactStatus {
+    tags: Vec<String>,
+    attributes: std::collections::BTreeMap<String, Value>,
+    sms_opted_in: bool,
+    whatsapp_opted_in: bool,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +174,10 @@ struct Output {
     message_status: Option<&'static str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     duplicate: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import: Option<ImportReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<ContactStatus>,
 }
 
 /// What a step did before the contact's state is read.
@@ -129,6 +188,8 @@ struct Done {
     message_id: Option<MessageId>,
     message_status: Option<DeliveryStatus>,
     duplicate: bool,
+    import: Option<ImportReport>,
+    contact_status: bool,
 }
 
 /// A step that could not run: a malformed line, or a refusal with its kind.
@@ -291,6 +352,43 @@ impl Simulation {
                 };
                 self.act(&contact, event).await
             }
+            Action::Contact { phone, edit } => {
+                let phone = number(&phone)?;
+                let edit = ContactEdit::from(edit);
+                self.inbox
+                    .edit_contact(self.tenant, phone, &edit, &EditedBy::Api)
+                    .await
+                    .map_err(|e| Failure::Refused(e, Some(phone)))?;
+                Ok(Done {
+                    contact: Some(phone),
+                    ..Done::default()
+                })
+            }
+            Action::ContactStatus { contact } => {
+                let phone = number(&contact)?;
+                let known = self.inbox.contact_by_phone(self.tenant, &phone).await?;
+                if known.is_none() {
+                    let unknown = msgcore::engine::NotFound::Contact(phone.to_string());
+                    return Err(Failure::Refused(unknown.into(), None));
+                }
+                Ok(Done {
+                    contact: Some(phone),
+                    contact_status: true,
+                    ..Done::default()
+                })
+            }
+            Action::Import { csv, options } => {
+                let report = self
+                    .inbox
+                    .import_contacts(self.tenant, csv.as_bytes(), &options, |_| {
+                        ControlFlow::Continue(())
+                    })
+                    .await?;
+                Ok(Done {
+                    import: Some(report),
+                    ..Done::default()
+                })
+            }
         }
     }
 
@@ -431,6 +529,14 @@ impl Simulation {
             if let Some((contact, conversation)) = state {
                 output.sms_opted_in = contact.consent.state().allows(Channel::Sms);
                 output.whatsapp_opted_in = contact.consent.state().allows(Channel::WhatsApp);
+                if done.contact_status {
+                    output.contact = Some(ContactStatus {
+                        tags: contact.tags.clone(),
+                        attributes: contact.attributes.clone(),
+                        sms_opted_in: output.sms_opted_in,
+                        whatsapp_opted_in: output.whatsapp_opted_in,
+                    });
+                }
                 output.conversation_id = conversation.as_ref().map(|c| c.id.to_string());
                 output.conversation_status = conversation.map(|c| c.status());
             }
@@ -444,6 +550,7 @@ impl Simulation {
         output.message_id = done.message_id.map(|id| id.to_string());
         output.message_status = done.message_status.map(DeliveryStatus::as_str);
         output.duplicate = done.duplicate;
+        output.import = done.import;
         output
     }
 }
@@ -480,6 +587,11 @@ fn referral_of(value: &Value) -> Referral {
         source_type: field("source_type"),
         source_id: field("source_id"),
         source_url: field("source_url"),
+        headline: field("headline"),
+        body: field("body"),
+        media_type: field("media_type"),
+        media_url: field("image_url").or_else(|| field("video_url")),
+        thumbnail_url: field("thumbnail_url"),
         ctwa_clid: field("ctwa_clid"),
     }
 }

@@ -18,14 +18,14 @@
 //! | [`decide_reply`] | a bot's or AI agent's answer, after the message it answers was stored | §11 step 11 |
 //! | [`decide_provider_opt_out`] | a provider saying the recipient opted out | §2 |
 //! | [`decide_call_log`] | a call's status | §15 (voice) |
-//! | [`decide_import_row`] | one row of a CSV import | §18 (CSV import) |
+//! | [`decide_contact_edit`] | a contact created or changed by an agent, the API or a CSV import row | §1, §2, §18 |
 //!
 //! Where is STOP handled? In `opt_out` (`src/engine/decide/inbound/keywords.rs`),
 //! which `handle_keyword` calls in step 8 of [`decide_inbound`].
 
 mod action;
 mod call_log;
-mod import_row;
+mod contact_edit;
 pub mod inbound;
 mod opt_out;
 mod queue;
@@ -34,7 +34,7 @@ pub mod send;
 
 pub use action::{ActionContext, ActionOutcome, ActionPlan, decide_action};
 pub use call_log::{CallLogContext, CallLogPlan, decide_call_log};
-pub use import_row::{ImportRowContext, ImportRowPlan, decide_import_row};
+pub use contact_edit::{ContactEditContext, ContactEditPlan, decide_contact_edit};
 pub use inbound::{InboundContext, InboundOutcome, InboundPlan, decide_inbound};
 pub use opt_out::{OptOutContext, OptOutPlan, decide_provider_opt_out};
 pub use reply::{

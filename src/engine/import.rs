@@ -6,14 +6,16 @@ use std::io::Read;
 use std::ops::ControlFlow;
 
 use super::Inbox;
-use super::decide::{ImportRowContext, ImportRowPlan, decide_import_row};
+use super::decide::{ContactEditContext, ContactEditPlan, decide_contact_edit};
+use super::overlap::{both, yield_now};
+use crate::core::consent::ConsentSource;
 use crate::core::import::{
     Columns, CsvRecords, ImportError, ImportOptions, ImportProgress, ImportReport, ImportRow,
     Record, RowError, SkipReason,
 };
 use crate::core::phone::E164;
 use crate::error::Error;
-use crate::model::{Contact, EventRecord, TenantId};
+use crate::model::{Contact, ContactEdit, EventRecord, TenantId};
 use crate::store::CommitError;
 
 /// Rows committed per transaction: one durable write for this many contacts,
@@ -92,36 +94,47 @@ impl Inbox {
             columns,
             region: options.default_region.as_deref(),
             seen: HashSet::new(),
-            report: ImportReport::default(),
         };
+        let mut report = ImportReport::default();
+        let mut batch = reading.next_batch(&mut records).await?;
         loop {
-            let (batch, done) = reading.next_batch(&mut records)?;
-            self.import_batch(tenant, &batch, &mut reading.report)
-                .await?;
+            // The next batch is read while this one commits: its rows are other
+            // numbers (duplicates are skipped), so its decisions cannot depend
+            // on this batch's writes.
+            let (counted, next) = if batch.done {
+                (self.import_batch(tenant, &batch.rows).await, None)
+            } else {
+                let reading_next = reading.next_batch(&mut records);
+                let (counted, next) =
+                    both(self.import_batch(tenant, &batch.rows), reading_next).await;
+                (counted, Some(next))
+            };
+            counted?.add_to(&mut report);
+            batch.count_into(&mut report);
             let read = ImportProgress {
-                rows: reading.report.rows,
-                bytes: records.bytes_read(),
+                rows: report.rows,
+                bytes: batch.bytes,
             };
             if progress(read).is_break() {
-                let report = Box::new(reading.report);
+                let report = Box::new(report);
                 return Err(ImportError::Cancelled { report }.into());
             }
-            if done {
-                return Ok(reading.report);
+            match next {
+                None => return Ok(report),
+                Some(next) => batch = next?,
             }
         }
     }
 
     /// Applies one batch of rows, deciding again on fresh contacts while other
-    /// writers win the race, and counts it in `report` once committed.
+    /// writers win the race; how it counts, once committed.
     async fn import_batch(
         &self,
         tenant: TenantId,
-        batch: &[(E164, ImportRow)],
-        report: &mut ImportReport,
-    ) -> Result<(), Error> {
+        batch: &[(E164, ContactEdit)],
+    ) -> Result<Counted, Error> {
         if batch.is_empty() {
-            return Ok(());
+            return Ok(Counted::default());
         }
         let phones: Vec<E164> = batch.iter().map(|(phone, _)| *phone).collect();
         for _ in 0..MAX_ATTEMPTS {
@@ -133,29 +146,30 @@ impl Inbox {
                 .map(|contact| (contact.phone, contact))
                 .collect();
             let now = self.clock.now();
-            let plans: Vec<ImportRowPlan> = batch
+            let plans: Vec<ContactEditPlan> = batch
                 .iter()
-                .map(|(phone, row)| {
-                    let context = ImportRowContext {
+                .map(|(phone, edit)| {
+                    let context = ContactEditContext {
                         tenant,
                         contact: known.get(phone),
+                        source: ConsentSource::CsvImport,
+                        proof: None,
                         now,
                         ids: self.ids.as_ref(),
                     };
-                    decide_import_row(context, *phone, row)
+                    decide_contact_edit(context, *phone, edit)
                 })
                 .collect();
             let counted = count(&plans);
             let changes: Vec<_> = plans
                 .into_iter()
-                .filter_map(ImportRowPlan::into_changeset)
+                .filter_map(ContactEditPlan::into_changeset)
                 .collect();
             let events: Vec<EventRecord> = changes.iter().flat_map(|c| c.events.clone()).collect();
             match self.store.commit_batch(changes).await {
                 Ok(()) => {
                     self.events.publish(&events).await;
-                    counted.add_to(report);
-                    return Ok(());
+                    return Ok(counted);
                 }
                 Err(CommitError::Conflict) => continue,
                 Err(CommitError::Store(error)) => return Err(error.into()),
@@ -171,34 +185,69 @@ impl Inbox {
     }
 }
 
-/// The reading side of an import: the file's columns, the numbers seen and the
-/// report so far.
+/// The reading side of an import: the file's columns and the numbers seen.
 struct Reading<'o> {
     columns: Columns,
     region: Option<&'o str>,
     seen: HashSet<E164>,
-    report: ImportReport,
 }
 
+/// One batch as read: the rows to apply, and what reading it counted.
+struct Batch {
+    rows: Vec<(E164, ContactEdit)>,
+    /// Data records read, the skipped ones included.
+    records: u64,
+    skipped: Vec<RowError>,
+    /// Bytes of the file read by the end of the batch.
+    bytes: u64,
+    /// Whether the file ended with this batch.
+    done: bool,
+}
+
+impl Batch {
+    /// Counts the batch's records and skipped rows in `report`.
+    fn count_into(&mut self, report: &mut ImportReport) {
+        report.rows += self.records;
+        for skipped in self.skipped.drain(..) {
+            report.skip(skipped);
+        }
+    }
+}
+
+/// Records read between turns given to a commit running alongside.
+const RECORDS_PER_TURN: usize = 16;
+
 impl Reading<'_> {
-    /// Up to [`BATCH_ROWS`] rows to apply, skipped rows counted on the way, and
-    /// whether the file is done.
-    fn next_batch<R: Read>(
+    /// Up to [`BATCH_ROWS`] rows to apply, and the records skipped on the way.
+    /// It yields every few records, so that a commit running beside it (see
+    /// [`both`]) sends its next statement as soon as the store answers.
+    async fn next_batch<R: Read>(
         &mut self,
         records: &mut CsvRecords<R>,
-    ) -> Result<(Vec<(E164, ImportRow)>, bool), ImportError> {
-        let mut batch = Vec::with_capacity(BATCH_ROWS);
-        while batch.len() < BATCH_ROWS {
+    ) -> Result<Batch, ImportError> {
+        let mut batch = Batch {
+            rows: Vec::with_capacity(BATCH_ROWS),
+            records: 0,
+            skipped: Vec::new(),
+            bytes: 0,
+            done: false,
+        };
+        while batch.rows.len() < BATCH_ROWS {
+            if batch.records % RECORDS_PER_TURN as u64 == RECORDS_PER_TURN as u64 - 1 {
+                yield_now().await;
+            }
             let Some(record) = records.next_record()? else {
-                return Ok((batch, true));
+                batch.done = true;
+                break;
             };
-            self.report.rows += 1;
+            batch.records += 1;
             match self.read(&record) {
-                Ok(row) => batch.push(row),
-                Err(skipped) => self.report.skip(skipped),
+                Ok((phone, row)) => batch.rows.push((phone, row.into())),
+                Err(skipped) => batch.skipped.push(skipped),
             }
         }
-        Ok((batch, false))
+        batch.bytes = records.bytes_read();
+        Ok(batch)
     }
 
     /// A record's number and row, or why it is skipped: a number seen earlier
@@ -225,14 +274,14 @@ struct Counted {
     opt_in_refused: u64,
 }
 
-fn count(plans: &[ImportRowPlan]) -> Counted {
+fn count(plans: &[ContactEditPlan]) -> Counted {
     let mut counted = Counted::default();
     for plan in plans {
         let (created, updated) = if plan.created { (1, 0) } else { (0, 1) };
         counted.created += created;
         counted.updated += updated;
-        counted.opted_in += u64::from(plan.opted_in);
-        counted.opt_in_refused += u64::from(plan.opt_in_refused);
+        counted.opted_in += u64::from(plan.opted_in());
+        counted.opt_in_refused += u64::from(plan.opt_in_refused());
     }
     counted
 }

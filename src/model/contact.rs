@@ -23,18 +23,38 @@ pub struct Referral {
     pub source_id: Option<String>,
     /// The ad's URL.
     pub source_url: Option<String>,
+    /// The ad's headline.
+    #[serde(default)]
+    pub headline: Option<String>,
+    /// The ad's body text.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The ad's media type (`image`, `video`, or a MIME type from Twilio).
+    #[serde(default)]
+    pub media_type: Option<String>,
+    /// The ad's image or video.
+    #[serde(default)]
+    pub media_url: Option<String>,
+    /// The ad's video thumbnail.
+    #[serde(default)]
+    pub thumbnail_url: Option<String>,
     /// The Click-to-WhatsApp click id (`ctwa_clid`).
     pub ctwa_clid: Option<String>,
 }
 
-/// The referral that brought a contact, and when (SPEC §11 step 6).
+/// The referral that brought a contact, and when (SPEC §11 step 6), as kept
+/// at the contact's `attributes.ctwa`: the referral's fields and `at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribution {
     /// The referral.
+    #[serde(flatten)]
     pub referral: Referral,
     /// When it arrived.
     pub at: DateTime<Utc>,
 }
+
+/// The attribute a contact's Click-to-WhatsApp attribution is kept under.
+pub const CTWA_ATTRIBUTE: &str = "ctwa";
 
 /// One person a tenant talks to, keyed by phone number within the tenant.
 ///
@@ -61,14 +81,13 @@ pub struct Contact {
     /// Tags, each once, in the order they were added.
     pub tags: Vec<String>,
     /// Extra attributes (import columns, API fields), as JSON values: an import
-    /// column is a string; an API call may store any JSON.
+    /// column is a string; an API call may store any JSON. The Click-to-WhatsApp
+    /// attribution is kept at `ctwa` ([`Contact::attribution`]).
     pub attributes: BTreeMap<String, serde_json::Value>,
     /// Consent per channel, with its ledger (SPEC §2).
     pub consent: ConsentLedger,
     /// The WhatsApp windows (SPEC §5).
     pub whatsapp_window: WindowState,
-    /// How a Click-to-WhatsApp ad or Page button brought them, if it did.
-    pub attribution: Option<Attribution>,
     /// The send-rate limiter's state for this recipient (SPEC §10).
     pub send_limit: Option<GcraState>,
     /// When recent marketing sends went out, for the quiet-hours caps (SPEC §3);
@@ -98,7 +117,6 @@ impl Contact {
             attributes: BTreeMap::new(),
             consent: ConsentLedger::default(),
             whatsapp_window: WindowState::default(),
-            attribution: None,
             send_limit: None,
             marketing_sends: Vec::new(),
             created_at: now,
@@ -114,5 +132,27 @@ impl Contact {
         }
         self.tags.push(tag.to_owned());
         true
+    }
+
+    /// How a Click-to-WhatsApp ad or Page button brought the contact, read from
+    /// `attributes.ctwa` (where the seed's inbox shows it); `None` if nothing
+    /// did, or if the attribute was overwritten with something else.
+    pub fn attribution(&self) -> Option<Attribution> {
+        let ctwa = self.attributes.get(CTWA_ATTRIBUTE)?;
+        serde_json::from_value(ctwa.clone()).ok()
+    }
+
+    /// Keeps `attribution` whole at `attributes.ctwa`.
+    pub fn set_attribution(&mut self, attribution: &Attribution) {
+        if let Ok(value) = serde_json::to_value(attribution) {
+            self.attributes.insert(CTWA_ATTRIBUTE.to_owned(), value);
+        }
+    }
+
+    /// Takes `tag` off the contact; whether it had it.
+    pub fn remove_tag(&mut self, tag: &str) -> bool {
+        let before = self.tags.len();
+        self.tags.retain(|t| t != tag);
+        self.tags.len() != before
     }
 }

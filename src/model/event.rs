@@ -77,6 +77,13 @@ pub enum InboxEvent {
         /// The tag.
         tag: String,
     },
+    /// A tag was taken off a contact.
+    TagRemoved {
+        /// The contact.
+        contact: ContactId,
+        /// The tag.
+        tag: String,
+    },
     /// An automation trigger fired (`inbound_sms`, `inbound_whatsapp`, SPEC §14).
     Trigger {
         /// The trigger's wire name ([`Trigger::as_str`](crate::core::trigger::Trigger::as_str)).

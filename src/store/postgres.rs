@@ -103,6 +103,7 @@ impl Backend for PostgresStore {
         lock_events: Some("SELECT pg_advisory_xact_lock($1)"),
         // The key is "msgcore" in ASCII.
         lock_migrations: Some("SELECT pg_advisory_xact_lock(30807660348535397)"),
+        placeholders: crate::store::sql::Placeholders::Numbered,
         migrations: &[
             Migration {
                 version: 1,

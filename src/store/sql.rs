@@ -16,7 +16,9 @@
 //! instants beyond sort as those years' ends), so a lease or a retry time compares
 //! exactly as in memory.
 
+pub(crate) mod commit;
 pub(crate) mod ops;
+mod rows;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -385,14 +387,14 @@ macro_rules! store_impl {
                 &self,
                 changes: $crate::store::Changeset,
             ) -> Result<(), $crate::store::CommitError> {
-                $crate::store::sql::ops::commit(self, changes).await
+                $crate::store::sql::commit::commit(self, changes).await
             }
 
             async fn commit_batch(
                 &self,
                 batch: Vec<$crate::store::Changeset>,
             ) -> Result<(), $crate::store::CommitError> {
-                $crate::store::sql::ops::commit_batch(self, batch).await
+                $crate::store::sql::commit::commit_batch(self, batch).await
             }
 
             async fn record_status(
@@ -493,6 +495,16 @@ macro_rules! claimable {
 }
 pub(crate) use claimable;
 
+/// How a database numbers a statement's parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placeholders {
+    /// `$1, $2, …` (PostgreSQL).
+    Numbered,
+    /// `?, ?, …` (SQLite: binding a numbered parameter looks its name up in a
+    /// list, so a statement of n parameters binds in O(n²)).
+    Anonymous,
+}
+
 /// The statements a database spells its own way, and its migrations.
 pub(crate) struct Dialect {
     /// Contacts matching a search (`$2` the lower-cased needle, `$3` its digits),
@@ -515,6 +527,8 @@ pub(crate) struct Dialect {
     pub(crate) lock_events: Option<&'static str>,
     /// Run first in the migration transaction, so concurrent starts wait.
     pub(crate) lock_migrations: Option<&'static str>,
+    /// How multi-row inserts number their parameters.
+    pub(crate) placeholders: Placeholders,
     /// The schema, in order.
     pub(crate) migrations: &'static [Migration],
 }

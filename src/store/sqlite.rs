@@ -121,6 +121,7 @@ impl Backend for SqliteStore {
         lock_events: None,
         // `BEGIN IMMEDIATE` already makes concurrent openers wait.
         lock_migrations: None,
+        placeholders: crate::store::sql::Placeholders::Anonymous,
         migrations: &[
             Migration {
                 version: 1,

@@ -169,6 +169,12 @@ struct ReferralJson {
     source_url: Option<String>,
     source_id: Option<String>,
     source_type: Option<String>,
+    headline: Option<String>,
+    body: Option<String>,
+    media_type: Option<String>,
+    image_url: Option<String>,
+    video_url: Option<String>,
+    thumbnail_url: Option<String>,
     ctwa_clid: Option<String>,
 }
 
@@ -510,6 +516,11 @@ fn referral(json: ReferralJson) -> Option<Referral> {
         source_type: json.source_type,
         source_id: json.source_id,
         source_url: json.source_url,
+        headline: json.headline,
+        body: json.body,
+        media_type: json.media_type,
+        media_url: json.image_url.or(json.video_url),
+        thumbnail_url: json.thumbnail_url,
         ctwa_clid: json.ctwa_clid,
     })
 }

@@ -45,8 +45,9 @@ pub const OPTED_OUT_ERROR: &str = "40300";
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TelnyxEvent {
-    /// `message.received`: a message from a contact.
-    Message(InboundMessage),
+    /// `message.received`: a message from a contact (boxed: a message is large
+    /// beside a status).
+    Message(Box<InboundMessage>),
     /// `message.sent` or `message.finalized`: a status of a message we sent.
     Status(StatusCallback),
     /// Any other event type, acknowledged and otherwise ignored.
@@ -111,7 +112,7 @@ pub fn parse(body: &[u8]) -> Result<TelnyxEvent, WebhookError> {
         .ok_or(WebhookError::Missing("data.event_type"))?;
     let payload = || data.payload.ok_or(WebhookError::Missing("data.payload"));
     match event_type.as_str() {
-        "message.received" => Ok(TelnyxEvent::Message(message(payload()?)?)),
+        "message.received" => Ok(TelnyxEvent::Message(Box::new(message(payload()?)?))),
         "message.sent" | "message.finalized" => {
             let at = occurred_at(data.occurred_at.as_deref())?;
             Ok(TelnyxEvent::Status(status(payload()?, at)?))

@@ -123,6 +123,11 @@ fn referral(params: &Params) -> Option<Referral> {
         source_type,
         source_id,
         source_url: params.text("ReferralSourceUrl"),
+        headline: params.text("ReferralHeadline"),
+        body: params.text("ReferralBody"),
+        media_type: params.text("ReferralMediaContentType"),
+        media_url: params.text("ReferralMediaUrl"),
+        thumbnail_url: None,
         ctwa_clid,
     })
 }

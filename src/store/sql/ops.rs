@@ -9,8 +9,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{
-    Backend, Key, Session, Value, contact_values, conversation_values, count, db, decode, encode,
-    event_values, message_values, nanos, outbox_values, version,
+    Backend, Key, Session, Value, conversation_values, count, db, decode, encode, message_values,
+    nanos, outbox_values,
 };
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
@@ -21,8 +21,7 @@ use crate::model::{
 };
 use crate::store::contract::{self, OutcomeEffect, Search};
 use crate::store::{
-    BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, ConversationSummary,
-    DispatchOutcome, StoreError,
+    BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome, StoreError,
 };
 
 const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
@@ -34,11 +33,6 @@ const TENANT_BY_SLUG: &str = "SELECT doc FROM tenants WHERE slug = $1";
 const TENANT_BY_NUMBER: &str = "SELECT t.doc FROM tenant_numbers n \
      JOIN tenants t ON t.id = n.tenant WHERE n.number = $1";
 
-const INSERT_CONTACT: &str = "INSERT INTO contacts \
-     (tenant, id, phone, name, name_key, version, created_at, doc) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-const UPDATE_CONTACT: &str = "UPDATE contacts SET phone = $3, name = $4, name_key = $5, \
-     version = $6, created_at = $7, doc = $8 WHERE tenant = $1 AND id = $2 AND version = $9";
 const CONTACT: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND id = $2";
 const CONTACT_BY_PHONE: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND phone = $2";
 /// How many numbers one `CONTACTS_BY_PHONES` statement looks up.
@@ -55,7 +49,7 @@ static CONTACTS_BY_PHONES: std::sync::LazyLock<String> = std::sync::LazyLock::ne
     )
 });
 
-const UPSERT_CONVERSATION: &str = "INSERT INTO conversations \
+pub(super) const UPSERT_CONVERSATION: &str = "INSERT INTO conversations \
      (tenant, id, contact, status, assignee, channel, last_activity_at, created_at, \
       unread, starred, archived, deleted, doc) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
@@ -68,9 +62,6 @@ const CONVERSATION: &str = "SELECT doc FROM conversations WHERE tenant = $1 AND 
 const LATEST_CONVERSATION: &str = "SELECT doc FROM conversations \
      WHERE tenant = $1 AND contact = $2 ORDER BY created_at DESC, id DESC LIMIT 1";
 
-const INSERT_MESSAGE: &str = "INSERT INTO messages \
-     (tenant, id, contact, conversation, provider, provider_message_id, client_id, \
-      created_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 const UPDATE_MESSAGE: &str = "UPDATE messages SET contact = $3, conversation = $4, \
      provider = $5, provider_message_id = $6, client_id = $7, created_at = $8, doc = $9 \
      WHERE tenant = $1 AND id = $2";
@@ -81,17 +72,10 @@ const MESSAGE_BY_CLIENT_ID: &str = "SELECT doc FROM messages WHERE tenant = $1 A
 const TIMELINE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND contact = $2 \
      ORDER BY seq DESC LIMIT $3";
 
-const INSERT_OUTBOX: &str = "INSERT INTO outbox \
-     (tenant, message, state, available_at, lease_until, attempts, doc, recipient) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 const UPDATE_OUTBOX: &str = "UPDATE outbox SET state = $3, available_at = $4, \
      lease_until = $5, attempts = $6, doc = $7 WHERE tenant = $1 AND message = $2";
 const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2";
 
-const INSERT_CALL_LOG: &str =
-    "INSERT INTO call_logs (tenant, provider, call, status) VALUES ($1, $2, $3, $4)";
-
-const INSERT_EVENT: &str = "INSERT INTO events (tenant, at, doc) VALUES ($1, $2, $3)";
 const EVENTS: &str = "SELECT seq, doc FROM events WHERE tenant = $1 AND seq > $2 \
      ORDER BY seq LIMIT $3";
 
@@ -99,7 +83,7 @@ const INSERT_RATE: &str =
     "INSERT INTO rate_limits (key, state) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
 const UPDATE_RATE: &str = "UPDATE rate_limits SET state = $2 WHERE key = $1";
 
-fn id(tenant: TenantId) -> Value {
+pub(super) fn id(tenant: TenantId) -> Value {
     Value::Id(tenant.as_uuid())
 }
 
@@ -193,7 +177,7 @@ async fn write_tenant<S: Session>(session: &mut S, tenant: &Tenant) -> Result<()
 }
 
 /// `Taken` when `error` violates `key`, else the database error.
-fn taken(error: sqlx::Error, key: Key, what: impl FnOnce() -> String) -> StoreError {
+pub(super) fn taken(error: sqlx::Error, key: Key, what: impl FnOnce() -> String) -> StoreError {
     if Key::violated(&error) == Some(key) {
         StoreError::Taken { what: what() }
     } else {
@@ -435,204 +419,6 @@ pub(crate) async fn timeline<B: Backend>(
     let mut newest_first: Vec<MessageRecord> = read_all(backend, TIMELINE, args, "message").await?;
     newest_first.reverse();
     Ok(newest_first)
-}
-
-/// Why a changeset's writes stopped.
-enum Stop {
-    /// The contact changed since it was loaded.
-    Conflict,
-    /// The message at this index shares a unique key with another.
-    DuplicateMessage(usize),
-    /// Anything else.
-    Error(CommitError),
-}
-
-impl From<StoreError> for Stop {
-    fn from(error: StoreError) -> Stop {
-        Stop::Error(error.into())
-    }
-}
-
-pub(crate) async fn commit<B: Backend>(backend: &B, changes: Changeset) -> Result<(), CommitError> {
-    commit_batch(backend, vec![changes]).await
-}
-
-pub(crate) async fn commit_batch<B: Backend>(
-    backend: &B,
-    batch: Vec<Changeset>,
-) -> Result<(), CommitError> {
-    if !contract::batch_is_consistent(&batch) {
-        return Err(StoreError::InconsistentChangeset.into());
-    }
-    let mut session = backend.write().await.map_err(db)?;
-    let mut failed = None;
-    for (index, changes) in batch.iter().enumerate() {
-        if let Err(stop) = write_changeset(&mut session, B::DIALECT.lock_events, changes).await {
-            failed = Some((index, stop));
-            break;
-        }
-    }
-    let Some((index, stop)) = failed else {
-        return session.commit().await.map_err(|e| db(e).into());
-    };
-    let _ = session.rollback().await;
-    match stop {
-        Stop::Conflict => Err(CommitError::Conflict),
-        Stop::Error(error) => Err(error),
-        Stop::DuplicateMessage(message) => {
-            let changes = batch.get(index).ok_or(StoreError::InconsistentChangeset)?;
-            let existing = existing_message(backend, changes, message).await?;
-            Err(CommitError::Duplicate { existing })
-        }
-    }
-}
-
-/// Writes a changeset in the order MemoryStore checks it: the contact (its
-/// version), the conversations, the messages (their keys), the outbox (one item
-/// per message) and the events.
-async fn write_changeset<S: Session>(
-    session: &mut S,
-    lock_events: Option<&'static str>,
-    changes: &Changeset,
-) -> Result<(), Stop> {
-    match &changes.contact {
-        ContactWrite::Insert(contact) => {
-            let result = session
-                .execute(INSERT_CONTACT, contact_values(contact)?)
-                .await;
-            match result {
-                Ok(_) => {}
-                Err(error) => match Key::violated(&error) {
-                    Some(Key::ContactId | Key::ContactPhone) => return Err(Stop::Conflict),
-                    _ => return Err(db(error).into()),
-                },
-            }
-        }
-        ContactWrite::Update {
-            contact,
-            expected_version,
-        } => {
-            let mut row = contact_values(contact)?;
-            row.push(Value::Int(version(*expected_version)));
-            let updated = session
-                .execute(UPDATE_CONTACT, row)
-                .await
-                .map_err(|error| {
-                    taken(error, Key::ContactPhone, || {
-                        format!("phone {}", contact.phone)
-                    })
-                })?;
-            if updated == 0 {
-                return Err(Stop::Conflict);
-            }
-        }
-    }
-    for conversation in &changes.conversations {
-        let row = conversation_values(conversation)?;
-        session
-            .execute(UPSERT_CONVERSATION, row)
-            .await
-            .map_err(db)?;
-    }
-    for (index, message) in changes.messages.iter().enumerate() {
-        if let Err(error) = session
-            .execute(INSERT_MESSAGE, message_values(message)?)
-            .await
-        {
-            return Err(match Key::violated(&error) {
-                Some(Key::MessageId | Key::MessageProvider | Key::MessageClient) => {
-                    Stop::DuplicateMessage(index)
-                }
-                _ => db(error).into(),
-            });
-        }
-    }
-    for item in &changes.outbox {
-        let mut row = outbox_values(item)?;
-        row.push(Value::Text(contract::queue_of(item)));
-        if let Err(error) = session.execute(INSERT_OUTBOX, row).await {
-            return Err(match Key::violated(&error) {
-                Some(Key::OutboxMessage) => Stop::Error(CommitError::Duplicate {
-                    existing: item.message,
-                }),
-                _ => db(error).into(),
-            });
-        }
-    }
-    for call in &changes.call_logs {
-        let row = vec![
-            id(changes.tenant),
-            Value::Text(call.provider.as_str().to_owned()),
-            Value::Text(call.call.clone()),
-            Value::Text(call.status.clone()),
-        ];
-        if let Err(error) = session.execute(INSERT_CALL_LOG, row).await {
-            return Err(match Key::violated(&error) {
-                Some(Key::CallLog) => Stop::Error(CommitError::DuplicateCallLog),
-                _ => db(error).into(),
-            });
-        }
-    }
-    if let (Some(lock), false) = (lock_events, changes.events.is_empty()) {
-        let key = tenant_lock_key(changes.tenant);
-        session
-            .execute(lock, vec![Value::Int(key)])
-            .await
-            .map_err(db)?;
-    }
-    for event in &changes.events {
-        session
-            .execute(INSERT_EVENT, event_values(event)?)
-            .await
-            .map_err(db)?;
-    }
-    Ok(())
-}
-
-/// A 64-bit key for a tenant's event lock: the UUID's halves folded together.
-fn tenant_lock_key(tenant: TenantId) -> i64 {
-    let (high, low) = tenant.as_uuid().as_u64_pair();
-    i64::from_ne_bytes((high ^ low).to_ne_bytes())
-}
-
-/// The message that the changeset's message at `index` duplicates: a stored one
-/// sharing a key (looked up after the rollback), else an earlier one of the
-/// changeset, exactly as MemoryStore names it.
-async fn existing_message<B: Backend>(
-    backend: &B,
-    changes: &Changeset,
-    index: usize,
-) -> Result<MessageId, CommitError> {
-    let Some(message) = changes.messages.get(index) else {
-        return Err(StoreError::InconsistentChangeset.into());
-    };
-    let tenant = changes.tenant;
-    let mut stored = self::message(backend, tenant, message.id).await?;
-    if stored.is_none()
-        && let (Some(provider), Some(provider_id)) =
-            (&message.provider, &message.provider_message_id)
-    {
-        stored = message_by_provider_id(backend, tenant, provider, provider_id).await?;
-    }
-    if stored.is_none()
-        && let Some(client_id) = &message.client_id
-    {
-        stored = message_by_client_id(backend, tenant, client_id).await?;
-    }
-    let earlier = changes.messages.get(..index).unwrap_or_default();
-    stored
-        .as_ref()
-        .or_else(|| {
-            earlier
-                .iter()
-                .find(|other| contract::same_key(message, other))
-        })
-        .map(|existing| existing.id)
-        .ok_or_else(|| {
-            // A unique key was violated by a row that is gone: a concurrent
-            // writer's, rolled back after all. Deciding again sees the truth.
-            CommitError::Conflict
-        })
 }
 
 pub(crate) async fn record_status<B: Backend>(

@@ -35,13 +35,14 @@ pub(super) fn take_profile_name(draft: &mut Draft) {
 }
 
 /// Step 6: the Click-to-WhatsApp ad or Page button that brought the contact is
-/// kept whole on the contact, with when it did.
+/// kept whole on the contact at `attributes.ctwa`, with when it did.
 pub(super) fn capture_referral(draft: &mut Draft) {
     if let Some(referral) = &draft.message.referral {
-        draft.contact.attribution = Some(Attribution {
+        let attribution = Attribution {
             referral: referral.clone(),
             at: draft.context.now,
-        });
+        };
+        draft.contact.set_attribution(&attribution);
     }
 }
 

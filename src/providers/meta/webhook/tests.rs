@@ -310,6 +310,11 @@ fn a_click_to_whatsapp_ad_message_carries_its_referral() {
             source_type: Some("ad".into()),
             source_id: Some("120226305854810726".into()),
             source_url: Some("https://fb.me/3cr4Wqqkv".into()),
+            headline: Some("Chat with us".into()),
+            body: Some("Summer sale: 20% off".into()),
+            media_type: Some("image".into()),
+            media_url: Some("https://scontent.xx.fbcdn.net/v/t45.1600-4/ad.jpg".into()),
+            thumbnail_url: None,
             ctwa_clid: Some(
                 "ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMXP7uc".into()
             ),

@@ -96,6 +96,9 @@ fn a_whatsapp_webhook_with_media_and_a_click_to_whatsapp_referral_keeps_both() {
         ("ReferralSourceType", "ad"),
         ("ReferralSourceUrl", "https://fb.me/example-ad"),
         ("ReferralHeadline", "20% off this week"),
+        ("ReferralBody", "Tap to chat with our team"),
+        ("ReferralMediaContentType", "image/jpeg"),
+        ("ReferralMediaUrl", "https://scontent.example/ad.jpg"),
         ("ReferralCtwaClid", "ARAbc123ClickId"),
     ]);
     let message = parse_message(&body, tenant()).unwrap().message;
@@ -113,6 +116,13 @@ fn a_whatsapp_webhook_with_media_and_a_click_to_whatsapp_referral_keeps_both() {
     assert_eq!(referral.entry_point, EntryPoint::ClickToWhatsAppAd);
     assert_eq!(referral.ctwa_clid.as_deref(), Some("ARAbc123ClickId"));
     assert_eq!(referral.source_id.as_deref(), Some("120210000000000001"));
+    assert_eq!(referral.headline.as_deref(), Some("20% off this week"));
+    assert_eq!(referral.body.as_deref(), Some("Tap to chat with our team"));
+    assert_eq!(referral.media_type.as_deref(), Some("image/jpeg"));
+    assert_eq!(
+        referral.media_url.as_deref(),
+        Some("https://scontent.example/ad.jpg")
+    );
 }
 
 #[test]

@@ -1,0 +1,65 @@
+//! A change to a contact asked for by an agent, the API or an import row (SPEC
+//! §1, §18): the fields to set, the tags to add and remove, the attributes to
+//! merge, and consent to record per channel.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::channel::Channel;
+use crate::core::import::ImportRow;
+
+/// What to change on a contact; everything left out stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContactEdit {
+    /// The name to set.
+    pub name: Option<String>,
+    /// The e-mail address to set.
+    pub email: Option<String>,
+    /// The company to set.
+    pub company: Option<String>,
+    /// Tags to add (each once, in this order after the contact's own).
+    pub add_tags: Vec<String>,
+    /// Tags to remove.
+    pub remove_tags: Vec<String>,
+    /// Attributes to merge; a JSON `null` removes the attribute.
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    /// `true` opts SMS in, `false` opts it out.
+    pub sms_opted_in: Option<bool>,
+    /// `true` opts WhatsApp in, `false` opts it out.
+    pub whatsapp_opted_in: Option<bool>,
+}
+
+impl ContactEdit {
+    /// The consent asked for per channel, WhatsApp first.
+    pub fn consent(&self) -> impl Iterator<Item = (Channel, bool)> {
+        [
+            (Channel::WhatsApp, self.whatsapp_opted_in),
+            (Channel::Sms, self.sms_opted_in),
+        ]
+        .into_iter()
+        .filter_map(|(channel, wanted)| Some((channel, wanted?)))
+    }
+}
+
+impl From<ImportRow> for ContactEdit {
+    /// An import row's edit: opt-in cells only ever opt in (SPEC §18: any other
+    /// value changes nothing), and attributes are strings.
+    fn from(row: ImportRow) -> ContactEdit {
+        ContactEdit {
+            name: row.name,
+            email: row.email,
+            company: row.company,
+            add_tags: row.tags,
+            remove_tags: Vec::new(),
+            attributes: row
+                .attributes
+                .into_iter()
+                .map(|(name, value)| (name, serde_json::Value::String(value)))
+                .collect(),
+            sms_opted_in: row.sms_opt_in.then_some(true),
+            whatsapp_opted_in: row.whatsapp_opt_in.then_some(true),
+        }
+    }
+}

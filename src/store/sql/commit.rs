@@ -1,0 +1,317 @@
+//! [`Store::commit`](crate::store::Store::commit) and
+//! [`Store::commit_batch`](crate::store::Store::commit_batch) on SQL: every
+//! changeset of a batch written in one transaction, the rows of a kind
+//! together.
+//!
+//! Each statement is a round trip (for SQLite, a hand-over to its worker
+//! thread), so rows of one table go in multi-row `INSERT`s: an import's 500
+//! contacts and their events take a handful of statements, not a thousand.
+//! Rows that must be checked one by one (contact updates, with their version)
+//! stay one statement each. A unique key broken inside a multi-row insert is
+//! traced to its row after the rollback, by the same lookups a single insert
+//! would have needed.
+
+use super::ops::{self, UPSERT_CONVERSATION, id};
+use super::rows::{RowInsert, insert_rows};
+use super::{
+    Backend, Key, Session, Value, contact_values, conversation_values, db, event_values,
+    message_values, outbox_values, version,
+};
+use super::{Dialect, Placeholders};
+use crate::model::{MessageId, TenantId};
+use crate::store::contract;
+use crate::store::{Changeset, CommitError, ContactWrite, StoreError};
+
+static CONTACTS: RowInsert = RowInsert::new(
+    "INSERT INTO contacts (tenant, id, phone, name, name_key, version, created_at, doc) VALUES ",
+    8,
+);
+const UPDATE_CONTACT: &str = "UPDATE contacts SET phone = $3, name = $4, name_key = $5, \
+     version = $6, created_at = $7, doc = $8 WHERE tenant = $1 AND id = $2 AND version = $9";
+static MESSAGES: RowInsert = RowInsert::new(
+    "INSERT INTO messages (tenant, id, contact, conversation, provider, provider_message_id, \
+     client_id, created_at, doc) VALUES ",
+    9,
+);
+static OUTBOX: RowInsert = RowInsert::new(
+    "INSERT INTO outbox (tenant, message, state, available_at, lease_until, attempts, doc, \
+     recipient) VALUES ",
+    8,
+);
+const INSERT_CALL_LOG: &str =
+    "INSERT INTO call_logs (tenant, provider, call, status) VALUES ($1, $2, $3, $4)";
+static EVENTS: RowInsert = RowInsert::new("INSERT INTO events (tenant, at, doc) VALUES ", 3);
+
+/// Why a batch's writes stopped.
+enum Stop {
+    /// A contact changed since it was loaded, or was inserted by another writer.
+    Conflict,
+    /// A message shares a unique key with another (which one is found after the
+    /// rollback).
+    DuplicateMessage,
+    /// A message has an outbox item already (which one is found after the
+    /// rollback).
+    DuplicateOutbox,
+    /// Anything else.
+    Error(CommitError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(error: StoreError) -> Stop {
+        Stop::Error(error.into())
+    }
+}
+
+pub(crate) async fn commit<B: Backend>(backend: &B, changes: Changeset) -> Result<(), CommitError> {
+    commit_batch(backend, vec![changes]).await
+}
+
+pub(crate) async fn commit_batch<B: Backend>(
+    backend: &B,
+    batch: Vec<Changeset>,
+) -> Result<(), CommitError> {
+    if !contract::batch_is_consistent(&batch) {
+        return Err(StoreError::InconsistentChangeset.into());
+    }
+    let mut session = backend.write().await.map_err(db)?;
+    let stop = match write_batch(&mut session, &B::DIALECT, &batch).await {
+        Ok(()) => return session.commit().await.map_err(|e| db(e).into()),
+        Err(stop) => stop,
+    };
+    // Nothing of the batch stays; a failed rollback leaves nothing either.
+    let _ = session.rollback().await;
+    match stop {
+        Stop::Conflict => Err(CommitError::Conflict),
+        Stop::Error(error) => Err(error),
+        Stop::DuplicateMessage => Err(CommitError::Duplicate {
+            existing: existing_message(backend, &batch).await?,
+        }),
+        Stop::DuplicateOutbox => Err(CommitError::Duplicate {
+            existing: queued_message(backend, &batch).await?,
+        }),
+    }
+}
+
+/// Writes a batch in the order MemoryStore checks a changeset: the contacts
+/// (their versions), the conversations, the messages (their keys), the outbox
+/// (one item per message), the call logs and the events.
+async fn write_batch<S: Session>(
+    session: &mut S,
+    dialect: &Dialect,
+    batch: &[Changeset],
+) -> Result<(), Stop> {
+    let style = dialect.placeholders;
+    write_contacts(session, style, batch).await?;
+    for conversation in batch.iter().flat_map(|c| &c.conversations) {
+        let row = conversation_values(conversation)?;
+        session
+            .execute(UPSERT_CONVERSATION, row)
+            .await
+            .map_err(db)?;
+    }
+    let messages = all_rows(batch, |c| c.messages.iter().map(message_values).collect())?;
+    insert_rows(session, style, &MESSAGES, messages)
+        .await
+        .map_err(|error| match Key::violated(&error) {
+            Some(Key::MessageId | Key::MessageProvider | Key::MessageClient) => {
+                Stop::DuplicateMessage
+            }
+            _ => db(error).into(),
+        })?;
+    let outbox = all_rows(batch, |c| c.outbox.iter().map(outbox_row).collect())?;
+    insert_rows(session, style, &OUTBOX, outbox)
+        .await
+        .map_err(|error| match Key::violated(&error) {
+            Some(Key::OutboxMessage) => Stop::DuplicateOutbox,
+            _ => db(error).into(),
+        })?;
+    write_call_logs(session, batch).await?;
+    write_events(session, dialect, batch).await
+}
+
+/// Inserts the new contacts together, then updates the others one by one (an
+/// update's version check is its own statement's row count).
+async fn write_contacts<S: Session>(
+    session: &mut S,
+    style: Placeholders,
+    batch: &[Changeset],
+) -> Result<(), Stop> {
+    let inserts = all_rows(batch, |c| match &c.contact {
+        ContactWrite::Insert(contact) => Ok(vec![contact_values(contact)?]),
+        ContactWrite::Update { .. } => Ok(Vec::new()),
+    })?;
+    insert_rows(session, style, &CONTACTS, inserts)
+        .await
+        .map_err(|error| match Key::violated(&error) {
+            Some(Key::ContactId | Key::ContactPhone) => Stop::Conflict,
+            _ => db(error).into(),
+        })?;
+    for changes in batch {
+        let ContactWrite::Update {
+            contact,
+            expected_version,
+        } = &changes.contact
+        else {
+            continue;
+        };
+        let mut row = contact_values(contact)?;
+        row.push(Value::Int(version(*expected_version)));
+        let updated = session
+            .execute(UPDATE_CONTACT, row)
+            .await
+            .map_err(|error| {
+                super::ops::taken(error, Key::ContactPhone, || {
+                    format!("phone {}", contact.phone)
+                })
+            })?;
+        if updated == 0 {
+            return Err(Stop::Conflict);
+        }
+    }
+    Ok(())
+}
+
+async fn write_call_logs<S: Session>(session: &mut S, batch: &[Changeset]) -> Result<(), Stop> {
+    for changes in batch {
+        for call in &changes.call_logs {
+            let row = vec![
+                id(changes.tenant),
+                Value::Text(call.provider.as_str().to_owned()),
+                Value::Text(call.call.clone()),
+                Value::Text(call.status.clone()),
+            ];
+            if let Err(error) = session.execute(INSERT_CALL_LOG, row).await {
+                return Err(match Key::violated(&error) {
+                    Some(Key::CallLog) => Stop::Error(CommitError::DuplicateCallLog),
+                    _ => db(error).into(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Appends the events in batch order, after taking each tenant's event lock
+/// where the dialect has one (so sequence numbers become visible in order).
+async fn write_events<S: Session>(
+    session: &mut S,
+    dialect: &Dialect,
+    batch: &[Changeset],
+) -> Result<(), Stop> {
+    if let Some(lock) = dialect.lock_events {
+        let mut tenants: Vec<TenantId> = batch
+            .iter()
+            .filter(|c| !c.events.is_empty())
+            .map(|c| c.tenant)
+            .collect();
+        // One order for every writer, so two batches never wait on each other.
+        tenants.sort();
+        tenants.dedup();
+        for tenant in tenants {
+            let key = tenant_lock_key(tenant);
+            session
+                .execute(lock, vec![Value::Int(key)])
+                .await
+                .map_err(db)?;
+        }
+    }
+    let events = all_rows(batch, |c| c.events.iter().map(event_values).collect())?;
+    insert_rows(session, dialect.placeholders, &EVENTS, events)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+/// An outbox item's columns and the queue it waits in.
+fn outbox_row(item: &crate::model::OutboxItem) -> Result<Vec<Value>, StoreError> {
+    let mut row = outbox_values(item)?;
+    row.push(Value::Text(contract::queue_of(item)));
+    Ok(row)
+}
+
+/// The rows `rows_of` gives for every changeset, in batch order.
+fn all_rows(
+    batch: &[Changeset],
+    rows_of: impl Fn(&Changeset) -> Result<Vec<Vec<Value>>, StoreError>,
+) -> Result<Vec<Vec<Value>>, StoreError> {
+    let mut rows = Vec::new();
+    for changes in batch {
+        rows.extend(rows_of(changes)?);
+    }
+    Ok(rows)
+}
+
+/// A 64-bit key for a tenant's event lock: the UUID's halves folded together.
+fn tenant_lock_key(tenant: TenantId) -> i64 {
+    let (high, low) = tenant.as_uuid().as_u64_pair();
+    i64::from_ne_bytes((high ^ low).to_ne_bytes())
+}
+
+/// The message the batch's first duplicate message duplicates: a stored one
+/// sharing a key (looked up after the rollback), else an earlier one of its
+/// changeset, exactly as MemoryStore names it.
+async fn existing_message<B: Backend>(
+    backend: &B,
+    batch: &[Changeset],
+) -> Result<MessageId, CommitError> {
+    for changes in batch {
+        let tenant = changes.tenant;
+        for (index, message) in changes.messages.iter().enumerate() {
+            if let Some(stored) = stored_twin(backend, tenant, message).await? {
+                return Ok(stored);
+            }
+            let earlier = changes.messages.get(..index).unwrap_or_default();
+            if let Some(twin) = earlier.iter().find(|m| contract::same_key(message, m)) {
+                return Ok(twin.id);
+            }
+        }
+    }
+    // A unique key was violated by a row that is gone: a concurrent writer's,
+    // rolled back after all. Deciding again sees the truth.
+    Err(CommitError::Conflict)
+}
+
+/// A stored message sharing one of `message`'s keys.
+async fn stored_twin<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    message: &crate::model::MessageRecord,
+) -> Result<Option<MessageId>, StoreError> {
+    if let Some(stored) = ops::message(backend, tenant, message.id).await? {
+        return Ok(Some(stored.id));
+    }
+    if let (Some(provider), Some(provider_id)) = (&message.provider, &message.provider_message_id)
+        && let Some(stored) =
+            ops::message_by_provider_id(backend, tenant, provider, provider_id).await?
+    {
+        return Ok(Some(stored.id));
+    }
+    if let Some(client_id) = &message.client_id
+        && let Some(stored) = ops::message_by_client_id(backend, tenant, client_id).await?
+    {
+        return Ok(Some(stored.id));
+    }
+    Ok(None)
+}
+
+/// The message of the batch's first outbox item that is queued already (or
+/// twice in its changeset).
+async fn queued_message<B: Backend>(
+    backend: &B,
+    batch: &[Changeset],
+) -> Result<MessageId, CommitError> {
+    for changes in batch {
+        for (index, item) in changes.outbox.iter().enumerate() {
+            let earlier = changes.outbox.get(..index).unwrap_or_default();
+            let repeated = earlier.iter().any(|other| other.message == item.message);
+            if repeated
+                || ops::outbox_item(backend, changes.tenant, item.message)
+                    .await?
+                    .is_some()
+            {
+                return Ok(item.message);
+            }
+        }
+    }
+    Err(CommitError::Conflict)
+}
