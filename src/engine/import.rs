@@ -31,7 +31,7 @@ impl Inbox {
     ///
     /// The file is read one record at a time and committed 500 rows per
     /// transaction, so memory stays flat whatever its size (the numbers seen
-    /// are kept to find duplicates: a few bytes each). A new number creates a
+    /// are kept to find duplicates: 8 bytes each, about 20 MB for a million). A new number creates a
     /// contact, a known one is updated; a row that changes nothing writes
     /// nothing, so importing the same file twice creates nothing the second
     /// time. Opt-ins have source `csv_import` and never undo an opt-out.
@@ -189,7 +189,8 @@ impl Inbox {
 struct Reading<'o> {
     columns: Columns,
     region: Option<&'o str>,
-    seen: HashSet<E164>,
+    /// The numbers read so far, as [`number_key`]s: 8 bytes each, not 20.
+    seen: HashSet<u64>,
 }
 
 /// One batch as read: the rows to apply, and what reading it counted.
@@ -254,7 +255,7 @@ impl Reading<'_> {
     /// in the file is a duplicate (the first wins).
     fn read(&mut self, record: &Record) -> Result<(E164, ImportRow), RowError> {
         let (phone, row) = self.columns.read(record, self.region)?;
-        if !self.seen.insert(phone) {
+        if !self.seen.insert(number_key(&phone)) {
             return Err(RowError {
                 line: record.line(),
                 reason: SkipReason::Duplicate,
@@ -263,6 +264,17 @@ impl Reading<'_> {
         }
         Ok((phone, row))
     }
+}
+
+/// A number as one integer: its digits read in base 10. E.164 has at most 15
+/// digits and no leading zero (country codes start at 1), so distinct numbers
+/// give distinct keys and none overflows.
+fn number_key(phone: &E164) -> u64 {
+    phone
+        .as_str()
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0, |key, digit| key * 10 + u64::from(digit - b'0'))
 }
 
 /// How one committed batch counts in the report.
