@@ -40,6 +40,7 @@ mod responder;
 mod responding;
 mod status;
 mod tenant_rules;
+mod timeline;
 mod voice;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -64,3 +65,4 @@ pub use not_found::NotFound;
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
 pub use status::StatusOutcome;
 pub use tenant_rules::TenantRules;
+pub use timeline::TimelineEntry;

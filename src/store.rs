@@ -235,6 +235,18 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<(u64, EventRecord)>, StoreError>;
 
+    /// The contact's timeline events (consent and tag changes, conversations
+    /// opened and changed, CSAT, possible revocations, calls: see
+    /// [`InboxEvent::is_on_timeline`](crate::model::InboxEvent::is_on_timeline)),
+    /// oldest first, at most `limit` of the newest, with their sequence numbers.
+    /// An event belongs to the contact whose changeset wrote it.
+    async fn contact_events(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        limit: usize,
+    ) -> Result<Vec<(u64, EventRecord)>, StoreError>;
+
     /// Runs the GCRA for `key` against the shared limiter state (API requests per
     /// IP, SPEC §10), atomically, storing the new state when allowed.
     async fn check_rate(

@@ -295,9 +295,72 @@ mod schema_upgrade {
         ));
     }
 
-    /// Takes a store's database back to the first schema: before call logs,
-    /// before outbox queues.
-    pub const BACK_TO_THE_FIRST_SCHEMA: [&str; 5] = [
+    /// Opens a conversation with a new contact through the inbox and resolves
+    /// it: the resolution's event names only the conversation. The contact.
+    pub async fn resolve_a_conversation<S: Store + Clone + 'static>(
+        store: &S,
+        tenant: TenantId,
+    ) -> ContactId {
+        use msgcore::core::conversation::Event;
+        use msgcore::engine::Inbox;
+        use msgcore::model::{InboundMessage, ProviderName, TenantRef};
+
+        let inbox = Inbox::builder(Arc::new(store.clone())).build();
+        let message = InboundMessage::text(
+            TenantRef::Id(tenant),
+            ProviderName::TWILIO,
+            "SM-before-the-timeline",
+            Channel::Sms,
+            "+14155550174".parse().unwrap(),
+            "Hello, is the shop open?",
+        );
+        let opened = inbox.handle_inbound(&message).await.unwrap();
+        inbox
+            .act(tenant, opened.conversation, &Event::Resolve)
+            .await
+            .unwrap();
+        opened.contact
+    }
+
+    /// After the migration to contact timelines, events kept before it are on
+    /// their contacts' timelines: by the contact they name, or through their
+    /// conversation; message events are not.
+    pub async fn events_kept_before_the_migration_are_on_their_timelines<S: Store + ?Sized>(
+        store: &S,
+        tenant: TenantId,
+        call: &CallLog,
+        resolved: ContactId,
+    ) {
+        let kinds = |events: Vec<(u64, msgcore::model::EventRecord)>| -> Vec<String> {
+            events
+                .iter()
+                .map(|(_, e)| serde_json::to_value(&e.event).unwrap()["type"].to_string())
+                .collect()
+        };
+        let resolved_events = store.contact_events(tenant, resolved, 10).await.unwrap();
+        let kinds_of_resolved = kinds(resolved_events);
+        assert!(
+            kinds_of_resolved.contains(&"\"conversation_opened\"".to_owned())
+                && kinds_of_resolved.contains(&"\"conversation_status\"".to_owned()),
+            "{kinds_of_resolved:?}"
+        );
+        assert!(!kinds_of_resolved.contains(&"\"message_received\"".to_owned()));
+        let caller = store
+            .contact_by_phone(tenant, &call.from)
+            .await
+            .unwrap()
+            .unwrap();
+        let caller_events = store.contact_events(tenant, caller.id, 10).await.unwrap();
+        assert_eq!(kinds(caller_events), ["\"call_logged\""]);
+    }
+
+    /// Takes a store's database back to the first schema: before contact
+    /// timelines, before call logs, before outbox queues.
+    pub const BACK_TO_THE_FIRST_SCHEMA: [&str; 9] = [
+        "DROP INDEX events_on_timeline",
+        "ALTER TABLE events DROP COLUMN on_timeline",
+        "ALTER TABLE events DROP COLUMN contact",
+        "DELETE FROM msgcore_migrations WHERE version = 4",
         "DROP TABLE call_logs",
         "DELETE FROM msgcore_migrations WHERE version = 3",
         "DROP INDEX outbox_unfinished_by_recipient",
@@ -391,17 +454,21 @@ mod sqlite {
     }
 
     #[tokio::test]
-    async fn a_sqlite_file_of_the_first_schema_is_migrated_with_its_queues_and_call_logs() {
+    async fn a_sqlite_file_of_the_first_schema_is_migrated_with_its_queues_call_logs_and_timelines()
+    {
         let file = TempFile::new();
         let store = SqliteStore::open(&file.0).await.unwrap();
         let (tenant, queued) = queue_two_recipients(&store).await;
         let call = log_a_call_as_an_event(&store, tenant).await;
+        let resolved = resolve_a_conversation(&store, tenant).await;
         for statement in BACK_TO_THE_FIRST_SCHEMA {
             sqlx::query(statement).execute(store.pool()).await.unwrap();
         }
         store.pool().close().await;
         let migrated = SqliteStore::open(&file.0).await.unwrap();
         queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
+        events_kept_before_the_migration_are_on_their_timelines(&migrated, tenant, &call, resolved)
+            .await;
         a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
     }
 
@@ -491,23 +558,27 @@ mod postgres {
             .fetch_all(stores[0].pool())
             .await
             .unwrap();
-        assert_eq!(applied, [(1,), (2,), (3,)]);
+        assert_eq!(applied, [(1,), (2,), (3,), (4,)]);
     }
 
     #[tokio::test]
-    async fn a_postgres_database_of_the_first_schema_is_migrated_with_its_queues_and_call_logs() {
+    async fn a_postgres_database_of_the_first_schema_is_migrated_with_its_queues_call_logs_and_timelines()
+     {
         let Some(db) = TestDatabase::create().await else {
             return;
         };
         let store = db.replica().await;
         let (tenant, queued) = queue_two_recipients(&store).await;
         let call = log_a_call_as_an_event(&store, tenant).await;
+        let resolved = resolve_a_conversation(&store, tenant).await;
         for statement in BACK_TO_THE_FIRST_SCHEMA {
             sqlx::query(statement).execute(store.pool()).await.unwrap();
         }
         store.pool().close().await;
         let migrated = db.replica().await;
         queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
+        events_kept_before_the_migration_are_on_their_timelines(&migrated, tenant, &call, resolved)
+            .await;
         a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
     }
 

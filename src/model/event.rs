@@ -154,6 +154,26 @@ pub struct EventRecord {
     pub event: InboxEvent,
 }
 
+impl InboxEvent {
+    /// Whether the event belongs on its contact's timeline as an audit event
+    /// (SPEC §1): consent and tag changes, conversations opened and changed,
+    /// CSAT, possible revocations and calls. Messages are on the timeline as
+    /// themselves, so their events are not.
+    pub fn is_on_timeline(&self) -> bool {
+        matches!(
+            self,
+            InboxEvent::ConsentChanged { .. }
+                | InboxEvent::TagAdded { .. }
+                | InboxEvent::TagRemoved { .. }
+                | InboxEvent::ConversationOpened { .. }
+                | InboxEvent::ConversationStatus { .. }
+                | InboxEvent::CsatRecorded { .. }
+                | InboxEvent::PossibleRevocation { .. }
+                | InboxEvent::CallLogged { .. }
+        )
+    }
+}
+
 impl EventRecord {
     /// `event` at `tenant`, happening at `at`.
     pub fn new(tenant: TenantId, at: DateTime<Utc>, event: InboxEvent) -> EventRecord {

@@ -24,12 +24,14 @@
 //! the suite's own fixtures.
 
 mod batches;
+mod timeline;
 
 pub use batches::{
     a_batch_naming_one_contact_or_phone_twice_is_refused, a_batch_writes_every_changeset_or_none,
     a_duplicate_in_a_later_changeset_fails_the_whole_batch,
     contacts_are_found_by_many_phones_within_the_tenant,
 };
+pub use timeline::a_contacts_timeline_holds_its_audit_events_in_order;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,6 +86,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_duplicate_in_a_later_changeset_fails_the_whole_batch(store).await;
     a_batch_naming_one_contact_or_phone_twice_is_refused(store).await;
     contacts_are_found_by_many_phones_within_the_tenant(store).await;
+    a_contacts_timeline_holds_its_audit_events_in_order(store).await;
 }
 
 /// A fixed instant the checks count from.

@@ -57,6 +57,8 @@ struct Index {
     latest: HashMap<(TenantId, ContactId), (DateTime<Utc>, ConversationId)>,
     /// Each contact's messages in insertion order.
     timelines: HashMap<(TenantId, ContactId), Vec<MessageId>>,
+    /// Each contact's timeline events, as indexes into `events`.
+    contact_events: HashMap<(TenantId, ContactId), Vec<usize>>,
 }
 
 /// A call log's unique key.
@@ -151,6 +153,7 @@ impl Data {
     fn apply(&mut self, changes: Changeset) {
         let data = self;
         let tenant = changes.tenant;
+        let contact_id = changes.contact_id();
         let contact = match changes.contact {
             ContactWrite::Insert(contact) | ContactWrite::Update { contact, .. } => contact,
         };
@@ -188,6 +191,15 @@ impl Data {
         }
         for event in changes.events {
             let seq = data.events.len() as u64 + 1;
+            if event.event.is_on_timeline() {
+                let position = data.events.len();
+                let timeline = data
+                    .index
+                    .contact_events
+                    .entry((tenant, contact_id))
+                    .or_default();
+                timeline.push(position);
+            }
             data.events.push((seq, event));
         }
     }
@@ -601,6 +613,26 @@ impl Store for MemoryStore {
             .filter(|(seq, e)| *seq > after && e.tenant == tenant)
             .take(limit)
             .cloned()
+            .collect())
+    }
+
+    async fn contact_events(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        limit: usize,
+    ) -> Result<Vec<(u64, EventRecord)>, StoreError> {
+        let data = self.lock();
+        let positions = data
+            .index
+            .contact_events
+            .get(&(tenant, contact))
+            .map_or(&[][..], Vec::as_slice);
+        let newest = positions.get(positions.len().saturating_sub(limit)..);
+        Ok(newest
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|position| data.events.get(*position).cloned())
             .collect())
     }
 

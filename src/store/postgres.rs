@@ -120,6 +120,11 @@ impl Backend for PostgresStore {
                 description: "call logs",
                 sql: include_str!("../../migrations/postgres/0003_call_logs.sql"),
             },
+            Migration {
+                version: 4,
+                description: "contact timeline",
+                sql: include_str!("../../migrations/postgres/0004_contact_timeline.sql"),
+            },
         ],
     };
 

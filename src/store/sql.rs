@@ -444,6 +444,15 @@ macro_rules! store_impl {
                 $crate::store::sql::ops::events(self, tenant, after, limit).await
             }
 
+            async fn contact_events(
+                &self,
+                tenant: $crate::model::TenantId,
+                contact: $crate::model::ContactId,
+                limit: usize,
+            ) -> Result<Vec<(u64, $crate::model::EventRecord)>, $crate::store::StoreError> {
+                $crate::store::sql::ops::contact_events(self, tenant, contact, limit).await
+            }
+
             async fn check_rate(
                 &self,
                 key: &str,
@@ -750,11 +759,16 @@ pub(crate) fn outbox_values(item: &OutboxItem) -> Result<Vec<Value>, StoreError>
 }
 
 /// An event's columns: tenant, at, doc.
-pub(crate) fn event_values(event: &EventRecord) -> Result<Vec<Value>, StoreError> {
+pub(crate) fn event_values(
+    event: &EventRecord,
+    contact: crate::model::ContactId,
+) -> Result<Vec<Value>, StoreError> {
     Ok(vec![
         Value::Id(event.tenant.as_uuid()),
         Value::Int(nanos(event.at)),
         Value::Text(encode(event)?),
+        Value::Id(contact.as_uuid()),
+        Value::Flag(event.event.is_on_timeline()),
     ])
 }
 

@@ -138,6 +138,11 @@ impl Backend for SqliteStore {
                 description: "call logs",
                 sql: include_str!("../../migrations/sqlite/0003_call_logs.sql"),
             },
+            Migration {
+                version: 4,
+                description: "contact timeline",
+                sql: include_str!("../../migrations/sqlite/0004_contact_timeline.sql"),
+            },
         ],
     };
 

@@ -258,3 +258,78 @@ async fn a_click_to_whatsapp_ad_is_kept_whole_at_attributes_ctwa() {
     assert_eq!(attribution.referral, from_ad.referral.unwrap());
     assert_eq!(attribution.at, crate::harness::t0());
 }
+
+#[tokio::test]
+async fn the_timeline_shows_messages_and_the_records_audit_events_in_time_order() {
+    use msgcore::core::consent::ConsentChange;
+    use msgcore::core::conversation::{Event, Status};
+    use msgcore::engine::TimelineEntry;
+
+    let h = Harness::new().await;
+    let first = h.text_in(Channel::Sms, "Where is my order?").await;
+    h.advance(chrono::TimeDelta::minutes(1));
+    let vip = ContactEdit {
+        add_tags: vec!["vip".into()],
+        ..ContactEdit::default()
+    };
+    edit(&h, vip, EditedBy::Api).await;
+    h.advance(chrono::TimeDelta::minutes(1));
+    h.text_in(Channel::Sms, "STOP").await;
+    h.advance(chrono::TimeDelta::minutes(1));
+    h.inbox
+        .act(h.tenant.id, first.conversation, &Event::Resolve)
+        .await
+        .unwrap();
+
+    let timeline = h
+        .inbox
+        .contact_timeline(h.tenant.id, first.contact, 50)
+        .await
+        .unwrap();
+    let described: Vec<String> = timeline
+        .iter()
+        .map(|entry| match entry {
+            TimelineEntry::Message(m) => format!("message {}", m.text().unwrap_or("")),
+            TimelineEntry::Event(e) => match &e.event {
+                InboxEvent::TagAdded { tag, .. } => format!("tag {tag}"),
+                InboxEvent::ConsentChanged { change, .. } => format!("consent {change:?}"),
+                InboxEvent::ConversationOpened { .. } => "opened".to_owned(),
+                InboxEvent::ConversationStatus { status, .. } => format!("status {status:?}"),
+                other => format!("other {other:?}"),
+            },
+        })
+        .collect();
+    assert!(
+        timeline.windows(2).all(|w| w[0].at() <= w[1].at()),
+        "{described:?}"
+    );
+    assert_eq!(
+        described.first().map(String::as_str),
+        Some("message Where is my order?")
+    );
+    let position = |wanted: &str| {
+        described
+            .iter()
+            .position(|d| d == wanted)
+            .unwrap_or_else(|| panic!("{wanted:?} in {described:?}"))
+    };
+    assert!(position("opened") < position("tag vip"));
+    assert!(position("tag buyer") < position("tag vip"));
+    assert!(position("tag vip") < position("message STOP"));
+    assert!(position("message STOP") < position(&format!("consent {:?}", ConsentChange::OptOut)));
+    assert_eq!(
+        described.last(),
+        Some(&format!("status {:?}", Status::Resolved))
+    );
+    assert!(
+        described.iter().all(|d| !d.starts_with("other")),
+        "message events are not audit events: {described:?}"
+    );
+
+    let newest = h
+        .inbox
+        .contact_timeline(h.tenant.id, first.contact, 2)
+        .await
+        .unwrap();
+    assert_eq!(newest.as_slice(), &timeline[timeline.len() - 2..]);
+}

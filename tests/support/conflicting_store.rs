@@ -61,6 +61,15 @@ impl Store for ConflictingStore {
         self.inner.commit_batch(batch).await
     }
 
+    async fn contact_events(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+        limit: usize,
+    ) -> Result<Vec<(u64, EventRecord)>, StoreError> {
+        self.inner.contact_events(tenant, contact, limit).await
+    }
+
     async fn contacts_by_phones(
         &self,
         tenant: TenantId,

@@ -40,7 +40,10 @@ static OUTBOX: RowInsert = RowInsert::new(
 );
 const INSERT_CALL_LOG: &str =
     "INSERT INTO call_logs (tenant, provider, call, status) VALUES ($1, $2, $3, $4)";
-static EVENTS: RowInsert = RowInsert::new("INSERT INTO events (tenant, at, doc) VALUES ", 3);
+static EVENTS: RowInsert = RowInsert::new(
+    "INSERT INTO events (tenant, at, doc, contact, on_timeline) VALUES ",
+    5,
+);
 
 /// Why a batch's writes stopped.
 enum Stop {
@@ -215,7 +218,10 @@ async fn write_events<S: Session>(
                 .map_err(db)?;
         }
     }
-    let events = all_rows(batch, |c| c.events.iter().map(event_values).collect())?;
+    let events = all_rows(batch, |c| {
+        let contact = c.contact_id();
+        c.events.iter().map(|e| event_values(e, contact)).collect()
+    })?;
     insert_rows(session, dialect.placeholders, &EVENTS, events)
         .await
         .map_err(db)?;

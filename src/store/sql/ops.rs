@@ -78,6 +78,9 @@ const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message 
 
 const EVENTS: &str = "SELECT seq, doc FROM events WHERE tenant = $1 AND seq > $2 \
      ORDER BY seq LIMIT $3";
+/// The newest first; the partial index `events_on_timeline` serves it.
+const CONTACT_EVENTS: &str = "SELECT seq, doc FROM events \
+     WHERE tenant = $1 AND contact = $2 AND on_timeline ORDER BY seq DESC LIMIT $3";
 
 const INSERT_RATE: &str =
     "INSERT INTO rate_limits (key, state) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
@@ -574,8 +577,17 @@ pub(crate) async fn events<B: Backend>(
 ) -> Result<Vec<(u64, EventRecord)>, StoreError> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let args = vec![id(tenant), Value::Int(after), Value::Int(count(limit))];
+    numbered_events(backend, EVENTS, args).await
+}
+
+/// Events with their sequence numbers, as `sql` selects them.
+async fn numbered_events<B: Backend>(
+    backend: &B,
+    sql: &'static str,
+    args: Vec<Value>,
+) -> Result<Vec<(u64, EventRecord)>, StoreError> {
     let mut session = backend.read().await.map_err(db)?;
-    let rows = session.numbered(EVENTS, args).await.map_err(db)?;
+    let rows = session.numbered(sql, args).await.map_err(db)?;
     rows.into_iter()
         .map(|(seq, doc)| {
             let seq = u64::try_from(seq).map_err(|error| StoreError::Corrupt {
@@ -585,6 +597,22 @@ pub(crate) async fn events<B: Backend>(
             Ok((seq, decode(&doc, "event")?))
         })
         .collect()
+}
+
+pub(crate) async fn contact_events<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    contact: ContactId,
+    limit: usize,
+) -> Result<Vec<(u64, EventRecord)>, StoreError> {
+    let args = vec![
+        id(tenant),
+        Value::Id(contact.as_uuid()),
+        Value::Int(count(limit)),
+    ];
+    let mut newest_first = numbered_events(backend, CONTACT_EVENTS, args).await?;
+    newest_first.reverse();
+    Ok(newest_first)
 }
 
 pub(crate) async fn check_rate<B: Backend>(
