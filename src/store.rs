@@ -24,6 +24,7 @@
 //! where the database's unique keys and row locks keep the guards across
 //! replicas.
 
+pub mod audience;
 pub mod changeset;
 #[cfg(feature = "conformance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]
@@ -44,6 +45,7 @@ pub mod sqlite;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
+pub use audience::{AudienceQuery, ContactCursor};
 pub use changeset::{Changeset, ContactWrite};
 pub use error::{CommitError, StoreError};
 pub use memory::MemoryStore;
@@ -93,6 +95,15 @@ pub trait Store: Send + Sync {
         &self,
         tenant: TenantId,
         phones: &[E164],
+    ) -> Result<Vec<Contact>, StoreError>;
+    /// A page of the audience: the contacts with any of the query's tags (all
+    /// of them when it names none), in creation order (then by id), after the
+    /// cursor, at most `limit`. Page on with
+    /// [`ContactCursor::after`] of the last one.
+    async fn audience(
+        &self,
+        tenant: TenantId,
+        query: &AudienceQuery,
     ) -> Result<Vec<Contact>, StoreError>;
     /// Contacts whose name contains `text` (case-insensitively) or whose number
     /// contains its digits, by name.

@@ -249,7 +249,8 @@ mod schema_upgrade {
     /// Logs a call the way the first schema kept it: as an event only.
     pub async fn log_a_call_as_an_event<S: Store + ?Sized>(store: &S, tenant: TenantId) -> CallLog {
         let phone: msgcore::E164 = "+14155550173".parse().unwrap();
-        let contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant, phone, now());
+        let mut contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant, phone, now());
+        contact.tags = vec!["caller".to_owned()];
         let call = CallLog {
             provider: msgcore::model::ProviderName::TWILIO,
             call: "CA0789".to_owned(),
@@ -354,9 +355,29 @@ mod schema_upgrade {
         assert_eq!(kinds(caller_events), ["\"call_logged\""]);
     }
 
-    /// Takes a store's database back to the first schema: before contact
-    /// timelines, before call logs, before outbox queues.
-    pub const BACK_TO_THE_FIRST_SCHEMA: [&str; 9] = [
+    /// After the migration to contact tags, contacts tagged before it are in
+    /// their tags' audiences.
+    pub async fn contacts_tagged_before_the_migration_are_in_their_audiences<S: Store + ?Sized>(
+        store: &S,
+        tenant: TenantId,
+        call: &CallLog,
+    ) {
+        let query = msgcore::store::AudienceQuery {
+            tags_any: vec!["caller".to_owned()],
+            after: None,
+            limit: 10,
+        };
+        let audience = store.audience(tenant, &query).await.unwrap();
+        let phones: Vec<_> = audience.iter().map(|c| c.phone).collect();
+        assert_eq!(phones, [call.from]);
+    }
+
+    /// Takes a store's database back to the first schema: before contact tags,
+    /// before contact timelines, before call logs, before outbox queues.
+    pub const BACK_TO_THE_FIRST_SCHEMA: [&str; 12] = [
+        "DROP TABLE contact_tags",
+        "DROP INDEX contacts_by_creation",
+        "DELETE FROM msgcore_migrations WHERE version = 5",
         "DROP INDEX events_on_timeline",
         "ALTER TABLE events DROP COLUMN on_timeline",
         "ALTER TABLE events DROP COLUMN contact",
@@ -469,6 +490,7 @@ mod sqlite {
         queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
         events_kept_before_the_migration_are_on_their_timelines(&migrated, tenant, &call, resolved)
             .await;
+        contacts_tagged_before_the_migration_are_in_their_audiences(&migrated, tenant, &call).await;
         a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
     }
 
@@ -558,7 +580,7 @@ mod postgres {
             .fetch_all(stores[0].pool())
             .await
             .unwrap();
-        assert_eq!(applied, [(1,), (2,), (3,), (4,)]);
+        assert_eq!(applied, [(1,), (2,), (3,), (4,), (5,)]);
     }
 
     #[tokio::test]
@@ -579,6 +601,7 @@ mod postgres {
         queued_items_keep_their_order_across_the_migration(&migrated, tenant, queued).await;
         events_kept_before_the_migration_are_on_their_timelines(&migrated, tenant, &call, resolved)
             .await;
+        contacts_tagged_before_the_migration_are_in_their_audiences(&migrated, tenant, &call).await;
         a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
     }
 

@@ -23,9 +23,11 @@
 //! the contract (or fails), never on outside input; the records they build are
 //! the suite's own fixtures.
 
+mod audience;
 mod batches;
 mod timeline;
 
+pub use audience::an_audience_pages_through_tagged_contacts_in_creation_order;
 pub use batches::{
     a_batch_naming_one_contact_or_phone_twice_is_refused, a_batch_writes_every_changeset_or_none,
     a_duplicate_in_a_later_changeset_fails_the_whole_batch,
@@ -87,6 +89,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_batch_naming_one_contact_or_phone_twice_is_refused(store).await;
     contacts_are_found_by_many_phones_within_the_tenant(store).await;
     a_contacts_timeline_holds_its_audit_events_in_order(store).await;
+    an_audience_pages_through_tagged_contacts_in_creation_order(store).await;
 }
 
 /// A fixed instant the checks count from.

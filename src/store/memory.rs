@@ -13,8 +13,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::contract::{self, OutcomeEffect, Search};
 use super::{
-    BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, ConversationSummary,
-    DispatchOutcome, Store, StoreError,
+    AudienceQuery, BulkAction, Changeset, CommitError, ContactCursor, ContactWrite,
+    ConversationQuery, ConversationSummary, DispatchOutcome, Store, StoreError,
 };
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
@@ -346,6 +346,23 @@ impl Store for MemoryStore {
         found.sort_by_key(|contact| contact.id);
         found.dedup_by_key(|contact| contact.id);
         Ok(found)
+    }
+
+    async fn audience(
+        &self,
+        tenant: TenantId,
+        query: &AudienceQuery,
+    ) -> Result<Vec<Contact>, StoreError> {
+        let data = self.lock();
+        let mut page: Vec<Contact> = data
+            .contacts
+            .values()
+            .filter(|contact| contact.tenant == tenant && query.matches(contact))
+            .cloned()
+            .collect();
+        page.sort_by_key(ContactCursor::after);
+        page.truncate(query.limit);
+        Ok(page)
     }
 
     async fn search_contacts(

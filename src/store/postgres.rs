@@ -125,6 +125,11 @@ impl Backend for PostgresStore {
                 description: "contact timeline",
                 sql: include_str!("../../migrations/postgres/0004_contact_timeline.sql"),
             },
+            Migration {
+                version: 5,
+                description: "contact tags",
+                sql: include_str!("../../migrations/postgres/0005_contact_tags.sql"),
+            },
         ],
     };
 

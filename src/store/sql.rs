@@ -301,6 +301,14 @@ macro_rules! store_impl {
                 $crate::store::sql::ops::contacts_by_phones(self, tenant, phones).await
             }
 
+            async fn audience(
+                &self,
+                tenant: $crate::model::TenantId,
+                query: &$crate::store::AudienceQuery,
+            ) -> Result<Vec<$crate::model::Contact>, $crate::store::StoreError> {
+                $crate::store::sql::ops::audience(self, tenant, query).await
+            }
+
             async fn search_contacts(
                 &self,
                 tenant: $crate::model::TenantId,

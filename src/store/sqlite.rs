@@ -143,6 +143,11 @@ impl Backend for SqliteStore {
                 description: "contact timeline",
                 sql: include_str!("../../migrations/sqlite/0004_contact_timeline.sql"),
             },
+            Migration {
+                version: 5,
+                description: "contact tags",
+                sql: include_str!("../../migrations/sqlite/0005_contact_tags.sql"),
+            },
         ],
     };
 

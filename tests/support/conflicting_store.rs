@@ -61,6 +61,14 @@ impl Store for ConflictingStore {
         self.inner.commit_batch(batch).await
     }
 
+    async fn audience(
+        &self,
+        tenant: TenantId,
+        query: &msgcore::store::AudienceQuery,
+    ) -> Result<Vec<Contact>, StoreError> {
+        self.inner.audience(tenant, query).await
+    }
+
     async fn contact_events(
         &self,
         tenant: TenantId,

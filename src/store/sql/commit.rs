@@ -15,7 +15,7 @@ use super::ops::{self, UPSERT_CONVERSATION, id};
 use super::rows::{RowInsert, insert_rows};
 use super::{
     Backend, Key, Session, Value, contact_values, conversation_values, db, event_values,
-    message_values, outbox_values, version,
+    message_values, nanos, outbox_values, version,
 };
 use super::{Dialect, Placeholders};
 use crate::model::{MessageId, TenantId};
@@ -26,6 +26,12 @@ static CONTACTS: RowInsert = RowInsert::new(
     "INSERT INTO contacts (tenant, id, phone, name, name_key, version, created_at, doc) VALUES ",
     8,
 );
+static CONTACT_TAGS: RowInsert = RowInsert::new(
+    "INSERT INTO contact_tags (tenant, contact, tag, created_at) VALUES ",
+    4,
+);
+/// An updated contact's tags are written again whole (a contact has few).
+const DELETE_CONTACT_TAGS: &str = "DELETE FROM contact_tags WHERE tenant = $1 AND contact = $2";
 const UPDATE_CONTACT: &str = "UPDATE contacts SET phone = $3, name = $4, name_key = $5, \
      version = $6, created_at = $7, doc = $8 WHERE tenant = $1 AND id = $2 AND version = $9";
 static MESSAGES: RowInsert = RowInsert::new(
@@ -170,8 +176,33 @@ async fn write_contacts<S: Session>(
         if updated == 0 {
             return Err(Stop::Conflict);
         }
+        let args = vec![id(changes.tenant), Value::Id(contact.id.as_uuid())];
+        session
+            .execute(DELETE_CONTACT_TAGS, args)
+            .await
+            .map_err(db)?;
     }
+    let tags = all_rows(batch, |c| Ok(tag_rows(c.contact.contact())))?;
+    insert_rows(session, style, &CONTACT_TAGS, tags)
+        .await
+        .map_err(db)?;
     Ok(())
+}
+
+/// A contact's rows in `contact_tags`, one per tag.
+fn tag_rows(contact: &crate::model::Contact) -> Vec<Vec<Value>> {
+    contact
+        .tags
+        .iter()
+        .map(|tag| {
+            vec![
+                Value::Id(contact.tenant.as_uuid()),
+                Value::Id(contact.id.as_uuid()),
+                Value::Text(tag.clone()),
+                Value::Int(nanos(contact.created_at)),
+            ]
+        })
+        .collect()
 }
 
 async fn write_call_logs<S: Session>(session: &mut S, batch: &[Changeset]) -> Result<(), Stop> {

@@ -21,7 +21,8 @@ use crate::model::{
 };
 use crate::store::contract::{self, OutcomeEffect, Search};
 use crate::store::{
-    BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome, StoreError,
+    AudienceQuery, BulkAction, ContactCursor, ConversationQuery, ConversationSummary,
+    DispatchOutcome, StoreError,
 };
 
 const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
@@ -35,17 +36,27 @@ const TENANT_BY_NUMBER: &str = "SELECT t.doc FROM tenant_numbers n \
 
 const CONTACT: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND id = $2";
 const CONTACT_BY_PHONE: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND phone = $2";
+const AUDIENCE_ALL: &str = "SELECT doc FROM contacts WHERE tenant = $1 \
+     AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4";
+/// How many tags one `AUDIENCE_TAGGED` statement matches.
+const TAGS_PER_STATEMENT: usize = 16;
+/// Contacts after a cursor with any of `$5, …, $20`, in creation order.
+static AUDIENCE_TAGGED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT doc FROM contacts c WHERE c.tenant = $1 AND (c.created_at, c.id) > ($2, $3) \
+         AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.tenant = c.tenant \
+         AND t.contact = c.id AND t.tag IN ({})) ORDER BY c.created_at, c.id LIMIT $4",
+        numbered(5, TAGS_PER_STATEMENT)
+    )
+});
 /// How many numbers one `CONTACTS_BY_PHONES` statement looks up.
 const PHONES_PER_STATEMENT: usize = 100;
 /// `tenant = $1 AND phone IN ($2, …, $101)`: one prepared statement for every
 /// batch (a shorter batch repeats its last number).
 static CONTACTS_BY_PHONES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let placeholders: Vec<String> = (2..PHONES_PER_STATEMENT + 2)
-        .map(|n| format!("${n}"))
-        .collect();
     format!(
         "SELECT doc FROM contacts WHERE tenant = $1 AND phone IN ({})",
-        placeholders.join(", ")
+        numbered(2, PHONES_PER_STATEMENT)
     )
 });
 
@@ -85,6 +96,12 @@ const CONTACT_EVENTS: &str = "SELECT seq, doc FROM events \
 const INSERT_RATE: &str =
     "INSERT INTO rate_limits (key, state) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
 const UPDATE_RATE: &str = "UPDATE rate_limits SET state = $2 WHERE key = $1";
+
+/// `$first, …` for `count` parameters, comma-separated.
+fn numbered(first: usize, count: usize) -> String {
+    let placeholders: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+    placeholders.join(", ")
+}
 
 pub(super) fn id(tenant: TenantId) -> Value {
     Value::Id(tenant.as_uuid())
@@ -253,6 +270,69 @@ pub(crate) async fn contacts_by_phones<B: Backend>(
         found.extend(read_all::<_, Contact>(backend, sql, args, "contact").await?);
     }
     Ok(found)
+}
+
+pub(crate) async fn audience<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    query: &AudienceQuery,
+) -> Result<Vec<Contact>, StoreError> {
+    if query.tags_any.len() > TAGS_PER_STATEMENT {
+        return audience_filtered(backend, tenant, query).await;
+    }
+    let (sql, mut args) = audience_args(tenant, query.after, query.limit);
+    if let Some(last) = query.tags_any.last() {
+        let tags = query.tags_any.iter().chain(std::iter::repeat(last));
+        args.extend(
+            tags.take(TAGS_PER_STATEMENT)
+                .map(|t| Value::Text(t.clone())),
+        );
+        return read_all(backend, AUDIENCE_TAGGED.as_str(), args, "contact").await;
+    }
+    read_all(backend, sql, args, "contact").await
+}
+
+/// An audience of more tags than one statement takes: every contact in
+/// creation order, filtered here, page after page until the page is full.
+async fn audience_filtered<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    query: &AudienceQuery,
+) -> Result<Vec<Contact>, StoreError> {
+    let mut found = Vec::new();
+    let mut after = query.after;
+    loop {
+        let (sql, args) = audience_args(tenant, after, query.limit.max(1));
+        let page: Vec<Contact> = read_all(backend, sql, args, "contact").await?;
+        let Some(last) = page.last() else {
+            return Ok(found);
+        };
+        after = Some(ContactCursor::after(last));
+        found.extend(page.into_iter().filter(|c| query.matches(c)));
+        if found.len() >= query.limit {
+            found.truncate(query.limit);
+            return Ok(found);
+        }
+    }
+}
+
+/// The statement for every contact after `after`, and its first four arguments.
+fn audience_args(
+    tenant: TenantId,
+    after: Option<ContactCursor>,
+    limit: usize,
+) -> (&'static str, Vec<Value>) {
+    // From the start: before every contact (no id is nil).
+    let (at, id_after) = after.map_or((i64::MIN, uuid::Uuid::nil()), |cursor| {
+        (nanos(cursor.created_at), cursor.id.as_uuid())
+    });
+    let args = vec![
+        id(tenant),
+        Value::Int(at),
+        Value::Id(id_after),
+        Value::Int(count(limit)),
+    ];
+    (AUDIENCE_ALL, args)
 }
 
 pub(crate) async fn search_contacts<B: Backend>(
