@@ -3,7 +3,8 @@
 SQLite file doing the same work as msgcore's importer, as a Python service would
 write it — csv for reading, phonenumbers to parse and validate each number
 (Google's metadata, as msgcore), duplicates skipped, and for each new contact one
-row with its JSON document plus one event row per tag and opt-in, 500 rows per
+row with its JSON document, one row per tag (for audiences) and one event row per
+tag and opt-in, 500 rows per
 transaction, WAL with synchronous FULL (sqlx's default, which msgcore's SQLite
 store keeps).
 
@@ -43,19 +44,25 @@ def main():
     db.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant BLOB NOT NULL, "
                "at INTEGER NOT NULL, doc TEXT NOT NULL)")
     db.execute("CREATE INDEX events_by_tenant ON events (tenant, seq)")
+    db.execute("CREATE TABLE contact_tags (tenant BLOB NOT NULL, contact BLOB NOT NULL, "
+               "tag TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (tenant, contact, tag))")
+    db.execute("CREATE INDEX contact_tags_by_tag ON contact_tags (tenant, tag, created_at, contact)")
+    db.execute("CREATE INDEX contacts_by_creation ON contacts (tenant, created_at, id)")
     tenant = uuid.UUID(int=7).bytes
     started = time.perf_counter()
     rows = created = invalid = duplicate = 0
     seen = set()
-    contacts, events = [], []
+    contacts, events, tag_rows = [], [], []
 
     def flush():
         db.execute("BEGIN")
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", contacts)
         db.executemany("INSERT INTO events (tenant, at, doc) VALUES (?, ?, ?)", events)
+        db.executemany("INSERT INTO contact_tags VALUES (?, ?, ?, ?)", tag_rows)
         db.execute("COMMIT")
         contacts.clear()
         events.clear()
+        tag_rows.clear()
 
     with open(path, newline="", encoding="utf-8-sig") as file:
         reader = csv.reader(file)
@@ -82,6 +89,7 @@ def main():
                    "email": email.strip(), "tags": tag_list, "attributes": {"city": city.strip()},
                    "consent": [], "created_at": now, "version": 1}
             for tag in tag_list:
+                tag_rows.append((tenant, contact_id.bytes, tag, now))
                 events.append((tenant, now, json.dumps({"type": "tag_added", "contact": str(contact_id), "tag": tag})))
             if opted_in.strip().lower() in YES:
                 doc["consent"].append({"channel": "whatsapp", "change": "opt_in", "source": "csv_import"})
