@@ -37,5 +37,5 @@ pub use ids::{ContactId, ConversationId, IdSource, MessageId, RandomIds, Sequent
 pub use inbound::{InboundMessage, TenantRef};
 pub use message::{Direction, InboundContent, MediaRef, MessageBody, MessageOrigin, MessageRecord};
 pub use outbox::{OutboxItem, OutboxState, QueuedMessage, ReplyTo};
-pub use status_callback::{MessageRef, StatusCallback};
+pub use status_callback::{MessageRef, Pricing, PricingCategory, StatusCallback};
 pub use tenant::{ProviderName, Tenant, TenantNumber, TenantSettings};

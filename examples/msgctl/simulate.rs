@@ -457,6 +457,7 @@ impl Simulation {
             message: MessageRef::Id(message.id),
             update: StatusUpdate::new(status, self.clock_now()),
             opted_out: false,
+            pricing: None,
         };
         let outcome = self.inbox.on_status(&callback).await?;
         let contact = self

@@ -129,6 +129,7 @@ async fn status_callbacks_in_any_order_give_one_answer_and_a_late_failure_never_
         message: MessageRef::Id(sent.message.id),
         update: StatusUpdate::new(status, at(s)),
         opted_out: false,
+        pricing: None,
     };
     for (status, s) in [
         (DeliveryStatus::Delivered, 3),
@@ -159,6 +160,7 @@ async fn a_providers_opt_out_signal_withdraws_consent_on_that_channel() {
         message: MessageRef::Id(sent.message.id),
         update: StatusUpdate::failed(DeliveryStatus::Failed, h.clock_now(), "21610"),
         opted_out: true,
+        pricing: None,
     };
     assert!(h.inbox.on_status(&callback).await.unwrap().opted_out);
     assert_eq!(

@@ -50,7 +50,9 @@ use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::window::{EntryPoint, InboundKind};
 use crate::model::{InboundContent, MediaRef, ProviderName, Referral};
-use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
+use crate::model::{
+    InboundMessage, MessageRef, Pricing, PricingCategory, StatusCallback, TenantRef,
+};
 pub use crate::providers::webhook_error::WebhookError;
 
 /// The `object` of every WhatsApp Business Account webhook.
@@ -249,6 +251,15 @@ struct StatusJson {
     timestamp: String,
     #[serde(default)]
     errors: Vec<StatusErrorJson>,
+    #[serde(default)]
+    pricing: Option<PricingJson>,
+}
+
+#[derive(Deserialize)]
+struct PricingJson {
+    billable: Option<bool>,
+    category: Option<String>,
+    pricing_model: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -554,7 +565,17 @@ fn status(json: &StatusJson, tenant: &TenantRef) -> Result<Option<StatusCallback
         update,
         // Meta has no opt-out signal on statuses.
         opted_out: false,
+        pricing: json.pricing.as_ref().and_then(pricing),
     }))
+}
+
+/// The billing of a status's message; `None` without a category.
+fn pricing(json: &PricingJson) -> Option<Pricing> {
+    Some(Pricing {
+        billable: json.billable,
+        category: PricingCategory::from_meta(json.category.as_deref()?),
+        model: json.pricing_model.clone(),
+    })
 }
 
 /// Answers Meta's GET verification handshake: returns `hub.challenge`, to be sent

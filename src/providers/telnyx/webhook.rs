@@ -188,6 +188,8 @@ fn status(payload: Payload, at: DateTime<Utc>) -> Result<StatusCallback, Webhook
         },
         update,
         opted_out,
+        // Telnyx reports a cost, not a WhatsApp pricing category.
+        pricing: None,
     })
 }
 

@@ -156,6 +156,7 @@ pub fn parse_status(
         },
         update,
         opted_out,
+        pricing: None,
     })
 }
 

@@ -424,6 +424,11 @@ fn a_status_batch_maps_each_status_and_keeps_the_failure_code() {
         message: provider(id),
         update,
         opted_out: false,
+        pricing: (id == "wamid.SENT").then(|| Pricing {
+            billable: Some(true),
+            category: PricingCategory::Utility,
+            model: Some("PMP".into()),
+        }),
     });
     assert_eq!(parsed.statuses, expected);
 }
@@ -628,4 +633,38 @@ fn the_handshake_is_refused_for_a_wrong_token_mode_or_missing_parameter() {
 #[test]
 fn an_empty_configured_token_accepts_nothing() {
     assert!(verify_subscription(Some("subscribe"), Some(""), Some("1"), "").is_err());
+}
+
+#[test]
+fn a_statuss_pricing_gives_its_category_and_a_new_category_is_kept_by_name() {
+    let body = envelope(json!({
+        "statuses": [
+            { "id": "wamid.A", "status": "sent", "timestamp": "1750263773",
+              "pricing": { "billable": false, "pricing_model": "PMP", "category": "referral_conversion" } },
+            { "id": "wamid.B", "status": "sent", "timestamp": "1750263773",
+              "pricing": { "billable": true, "category": "marketing_lite" } },
+            { "id": "wamid.C", "status": "sent", "timestamp": "1750263773",
+              "pricing": { "billable": true } },
+            { "id": "wamid.D", "status": "sent", "timestamp": "1750263773" }
+        ]
+    }));
+    let parsed = parse(&body, tenant()).unwrap();
+    let pricing: Vec<_> = parsed.statuses.iter().map(|s| s.pricing.clone()).collect();
+    assert_eq!(
+        pricing,
+        [
+            Some(Pricing {
+                billable: Some(false),
+                category: PricingCategory::ReferralConversion,
+                model: Some("PMP".into()),
+            }),
+            Some(Pricing {
+                billable: Some(true),
+                category: PricingCategory::Other("marketing_lite".into()),
+                model: None,
+            }),
+            None,
+            None,
+        ]
+    );
 }
