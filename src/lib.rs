@@ -238,6 +238,60 @@
 //! # }
 //! ```
 //!
+//! **Contacts and imports.** [`Inbox::edit_contact`](engine::Inbox::edit_contact)
+//! creates or changes a contact for an agent or the API, and
+//! [`Inbox::import_contacts`](engine::Inbox::import_contacts) streams a CSV file
+//! into the tenant's contacts as SPEC §18 says ([`core::import`]). Both take the
+//! same decision, `decide_contact_edit`, so no API or import opt-in ever undoes a
+//! STOP. [`Inbox::contact_timeline`](engine::Inbox::contact_timeline) shows a
+//! contact's messages with the audit events of their record, and
+//! [`core::campaign`] checks a campaign definition and paces its recipients.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), msgcore::Error> {
+//! use std::ops::ControlFlow;
+//! use std::sync::Arc;
+//! use msgcore::core::channel::Channel;
+//! use msgcore::core::import::ImportOptions;
+//! use msgcore::engine::{EditedBy, Inbox};
+//! use msgcore::model::{ContactEdit, Tenant, TenantId, TenantSettings};
+//! use msgcore::store::MemoryStore;
+//!
+//! let inbox = Inbox::builder(Arc::new(MemoryStore::new())).build();
+//! let shop = Tenant {
+//!     id: TenantId::from_uuid(uuid::Uuid::now_v7()),
+//!     slug: "shop".into(),
+//!     org_name: "Shop".into(),
+//!     numbers: vec![],
+//!     settings: TenantSettings::default(),
+//! };
+//! inbox.put_tenant(&shop).await?;
+//!
+//! // An Excel export: BOM, semicolons, CRLF, quoted tags, a bad number.
+//! let file = "\u{feff}Mobile;First Name;Tags;SMS Opt In\r\n\
+//!             (415) 555-0100;Ada;\"vip, new\";yes\r\n\
+//!             555-01;Bo;;yes\r\n";
+//! let options = ImportOptions { default_region: Some("US".into()), ..Default::default() };
+//! let report = inbox
+//!     .import_contacts(shop.id, file.as_bytes(), &options, |_| ControlFlow::Continue(()))
+//!     .await?;
+//! assert_eq!((report.rows, report.created, report.opted_in), (2, 1, 1));
+//! assert_eq!(report.errors[0].line, 3); // 555-01 is not a valid number
+//! let ada = msgcore::E164::parse("+14155550100", None)?;
+//! let stored = inbox.contact_by_phone(shop.id, &ada).await?.expect("imported");
+//! assert_eq!(stored.tags, ["vip", "new"]);
+//!
+//! // The API opts SMS out; a later API opt-in cannot undo it.
+//! let out = ContactEdit { sms_opted_in: Some(false), ..Default::default() };
+//! inbox.edit_contact(shop.id, ada, &out, &EditedBy::Api).await?;
+//! let back_in = ContactEdit { sms_opted_in: Some(true), ..Default::default() };
+//! let refused = inbox.edit_contact(shop.id, ada, &back_in, &EditedBy::Api).await?;
+//! assert!(!refused.contact.consent.state().allows(Channel::Sms));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **Carriers** (features `twilio`, `telnyx`, `meta`). The provider modules are
 //! sans-IO and depend on nothing but [`core`] and [`model`]: a webhook body parses
 //! into a provider-neutral [`model::InboundMessage`] or [`model::StatusCallback`],
