@@ -6,6 +6,7 @@
 pub mod campaign;
 pub mod channel;
 pub mod consent;
+pub mod contact_edit;
 pub mod conversation;
 pub mod csat;
 pub mod delivery;

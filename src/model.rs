@@ -15,7 +15,6 @@
 pub mod call;
 pub mod carrier_error;
 pub mod contact;
-pub mod contact_edit;
 pub mod contact_variables;
 pub mod conversation;
 pub mod event;
@@ -26,10 +25,10 @@ pub mod outbox;
 pub mod status_callback;
 pub mod tenant;
 
+pub use crate::core::contact_edit::ContactEdit;
 pub use call::{CallLog, CallSpeech};
 pub use carrier_error::{CarrierError, CarrierErrorKind};
 pub use contact::{Attribution, Contact, Referral};
-pub use contact_edit::ContactEdit;
 pub use contact_variables::ContactVariables;
 pub use conversation::{ConversationFlags, ConversationRecord};
 pub use event::{EventRecord, InboxEvent};

@@ -1,5 +1,5 @@
 //! CSV import of contacts (SPEC §12, §18): the file read as a stream of records,
-//! each mapped through the header's [`Columns`] into an [`ImportRow`], and the
+//! each mapped through the header's [`Columns`] into a [`ContactEdit`], and the
 //! report the whole import adds up to.
 //!
 //! This module only reads; [`Inbox::import_contacts`](crate::engine::Inbox::import_contacts)
@@ -16,7 +16,7 @@
 //! let (phone, row) = columns.read(&record, Some("US")).expect("a valid number");
 //! assert_eq!(phone.as_str(), "+12025550123");
 //! assert_eq!(row.name.as_deref(), Some("Ada Lovelace"));
-//! assert_eq!(row.tags, ["vip", "retail"]);
+//! assert_eq!(row.add_tags, ["vip", "retail"]);
 //! # Ok::<(), msgcore::core::import::ImportError>(())
 //! ```
 
@@ -30,8 +30,9 @@ use serde::{Deserialize, Serialize};
 pub use columns::{Columns, ImportField, Mappings, UnknownField, header_key};
 pub use records::{CsvRecords, MAX_RECORD_BYTES, Record};
 pub use report::{ImportProgress, ImportReport, Skipped};
-pub use row::{ImportRow, RowError, SkipReason};
+pub use row::{RowError, SkipReason};
 
+use crate::core::contact_edit::ContactEdit;
 use crate::core::phone::E164;
 
 /// How to read a file: the region for numbers written without a country code,
@@ -114,7 +115,7 @@ impl Columns {
         &self,
         record: &Record,
         default_region: Option<&str>,
-    ) -> Result<(E164, ImportRow), RowError> {
+    ) -> Result<(E164, ContactEdit), RowError> {
         row::read_row(self, record.cells(), record.line(), default_region)
     }
 

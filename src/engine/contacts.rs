@@ -2,7 +2,7 @@
 //! decision an import row takes, with the editor's consent source.
 
 use super::Inbox;
-use super::decide::{ContactEditContext, ContactEditPlan, decide_contact_edit};
+use super::decide::{ContactEditContext, decide_contact_edit};
 use super::inbox::{Committed, Decided};
 use crate::core::channel::Channel;
 use crate::core::consent::{ConsentSource, Outcome};
@@ -81,7 +81,7 @@ impl Inbox {
                 };
                 let plan = decide_contact_edit(context, phone, edit);
                 let edited = ContactEdited {
-                    contact: stored_form(&plan),
+                    contact: plan.contact.contact().clone(),
                     created: plan.created,
                     consent: plan.consent.clone(),
                 };
@@ -108,11 +108,4 @@ impl Inbox {
     ) -> Result<Option<Contact>, Error> {
         Ok(self.store.contact_by_phone(tenant, phone).await?)
     }
-}
-
-/// The contact as the store will hold it once the plan is committed.
-fn stored_form(plan: &ContactEditPlan) -> Contact {
-    plan.write
-        .as_ref()
-        .map_or_else(|| plan.contact.clone(), |write| write.contact().clone())
 }

@@ -34,7 +34,7 @@ pub mod send;
 
 pub use action::{ActionContext, ActionOutcome, ActionPlan, decide_action};
 pub use call_log::{CallLogContext, CallLogPlan, decide_call_log};
-pub use contact_edit::{ContactEditContext, ContactEditPlan, decide_contact_edit};
+pub use contact_edit::{ContactEditContext, ContactEditPlan, EditedContact, decide_contact_edit};
 pub use inbound::{InboundContext, InboundOutcome, InboundPlan, decide_inbound};
 pub use opt_out::{OptOutContext, OptOutPlan, decide_provider_opt_out};
 pub use reply::{

@@ -7,11 +7,12 @@ use std::ops::ControlFlow;
 
 use super::Inbox;
 use super::decide::{ContactEditContext, ContactEditPlan, decide_contact_edit};
+use super::inbox::MAX_ATTEMPTS;
 use super::overlap::{both, yield_now};
 use crate::core::consent::ConsentSource;
 use crate::core::import::{
-    Columns, CsvRecords, ImportError, ImportOptions, ImportProgress, ImportReport, ImportRow,
-    Record, RowError, SkipReason,
+    Columns, CsvRecords, ImportError, ImportOptions, ImportProgress, ImportReport, Record,
+    RowError, SkipReason,
 };
 use crate::core::phone::E164;
 use crate::error::Error;
@@ -21,9 +22,6 @@ use crate::store::CommitError;
 /// Rows committed per transaction: one durable write for this many contacts,
 /// few enough that a conflict with a live writer costs little to redo.
 const BATCH_ROWS: usize = 500;
-
-/// How many times a batch is decided again after losing its commit.
-const MAX_ATTEMPTS: u32 = 16;
 
 impl Inbox {
     /// Imports contacts from a CSV file (SPEC §18) into `tenant`, and reports
@@ -243,7 +241,7 @@ impl Reading<'_> {
             };
             batch.records += 1;
             match self.read(&record) {
-                Ok((phone, row)) => batch.rows.push((phone, row.into())),
+                Ok(row) => batch.rows.push(row),
                 Err(skipped) => batch.skipped.push(skipped),
             }
         }
@@ -253,7 +251,7 @@ impl Reading<'_> {
 
     /// A record's number and row, or why it is skipped: a number seen earlier
     /// in the file is a duplicate (the first wins).
-    fn read(&mut self, record: &Record) -> Result<(E164, ImportRow), RowError> {
+    fn read(&mut self, record: &Record) -> Result<(E164, ContactEdit), RowError> {
         let (phone, row) = self.columns.read(record, self.region)?;
         if !self.seen.insert(number_key(&phone)) {
             return Err(RowError {

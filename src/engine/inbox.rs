@@ -22,7 +22,7 @@ use crate::store::{
 
 /// How many times a decision is made again after losing its commit to another
 /// writer before the engine gives up with [`Error::Busy`].
-const MAX_ATTEMPTS: u32 = 16;
+pub(crate) const MAX_ATTEMPTS: u32 = 16;
 
 /// The inbox engine: inbound messages, sends, statuses and agent actions over a
 /// [`Store`], with the ports it needs.

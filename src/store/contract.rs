@@ -217,6 +217,10 @@ pub(crate) fn claim(item: &mut OutboxItem, now: DateTime<Utc>, lease: TimeDelta)
 /// outbox item in common. Repeats within one changeset are left to the
 /// changeset's own checks, which answer them as duplicates.
 pub(crate) fn batch_is_consistent(batch: &[Changeset]) -> bool {
+    // Every single commit comes through here: one changeset has nothing to share.
+    if let [only] = batch {
+        return only.is_consistent();
+    }
     let mut owners: HashMap<BatchKey, usize> = HashMap::new();
     for (index, changes) in batch.iter().enumerate() {
         if !changes.is_consistent() {

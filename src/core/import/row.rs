@@ -1,11 +1,10 @@
-//! One data record of an import, read through its [`Columns`] into the fields a
-//! contact takes.
-
-use std::collections::BTreeMap;
+//! One data record of an import, read through its [`Columns`] into the edit of
+//! its contact.
 
 use serde::{Deserialize, Serialize};
 
 use super::columns::{Columns, ImportField};
+use crate::core::contact_edit::ContactEdit;
 use crate::core::phone::E164;
 
 /// Why a record was skipped (SPEC §18's reasons).
@@ -42,33 +41,16 @@ pub struct RowError {
     pub value: String,
 }
 
-/// What one record says about its contact; empty cells say nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportRow {
-    /// The name (the name column, or first + last).
-    pub name: Option<String>,
-    /// The e-mail address.
-    pub email: Option<String>,
-    /// The company.
-    pub company: Option<String>,
-    /// Tags, each once, in cell order.
-    pub tags: Vec<String>,
-    /// Attributes by name.
-    pub attributes: BTreeMap<String, String>,
-    /// Whether the row opts WhatsApp in.
-    pub whatsapp_opt_in: bool,
-    /// Whether the row opts SMS in.
-    pub sms_opt_in: bool,
-}
-
-/// A record's number and what it says, or why it is skipped.
+/// A record's number and what it says about its contact, as the edit to
+/// apply (empty cells say nothing; an opt-in cell only ever opts in), or why
+/// it is skipped.
 pub(crate) fn read_row<'r>(
     columns: &Columns,
     cells: impl IntoIterator<Item = &'r str>,
     line: u64,
     default_region: Option<&str>,
-) -> Result<(E164, ImportRow), RowError> {
-    let mut row = ImportRow::default();
+) -> Result<(E164, ContactEdit), RowError> {
+    let mut row = ContactEdit::default();
     let mut phone = "";
     let (mut first, mut last) = ("", "");
     // Fields beyond the header are ignored; a short record leaves the rest empty.
@@ -84,11 +66,12 @@ pub(crate) fn read_row<'r>(
             ImportField::LastName => last = cell,
             ImportField::Email => row.email = Some(cell.to_owned()),
             ImportField::Company => row.company = Some(cell.to_owned()),
-            ImportField::Tags => add_tags(&mut row.tags, cell),
-            ImportField::WhatsappOptedIn => row.whatsapp_opt_in = is_yes(cell),
-            ImportField::SmsOptedIn => row.sms_opt_in = is_yes(cell),
+            ImportField::Tags => add_tags(&mut row.add_tags, cell),
+            ImportField::WhatsappOptedIn => row.whatsapp_opted_in = opt_in(cell),
+            ImportField::SmsOptedIn => row.sms_opted_in = opt_in(cell),
             ImportField::Attribute(name) => {
-                row.attributes.insert(name.clone(), cell.to_owned());
+                let value = serde_json::Value::String(cell.to_owned());
+                row.attributes.insert(name.clone(), value);
             }
             ImportField::Ignore => {}
         }
@@ -116,10 +99,12 @@ fn add_tags(tags: &mut Vec<String>, cell: &str) {
     }
 }
 
-fn is_yes(cell: &str) -> bool {
-    ["true", "yes", "y", "1"]
+/// `true`, `yes`, `y` or `1` (any case) opts in; any other value changes nothing.
+fn opt_in(cell: &str) -> Option<bool> {
+    let yes = ["true", "yes", "y", "1"]
         .iter()
-        .any(|yes| cell.eq_ignore_ascii_case(yes))
+        .any(|yes| cell.eq_ignore_ascii_case(yes));
+    yes.then_some(true)
 }
 
 #[cfg(test)]
@@ -127,7 +112,7 @@ mod tests {
     use super::*;
     use crate::core::import::Mappings;
 
-    fn read(header: &[&str], cells: &[&str]) -> Result<(E164, ImportRow), RowError> {
+    fn read(header: &[&str], cells: &[&str]) -> Result<(E164, ContactEdit), RowError> {
         let columns = Columns::new(header.iter().copied(), &Mappings::new()).unwrap();
         read_row(&columns, cells.iter().copied(), 7, Some("US"))
     }
@@ -161,10 +146,10 @@ mod tests {
         assert_eq!(row.name.as_deref(), Some("Ada"));
         assert_eq!(row.email.as_deref(), Some("ada@example.com"));
         assert_eq!(row.company.as_deref(), Some("Acme"));
-        assert_eq!(row.tags, ["vip", "retail"]);
-        assert!(row.whatsapp_opt_in);
-        assert!(!row.sms_opt_in);
-        assert_eq!(row.attributes.get("plan").map(String::as_str), Some("gold"));
+        assert_eq!(row.add_tags, ["vip", "retail"]);
+        assert_eq!(row.whatsapp_opted_in, Some(true));
+        assert_eq!(row.sms_opted_in, None, "a \"0\" cell changes nothing");
+        assert_eq!(row.attributes.get("plan"), Some(&serde_json::json!("gold")));
     }
 
     #[test]
@@ -206,7 +191,12 @@ mod tests {
             ("yes please", false),
         ] {
             let (_, row) = read(&["phone", "optedIn"], &["+12025550123", cell]).unwrap();
-            assert_eq!(row.whatsapp_opt_in, opts_in, "{cell:?}");
+            assert_eq!(row.whatsapp_opted_in == Some(true), opts_in, "{cell:?}");
+            assert_ne!(
+                row.whatsapp_opted_in,
+                Some(false),
+                "an import never opts out"
+            );
         }
     }
 }

@@ -31,16 +31,33 @@ pub struct ContactEditContext<'a> {
     pub ids: &'a dyn IdSource,
 }
 
+/// The contact an edit leaves: written, or as it was.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditedContact {
+    /// Created or changed, as the store will hold it.
+    Written(ContactWrite),
+    /// The edit changed nothing, so nothing is written (importing a file twice
+    /// writes nothing the second time).
+    Unchanged(Contact),
+}
+
+impl EditedContact {
+    /// The contact, as stored once the plan is committed.
+    pub fn contact(&self) -> &Contact {
+        match self {
+            EditedContact::Written(write) => write.contact(),
+            EditedContact::Unchanged(contact) => contact,
+        }
+    }
+}
+
 /// What an edit writes and what it did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactEditPlan {
     /// The tenant.
     pub tenant: TenantId,
-    /// The contact as edited (as it was, when nothing changed).
-    pub contact: Contact,
-    /// The write; `None` when the edit changes nothing (importing a file twice
-    /// writes nothing the second time).
-    pub write: Option<ContactWrite>,
+    /// The contact, written or as it was.
+    pub contact: EditedContact,
     /// Whether the edit created the contact.
     pub created: bool,
     /// What each consent change asked for did, per channel.
@@ -53,7 +70,7 @@ impl ContactEditPlan {
     /// Whether the edit opted at least one channel in.
     pub fn opted_in(&self) -> bool {
         self.consent.iter().any(|(channel, outcome)| {
-            *outcome == Outcome::Applied && self.contact.consent.state().allows(*channel)
+            *outcome == Outcome::Applied && self.contact.contact().consent.state().allows(*channel)
         })
     }
 
@@ -66,7 +83,10 @@ impl ContactEditPlan {
 
     /// Everything the plan writes, as one changeset; `None` when it writes nothing.
     pub fn into_changeset(self) -> Option<Changeset> {
-        let mut changes = Changeset::for_contact(self.tenant, self.write?);
+        let EditedContact::Written(write) = self.contact else {
+            return None;
+        };
+        let mut changes = Changeset::for_contact(self.tenant, write);
         changes.events = self.events;
         Some(changes)
     }
@@ -94,18 +114,17 @@ pub fn decide_contact_edit(
     changed |= change_tags(&mut contact, edit, &mut events);
     let consent = record_consent(&mut contact, edit, &context, &mut events);
     changed |= !consent.is_empty();
-    let write = match context.contact {
-        None => Some(ContactWrite::Insert(contact.clone())),
-        Some(_) if !changed => None,
+    let edited = match context.contact {
+        None => EditedContact::Written(ContactWrite::Insert(contact)),
+        Some(_) if !changed => EditedContact::Unchanged(contact),
         Some(loaded) => {
             contact.updated_at = now;
-            Some(ContactWrite::update(loaded.version, contact.clone()))
+            EditedContact::Written(ContactWrite::update(loaded.version, contact))
         }
     };
     ContactEditPlan {
         tenant: context.tenant,
-        contact,
-        write,
+        contact: edited,
         created: context.contact.is_none(),
         consent,
         events: events

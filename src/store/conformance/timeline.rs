@@ -1,21 +1,11 @@
 //! Checks of a contact's timeline events: [`Store::contact_events`].
 
-use super::{conversation, creation, put, t0, tenant};
+use super::{contact, conversation, creation, put, t0, tenant};
 use crate::core::channel::Channel;
 use crate::core::consent::ConsentChange;
 use crate::core::conversation::Status;
-use crate::model::{Contact, ContactId, EventRecord, IdSource, InboxEvent, MessageId, RandomIds};
+use crate::model::{EventRecord, IdSource, InboxEvent, MessageId, RandomIds};
 use crate::store::{Changeset, ContactWrite, Store};
-
-fn contact(tenant: crate::model::TenantId, phone: &str) -> Contact {
-    let phone = phone.parse().expect("a valid number");
-    Contact::new(
-        ContactId::from_uuid(RandomIds.next_id()),
-        tenant,
-        phone,
-        t0(),
-    )
-}
 
 /// The timeline holds the audit events of the contact whose changesets wrote
 /// them, events that name only a conversation included, oldest first, the

@@ -1,13 +1,13 @@
 //! A change to a contact asked for by an agent, the API or an import row (SPEC
 //! §1, §18): the fields to set, the tags to add and remove, the attributes to
-//! merge, and consent to record per channel.
+//! merge, and consent to record per channel. It is plain data; the engine's
+//! `decide_contact_edit` applies it.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::channel::Channel;
-use crate::core::import::ImportRow;
+use super::channel::Channel;
 
 /// What to change on a contact; everything left out stays as it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -40,26 +40,5 @@ impl ContactEdit {
         ]
         .into_iter()
         .filter_map(|(channel, wanted)| Some((channel, wanted?)))
-    }
-}
-
-impl From<ImportRow> for ContactEdit {
-    /// An import row's edit: opt-in cells only ever opt in (SPEC §18: any other
-    /// value changes nothing), and attributes are strings.
-    fn from(row: ImportRow) -> ContactEdit {
-        ContactEdit {
-            name: row.name,
-            email: row.email,
-            company: row.company,
-            add_tags: row.tags,
-            remove_tags: Vec::new(),
-            attributes: row
-                .attributes
-                .into_iter()
-                .map(|(name, value)| (name, serde_json::Value::String(value)))
-                .collect(),
-            sms_opted_in: row.sms_opt_in.then_some(true),
-            whatsapp_opted_in: row.whatsapp_opt_in.then_some(true),
-        }
     }
 }
