@@ -13,6 +13,7 @@
 //! bookkeeping a store needs; none of them has behaviour beyond small accessors.
 
 pub mod call;
+pub mod campaign;
 pub mod carrier_error;
 pub mod contact;
 pub mod contact_variables;
@@ -27,6 +28,7 @@ pub mod tenant;
 
 pub use crate::core::contact_edit::ContactEdit;
 pub use call::{CallLog, CallSpeech};
+pub use campaign::{CampaignRecipient, CampaignRecord, RecipientOutcome, RecipientUpdate};
 pub use carrier_error::{CarrierError, CarrierErrorKind};
 pub use contact::{Attribution, Contact, Referral};
 pub use contact_variables::ContactVariables;

@@ -57,12 +57,14 @@ pub use query::{BulkAction, ConversationQuery, ConversationSummary, DispatchOutc
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
 
+use crate::core::campaign::CampaignCounts;
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, Quota};
 use crate::model::{
-    Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
-    OutboxItem, ProviderName, Tenant, TenantId,
+    CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId, ConversationRecord,
+    EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName, RecipientUpdate, Tenant,
+    TenantId,
 };
 
 /// Everything the inbox keeps, behind one trait so memory, SQLite, PostgreSQL or
@@ -257,6 +259,83 @@ pub trait Store: Send + Sync {
         contact: ContactId,
         limit: usize,
     ) -> Result<Vec<(u64, EventRecord)>, StoreError>;
+
+    /// Creates a campaign with its frozen recipients, all or nothing. A campaign
+    /// id the tenant has already is [`StoreError::Taken`], and nothing is
+    /// written.
+    async fn create_campaign(
+        &self,
+        campaign: &CampaignRecord,
+        recipients: &[CampaignRecipient],
+    ) -> Result<(), StoreError>;
+
+    /// A campaign by id.
+    async fn campaign(
+        &self,
+        tenant: TenantId,
+        id: &str,
+    ) -> Result<Option<CampaignRecord>, StoreError>;
+
+    /// Writes a campaign loaded at `expected_version` (its `version` one more);
+    /// [`CommitError::Conflict`] if it changed meanwhile, and nothing is written.
+    /// A campaign written as cancelled has every pending recipient skipped
+    /// `cancelled` in the same transaction.
+    async fn update_campaign(
+        &self,
+        campaign: &CampaignRecord,
+        expected_version: u64,
+    ) -> Result<(), CommitError>;
+
+    /// Takes up to `limit` of a running campaign's claimable recipients
+    /// ([`CampaignRecipient::is_claimable`]) at `now`, in audience order, as many
+    /// as its throttle allows ([`CampaignRecord::budget`]), leasing them until
+    /// `now + lease` and counting them in `released`. A campaign that is not
+    /// active gives none; one with no pending recipient left becomes
+    /// completed. No recipient is taken up by two callers while its lease
+    /// holds (on PostgreSQL a campaign another caller is claiming from is
+    /// skipped, not waited for).
+    async fn claim_recipients(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError>;
+
+    /// Writes outcomes that queue nothing (holds and skips) to recipients that
+    /// are still pending; the others are left as they are.
+    async fn settle_recipients(
+        &self,
+        tenant: TenantId,
+        updates: &[RecipientUpdate],
+    ) -> Result<(), StoreError>;
+
+    /// A page of a campaign's recipients after position `after` (none: from the
+    /// first), in audience order, at most `limit`.
+    async fn campaign_recipients(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError>;
+
+    /// A campaign's counts, from its recipient rows and their messages'
+    /// statuses ([`CampaignCounts::tally`]); `None` for an unknown campaign.
+    async fn campaign_counts(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+    ) -> Result<Option<CampaignCounts>, StoreError>;
+
+    /// Active campaigns of every tenant whose start has come, oldest first, at
+    /// most `limit`: what a scheduler visits.
+    async fn running_campaigns(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(TenantId, String)>, StoreError>;
 
     /// Runs the GCRA for `key` against the shared limiter state (API requests per
     /// IP, SPEC §10), atomically, storing the new state when allowed.

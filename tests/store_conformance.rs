@@ -372,9 +372,13 @@ mod schema_upgrade {
         assert_eq!(phones, [call.from]);
     }
 
-    /// Takes a store's database back to the first schema: before contact tags,
-    /// before contact timelines, before call logs, before outbox queues.
-    pub const BACK_TO_THE_FIRST_SCHEMA: [&str; 12] = [
+    /// Takes a store's database back to the first schema: before campaigns,
+    /// before contact tags, before contact timelines, before call logs, before
+    /// outbox queues.
+    pub const BACK_TO_THE_FIRST_SCHEMA: [&str; 15] = [
+        "DROP TABLE campaign_recipients",
+        "DROP TABLE campaigns",
+        "DELETE FROM msgcore_migrations WHERE version = 6",
         "DROP TABLE contact_tags",
         "DROP INDEX contacts_by_creation",
         "DELETE FROM msgcore_migrations WHERE version = 5",
@@ -580,7 +584,7 @@ mod postgres {
             .fetch_all(stores[0].pool())
             .await
             .unwrap();
-        assert_eq!(applied, [(1,), (2,), (3,), (4,), (5,)]);
+        assert_eq!(applied, [(1,), (2,), (3,), (4,), (5,), (6,)]);
     }
 
     #[tokio::test]

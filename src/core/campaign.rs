@@ -23,6 +23,7 @@
 
 mod counts;
 mod definition;
+mod status;
 mod throttle;
 
 pub use counts::{CampaignCounts, RecipientState, SkipReason};
@@ -30,4 +31,5 @@ pub use definition::{
     Audience, Campaign, CampaignContent, CampaignDefinition, CampaignError, CampaignKind,
     TemplateRef, client_id,
 };
+pub use status::{CampaignChange, CampaignFinished, CampaignStatus};
 pub use throttle::Throttle;

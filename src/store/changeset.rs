@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{
     CallLog, Contact, ContactId, ConversationRecord, EventRecord, InboxEvent, MessageRecord,
-    OutboxItem, QueuedMessage, TenantId,
+    OutboxItem, QueuedMessage, RecipientUpdate, TenantId,
 };
 
 /// How the contact is written.
@@ -59,6 +59,11 @@ pub struct Changeset {
     /// Call logs to keep: each (provider, call, status) once per tenant, so a
     /// retried status callback is [`CommitError::DuplicateCallLog`](super::CommitError::DuplicateCallLog).
     pub call_logs: Vec<CallLog>,
+    /// Campaign recipients of this contact whose message this changeset queues
+    /// (or who are skipped with it): each must still be pending, or the commit
+    /// is [`CommitError::Conflict`](super::CommitError::Conflict) and writes
+    /// nothing, so a recipient is never queued twice nor after a cancellation.
+    pub recipients: Vec<RecipientUpdate>,
 }
 
 impl Changeset {
@@ -87,6 +92,7 @@ impl Changeset {
             outbox: Vec::new(),
             events: Vec::new(),
             call_logs: Vec::new(),
+            recipients: Vec::new(),
         }
     }
 
@@ -111,5 +117,6 @@ impl Changeset {
                 .all(|m| m.tenant == self.tenant && m.contact == contact.id)
             && self.outbox.iter().all(|o| o.tenant == self.tenant)
             && self.events.iter().all(|e| e.tenant == self.tenant)
+            && self.recipients.iter().all(|r| r.contact == contact.id)
     }
 }

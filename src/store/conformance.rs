@@ -25,6 +25,7 @@
 
 mod audience;
 mod batches;
+mod campaigns;
 mod timeline;
 
 pub use audience::an_audience_pages_through_tagged_contacts_in_creation_order;
@@ -32,6 +33,13 @@ pub use batches::{
     a_batch_naming_one_contact_or_phone_twice_is_refused, a_batch_writes_every_changeset_or_none,
     a_duplicate_in_a_later_changeset_fails_the_whole_batch,
     contacts_are_found_by_many_phones_within_the_tenant,
+};
+pub use campaigns::{
+    a_campaign_is_created_once_with_its_recipients_in_order,
+    a_recipient_is_queued_once_and_counted_from_its_message,
+    cancelling_skips_the_pending_and_nothing_is_queued_after,
+    recipients_are_claimed_in_order_within_the_throttle_once_per_lease,
+    running_campaigns_are_the_started_active_ones_until_complete,
 };
 pub use timeline::a_contacts_timeline_holds_its_audit_events_in_order;
 
@@ -90,6 +98,11 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     contacts_are_found_by_many_phones_within_the_tenant(store).await;
     a_contacts_timeline_holds_its_audit_events_in_order(store).await;
     an_audience_pages_through_tagged_contacts_in_creation_order(store).await;
+    a_campaign_is_created_once_with_its_recipients_in_order(store).await;
+    recipients_are_claimed_in_order_within_the_throttle_once_per_lease(store).await;
+    a_recipient_is_queued_once_and_counted_from_its_message(store).await;
+    cancelling_skips_the_pending_and_nothing_is_queued_after(store).await;
+    running_campaigns_are_the_started_active_ones_until_complete(store).await;
 }
 
 /// A fixed instant the checks count from.
@@ -232,6 +245,7 @@ fn creation(
             },
         }],
         call_logs: Vec::new(),
+        recipients: Vec::new(),
     }
 }
 

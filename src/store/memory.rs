@@ -5,6 +5,8 @@
 //! scoping, outbox leases) exactly as the SQL stores do, and runs the same
 //! [`conformance`](super::conformance) suite.
 
+mod campaigns;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
@@ -16,12 +18,14 @@ use super::{
     AudienceQuery, BulkAction, Changeset, CommitError, ContactCursor, ContactWrite,
     ConversationQuery, ConversationSummary, DispatchOutcome, Store, StoreError,
 };
+use crate::core::campaign::CampaignCounts;
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
 use crate::model::{
-    CallLog, Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId,
-    MessageRecord, OutboxItem, ProviderName, Tenant, TenantId,
+    CallLog, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
+    ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
+    RecipientUpdate, Tenant, TenantId,
 };
 
 /// An in-memory [`Store`].
@@ -45,6 +49,7 @@ struct Data {
     rates: HashMap<String, GcraState>,
     /// (tenant, provider, call, status) of every call log.
     call_logs: HashSet<(TenantId, ProviderName, String, String)>,
+    campaigns: campaigns::Campaigns,
 }
 
 /// What a database would keep as unique indexes and foreign-key indexes.
@@ -146,7 +151,8 @@ impl Data {
     /// Whether `changes` may be committed as the data stands.
     fn check(&self, changes: &Changeset) -> Result<(), CommitError> {
         self.check_contact(changes.tenant, &changes.contact)?;
-        self.check_keys(changes)
+        self.check_keys(changes)?;
+        self.campaigns.check(changes.tenant, &changes.recipients)
     }
 
     /// Writes a checked changeset.
@@ -189,6 +195,7 @@ impl Data {
             data.outbox_order.push((tenant, item.message));
             data.outbox.insert((tenant, item.message), item);
         }
+        data.campaigns.settle(tenant, &changes.recipients);
         for event in changes.events {
             let seq = data.events.len() as u64 + 1;
             if event.event.is_on_timeline() {
@@ -668,6 +675,79 @@ impl Store for MemoryStore {
     }
 
     /// Always healthy: there is no database to lose.
+    async fn create_campaign(
+        &self,
+        campaign: &CampaignRecord,
+        recipients: &[CampaignRecipient],
+    ) -> Result<(), StoreError> {
+        self.lock().campaigns.create(campaign, recipients)
+    }
+
+    async fn campaign(
+        &self,
+        tenant: TenantId,
+        id: &str,
+    ) -> Result<Option<CampaignRecord>, StoreError> {
+        Ok(self.lock().campaigns.get(tenant, id).cloned())
+    }
+
+    async fn update_campaign(
+        &self,
+        campaign: &CampaignRecord,
+        expected_version: u64,
+    ) -> Result<(), CommitError> {
+        self.lock().campaigns.update(campaign, expected_version)
+    }
+
+    async fn claim_recipients(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        let mut data = self.lock();
+        Ok(data.campaigns.claim(tenant, campaign, now, lease, limit))
+    }
+
+    async fn settle_recipients(
+        &self,
+        tenant: TenantId,
+        updates: &[RecipientUpdate],
+    ) -> Result<(), StoreError> {
+        self.lock().campaigns.settle(tenant, updates);
+        Ok(())
+    }
+
+    async fn campaign_recipients(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        Ok(self.lock().campaigns.page(tenant, campaign, after, limit))
+    }
+
+    async fn campaign_counts(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+    ) -> Result<Option<CampaignCounts>, StoreError> {
+        let data = self.lock();
+        let status_of = |id| data.messages.get(&(tenant, id))?.delivery.status();
+        Ok(data.campaigns.counts(tenant, campaign, status_of))
+    }
+
+    async fn running_campaigns(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(TenantId, String)>, StoreError> {
+        Ok(self.lock().campaigns.running(now, limit))
+    }
+
     async fn health(&self) -> Result<(), StoreError> {
         Ok(())
     }

@@ -99,6 +99,8 @@ impl Backend for PostgresStore {
         outbox_for_update: "SELECT doc FROM outbox \
              WHERE tenant = $1 AND message = $2 FOR UPDATE",
         claimable: sql::claimable!(" FOR UPDATE OF o SKIP LOCKED"),
+        campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2 \
+             FOR UPDATE SKIP LOCKED",
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1 FOR UPDATE",
         lock_events: Some("SELECT pg_advisory_xact_lock($1)"),
         // The key is "msgcore" in ASCII.
@@ -129,6 +131,11 @@ impl Backend for PostgresStore {
                 version: 5,
                 description: "contact tags",
                 sql: include_str!("../../migrations/postgres/0005_contact_tags.sql"),
+            },
+            Migration {
+                version: 6,
+                description: "campaigns",
+                sql: include_str!("../../migrations/postgres/0006_campaigns.sql"),
             },
         ],
     };

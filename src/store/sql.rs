@@ -16,6 +16,7 @@
 //! instants beyond sort as those years' ends), so a lease or a retry time compares
 //! exactly as in memory.
 
+pub(crate) mod campaigns;
 pub(crate) mod commit;
 pub(crate) mod ops;
 mod rows;
@@ -37,6 +38,8 @@ use crate::model::{
 pub(crate) enum Value {
     /// A record id.
     Id(Uuid),
+    /// A record id or NULL.
+    OptId(Option<Uuid>),
     /// An integer (instants are nanoseconds).
     Int(i64),
     /// Text.
@@ -100,15 +103,33 @@ where
     bool: Encode<'q, DB> + Type<DB>,
     Option<String>: Encode<'q, DB> + Type<DB>,
     Option<i64>: Encode<'q, DB> + Type<DB>,
+    Option<Uuid>: Encode<'q, DB> + Type<DB>,
 {
     args.into_iter().fold(query, |query, arg| match arg {
         Value::Id(v) => query.bind(v),
+        Value::OptId(v) => query.bind(v),
         Value::Int(v) => query.bind(v),
         Value::Text(v) => query.bind(v),
         Value::OptText(v) => query.bind(v),
         Value::OptInt(v) => query.bind(v),
         Value::Flag(v) => query.bind(v),
     })
+}
+
+/// A campaign recipient as its row holds it: `SELECT ordinal, contact, phone,
+/// state, reason, message, not_before, lease_until` (recipient rows have no
+/// `doc`: every field is a column, so a cancellation can skip thousands of them
+/// in one statement).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RecipientRow {
+    pub(crate) ordinal: i64,
+    pub(crate) contact: Uuid,
+    pub(crate) phone: String,
+    pub(crate) state: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) message: Option<Uuid>,
+    pub(crate) not_before: i64,
+    pub(crate) lease_until: Option<i64>,
 }
 
 /// A connection of one of the stores' pools: plain (each statement commits on its
@@ -156,6 +177,12 @@ pub(crate) trait Session: Send + Sized {
         sql: &'static str,
         args: Vec<Value>,
     ) -> Result<Vec<(String, Option<String>, String)>, sqlx::Error>;
+    /// Campaign recipient rows ([`RecipientRow`]'s columns, in its order).
+    async fn recipients(
+        &mut self,
+        sql: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<RecipientRow>, sqlx::Error>;
     /// Commits the transaction (a plain connection has nothing to commit).
     async fn commit(self) -> Result<(), sqlx::Error>;
     /// Rolls the transaction back.
@@ -222,6 +249,31 @@ macro_rules! session_impl {
                 let rows = query.fetch_all(self.connection()).await?;
                 rows.iter()
                     .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+                    .collect()
+            }
+
+            async fn recipients(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<Vec<$crate::store::sql::RecipientRow>, sqlx::Error> {
+                use sqlx::Row as _;
+                let args = $crate::store::sql::Value::texts_with(args, $text);
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let rows = query.fetch_all(self.connection()).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::store::sql::RecipientRow {
+                            ordinal: row.try_get(0)?,
+                            contact: row.try_get(1)?,
+                            phone: row.try_get(2)?,
+                            state: row.try_get(3)?,
+                            reason: row.try_get(4)?,
+                            message: row.try_get(5)?,
+                            not_before: row.try_get(6)?,
+                            lease_until: row.try_get(7)?,
+                        })
+                    })
                     .collect()
             }
 
@@ -470,6 +522,83 @@ macro_rules! store_impl {
                 $crate::store::sql::ops::check_rate(self, key, quota, now).await
             }
 
+            async fn create_campaign(
+                &self,
+                campaign: &$crate::model::CampaignRecord,
+                recipients: &[$crate::model::CampaignRecipient],
+            ) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::campaigns::create_campaign(self, campaign, recipients).await
+            }
+
+            async fn campaign(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: &str,
+            ) -> Result<Option<$crate::model::CampaignRecord>, $crate::store::StoreError> {
+                $crate::store::sql::campaigns::campaign(self, tenant, id).await
+            }
+
+            async fn update_campaign(
+                &self,
+                campaign: &$crate::model::CampaignRecord,
+                expected_version: u64,
+            ) -> Result<(), $crate::store::CommitError> {
+                $crate::store::sql::campaigns::update_campaign(self, campaign, expected_version)
+                    .await
+            }
+
+            async fn claim_recipients(
+                &self,
+                tenant: $crate::model::TenantId,
+                campaign: &str,
+                now: chrono::DateTime<chrono::Utc>,
+                lease: chrono::TimeDelta,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::CampaignRecipient>, $crate::store::StoreError> {
+                $crate::store::sql::campaigns::claim_recipients(
+                    self, tenant, campaign, now, lease, limit,
+                )
+                .await
+            }
+
+            async fn settle_recipients(
+                &self,
+                tenant: $crate::model::TenantId,
+                updates: &[$crate::model::RecipientUpdate],
+            ) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::campaigns::settle_recipients(self, tenant, updates).await
+            }
+
+            async fn campaign_recipients(
+                &self,
+                tenant: $crate::model::TenantId,
+                campaign: &str,
+                after: Option<u64>,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::CampaignRecipient>, $crate::store::StoreError> {
+                $crate::store::sql::campaigns::campaign_recipients(
+                    self, tenant, campaign, after, limit,
+                )
+                .await
+            }
+
+            async fn campaign_counts(
+                &self,
+                tenant: $crate::model::TenantId,
+                campaign: &str,
+            ) -> Result<Option<$crate::core::campaign::CampaignCounts>, $crate::store::StoreError>
+            {
+                $crate::store::sql::campaigns::campaign_counts(self, tenant, campaign).await
+            }
+
+            async fn running_campaigns(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                limit: usize,
+            ) -> Result<Vec<($crate::model::TenantId, String)>, $crate::store::StoreError> {
+                $crate::store::sql::campaigns::running_campaigns(self, now, limit).await
+            }
+
             async fn health(&self) -> Result<(), $crate::store::StoreError> {
                 $crate::store::sql::ops::health(self).await
             }
@@ -537,6 +666,9 @@ pub(crate) struct Dialect {
     pub(crate) outbox_for_update: &'static str,
     /// Claimable outbox docs, oldest first, locked (skipping rows others hold).
     pub(crate) claimable: &'static str,
+    /// A campaign's doc, locked for a claim; a campaign another claimer holds
+    /// is skipped (no row), not waited for.
+    pub(crate) campaign_for_claim: &'static str,
     /// A rate-limit key's state, locked for update.
     pub(crate) rate_for_update: &'static str,
     /// Run before a commit appends events, so sequence numbers become visible
@@ -583,10 +715,11 @@ pub(crate) enum Key {
     MessageClient,
     OutboxMessage,
     CallLog,
+    Campaign,
 }
 
 impl Key {
-    const ALL: [Key; 9] = [
+    const ALL: [Key; 10] = [
         Key::TenantSlug,
         Key::TenantNumber,
         Key::ContactId,
@@ -596,6 +729,7 @@ impl Key {
         Key::MessageClient,
         Key::OutboxMessage,
         Key::CallLog,
+        Key::Campaign,
     ];
 
     /// The constraint's name in the migrations.
@@ -610,6 +744,7 @@ impl Key {
             Key::MessageClient => "messages_client_key",
             Key::OutboxMessage => "outbox_message_key",
             Key::CallLog => "call_logs_pkey",
+            Key::Campaign => "campaigns_pkey",
         }
     }
 
@@ -629,6 +764,7 @@ impl Key {
             Key::CallLog => {
                 ": call_logs.tenant, call_logs.provider, call_logs.call, call_logs.status"
             }
+            Key::Campaign => ": campaigns.tenant, campaigns.id",
         }
     }
 

@@ -116,6 +116,7 @@ impl Backend for SqliteStore {
         message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2",
         outbox_for_update: "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2",
         claimable: sql::claimable!(""),
+        campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2",
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1",
         // One writer at a time: sequence numbers are visible in commit order.
         lock_events: None,
@@ -147,6 +148,11 @@ impl Backend for SqliteStore {
                 version: 5,
                 description: "contact tags",
                 sql: include_str!("../../migrations/sqlite/0005_contact_tags.sql"),
+            },
+            Migration {
+                version: 6,
+                description: "campaigns",
+                sql: include_str!("../../migrations/sqlite/0006_campaigns.sql"),
             },
         ],
     };

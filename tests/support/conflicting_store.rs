@@ -7,11 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use msgcore::E164;
+use msgcore::core::campaign::CampaignCounts;
 use msgcore::core::delivery::{Delivery, StatusUpdate};
 use msgcore::core::ratelimit::{Decision, Quota};
 use msgcore::model::{
-    Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
-    OutboxItem, ProviderName, Tenant, TenantId,
+    CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId, ConversationRecord,
+    EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName, RecipientUpdate, Tenant,
+    TenantId,
 };
 use msgcore::store::{
     BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, DispatchOutcome,
@@ -232,6 +234,73 @@ impl Store for ConflictingStore {
         now: DateTime<Utc>,
     ) -> Result<Decision, StoreError> {
         self.inner.check_rate(key, quota, now).await
+    }
+    async fn create_campaign(
+        &self,
+        campaign: &CampaignRecord,
+        recipients: &[CampaignRecipient],
+    ) -> Result<(), StoreError> {
+        self.inner.create_campaign(campaign, recipients).await
+    }
+    async fn campaign(
+        &self,
+        tenant: TenantId,
+        id: &str,
+    ) -> Result<Option<CampaignRecord>, StoreError> {
+        self.inner.campaign(tenant, id).await
+    }
+    async fn update_campaign(
+        &self,
+        campaign: &CampaignRecord,
+        expected_version: u64,
+    ) -> Result<(), CommitError> {
+        self.inner.update_campaign(campaign, expected_version).await
+    }
+    async fn claim_recipients(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        let inner = &self.inner;
+        inner
+            .claim_recipients(tenant, campaign, now, lease, limit)
+            .await
+    }
+    async fn settle_recipients(
+        &self,
+        tenant: TenantId,
+        updates: &[RecipientUpdate],
+    ) -> Result<(), StoreError> {
+        self.inner.settle_recipients(tenant, updates).await
+    }
+    async fn campaign_recipients(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecipient>, StoreError> {
+        let inner = &self.inner;
+        inner
+            .campaign_recipients(tenant, campaign, after, limit)
+            .await
+    }
+    async fn campaign_counts(
+        &self,
+        tenant: TenantId,
+        campaign: &str,
+    ) -> Result<Option<CampaignCounts>, StoreError> {
+        self.inner.campaign_counts(tenant, campaign).await
+    }
+    async fn running_campaigns(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(TenantId, String)>, StoreError> {
+        self.inner.running_campaigns(now, limit).await
     }
     async fn health(&self) -> Result<(), StoreError> {
         self.inner.health().await

@@ -19,6 +19,40 @@ pub enum SkipReason {
     OutsideWindow,
     /// The campaign was cancelled before the recipient was queued.
     Cancelled,
+    /// The rendered SMS is over the 1,600-character cap (SPEC §12's last gate).
+    MessageTooLong,
+    /// Another gate refused the message for good (a number quiet hours cannot
+    /// place in a time zone, content the channel cannot carry).
+    Refused,
+}
+
+impl SkipReason {
+    /// The snake_case name, as stored and counted.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::OptedOut => "opted_out",
+            SkipReason::MissingVariable => "missing_variable",
+            SkipReason::OutsideWindow => "outside_window",
+            SkipReason::Cancelled => "cancelled",
+            SkipReason::MessageTooLong => "message_too_long",
+            SkipReason::Refused => "refused",
+        }
+    }
+
+    /// Every reason, in order.
+    pub const ALL: [SkipReason; 6] = [
+        SkipReason::OptedOut,
+        SkipReason::MissingVariable,
+        SkipReason::OutsideWindow,
+        SkipReason::Cancelled,
+        SkipReason::MessageTooLong,
+        SkipReason::Refused,
+    ];
+
+    /// The reason named `name` (see [`as_str`](SkipReason::as_str)).
+    pub fn from_name(name: &str) -> Option<SkipReason> {
+        SkipReason::ALL.into_iter().find(|r| r.as_str() == name)
+    }
 }
 
 /// Where one recipient stands.
@@ -89,6 +123,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_skip_reason_reads_back_from_its_name() {
+        for reason in SkipReason::ALL {
+            assert_eq!(SkipReason::from_name(reason.as_str()), Some(reason));
+            assert_eq!(
+                serde_json::to_value(reason).unwrap(),
+                json!(reason.as_str())
+            );
+        }
+        assert_eq!(SkipReason::from_name("bored"), None);
+    }
+
+    #[test]
     fn read_counts_as_delivered_and_undelivered_as_failed() {
         let counts = CampaignCounts::tally([
             (RecipientState::Pending, None),
@@ -114,6 +160,7 @@ mod tests {
             Just(RecipientState::Skipped(SkipReason::MissingVariable)),
             Just(RecipientState::Skipped(SkipReason::OutsideWindow)),
             Just(RecipientState::Skipped(SkipReason::Cancelled)),
+            Just(RecipientState::Skipped(SkipReason::Refused)),
         ]
     }
 

@@ -11,6 +11,7 @@
 //! traced to its row after the rollback, by the same lookups a single insert
 //! would have needed.
 
+use super::campaigns::{SETTLE, settle_values};
 use super::ops::{self, UPSERT_CONVERSATION, id};
 use super::rows::{RowInsert, insert_rows};
 use super::{
@@ -111,6 +112,7 @@ async fn write_batch<S: Session>(
 ) -> Result<(), Stop> {
     let style = dialect.placeholders;
     write_contacts(session, style, batch).await?;
+    write_recipients(session, batch).await?;
     for conversation in batch.iter().flat_map(|c| &c.conversations) {
         let row = conversation_values(conversation)?;
         session
@@ -186,6 +188,20 @@ async fn write_contacts<S: Session>(
     insert_rows(session, style, &CONTACT_TAGS, tags)
         .await
         .map_err(db)?;
+    Ok(())
+}
+
+/// Writes each campaign recipient's outcome; one that is no longer pending (a
+/// cancelled campaign's, or one another scheduler queued) stops the batch.
+async fn write_recipients<S: Session>(session: &mut S, batch: &[Changeset]) -> Result<(), Stop> {
+    for changes in batch {
+        for update in &changes.recipients {
+            let args = settle_values(changes.tenant, update);
+            if session.execute(SETTLE, args).await.map_err(db)? == 0 {
+                return Err(Stop::Conflict);
+            }
+        }
+    }
     Ok(())
 }
 

@@ -143,7 +143,7 @@ async fn locked<S: Session, T: DeserializeOwned>(
 }
 
 /// Commits `session` when `result` is a success, rolls it back otherwise.
-async fn finish<S: Session, T, E: From<StoreError>>(
+pub(super) async fn finish<S: Session, T, E: From<StoreError>>(
     session: S,
     result: Result<T, E>,
 ) -> Result<T, E> {
