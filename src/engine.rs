@@ -22,6 +22,7 @@
 //! [`DispatchPolicy`], whose retry decisions are pure and usable without tokio.
 
 mod actions;
+mod campaigns;
 mod clock;
 mod contacts;
 pub mod decide;
@@ -43,6 +44,7 @@ mod tenant_rules;
 mod timeline;
 mod voice;
 
+pub use campaigns::{CAMPAIGN_LEASE, CampaignPass};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contacts::{ContactEdited, EditedBy};
 pub use decide::{

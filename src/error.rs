@@ -21,6 +21,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::core::campaign::{CampaignError, CampaignFinished};
 use crate::core::channel::UnknownChannel;
 use crate::core::consent::ConsentError;
 use crate::core::conversation::{InconsistentConversation, InvalidTransition};
@@ -113,6 +114,12 @@ pub enum Error {
     /// The tenant's plan does not allow this (a broadcast too large for Starter).
     #[error(transparent)]
     PlanLimit(#[from] PlanLimitExceeded),
+    /// A campaign definition was refused.
+    #[error(transparent)]
+    Campaign(#[from] CampaignError),
+    /// A campaign that is over cannot be paused, resumed or cancelled.
+    #[error(transparent)]
+    CampaignFinished(#[from] CampaignFinished),
     /// A tenant, contact, conversation or message the request named does not exist.
     #[error(transparent)]
     NotFound(#[from] NotFound),
@@ -197,6 +204,10 @@ pub enum ErrorKind {
     InvalidQuota,
     /// The tenant's plan does not allow this.
     PlanLimit,
+    /// A campaign definition is missing its id or content, or has a bad one.
+    InvalidCampaign,
+    /// The campaign is cancelled or completed.
+    CampaignFinished,
     /// A CSV file has no header, no phone column, a bad mapping, or a record
     /// that cannot be read.
     InvalidImport,
@@ -210,6 +221,8 @@ pub enum ErrorKind {
     UnknownConversation,
     /// No such message.
     UnknownMessage,
+    /// No campaign with that id.
+    UnknownCampaign,
     /// The store failed; a database failure may be transient.
     Store,
     /// Other writers kept changing the same contact; try again.
@@ -247,12 +260,15 @@ impl ErrorKind {
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::InvalidQuota => "invalid_quota",
             ErrorKind::PlanLimit => "plan_limit",
+            ErrorKind::InvalidCampaign => "invalid_campaign",
+            ErrorKind::CampaignFinished => "campaign_finished",
             ErrorKind::InvalidImport => "invalid_import",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::UnknownTenant => "unknown_tenant",
             ErrorKind::UnknownContact => "unknown_contact",
             ErrorKind::UnknownConversation => "unknown_conversation",
             ErrorKind::UnknownMessage => "unknown_message",
+            ErrorKind::UnknownCampaign => "unknown_campaign",
             ErrorKind::Store => "store",
             ErrorKind::Busy => "busy",
         }
@@ -269,13 +285,14 @@ impl ErrorKind {
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorKind::OptedOut | ErrorKind::OutsideWindow | ErrorKind::PlanLimit => 403,
-            ErrorKind::Conflict | ErrorKind::InvalidTransition => 409,
+            ErrorKind::Conflict | ErrorKind::InvalidTransition | ErrorKind::CampaignFinished => 409,
             ErrorKind::RateLimited | ErrorKind::QuietHours => 429,
             ErrorKind::InvalidSignature => 401,
             ErrorKind::UnknownTenant
             | ErrorKind::UnknownContact
             | ErrorKind::UnknownConversation
-            | ErrorKind::UnknownMessage => 404,
+            | ErrorKind::UnknownMessage
+            | ErrorKind::UnknownCampaign => 404,
             ErrorKind::Busy => 503,
             ErrorKind::Store => 500,
             ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
@@ -321,12 +338,16 @@ impl Error {
             Error::RateLimited(_) => ErrorKind::RateLimited,
             Error::Quota(_) => ErrorKind::InvalidQuota,
             Error::PlanLimit(_) => ErrorKind::PlanLimit,
+            Error::Campaign(_) => ErrorKind::InvalidCampaign,
+            Error::CampaignFinished(_) => ErrorKind::CampaignFinished,
             Error::Import(ImportError::Cancelled { .. }) => ErrorKind::Cancelled,
             Error::Import(_) => ErrorKind::InvalidImport,
             Error::NotFound(NotFound::Tenant(_)) => ErrorKind::UnknownTenant,
             Error::NotFound(NotFound::Contact(_)) => ErrorKind::UnknownContact,
             Error::NotFound(NotFound::Conversation(_)) => ErrorKind::UnknownConversation,
             Error::NotFound(NotFound::Message(_)) => ErrorKind::UnknownMessage,
+            Error::NotFound(NotFound::Campaign(_)) => ErrorKind::UnknownCampaign,
+            Error::Store(StoreError::Taken { .. }) => ErrorKind::Conflict,
             Error::Store(_) => ErrorKind::Store,
             Error::Busy { .. } => ErrorKind::Busy,
             #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
@@ -542,6 +563,9 @@ mod tests {
             ErrorKind::RateLimited,
             ErrorKind::InvalidQuota,
             ErrorKind::PlanLimit,
+            ErrorKind::InvalidCampaign,
+            ErrorKind::CampaignFinished,
+            ErrorKind::UnknownCampaign,
         ];
         let names: std::collections::HashSet<_> = kinds.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), kinds.len());

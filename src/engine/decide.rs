@@ -18,6 +18,7 @@
 //! | [`decide_reply`] | a bot's or AI agent's answer, after the message it answers was stored | §11 step 11 |
 //! | [`decide_provider_opt_out`] | a provider saying the recipient opted out | §2 |
 //! | [`decide_call_log`] | a call's status | §15 (voice) |
+//! | [`decide_campaign_recipient`] | a campaign recipient taken up by a scheduler | §12's gates again, §18's holds and skips |
 //! | [`decide_contact_edit`] | a contact created or changed by an agent, the API or a CSV import row | §1, §2, §18 |
 //!
 //! Where is STOP handled? In `opt_out` (`src/engine/decide/inbound/keywords.rs`),
@@ -25,6 +26,7 @@
 
 mod action;
 mod call_log;
+mod campaign;
 mod contact_edit;
 pub mod inbound;
 mod opt_out;
@@ -34,6 +36,9 @@ pub mod send;
 
 pub use action::{ActionContext, ActionOutcome, ActionPlan, decide_action};
 pub use call_log::{CallLogContext, CallLogPlan, decide_call_log};
+pub use campaign::{
+    CampaignSendContext, RecipientPlan, content_for, decide_campaign_recipient, frozen_state,
+};
 pub use contact_edit::{ContactEditContext, ContactEditPlan, EditedContact, decide_contact_edit};
 pub use inbound::{InboundContext, InboundOutcome, InboundPlan, decide_inbound};
 pub use opt_out::{OptOutContext, OptOutPlan, decide_provider_opt_out};

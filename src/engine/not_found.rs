@@ -17,4 +17,7 @@ pub enum NotFound {
     /// The tenant has no message with this id, provider id or client id.
     #[error("no message {0}")]
     Message(String),
+    /// The tenant has no campaign with this id.
+    #[error("no campaign {0}")]
+    Campaign(String),
 }

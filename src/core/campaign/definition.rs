@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::throttle::Throttle;
 use crate::core::channel::Channel;
+use crate::core::message::{Content, ContentError, ContentProblem, RawContent, RawTemplate};
 use crate::core::phone::E164;
 use crate::core::quiet_hours::SendKind;
 use crate::core::template::{Template, TemplateError};
@@ -60,6 +61,22 @@ pub struct TemplateRef {
     /// Its components (header, body parameters, buttons), as Meta takes them.
     #[serde(default)]
     pub components: Vec<serde_json::Value>,
+}
+
+impl TemplateRef {
+    /// The template message it sends.
+    pub fn content(&self) -> Result<Content, ContentError> {
+        let raw = serde_json::json!({
+            "template_name": self.name,
+            "language": self.language,
+            "components": self.components,
+        });
+        let raw: RawTemplate = serde_json::from_value(raw).map_err(|_| {
+            let expected = "a list of Meta template components";
+            ContentError::new("components", ContentProblem::Malformed { expected })
+        })?;
+        RawContent::Template(raw).validate()
+    }
 }
 
 /// What kind of send a campaign's messages are.
@@ -146,6 +163,9 @@ pub enum CampaignError {
     /// `per_minute` is 0.
     #[error("`per_minute` must be at least 1 (leave it out for no limit)")]
     ZeroPace,
+    /// The template's components are not a valid template message.
+    #[error("the campaign template: {0}")]
+    TemplateContent(#[from] ContentError),
     /// An audience tag is empty.
     #[error("audience tag {index} is empty")]
     EmptyTag {
@@ -201,6 +221,7 @@ fn content_of(template: TemplateRef, channel: Channel) -> Result<CampaignContent
     if template.name.trim().is_empty() || template.language.trim().is_empty() {
         return Err(CampaignError::TemplateName);
     }
+    template.content()?;
     Ok(CampaignContent::Template(template))
 }
 
@@ -250,7 +271,8 @@ mod tests {
         let campaign = definition(json!({
             "id": "reminder", "channel": "whatsapp", "kind": "transactional",
             "template": {"name": "appointment_reminder", "language": "en_US",
-                         "components": [{"type": "body"}]},
+                         "components": [{"type": "body", "parameters":
+                                         [{"type": "text", "text": "Tuesday"}]}]},
             "audience": {"tags": ["patients"]}, "per_minute": 30,
             "start_at": "2026-03-03T09:00:00Z", "workflow": "confirm"
         }))
@@ -309,6 +331,15 @@ mod tests {
             refused(json!({"id": "c", "channel": "whatsapp",
                            "template": {"name": "", "language": "en"}})),
             CampaignError::TemplateName
+        );
+        assert!(
+            matches!(
+                refused(json!({"id": "c", "channel": "whatsapp",
+                           "template": {"name": "t", "language": "en",
+                                        "components": [{"type": "body"}]}})),
+                CampaignError::TemplateContent(_)
+            ),
+            "a component without parameters"
         );
     }
 
