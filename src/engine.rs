@@ -39,6 +39,9 @@ mod outbound;
 mod overlap;
 mod responder;
 mod responding;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+mod scheduler;
 mod status;
 mod tenant_rules;
 mod timeline;
@@ -65,6 +68,9 @@ pub use inbox::DEFAULT_RESPONDER_TIMEOUT;
 pub use inbox::{Inbox, InboxBuilder};
 pub use not_found::NotFound;
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use scheduler::CampaignScheduler;
 pub use status::StatusOutcome;
 pub use tenant_rules::TenantRules;
 pub use timeline::TimelineEntry;

@@ -45,7 +45,13 @@ pub struct CampaignPass {
 }
 
 impl CampaignPass {
-    fn add(&mut self, other: CampaignPass) {
+    /// Recipients taken up: queued, held or skipped.
+    pub fn taken_up(&self) -> usize {
+        self.queued + self.held + self.skipped
+    }
+
+    /// Adds another pass's figures.
+    pub fn add(&mut self, other: CampaignPass) {
         self.queued += other.queued;
         self.held += other.held;
         self.skipped += other.skipped;
@@ -191,26 +197,38 @@ impl Inbox {
     /// client id `ID:E164` in the same transaction as its recipient row, so a
     /// crash at any point and a restart queue nobody twice and skip nobody.
     /// Several schedulers may run one campaign at once: each recipient is
-    /// taken up by one at a time, under a lease.
+    /// taken up by one at a time, under a lease ([`CAMPAIGN_LEASE`]).
     pub async fn run_campaign(&self, tenant: TenantId, id: &str) -> Result<CampaignPass, Error> {
-        let tenant = self.tenant(tenant).await?;
-        let campaign = self.campaign(tenant.id, id).await?.campaign()?;
         let mut pass = CampaignPass::default();
         loop {
-            let now = self.clock.now();
-            let claimed = self
-                .store
-                .claim_recipients(tenant.id, id, now, CAMPAIGN_LEASE, BATCH)
-                .await?;
-            let full = claimed.len() == BATCH;
-            if claimed.is_empty() {
-                return Ok(pass);
-            }
-            pass.add(self.take_up(&tenant, &campaign, claimed, now).await?);
-            if !full {
+            let batch = self.run_campaign_batch(tenant, id, BATCH).await?;
+            pass.add(batch);
+            if batch.taken_up() < BATCH {
                 return Ok(pass);
             }
         }
+    }
+
+    /// One batch of [`run_campaign`](Inbox::run_campaign): up to `limit` due
+    /// recipients taken up, decided and committed together. A scheduler that
+    /// shares its time between campaigns calls this.
+    pub async fn run_campaign_batch(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        limit: usize,
+    ) -> Result<CampaignPass, Error> {
+        let tenant = self.tenant(tenant).await?;
+        let campaign = self.campaign(tenant.id, id).await?.campaign()?;
+        let now = self.clock.now();
+        let claimed = self
+            .store
+            .claim_recipients(tenant.id, id, now, CAMPAIGN_LEASE, limit)
+            .await?;
+        if claimed.is_empty() {
+            return Ok(CampaignPass::default());
+        }
+        self.take_up(&tenant, &campaign, claimed, now).await
     }
 
     /// Decides about claimed recipients and writes the outcomes: the queued

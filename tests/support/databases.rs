@@ -78,6 +78,15 @@ mod postgres {
             Some(TestDatabase { server, name })
         }
 
+        /// The database's URL, for a child process.
+        pub fn url(&self) -> String {
+            let server = std::env::var("DATABASE_URL").unwrap();
+            let base = server
+                .rsplit_once('/')
+                .map_or(server.as_str(), |(base, _)| base);
+            format!("{base}/{}", self.name)
+        }
+
         pub fn options(&self) -> PgConnectOptions {
             self.server.clone().database(&self.name)
         }
