@@ -296,6 +296,11 @@ fn simulate_creates_edits_and_imports_contacts_and_no_opt_in_undoes_a_stop() {
 }
 
 #[test]
+fn simulate_runs_campaigns_through_stop_quiet_hours_pause_and_cancel() {
+    run_scenario("scenario_campaigns.jsonl");
+}
+
+#[test]
 fn no_command_and_an_unknown_command_are_refused_naming_which() {
     let refusal = |command| match msgctl_example::choose(command) {
         msgctl_example::Choice::Refuse(why) => why,

@@ -11,9 +11,17 @@
 //! {"ok":true,"conversation_id":"…","conversation_status":"OPEN","sms_opted_in":false,"whatsapp_opted_in":false,"replies":["You have been unsubscribed from Demo Co messages…"]}
 //! ```
 //!
+//! Campaign steps (SPEC §20): `plan`, `campaign` (a §18 definition),
+//! `campaign_status`, `campaign_pause`, `campaign_resume`, `campaign_cancel`
+//! (each answering `"campaign": COUNTS`) and `tick`. Before and after every
+//! step, what campaigns have due at its `at` is queued; a step's output lists
+//! those messages in `"queued"`, in order.
+//!
 //! A refused step has `"ok": false` and `"error"` with its kind (`opted_out`,
 //! `outside_window`, `rate_limited`, `quiet_hours`, `invalid_content`,
-//! `invalid_transition`, `unknown_contact`, `unknown_message`) and writes nothing.
+//! `invalid_transition`, `unknown_contact`, `unknown_message`, `plan_limit`,
+//! `invalid_campaign`, `unknown_campaign`, `campaign_finished`, `conflict`) and
+//! writes nothing.
 //! The tenant is `demo` whatever number an inbound step is written `to`. A line
 //! that is not a step at all (bad JSON, a bad number, an `at` earlier than
 //! the previous step's) gets `{"error": "..."}`.
@@ -22,17 +30,19 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use msgcore::core::campaign::{CampaignChange, CampaignCounts, CampaignDefinition};
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event, Status};
 use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
 use msgcore::core::import::{ImportOptions, ImportReport};
 use msgcore::core::message::{Content, RawContent};
+use msgcore::core::plan::PlanLimits;
 use msgcore::core::quiet_hours::SendKind;
 use msgcore::core::window::{EntryPoint, InboundKind};
-use msgcore::engine::{EditedBy, Inbox, ManualClock, SendRequest};
+use msgcore::engine::{EditedBy, Inbox, ManualClock, MemoryEvents, SendRequest};
 use msgcore::model::{
-    ContactEdit, InboundContent, MessageId, MessageRecord, ProviderName, Referral, SequentialIds,
-    TenantId,
+    ContactEdit, EventRecord, InboundContent, InboxEvent, MessageId, MessageOrigin, MessageRecord,
+    ProviderName, Referral, SequentialIds, TenantId,
 };
 use msgcore::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use msgcore::store::MemoryStore;
@@ -110,6 +120,35 @@ enum Action {
         #[serde(flatten)]
         options: ImportOptions,
     },
+    Plan {
+        plan: String,
+    },
+    Campaign {
+        #[serde(flatten)]
+        definition: CampaignDefinition,
+    },
+    CampaignStatus {
+        id: String,
+    },
+    CampaignPause {
+        id: String,
+    },
+    CampaignResume {
+        id: String,
+    },
+    CampaignCancel {
+        id: String,
+    },
+    /// Only lets time pass: what is due runs before every step.
+    Tick,
+}
+
+/// A message a campaign queued in a step.
+#[derive(Serialize)]
+struct Queued {
+    to: E164,
+    channel: Channel,
+    text: String,
 }
 
 /// A `contact` step's fields (SPEC §20): tags are added, attributes merged.
@@ -178,6 +217,10 @@ struct Output {
     import: Option<ImportReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     contact: Option<ContactStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    campaign: Option<CampaignCounts>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    queued: Vec<Queued>,
 }
 
 /// What a step did before the contact's state is read.
@@ -190,6 +233,7 @@ struct Done {
     duplicate: bool,
     import: Option<ImportReport>,
     contact_status: bool,
+    campaign: Option<CampaignCounts>,
 }
 
 /// A step that could not run: a malformed line, or a refusal with its kind.
@@ -208,6 +252,9 @@ struct Simulation {
     runtime: tokio::runtime::Runtime,
     inbox: Inbox,
     clock: Arc<ManualClock>,
+    events: Arc<MemoryEvents>,
+    /// How many events earlier steps saw.
+    events_seen: usize,
     tenant: TenantId,
     last_at: Option<DateTime<Utc>>,
 }
@@ -218,8 +265,10 @@ impl Simulation {
             .build()
             .map_err(|e| format!("cannot start the simulation: {e}"))?;
         let clock = Arc::new(ManualClock::new(DateTime::UNIX_EPOCH));
+        let events = Arc::new(MemoryEvents::default());
         let inbox = Inbox::builder(Arc::new(MemoryStore::new()))
             .clock(clock.clone())
+            .events(events.clone())
             .ids(Arc::new(SequentialIds::default()))
             .build();
         let tenant = demo::tenant();
@@ -230,6 +279,8 @@ impl Simulation {
             runtime,
             inbox,
             clock,
+            events,
+            events_seen: 0,
             tenant: tenant.id,
             last_at: None,
         })
@@ -244,7 +295,18 @@ impl Simulation {
             Err(message) => return lines::write_error(out, message),
         };
         self.clock.set(at);
-        let result = self.runtime.block_on(self.run(step.action));
+        let result = self.runtime.block_on(async {
+            // What is due at `at` runs first; what the step made due (a new
+            // or resumed campaign) runs after it.
+            self.inbox.run_campaigns().await?;
+            let done = self.run(step.action).await;
+            self.inbox.run_campaigns().await?;
+            Ok::<_, Error>(done)
+        });
+        let result = match result {
+            Ok(result) => result,
+            Err(error) => return lines::write_error(out, error.to_string()),
+        };
         let output = match result {
             Ok(done) => self.report(
                 Output {
@@ -268,7 +330,36 @@ impl Simulation {
                 )
             }
         };
-        lines::write_json(out, &output);
+        let events = self.events.all();
+        let new = events.get(self.events_seen..).unwrap_or_default();
+        self.events_seen = events.len();
+        let queued = self.runtime.block_on(self.queued(new));
+        lines::write_json(out, &Output { queued, ..output });
+    }
+
+    /// The campaign messages among a step's events, in order.
+    async fn queued(&self, new: &[EventRecord]) -> Vec<Queued> {
+        let store = self.inbox.store();
+        let mut queued = Vec::new();
+        for record in new {
+            let InboxEvent::MessageQueued { message, .. } = record.event else {
+                continue;
+            };
+            let Ok(Some(message)) = store.message(self.tenant, message).await else {
+                continue;
+            };
+            let Ok(Some(contact)) = store.contact(self.tenant, message.contact).await else {
+                continue;
+            };
+            if message.origin == MessageOrigin::Automation {
+                queued.push(Queued {
+                    to: contact.phone,
+                    channel: message.channel,
+                    text: message.text().unwrap_or_default().to_owned(),
+                });
+            }
+        }
+        queued
     }
 
     fn advance_to(&mut self, at: &str) -> Result<DateTime<Utc>, String> {
@@ -377,6 +468,27 @@ impl Simulation {
                     ..Done::default()
                 })
             }
+            Action::Plan { plan } => {
+                let plan = match plan.as_str() {
+                    "starter" => PlanLimits::starter(),
+                    "pro" => PlanLimits::pro(),
+                    other => return Err(Failure::Input(format!("unknown plan {other:?}"))),
+                };
+                let mut tenant = self.inbox.tenant(self.tenant).await?;
+                tenant.settings.plan = plan;
+                self.inbox.put_tenant(&tenant).await?;
+                Ok(Done::default())
+            }
+            Action::Campaign { definition } => {
+                let id = definition.id.trim().to_owned();
+                self.inbox.create_campaign(self.tenant, definition).await?;
+                self.campaign(&id, None).await
+            }
+            Action::CampaignStatus { id } => self.campaign(&id, None).await,
+            Action::CampaignPause { id } => self.campaign(&id, Some(CampaignChange::Pause)).await,
+            Action::CampaignResume { id } => self.campaign(&id, Some(CampaignChange::Resume)).await,
+            Action::CampaignCancel { id } => self.campaign(&id, Some(CampaignChange::Cancel)).await,
+            Action::Tick => Ok(Done::default()),
             Action::Import { csv, options } => {
                 let report = self
                     .inbox
@@ -390,6 +502,20 @@ impl Simulation {
                 })
             }
         }
+    }
+
+    /// A campaign's counts, after `change`. A new campaign's first share is
+    /// queued after the step, so its counts are read then too.
+    async fn campaign(&self, id: &str, change: Option<CampaignChange>) -> Result<Done, Failure> {
+        if let Some(change) = change {
+            self.inbox.change_campaign(self.tenant, id, change).await?;
+        }
+        self.inbox.run_campaigns().await?;
+        let counts = self.inbox.campaign_counts(self.tenant, id).await?;
+        Ok(Done {
+            campaign: Some(counts),
+            ..Done::default()
+        })
     }
 
     async fn inbound(
@@ -552,6 +678,7 @@ impl Simulation {
         output.message_status = done.message_status.map(DeliveryStatus::as_str);
         output.duplicate = done.duplicate;
         output.import = done.import;
+        output.campaign = done.campaign;
         output
     }
 }
