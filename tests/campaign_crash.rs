@@ -180,6 +180,20 @@ async fn assert_everyone_queued_once(store: &Arc<dyn Store>) {
     }
 }
 
+/// Seeds the database, kills the child running test `test` mid-campaign,
+/// restarts, and checks that everyone was queued once.
+async fn crash_and_restart(test: &str, spec: &str) {
+    let store = open(spec).await;
+    seed(store.clone()).await;
+    let at_kill = kill_mid_campaign(test, spec, &store).await;
+    assert!(
+        at_kill < RECIPIENTS as u64,
+        "killed mid-campaign: {at_kill} queued"
+    );
+    restart_and_finish(store.clone()).await;
+    assert_everyone_queued_once(&store).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduler_killed_mid_campaign_on_sqlite_is_restarted_and_queues_everyone_once() {
     if let Ok(spec) = std::env::var(CHILD) {
@@ -187,16 +201,8 @@ async fn a_scheduler_killed_mid_campaign_on_sqlite_is_restarted_and_queues_every
     }
     let file = TempFile::new();
     let spec = format!("sqlite:{}", file.0.display());
-    let store = open(&spec).await;
-    seed(store.clone()).await;
     let test = "a_scheduler_killed_mid_campaign_on_sqlite_is_restarted_and_queues_everyone_once";
-    let at_kill = kill_mid_campaign(test, &spec, &store).await;
-    assert!(
-        at_kill < RECIPIENTS as u64,
-        "killed mid-campaign: {at_kill} queued"
-    );
-    restart_and_finish(store.clone()).await;
-    assert_everyone_queued_once(&store).await;
+    crash_and_restart(test, &spec).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,16 +214,8 @@ async fn a_scheduler_killed_mid_campaign_on_postgres_is_restarted_and_queues_eve
         return;
     };
     let spec = format!("postgres:{}", database.url());
-    let store = open(&spec).await;
-    seed(store.clone()).await;
     let test = "a_scheduler_killed_mid_campaign_on_postgres_is_restarted_and_queues_everyone_once";
-    let at_kill = kill_mid_campaign(test, &spec, &store).await;
-    assert!(
-        at_kill < RECIPIENTS as u64,
-        "killed mid-campaign: {at_kill} queued"
-    );
-    restart_and_finish(store.clone()).await;
-    assert_everyone_queued_once(&store).await;
+    crash_and_restart(test, &spec).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

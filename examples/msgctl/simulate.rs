@@ -13,9 +13,10 @@
 //!
 //! Campaign steps (SPEC §20): `plan`, `campaign` (a §18 definition),
 //! `campaign_status`, `campaign_pause`, `campaign_resume`, `campaign_cancel`
-//! (each answering `"campaign": COUNTS`) and `tick`. Before and after every
-//! step, what campaigns have due at its `at` is queued; a step's output lists
-//! those messages in `"queued"`, in order.
+//! (each answering `"campaign": COUNTS`) and `tick`. Before every step, what
+//! campaigns have due at its `at` is queued, and a new or resumed campaign's
+//! first share within its step; a step's output lists those messages in
+//! `"queued"`, in order.
 //!
 //! A refused step has `"ok": false` and `"error"` with its kind (`opted_out`,
 //! `outside_window`, `rate_limited`, `quiet_hours`, `invalid_content`,
@@ -296,12 +297,10 @@ impl Simulation {
         };
         self.clock.set(at);
         let result = self.runtime.block_on(async {
-            // What is due at `at` runs first; what the step made due (a new
-            // or resumed campaign) runs after it.
+            // What is due at `at` runs first; what a step makes due (a new or
+            // resumed campaign) runs within it, in `campaign`.
             self.inbox.run_campaigns().await?;
-            let done = self.run(step.action).await;
-            self.inbox.run_campaigns().await?;
-            Ok::<_, Error>(done)
+            Ok::<_, Error>(self.run(step.action).await)
         });
         let result = match result {
             Ok(result) => result,

@@ -29,9 +29,6 @@ pub const CAMPAIGN_LEASE: TimeDelta = TimeDelta::minutes(2);
 const BATCH: usize = 500;
 /// Contacts read per audience page while freezing.
 const AUDIENCE_PAGE: usize = 1_000;
-/// The shortest hold: a gate that gives no time to come back is asked again
-/// after this.
-const MIN_HOLD: TimeDelta = TimeDelta::minutes(1);
 
 /// What one run over a campaign did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,9 +196,10 @@ impl Inbox {
     /// Several schedulers may run one campaign at once: each recipient is
     /// taken up by one at a time, under a lease ([`CAMPAIGN_LEASE`]).
     pub async fn run_campaign(&self, tenant: TenantId, id: &str) -> Result<CampaignPass, Error> {
+        let (tenant, campaign) = self.load_campaign(tenant, id).await?;
         let mut pass = CampaignPass::default();
         loop {
-            let batch = self.run_campaign_batch(tenant, id, BATCH).await?;
+            let batch = self.queue_batch(&tenant, &campaign, BATCH).await?;
             pass.add(batch);
             if batch.taken_up() < BATCH {
                 return Ok(pass);
@@ -218,17 +216,33 @@ impl Inbox {
         id: &str,
         limit: usize,
     ) -> Result<CampaignPass, Error> {
+        let (tenant, campaign) = self.load_campaign(tenant, id).await?;
+        self.queue_batch(&tenant, &campaign, limit).await
+    }
+
+    /// The tenant and its checked campaign, loaded once for a run's batches.
+    async fn load_campaign(&self, tenant: TenantId, id: &str) -> Result<(Tenant, Campaign), Error> {
         let tenant = self.tenant(tenant).await?;
         let campaign = self.campaign(tenant.id, id).await?.campaign()?;
+        Ok((tenant, campaign))
+    }
+
+    /// Claims up to `limit` due recipients at the clock's now and takes them up.
+    async fn queue_batch(
+        &self,
+        tenant: &Tenant,
+        campaign: &Campaign,
+        limit: usize,
+    ) -> Result<CampaignPass, Error> {
         let now = self.clock.now();
         let claimed = self
             .store
-            .claim_recipients(tenant.id, id, now, CAMPAIGN_LEASE, limit)
+            .claim_recipients(tenant.id, &campaign.id, now, CAMPAIGN_LEASE, limit)
             .await?;
         if claimed.is_empty() {
             return Ok(CampaignPass::default());
         }
-        self.take_up(&tenant, &campaign, claimed, now).await
+        self.take_up(tenant, campaign, claimed, now).await
     }
 
     /// Decides about claimed recipients and writes the outcomes: the queued
@@ -261,16 +275,17 @@ impl Inbox {
         }
         settled.iter().for_each(|u| pass.settled(&u.outcome));
         self.store.settle_recipients(tenant.id, &settled).await?;
-        let batch: Vec<Changeset> = queued.iter().map(|(_, c)| c.clone()).collect();
+        let (recipients, batch): (Vec<&CampaignRecipient>, Vec<Changeset>) =
+            queued.into_iter().unzip();
         let events: Vec<EventRecord> = batch.iter().flat_map(|c| c.events.clone()).collect();
         match self.store.commit_batch(batch).await {
             Ok(()) => {
                 self.events.publish(&events).await;
-                pass.queued += queued.len();
+                pass.queued += recipients.len();
             }
             Err(CommitError::Store(error)) => return Err(error.into()),
             Err(_) => {
-                for (recipient, _) in queued {
+                for recipient in recipients {
                     if let Some(outcome) = self.take_up_one(tenant, campaign, recipient).await? {
                         pass.settled(&outcome);
                     }
@@ -334,10 +349,7 @@ impl Inbox {
             },
             campaign,
         };
-        Ok(at_least_min_hold(
-            decide_campaign_recipient(context, recipient),
-            now,
-        ))
+        Ok(decide_campaign_recipient(context, recipient))
     }
 
     /// One recipient decided and committed on its own, on fresh data, until
@@ -412,19 +424,5 @@ impl Inbox {
         Ok(row.first().is_some_and(|r| {
             r.position == recipient.position && r.state == RecipientState::Pending
         }))
-    }
-}
-
-/// A hold ends at least [`MIN_HOLD`] from now, so a run never takes the same
-/// recipient up twice at one instant.
-fn at_least_min_hold(plan: RecipientPlan, now: DateTime<Utc>) -> RecipientPlan {
-    match plan {
-        RecipientPlan::Settle(mut update) => {
-            if let RecipientOutcome::Held { until } = &mut update.outcome {
-                *until = (*until).max(now + MIN_HOLD);
-            }
-            RecipientPlan::Settle(update)
-        }
-        queue => queue,
     }
 }

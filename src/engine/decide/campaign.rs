@@ -16,7 +16,7 @@
 //! | the segment cap | skipped `message_too_long` |
 //! | anything else | skipped `refused` |
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::send::{SendContext, SendPlan, SendRequest, decide_send};
 use crate::core::campaign::{Campaign, CampaignContent, RecipientState, SkipReason, client_id};
@@ -27,6 +27,10 @@ use crate::model::{
     CampaignRecipient, Contact, ContactVariables, MessageOrigin, RecipientOutcome, RecipientUpdate,
 };
 use crate::store::Changeset;
+
+/// The shortest hold: a gate that gives no time to come back asks again after
+/// this, so a run never takes the same recipient up twice at one instant.
+const MIN_HOLD: TimeDelta = TimeDelta::minutes(1);
 
 /// Everything a recipient's decision needs.
 #[derive(Debug, Clone, Copy)]
@@ -135,7 +139,8 @@ fn refusal(error: &Error, now: DateTime<Utc>) -> RecipientOutcome {
                         .retry_after()
                         .and_then(|after| now.checked_add_signed(after))
                 })
-                .unwrap_or(now),
+                .unwrap_or(now)
+                .max(now + MIN_HOLD),
         },
         _ => skipped(SkipReason::Refused),
     }

@@ -1,5 +1,8 @@
 //! Checks of campaigns and their recipients: [`Store::create_campaign`] and
 //! the methods after it.
+//!
+//! As everywhere in the suite, the `expect`s are assertions on the store under
+//! test (its answers, and the suite's own fixtures), never on outside input.
 
 use chrono::{DateTime, TimeDelta, Utc};
 

@@ -48,13 +48,16 @@ impl Campaigns {
         self.records.get(&(tenant, id.to_owned()))
     }
 
+    /// Where the update's recipient is: its campaign's key and its index.
+    fn place(&self, tenant: TenantId, update: &RecipientUpdate) -> Option<(CampaignKey, usize)> {
+        let at = (tenant, update.campaign.clone(), update.contact);
+        let index = *self.positions.get(&at)?;
+        Some(((tenant, update.campaign.clone()), index))
+    }
+
     fn recipient(&self, tenant: TenantId, update: &RecipientUpdate) -> Option<&CampaignRecipient> {
-        let index = self
-            .positions
-            .get(&(tenant, update.campaign.clone(), update.contact))?;
-        self.recipients
-            .get(&(tenant, update.campaign.clone()))?
-            .get(*index)
+        let (key, index) = self.place(tenant, update)?;
+        self.recipients.get(&key)?.get(index)
     }
 
     fn recipient_mut(
@@ -62,12 +65,8 @@ impl Campaigns {
         tenant: TenantId,
         update: &RecipientUpdate,
     ) -> Option<&mut CampaignRecipient> {
-        let index = *self
-            .positions
-            .get(&(tenant, update.campaign.clone(), update.contact))?;
-        self.recipients
-            .get_mut(&(tenant, update.campaign.clone()))?
-            .get_mut(index)
+        let (key, index) = self.place(tenant, update)?;
+        self.recipients.get_mut(&key)?.get_mut(index)
     }
 
     /// A changeset's recipient updates may be applied: each names a pending

@@ -155,6 +155,16 @@ fn recipient_of(
     })
 }
 
+fn recipients_of(
+    tenant: TenantId,
+    campaign: &str,
+    rows: Vec<RecipientRow>,
+) -> Result<Vec<CampaignRecipient>, StoreError> {
+    rows.into_iter()
+        .map(|row| recipient_of(tenant, campaign, row))
+        .collect()
+}
+
 pub(crate) async fn create_campaign<B: Backend>(
     backend: &B,
     campaign: &CampaignRecord,
@@ -273,10 +283,7 @@ async fn claim<B: Backend, S: Session>(
         Value::Int(count(budget)),
     ]);
     let rows = session.recipients(CLAIM, args).await.map_err(db)?;
-    let mut claimed = rows
-        .into_iter()
-        .map(|row| recipient_of(tenant, campaign, row))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut claimed = recipients_of(tenant, campaign, rows)?;
     claimed.sort_by_key(|r| r.position);
     let next = if !claimed.is_empty() {
         let mut next = record.clone();
@@ -342,9 +349,7 @@ pub(crate) async fn campaign_recipients<B: Backend>(
         Value::Int(count(limit)),
     ];
     let rows = session.recipients(PAGE, args).await.map_err(db)?;
-    rows.into_iter()
-        .map(|row| recipient_of(tenant, campaign, row))
-        .collect()
+    recipients_of(tenant, campaign, rows)
 }
 
 pub(crate) async fn campaign_counts<B: Backend>(
