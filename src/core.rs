@@ -23,4 +23,5 @@ pub mod tagging;
 pub mod template;
 pub(crate) mod text;
 pub mod trigger;
+pub mod usage;
 pub mod window;

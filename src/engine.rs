@@ -22,6 +22,7 @@
 //! [`DispatchPolicy`], whose retry decisions are pure and usable without tokio.
 
 mod actions;
+mod audience;
 mod campaigns;
 mod clock;
 mod contacts;
@@ -30,6 +31,7 @@ mod dispatch_policy;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod dispatcher;
+mod estimate;
 mod events;
 mod import;
 mod inbound;
@@ -61,6 +63,7 @@ pub use dispatcher::{
     BatchReport, CarrierOptOut, DispatchProblem, Dispatched, Dispatcher, ListenerError,
     OptOutListener, RunReport,
 };
+pub use estimate::CampaignEstimate;
 pub use events::{EventSink, MemoryEvents, NoEvents};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]

@@ -61,6 +61,7 @@ use crate::core::campaign::CampaignCounts;
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, Quota};
+use crate::core::usage::{Pricing, UsageLine};
 use crate::model::{
     CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId, ConversationRecord,
     EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName, RecipientUpdate, Tenant,
@@ -191,14 +192,31 @@ pub trait Store: Send + Sync {
     async fn commit_batch(&self, batch: Vec<Changeset>) -> Result<(), CommitError>;
 
     /// Merges a status update into a message's delivery, atomically (the merge is
-    /// a join, so concurrent updates in any order agree); the merged delivery, or
-    /// `None` for an unknown message.
+    /// a join, so concurrent updates in any order agree), and the provider's
+    /// `pricing`, if any, into its billing; the merged delivery, or `None` for
+    /// an unknown message. A billed message first reported sent (or beyond)
+    /// gets its usage record in the same write (see [`usage`](Store::usage)).
     async fn record_status(
         &self,
         tenant: TenantId,
         message: MessageId,
         update: &StatusUpdate,
+        pricing: Option<&Pricing>,
     ) -> Result<Option<Delivery>, StoreError>;
+
+    /// The tenant's usage (SPEC §16): the billed messages first sent from
+    /// `from` until `until` (excluded), added up by channel, country and
+    /// pricing category, in that order. A message is counted once, from the
+    /// first time it was reported sent, undelivered, delivered or read,
+    /// whichever path said so ([`finish_outbox`](Store::finish_outbox) or
+    /// [`record_status`](Store::record_status)); a later pricing changes its
+    /// category, not its count.
+    async fn usage(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<UsageLine>, StoreError>;
 
     /// Claims up to `limit` outbox items that are pending and available at `now`,
     /// or in flight with a lapsed lease, oldest first, leasing them until

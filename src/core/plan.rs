@@ -111,7 +111,7 @@ impl fmt::Display for PlanLimit {
 
 /// A request bigger than the tenant's plan allows. Not retryable: the plan must
 /// change, or the request shrink.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]
 pub struct PlanLimitExceeded {
     /// Which limit.

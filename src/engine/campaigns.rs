@@ -20,15 +20,13 @@ use crate::model::{
     CampaignRecipient, CampaignRecord, Contact, ContactId, EventRecord, RecipientOutcome,
     RecipientUpdate, Tenant, TenantId,
 };
-use crate::store::{AudienceQuery, Changeset, CommitError, ContactCursor};
+use crate::store::{Changeset, CommitError};
 
 /// How long a scheduler holds the recipients it took up: ample for deciding
 /// and committing a batch; if it dies, another takes them up after this.
 pub const CAMPAIGN_LEASE: TimeDelta = TimeDelta::minutes(2);
 /// Recipients taken up, decided and committed together.
 const BATCH: usize = 500;
-/// Contacts read per audience page while freezing.
-const AUDIENCE_PAGE: usize = 1_000;
 
 /// What one run over a campaign did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,18 +94,8 @@ impl Inbox {
         campaign: &Campaign,
     ) -> Result<Vec<CampaignRecipient>, Error> {
         let mut recipients = Vec::new();
-        let mut query = AudienceQuery {
-            tags_any: campaign.audience.tags.clone(),
-            after: None,
-            limit: AUDIENCE_PAGE,
-        };
-        loop {
-            let page = self.store.audience(tenant.id, &query).await?;
-            let Some(last) = page.last() else {
-                return Ok(recipients);
-            };
-            query.after = Some(ContactCursor::after(last));
-            for contact in &page {
+        self.walk_audience(tenant.id, &campaign.audience, |page| {
+            for contact in page {
                 recipients.push(CampaignRecipient {
                     tenant: tenant.id,
                     campaign: campaign.id.clone(),
@@ -120,8 +108,10 @@ impl Inbox {
                     lease_until: None,
                 });
             }
-            tenant.settings.plan.check_broadcast(recipients.len())?;
-        }
+            Ok(tenant.settings.plan.check_broadcast(recipients.len())?)
+        })
+        .await?;
+        Ok(recipients)
     }
 
     /// The campaign's counts, from its recipients and their messages' statuses.

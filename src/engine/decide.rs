@@ -37,7 +37,8 @@ pub mod send;
 pub use action::{ActionContext, ActionOutcome, ActionPlan, decide_action};
 pub use call_log::{CallLogContext, CallLogPlan, decide_call_log};
 pub use campaign::{
-    CampaignSendContext, RecipientPlan, content_for, decide_campaign_recipient, frozen_state,
+    CampaignSendContext, RecipientPlan, campaign_billing, content_for, decide_campaign_recipient,
+    frozen_content, frozen_state,
 };
 pub use contact_edit::{ContactEditContext, ContactEditPlan, EditedContact, decide_contact_edit};
 pub use inbound::{InboundContext, InboundOutcome, InboundPlan, decide_inbound};

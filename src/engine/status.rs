@@ -32,7 +32,12 @@ impl Inbox {
         let before = message.delivery.status();
         let delivery = self
             .store
-            .record_status(tenant.id, message.id, &callback.update)
+            .record_status(
+                tenant.id,
+                message.id,
+                &callback.update,
+                callback.pricing.as_ref(),
+            )
             .await?
             .ok_or_else(|| NotFound::Message(message.id.to_string()))?;
         if let Some(status) = delivery.status().filter(|s| Some(*s) != before) {

@@ -11,8 +11,9 @@ use crate::model::{ContactId, EventRecord, MessageRecord, TenantId};
 /// One entry of a contact's timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TimelineEntry {
-    /// A message from or to the contact.
-    Message(MessageRecord),
+    /// A message from or to the contact (boxed: a message is several times
+    /// the size of an event).
+    Message(Box<MessageRecord>),
     /// An audit event of the contact's record
     /// ([`InboxEvent::is_on_timeline`](crate::model::InboxEvent::is_on_timeline)).
     Event(EventRecord),
@@ -52,7 +53,7 @@ fn merge(
 ) -> Vec<TimelineEntry> {
     let mut entries: Vec<TimelineEntry> = messages
         .into_iter()
-        .map(TimelineEntry::Message)
+        .map(|m| TimelineEntry::Message(Box::new(m)))
         .chain(events.into_iter().map(|(_, e)| TimelineEntry::Event(e)))
         .collect();
     // A stable sort keeps each list's own order and puts messages first at a tie.

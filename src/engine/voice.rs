@@ -106,5 +106,6 @@ fn spoken_message(
         created_at: conversation.created_at,
         delivery: Default::default(),
         tags: Vec::new(),
+        billing: None,
     }
 }

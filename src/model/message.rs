@@ -8,6 +8,7 @@ use super::tenant::ProviderName;
 use crate::core::channel::Channel;
 use crate::core::delivery::Delivery;
 use crate::core::message::Content;
+use crate::core::usage::Billing;
 
 /// Which way a message went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -113,6 +114,10 @@ pub struct MessageRecord {
     pub delivery: Delivery,
     /// Tags auto-tagging gave it (inbound).
     pub tags: Vec<String>,
+    /// What an outbound message is billed as (SPEC §16), decided when it was
+    /// queued and corrected by the provider's pricing; none for inbound ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing: Option<Billing>,
 }
 
 impl MessageRecord {

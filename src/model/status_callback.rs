@@ -7,6 +7,7 @@ use super::ids::MessageId;
 use super::inbound::TenantRef;
 use super::tenant::ProviderName;
 use crate::core::delivery::StatusUpdate;
+pub use crate::core::usage::{Pricing, PricingCategory};
 
 /// Which message a status callback is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,53 +41,4 @@ pub struct StatusCallback {
     /// How the provider bills the message, when it says (Meta's `pricing`).
     #[serde(default)]
     pub pricing: Option<Pricing>,
-}
-
-/// What a WhatsApp message is billed as (Meta's `pricing` object on statuses),
-/// for usage records by category (SPEC §16).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pricing {
-    /// Whether the message is charged.
-    pub billable: Option<bool>,
-    /// Its pricing category.
-    pub category: PricingCategory,
-    /// Meta's pricing model (`PMP`, per-message pricing; `CBP` before it).
-    pub model: Option<String>,
-}
-
-/// A WhatsApp pricing category.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PricingCategory {
-    /// Marketing templates.
-    Marketing,
-    /// Utility templates (order updates, reminders).
-    Utility,
-    /// Authentication templates (one-time codes).
-    Authentication,
-    /// Authentication templates to some countries, priced apart.
-    AuthenticationInternational,
-    /// Free-form messages in the customer-service window.
-    Service,
-    /// Messages in a conversation a Click-to-WhatsApp ad opened (free).
-    ReferralConversion,
-    /// A category Meta added after this was written, by its name.
-    Other(String),
-}
-
-impl PricingCategory {
-    /// The category Meta names `name`.
-    pub fn from_meta(name: &str) -> PricingCategory {
-        match name {
-            "marketing" => PricingCategory::Marketing,
-            "utility" => PricingCategory::Utility,
-            "authentication" => PricingCategory::Authentication,
-            "authentication_international" | "authentication-international" => {
-                PricingCategory::AuthenticationInternational
-            }
-            "service" => PricingCategory::Service,
-            "referral_conversion" => PricingCategory::ReferralConversion,
-            other => PricingCategory::Other(other.to_owned()),
-        }
-    }
 }

@@ -27,6 +27,7 @@ mod audience;
 mod batches;
 mod campaigns;
 mod timeline;
+mod usage;
 
 pub use audience::an_audience_pages_through_tagged_contacts_in_creation_order;
 pub use batches::{
@@ -42,6 +43,7 @@ pub use campaigns::{
     running_campaigns_are_the_started_active_ones_until_complete,
 };
 pub use timeline::a_contacts_timeline_holds_its_audit_events_in_order;
+pub use usage::a_sent_message_is_counted_once_by_channel_country_and_category;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -103,6 +105,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_recipient_is_queued_once_and_counted_from_its_message(store).await;
     cancelling_skips_the_pending_and_nothing_is_queued_after(store).await;
     running_campaigns_are_the_started_active_ones_until_complete(store).await;
+    a_sent_message_is_counted_once_by_channel_country_and_category(store).await;
 }
 
 /// A fixed instant the checks count from.
@@ -194,6 +197,7 @@ fn inbound(conversation: &ConversationRecord, provider_id: &str, text: &str) -> 
         created_at: conversation.created_at,
         delivery: Delivery::default(),
         tags: Vec::new(),
+        billing: None,
     }
 }
 
@@ -616,7 +620,7 @@ pub async fn one_tenant_never_reads_or_changes_anothers_data<S: Store + ?Sized>(
     let update = StatusUpdate::new(DeliveryStatus::Delivered, t0());
     assert!(
         store
-            .record_status(b.id, reply.id, &update)
+            .record_status(b.id, reply.id, &update, None)
             .await
             .expect("status")
             .is_none()
@@ -684,14 +688,14 @@ pub async fn statuses_merge_in_any_order<S: Store + ?Sized>(store: &S) {
     let mut last_one = None;
     for update in &updates {
         last_one = store
-            .record_status(t.id, one_id, update)
+            .record_status(t.id, one_id, update, None)
             .await
             .expect("status");
     }
     let mut last_two = None;
     for update in updates.iter().rev() {
         last_two = store
-            .record_status(t.id, two.id, update)
+            .record_status(t.id, two.id, update, None)
             .await
             .expect("status");
     }

@@ -13,6 +13,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{BulkAction, Changeset, ConversationQuery, DispatchOutcome};
 use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
+use crate::core::usage::{Billing, Pricing, UsageLine, UsageTally};
 use crate::model::{
     Contact, ContactId, ConversationRecord, MessageId, MessageRecord, OutboxItem, OutboxState,
     ProviderName, TenantId,
@@ -274,4 +275,69 @@ fn batch_keys(changes: &Changeset) -> impl Iterator<Item = BatchKey> + '_ {
     .into_iter()
     .chain(messages)
     .chain(outbox)
+}
+
+/// A message's usage record (SPEC §16): what it is billed as, from when it
+/// was first handed on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UsageRecord {
+    /// The message.
+    pub(crate) message: MessageId,
+    /// When it was first sent (or reported beyond sent).
+    pub(crate) at: DateTime<Utc>,
+    /// What it is billed as.
+    pub(crate) billing: Billing,
+}
+
+/// The statuses that mean the provider took the message on, and charges for
+/// it: `failed` alone is not charged, `undelivered` is (the carrier had it).
+const CHARGED: [DeliveryStatus; 4] = [
+    DeliveryStatus::Sent,
+    DeliveryStatus::Undelivered,
+    DeliveryStatus::Delivered,
+    DeliveryStatus::Read,
+];
+
+/// The usage record `message` calls for: one for an outbound message with a
+/// billing once any charged status is reported, dated by the earliest.
+pub(crate) fn usage_of(message: &MessageRecord) -> Option<UsageRecord> {
+    let billing = message.billing.clone()?;
+    let at = CHARGED
+        .iter()
+        .filter_map(|status| message.delivery.report(*status))
+        .map(|report| report.first_at)
+        .min()?;
+    Some(UsageRecord {
+        message: message.id,
+        at,
+        billing,
+    })
+}
+
+/// Usage records added up into lines, ordered by channel, country and
+/// category, as every store answers [`Store::usage`](super::Store::usage).
+pub(crate) fn usage_lines<'a>(records: impl IntoIterator<Item = &'a Billing>) -> Vec<UsageLine> {
+    let mut tally = UsageTally::default();
+    records.into_iter().for_each(|billing| tally.add(billing));
+    tally.lines()
+}
+
+/// Puts lines a database added up in [`usage_lines`]'s order.
+pub(crate) fn sort_usage(lines: &mut [UsageLine]) {
+    lines.sort_by(|a, b| {
+        (a.channel, &a.country, &a.category).cmp(&(b.channel, &b.country, &b.category))
+    });
+}
+
+/// Merges a status callback into a message: the status into its delivery,
+/// the provider's pricing into its billing.
+pub(crate) fn merge_status(
+    message: &mut MessageRecord,
+    update: &StatusUpdate,
+    pricing: Option<&Pricing>,
+) {
+    message.delivery.apply(update.clone());
+    if let (Some(pricing), Some(billing)) = (pricing, message.billing.take()) {
+        message.billing = Some(billing.priced_by(pricing));
+    }
 }

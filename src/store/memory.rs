@@ -13,7 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::contract::{self, OutcomeEffect, Search};
+use super::contract::{self, OutcomeEffect, Search, UsageRecord};
 use super::{
     AudienceQuery, BulkAction, Changeset, CommitError, ContactCursor, ContactWrite,
     ConversationQuery, ConversationSummary, DispatchOutcome, Store, StoreError,
@@ -22,6 +22,7 @@ use crate::core::campaign::CampaignCounts;
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
+use crate::core::usage::{Pricing, UsageLine};
 use crate::model::{
     CallLog, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
     ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
@@ -50,6 +51,8 @@ struct Data {
     /// (tenant, provider, call, status) of every call log.
     call_logs: HashSet<(TenantId, ProviderName, String, String)>,
     campaigns: campaigns::Campaigns,
+    /// Each sent message's usage record.
+    usage: HashMap<(TenantId, MessageId), UsageRecord>,
 }
 
 /// What a database would keep as unique indexes and foreign-key indexes.
@@ -255,6 +258,19 @@ impl Data {
             }
         }
         Ok(())
+    }
+
+    /// Writes the usage record `message` calls for, keeping the earliest date.
+    fn record_usage(&mut self, tenant: TenantId, message: &MessageRecord) {
+        let Some(record) = contract::usage_of(message) else {
+            return;
+        };
+        let at = match self.usage.get(&(tenant, message.id)) {
+            Some(kept) => kept.at.min(record.at),
+            None => record.at,
+        };
+        self.usage
+            .insert((tenant, message.id), UsageRecord { at, ..record });
     }
 
     fn index_message(&mut self, tenant: TenantId, message: &MessageRecord) {
@@ -531,12 +547,31 @@ impl Store for MemoryStore {
         tenant: TenantId,
         message: MessageId,
         update: &StatusUpdate,
+        pricing: Option<&Pricing>,
     ) -> Result<Option<Delivery>, StoreError> {
         let mut data = self.lock();
-        Ok(data.messages.get_mut(&(tenant, message)).map(|m| {
-            m.delivery.apply(update.clone());
-            m.delivery.clone()
-        }))
+        let Some(record) = data.messages.get_mut(&(tenant, message)) else {
+            return Ok(None);
+        };
+        contract::merge_status(record, update, pricing);
+        let record = record.clone();
+        data.record_usage(tenant, &record);
+        Ok(Some(record.delivery))
+    }
+
+    async fn usage(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<UsageLine>, StoreError> {
+        let data = self.lock();
+        let records = data
+            .usage
+            .iter()
+            .filter(|((t, _), r)| *t == tenant && r.at >= from && r.at < until)
+            .map(|(_, r)| &r.billing);
+        Ok(contract::usage_lines(records))
     }
 
     async fn claim_outbox(
@@ -612,6 +647,7 @@ impl Store for MemoryStore {
             effect.apply_to_message(outcome, record);
             let record = record.clone();
             data.index_message(tenant, &record);
+            data.record_usage(tenant, &record);
         }
         Ok(true)
     }

@@ -137,6 +137,11 @@ impl Backend for PostgresStore {
                 description: "campaigns",
                 sql: include_str!("../../migrations/postgres/0006_campaigns.sql"),
             },
+            Migration {
+                version: 7,
+                description: "usage",
+                sql: include_str!("../../migrations/postgres/0007_usage.sql"),
+            },
         ],
     };
 

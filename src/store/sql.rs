@@ -20,6 +20,7 @@ pub(crate) mod campaigns;
 pub(crate) mod commit;
 pub(crate) mod ops;
 mod rows;
+pub(crate) mod usage;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -183,6 +184,12 @@ pub(crate) trait Session: Send + Sized {
         sql: &'static str,
         args: Vec<Value>,
     ) -> Result<Vec<RecipientRow>, sqlx::Error>;
+    /// Usage lines ([`usage::UsageRow`]'s columns, in its order).
+    async fn usage_rows(
+        &mut self,
+        sql: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<usage::UsageRow>, sqlx::Error>;
     /// Commits the transaction (a plain connection has nothing to commit).
     async fn commit(self) -> Result<(), sqlx::Error>;
     /// Rolls the transaction back.
@@ -272,6 +279,29 @@ macro_rules! session_impl {
                             message: row.try_get(5)?,
                             not_before: row.try_get(6)?,
                             lease_until: row.try_get(7)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn usage_rows(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<Vec<$crate::store::sql::usage::UsageRow>, sqlx::Error> {
+                use sqlx::Row as _;
+                let args = $crate::store::sql::Value::texts_with(args, $text);
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let rows = query.fetch_all(self.connection()).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::store::sql::usage::UsageRow {
+                            channel: row.try_get(0)?,
+                            country: row.try_get(1)?,
+                            category: row.try_get(2)?,
+                            messages: row.try_get(3)?,
+                            segments: row.try_get(4)?,
+                            charged_units: row.try_get(5)?,
                         })
                     })
                     .collect()
@@ -462,8 +492,18 @@ macro_rules! store_impl {
                 tenant: $crate::model::TenantId,
                 message: $crate::model::MessageId,
                 update: &$crate::core::delivery::StatusUpdate,
+                pricing: Option<&$crate::core::usage::Pricing>,
             ) -> Result<Option<$crate::core::delivery::Delivery>, $crate::store::StoreError> {
-                $crate::store::sql::ops::record_status(self, tenant, message, update).await
+                $crate::store::sql::ops::record_status(self, tenant, message, update, pricing).await
+            }
+
+            async fn usage(
+                &self,
+                tenant: $crate::model::TenantId,
+                from: chrono::DateTime<chrono::Utc>,
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<$crate::core::usage::UsageLine>, $crate::store::StoreError> {
+                $crate::store::sql::usage::usage(self, tenant, from, until).await
             }
 
             async fn claim_outbox(

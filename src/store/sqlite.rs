@@ -154,6 +154,11 @@ impl Backend for SqliteStore {
                 description: "campaigns",
                 sql: include_str!("../../migrations/sqlite/0006_campaigns.sql"),
             },
+            Migration {
+                version: 7,
+                description: "usage",
+                sql: include_str!("../../migrations/sqlite/0007_usage.sql"),
+            },
         ],
     };
 

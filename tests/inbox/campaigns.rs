@@ -298,7 +298,7 @@ async fn counts_follow_the_messages_statuses() {
             .unwrap();
         let update = StatusUpdate::new(status, h.clock_now());
         h.store
-            .record_status(h.tenant.id, message.id, &update)
+            .record_status(h.tenant.id, message.id, &update, None)
             .await
             .unwrap();
     }

@@ -12,6 +12,7 @@ mod lifecycle;
 mod outbound;
 mod replicas;
 mod responders;
+mod usage;
 
 #[path = "../support/conflicting_store.rs"]
 mod conflicting_store;

@@ -10,6 +10,7 @@ use msgcore::E164;
 use msgcore::core::campaign::CampaignCounts;
 use msgcore::core::delivery::{Delivery, StatusUpdate};
 use msgcore::core::ratelimit::{Decision, Quota};
+use msgcore::core::usage::{Pricing, UsageLine};
 use msgcore::model::{
     CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId, ConversationRecord,
     EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName, RecipientUpdate, Tenant,
@@ -189,8 +190,19 @@ impl Store for ConflictingStore {
         tenant: TenantId,
         message: MessageId,
         update: &StatusUpdate,
+        pricing: Option<&Pricing>,
     ) -> Result<Option<Delivery>, StoreError> {
-        self.inner.record_status(tenant, message, update).await
+        self.inner
+            .record_status(tenant, message, update, pricing)
+            .await
+    }
+    async fn usage(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<UsageLine>, StoreError> {
+        self.inner.usage(tenant, from, until).await
     }
     async fn claim_outbox(
         &self,

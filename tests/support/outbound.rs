@@ -50,6 +50,7 @@ pub fn agent_sms(
         created_at: at,
         delivery: Delivery::default(),
         tags: Vec::new(),
+        billing: None,
     }
 }
 

@@ -9,6 +9,7 @@ use crate::core::message::{Content, ContentError, ContentProblem, RawContent, Ra
 use crate::core::phone::E164;
 use crate::core::quiet_hours::SendKind;
 use crate::core::template::{Template, TemplateError};
+use crate::core::usage::PricingCategory;
 
 /// The longest campaign id: it is part of every recipient's client id.
 const MAX_ID_LEN: usize = 64;
@@ -96,6 +97,15 @@ impl CampaignKind {
         match self {
             CampaignKind::Marketing => SendKind::Marketing,
             CampaignKind::Transactional => SendKind::Transactional,
+        }
+    }
+
+    /// The WhatsApp pricing category of the campaign's templates: a
+    /// transactional notice goes out on a utility template.
+    pub fn template_category(self) -> PricingCategory {
+        match self {
+            CampaignKind::Marketing => PricingCategory::Marketing,
+            CampaignKind::Transactional => PricingCategory::Utility,
         }
     }
 }

@@ -53,6 +53,13 @@ impl Amount {
     pub fn checked_mul(self, times: u64) -> Option<Amount> {
         self.micros.checked_mul(times).map(Amount::from_micros)
     }
+
+    /// `self + other`, or `None` if that does not fit.
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.micros
+            .checked_add(other.micros)
+            .map(Amount::from_micros)
+    }
 }
 
 impl FromStr for Amount {

@@ -20,8 +20,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::send::{SendContext, SendPlan, SendRequest, decide_send};
 use crate::core::campaign::{Campaign, CampaignContent, RecipientState, SkipReason, client_id};
+use crate::core::channel::Channel;
 use crate::core::message::Content;
 use crate::core::template::MissingPolicy;
+use crate::core::usage::Billing;
 use crate::error::{Error, ErrorKind};
 use crate::model::{
     CampaignRecipient, Contact, ContactVariables, MessageOrigin, RecipientOutcome, RecipientUpdate,
@@ -54,13 +56,20 @@ pub enum RecipientPlan {
 
 /// Where a contact starts in a campaign's frozen audience.
 pub fn frozen_state(campaign: &Campaign, contact: &Contact) -> RecipientState {
-    if contact.consent.state().check(campaign.channel).is_err() {
-        return RecipientState::Skipped(SkipReason::OptedOut);
-    }
-    match content_for(campaign, contact) {
+    match frozen_content(campaign, contact) {
         Ok(_) => RecipientState::Pending,
         Err(reason) => RecipientState::Skipped(reason),
     }
+}
+
+/// The message a contact of a campaign's audience would be sent, or why they
+/// are skipped when it is frozen: no consent on the channel, or a variable
+/// the text names missing.
+pub fn frozen_content(campaign: &Campaign, contact: &Contact) -> Result<Content, SkipReason> {
+    if contact.consent.state().check(campaign.channel).is_err() {
+        return Err(SkipReason::OptedOut);
+    }
+    content_for(campaign, contact)
 }
 
 /// The campaign's message for `contact`: its text rendered with the contact's
@@ -111,8 +120,34 @@ pub fn decide_campaign_recipient(
     }
 }
 
+/// What a campaign's message to `contact` is billed as at `now`: as any
+/// message, but the sender knows its templates' category.
+pub fn campaign_billing(
+    campaign: &Campaign,
+    contact: &Contact,
+    content: &Content,
+    now: DateTime<Utc>,
+) -> Billing {
+    let free_entry = contact.whatsapp_window.is_free(now);
+    let billing = Billing::of(campaign.channel, &contact.phone, content, free_entry);
+    with_template_category(billing, campaign)
+}
+
+/// A WhatsApp template whose category only Meta could say: the campaign's kind says it.
+fn with_template_category(mut billing: Billing, campaign: &Campaign) -> Billing {
+    if billing.channel == Channel::WhatsApp && billing.category.is_none() {
+        billing.category = Some(campaign.kind.template_category());
+    }
+    billing
+}
+
 fn queue(mut plan: SendPlan, campaign: &Campaign, recipient: &CampaignRecipient) -> Changeset {
-    plan.queued.message.origin = MessageOrigin::Automation;
+    let message = &mut plan.queued.message;
+    message.origin = MessageOrigin::Automation;
+    message.billing = message
+        .billing
+        .take()
+        .map(|billing| with_template_category(billing, campaign));
     let message = plan.queued.message.id;
     let mut changes = plan.into_changeset();
     changes.recipients.push(RecipientUpdate {

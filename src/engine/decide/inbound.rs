@@ -268,6 +268,7 @@ impl<'a> Draft<'a> {
             created_at: self.context.now,
             delivery: Default::default(),
             tags: tags.into_iter().map(str::to_owned).collect(),
+            billing: None,
         };
         self.event(InboxEvent::MessageReceived {
             message: stored.id,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::core::channel::Channel;
 use crate::core::delivery::Delivery;
 use crate::core::message::Content;
+use crate::core::usage::Billing;
 use crate::model::{
     Contact, ConversationRecord, Direction, IdSource, InboxEvent, MessageBody, MessageId,
     MessageOrigin, MessageRecord, OutboxItem, QueuedMessage, ReplyTo, Tenant,
@@ -54,6 +55,13 @@ pub(crate) fn queue_message(
         now,
     )
     .replying_to(outgoing.reply_to);
+    let free_entry = contact.whatsapp_window.is_free(now);
+    let billing = Billing::of(
+        outgoing.channel,
+        &contact.phone,
+        &outgoing.content,
+        free_entry,
+    );
     let message = MessageRecord {
         id,
         tenant: tenant.id,
@@ -69,6 +77,7 @@ pub(crate) fn queue_message(
         created_at: now,
         delivery: Delivery::default(),
         tags: Vec::new(),
+        billing: Some(billing),
     };
     QueuedMessage { message, item }
 }

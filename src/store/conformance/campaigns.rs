@@ -272,6 +272,7 @@ pub async fn a_recipient_is_queued_once_and_counted_from_its_message<S: Store + 
             t.id,
             message,
             &StatusUpdate::new(DeliveryStatus::Read, t0()),
+            None,
         )
         .await
         .expect("record_status");

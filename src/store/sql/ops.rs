@@ -8,6 +8,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::de::DeserializeOwned;
 
+use super::usage::write_usage;
 use super::{
     Backend, Key, Session, Value, conversation_values, count, db, decode, encode, message_values,
     nanos, outbox_values,
@@ -15,6 +16,7 @@ use super::{
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
+use crate::core::usage::Pricing;
 use crate::model::{
     Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
     OutboxItem, ProviderName, Tenant, TenantId,
@@ -509,6 +511,7 @@ pub(crate) async fn record_status<B: Backend>(
     tenant: TenantId,
     message: MessageId,
     update: &StatusUpdate,
+    pricing: Option<&Pricing>,
 ) -> Result<Option<Delivery>, StoreError> {
     let mut session = backend.write().await.map_err(db)?;
     let result = merge_status(
@@ -517,6 +520,7 @@ pub(crate) async fn record_status<B: Backend>(
         tenant,
         message,
         update,
+        pricing,
     )
     .await;
     finish(session, result).await
@@ -528,19 +532,21 @@ async fn merge_status<S: Session>(
     tenant: TenantId,
     message: MessageId,
     update: &StatusUpdate,
+    pricing: Option<&Pricing>,
 ) -> Result<Option<Delivery>, StoreError> {
     let args = vec![id(tenant), Value::Id(message.as_uuid())];
     let Some(mut record) = locked::<_, MessageRecord>(session, for_update, args, "message").await?
     else {
         return Ok(None);
     };
-    let before = record.delivery.clone();
-    record.delivery.apply(update.clone());
-    // `apply` says whether the standing status moved; the evidence (times,
-    // error codes) may change without it, and must be kept too.
-    if record.delivery != before {
+    let before = record.clone();
+    contract::merge_status(&mut record, update, pricing);
+    // The standing status may stay while the evidence (times, error codes)
+    // or the pricing changes, and those must be kept too.
+    if record != before {
         let row = message_values(&record)?;
         session.execute(UPDATE_MESSAGE, row).await.map_err(db)?;
+        write_usage(session, tenant, &record).await?;
     }
     Ok(Some(record.delivery))
 }
@@ -616,6 +622,7 @@ async fn record_outcome<B: Backend, S: Session>(
         locked::<_, MessageRecord>(session, dialect.message_for_update, key(), "message").await?
     {
         effect.apply_to_message(outcome, &mut record);
+        write_usage(session, tenant, &record).await?;
         session
             .execute(UPDATE_MESSAGE, message_values(&record)?)
             .await
