@@ -30,7 +30,7 @@ pub use crate::core::contact_edit::ContactEdit;
 pub use call::{CallLog, CallSpeech};
 pub use campaign::{CampaignRecipient, CampaignRecord, RecipientOutcome, RecipientUpdate};
 pub use carrier_error::{CarrierError, CarrierErrorKind};
-pub use contact::{Attribution, Contact, Referral};
+pub use contact::{Attribution, Contact, Referral, WhatsAppIds};
 pub use contact_variables::ContactVariables;
 pub use conversation::{ConversationFlags, ConversationRecord};
 pub use event::{EventRecord, InboxEvent};

@@ -538,6 +538,7 @@ impl Simulation {
             },
             referral: referral.as_ref().map(referral_of),
             profile_name: None,
+            whatsapp: Default::default(),
         };
         let outcome = self
             .inbox

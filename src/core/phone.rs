@@ -179,17 +179,24 @@ impl E164 {
         })
     }
 
-    /// Reads a Meta WhatsApp id (`wa_id`: the number's digits without `+`).
+    /// Reads a Meta WhatsApp id (`wa_id`: the number's digits without `+`)
+    /// as the number it stands for.
     ///
-    /// Meta may answer with a `wa_id` that differs from the number you sent to
-    /// (Brazil's ninth digit, Mexico's `521`, Argentina's `549`), and since 2026
-    /// may send no number at all: keep the `wa_id` you were given as the
-    /// contact's WhatsApp identity, and use this only to relate it to a number.
+    /// A `wa_id` is not always a valid number: WhatsApp accounts made before
+    /// Brazil added the mobile ninth digit keep ids without it
+    /// (`551187654321` for `+55 11 98765-4321`), and Mexican ids may keep the
+    /// old mobile `1` (`5215512345678` for `+52 55 1234 5678`). Such an id
+    /// reads as the valid number it stands for; keep the id itself as the
+    /// contact's WhatsApp identity ([`WhatsAppIds`](crate::model::WhatsAppIds)),
+    /// since messages must go to it. Argentina's `549…` is a valid number as
+    /// it is. Since 2026 WhatsApp may send no number at all, only a user id.
     ///
     /// ```
     /// use msgcore::E164;
     /// let n = E164::from_wa_id("14155238886")?;
     /// assert_eq!(n.wa_id(), "14155238886");
+    /// assert_eq!(E164::from_wa_id("551187654321")?.as_str(), "+5511987654321");
+    /// assert_eq!(E164::from_wa_id("5215512345678")?.as_str(), "+525512345678");
     /// # Ok::<(), msgcore::PhoneError>(())
     /// ```
     pub fn from_wa_id(wa_id: &str) -> Result<E164, PhoneError> {
@@ -198,7 +205,11 @@ impl E164 {
                 input: wa_id.to_owned(),
             });
         }
-        E164::parse(&format!("+{wa_id}"), None)
+        E164::parse(&format!("+{wa_id}"), None).or_else(|error| {
+            number_of_legacy_wa_id(wa_id)
+                .and_then(|digits| E164::parse(&format!("+{digits}"), None).ok())
+                .ok_or(error)
+        })
     }
 
     /// Reads a Twilio address: `+…` is an SMS number, `whatsapp:+…` a WhatsApp one.
@@ -323,6 +334,19 @@ fn validation_error(number: &PhoneNumber, input: &str) -> PhoneError {
             country_code: u16::try_from(number.country_code).unwrap_or(0),
         },
     }
+}
+
+/// The digits of the number an older WhatsApp id stands for: a Brazilian
+/// mobile without its ninth digit (55, a two-digit area, eight digits from
+/// 6 to 9), or a Mexican mobile with the `1` Mexico dropped in 2019.
+fn number_of_legacy_wa_id(wa_id: &str) -> Option<String> {
+    if let Some(national) = wa_id.strip_prefix("55").filter(|n| n.len() == 10) {
+        let (area, subscriber) = national.split_at_checked(2)?;
+        let mobile = subscriber.starts_with(['6', '7', '8', '9']);
+        return mobile.then(|| format!("55{area}9{subscriber}"));
+    }
+    let national = wa_id.strip_prefix("521").filter(|n| n.len() == 10)?;
+    Some(format!("52{national}"))
 }
 
 impl fmt::Display for E164 {
@@ -544,6 +568,31 @@ mod tests {
                 matches!(E164::from_wa_id(bad), Err(PhoneError::NotAWaId { .. })),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn an_older_whatsapp_id_reads_as_the_valid_number_it_stands_for() {
+        for (wa_id, number) in [
+            // São Paulo and Rio mobiles without the ninth digit.
+            ("551187654321", "+5511987654321"),
+            ("552197654321", "+5521997654321"),
+            // A Mexican mobile with the `1` Mexico dropped.
+            ("5215512345678", "+525512345678"),
+            // Valid as they are: Argentina's mobile `9`, a São Paulo landline.
+            ("5491123456789", "+5491123456789"),
+            ("551133334444", "+551133334444"),
+        ] {
+            let read = E164::from_wa_id(wa_id).unwrap();
+            assert_eq!(read.as_str(), number, "{wa_id}");
+        }
+    }
+
+    #[test]
+    fn a_whatsapp_id_no_form_makes_valid_is_refused_with_the_numbers_error() {
+        for wa_id in ["5511", "552187654", "1415555"] {
+            let exact = E164::parse(&format!("+{wa_id}"), None).unwrap_err();
+            assert_eq!(E164::from_wa_id(wa_id).unwrap_err(), exact, "{wa_id}");
         }
     }
 

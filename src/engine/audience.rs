@@ -30,7 +30,10 @@ impl Inbox {
                 return Ok(());
             };
             query.after = Some(ContactCursor::after(last));
-            visit(&page)?;
+            // A deleted contact's tombstone keeps its place in creation order
+            // but belongs to no audience.
+            let live: Vec<Contact> = page.into_iter().filter(|c| !c.is_deleted()).collect();
+            visit(&live)?;
         }
     }
 }

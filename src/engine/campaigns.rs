@@ -13,7 +13,7 @@ use super::decide::{
 use super::inbox::MAX_ATTEMPTS;
 use super::not_found::NotFound;
 use crate::core::campaign::{
-    Campaign, CampaignChange, CampaignCounts, CampaignDefinition, RecipientState,
+    Campaign, CampaignChange, CampaignCounts, CampaignDefinition, RecipientState, SkipReason,
 };
 use crate::error::Error;
 use crate::model::{
@@ -315,11 +315,11 @@ impl Inbox {
         contact: Option<Contact>,
         now: DateTime<Utc>,
     ) -> Result<RecipientPlan, Error> {
-        let Some(contact) = contact else {
+        let Some(contact) = contact.filter(|c| !c.is_deleted()) else {
             return Ok(RecipientPlan::Settle(RecipientUpdate {
                 campaign: campaign.id.clone(),
                 contact: recipient.contact,
-                outcome: RecipientOutcome::Skipped(crate::core::campaign::SkipReason::Refused),
+                outcome: RecipientOutcome::Skipped(SkipReason::ContactDeleted),
             }));
         };
         let latest = self

@@ -2,13 +2,13 @@
 //! decision an import row takes, with the editor's consent source.
 
 use super::Inbox;
-use super::decide::{ContactEditContext, decide_contact_edit};
+use super::decide::{ContactEditContext, decide_contact_delete, decide_contact_edit};
 use super::inbox::{Committed, Decided};
 use crate::core::channel::Channel;
 use crate::core::consent::{ConsentSource, Outcome};
 use crate::core::phone::E164;
 use crate::error::Error;
-use crate::model::{Contact, ContactEdit, TenantId};
+use crate::model::{Contact, ContactEdit, ContactId, TenantId};
 use crate::store::StoreError;
 
 /// Who changes a contact, for the consent records its change leaves.
@@ -100,12 +100,43 @@ impl Inbox {
         }
     }
 
-    /// The tenant's contact with number `phone`, if it has one.
+    /// The tenant's contact with number `phone`, if it has one (a deleted
+    /// contact is none).
     pub async fn contact_by_phone(
         &self,
         tenant: TenantId,
         phone: &E164,
     ) -> Result<Option<Contact>, Error> {
-        Ok(self.store.contact_by_phone(tenant, phone).await?)
+        let found = self.store.contact_by_phone(tenant, phone).await?;
+        Ok(found.filter(|contact| !contact.is_deleted()))
+    }
+
+    /// The tenant's contact with `id`, if it has one (a deleted contact is
+    /// none).
+    pub async fn contact(&self, tenant: TenantId, id: ContactId) -> Result<Option<Contact>, Error> {
+        let found = self.store.contact(tenant, id).await?;
+        Ok(found.filter(|contact| !contact.is_deleted()))
+    }
+
+    /// Deletes the tenant's contact `id`: its name, e-mail, company, tags and
+    /// attributes are erased, and it leaves every audience, search and send.
+    /// Its number and consent ledger are kept (SPEC §2: consent is absolute),
+    /// so an opt-out outlives it: the number imported, edited or written to
+    /// again comes back as a new contact that is still opted out. Its
+    /// conversations, messages and timeline stay, as the tenant's records.
+    /// Whether it was deleted now (`false`: it was deleted already); an
+    /// unknown id is [`NotFound::Contact`](super::NotFound::Contact).
+    pub async fn delete_contact(&self, tenant: TenantId, id: ContactId) -> Result<bool, Error> {
+        self.tenant(tenant).await?;
+        let committed = self
+            .commit_loop(|| async {
+                let contact = self.load_contact(tenant, id).await?;
+                Ok(match decide_contact_delete(&contact, self.clock.now()) {
+                    Some(changes) => Decided::write(changes, true),
+                    None => Decided::nothing(false),
+                })
+            })
+            .await?;
+        Ok(matches!(committed, Committed::Done(true)))
     }
 }

@@ -20,6 +20,7 @@
 //! | [`decide_call_log`] | a call's status | §15 (voice) |
 //! | [`decide_campaign_recipient`] | a campaign recipient taken up by a scheduler | §12's gates again, §18's holds and skips |
 //! | [`decide_contact_edit`] | a contact created or changed by an agent, the API or a CSV import row | §1, §2, §18 |
+//! | [`decide_contact_delete`] | a contact deleted, its number and consent kept | §1, §2 |
 //!
 //! Where is STOP handled? In `opt_out` (`src/engine/decide/inbound/keywords.rs`),
 //! which `handle_keyword` calls in step 8 of [`decide_inbound`].
@@ -40,7 +41,9 @@ pub use campaign::{
     CampaignSendContext, RecipientPlan, campaign_billing, content_for, decide_campaign_recipient,
     frozen_content, frozen_state,
 };
-pub use contact_edit::{ContactEditContext, ContactEditPlan, EditedContact, decide_contact_edit};
+pub use contact_edit::{
+    ContactEditContext, ContactEditPlan, EditedContact, decide_contact_delete, decide_contact_edit,
+};
 pub use inbound::{InboundContext, InboundOutcome, InboundPlan, decide_inbound};
 pub use opt_out::{OptOutContext, OptOutPlan, decide_provider_opt_out};
 pub use reply::{

@@ -255,7 +255,9 @@ impl Inbox {
         text: &str,
         limit: usize,
     ) -> Result<Vec<Contact>, Error> {
-        Ok(self.store.search_contacts(tenant, text, limit).await?)
+        let mut found = self.store.search_contacts(tenant, text, limit).await?;
+        found.retain(|contact| !contact.is_deleted());
+        Ok(found)
     }
 
     /// Marks read, stars, archives or deletes many conversations; how many changed.

@@ -23,6 +23,7 @@ impl Inbox {
                     .store
                     .contact_by_phone(tenant.id, &request.to)
                     .await?
+                    .filter(|contact| !contact.is_deleted())
                     .ok_or_else(|| NotFound::Contact(request.to.to_string()))?;
                 let latest = self
                     .store

@@ -31,7 +31,7 @@ impl Inbox {
         let tenant = self.resolve_tenant(&speech.tenant).await?;
         let now = self.clock.now();
         let contact = match self.store.contact_by_phone(tenant.id, &speech.from).await? {
-            Some(contact) => contact,
+            Some(contact) => contact.revived(now),
             None => {
                 let id = ContactId::from_uuid(self.ids.next_id());
                 Contact::new(id, tenant.id, speech.from, now)

@@ -101,6 +101,56 @@ pub struct Contact {
     pub updated_at: DateTime<Utc>,
     /// The optimistic-concurrency version: 1 when created, +1 on every commit.
     pub version: u64,
+    /// How WhatsApp knows the contact, where that is not simply its number.
+    #[serde(default, skip_serializing_if = "WhatsAppIds::is_empty")]
+    pub whatsapp: WhatsAppIds,
+    /// When it was deleted: a deleted contact is a tombstone that keeps only
+    /// its number and its consent ledger ([`Contact::tombstone`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// How WhatsApp knows a contact, where that is not simply their number
+/// (SPEC §1): what Meta said, kept as it said it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatsAppIds {
+    /// Meta's `wa_id` when it is not the number's digits: an older Brazilian
+    /// number without its ninth digit (`551187654321` for `+5511987654321`),
+    /// Mexico's `521…`. Messages to the contact go to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wa_id: Option<String>,
+    /// The business-scoped user id WhatsApp sends since 2026
+    /// (`US.13491208655302741918`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+impl WhatsAppIds {
+    /// What a provider said of the sender `from`: its `wa_id` is kept only
+    /// when it is not `from`'s digits.
+    pub fn of(from: &E164, wa_id: Option<String>, user_id: Option<String>) -> WhatsAppIds {
+        WhatsAppIds {
+            wa_id: wa_id.filter(|id| id != from.wa_id()),
+            user_id,
+        }
+    }
+
+    /// Whether WhatsApp said nothing beyond the number.
+    pub fn is_empty(&self) -> bool {
+        self.wa_id.is_none() && self.user_id.is_none()
+    }
+
+    /// Takes what `newer` says (what it leaves out stays); whether anything changed.
+    pub fn update(&mut self, newer: &WhatsAppIds) -> bool {
+        let before = self.clone();
+        if newer.wa_id.is_some() {
+            self.wa_id.clone_from(&newer.wa_id);
+        }
+        if newer.user_id.is_some() {
+            self.user_id.clone_from(&newer.user_id);
+        }
+        *self != before
+    }
 }
 
 impl Contact {
@@ -122,6 +172,46 @@ impl Contact {
             created_at: now,
             updated_at: now,
             version: 1,
+            whatsapp: WhatsAppIds::default(),
+            deleted_at: None,
+        }
+    }
+
+    /// Whether the contact was deleted.
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    /// The contact deleted at `now`: name, e-mail, company, tags and
+    /// attributes (the Click-to-WhatsApp attribution with them) are erased.
+    /// Its number, consent ledger and send limits are kept, so a STOP
+    /// outlives the contact: the number imported or written to again comes
+    /// back as a new contact that is still opted out.
+    pub fn tombstone(&self, now: DateTime<Utc>) -> Contact {
+        Contact {
+            name: None,
+            email: None,
+            company: None,
+            tags: Vec::new(),
+            attributes: BTreeMap::new(),
+            updated_at: now,
+            deleted_at: Some(now),
+            ..self.clone()
+        }
+    }
+
+    /// The contact as a live record: a tombstone comes back as a contact
+    /// created at `now` with its kept consent ledger; a live contact is
+    /// returned as it is.
+    pub fn revived(self, now: DateTime<Utc>) -> Contact {
+        if !self.is_deleted() {
+            return self;
+        }
+        Contact {
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            ..self
         }
     }
 

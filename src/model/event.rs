@@ -70,6 +70,12 @@ pub enum InboxEvent {
         /// In or out.
         change: ConsentChange,
     },
+    /// A contact was deleted: its profile erased, its number and consent
+    /// ledger kept ([`Contact::tombstone`](super::Contact::tombstone)).
+    ContactDeleted {
+        /// The contact.
+        contact: ContactId,
+    },
     /// A tag was added to a contact.
     TagAdded {
         /// The contact.
@@ -163,6 +169,7 @@ impl InboxEvent {
         matches!(
             self,
             InboxEvent::ConsentChanged { .. }
+                | InboxEvent::ContactDeleted { .. }
                 | InboxEvent::TagAdded { .. }
                 | InboxEvent::TagRemoved { .. }
                 | InboxEvent::ConversationOpened { .. }

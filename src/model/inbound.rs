@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::contact::Referral;
+use super::contact::{Referral, WhatsAppIds};
 use super::ids::TenantId;
 use super::message::InboundContent;
 use super::tenant::ProviderName;
@@ -55,6 +55,9 @@ pub struct InboundMessage {
     pub referral: Option<Referral>,
     /// The name in the contact's WhatsApp profile, if the provider sent it.
     pub profile_name: Option<String>,
+    /// How WhatsApp knows the sender beyond `from`, if the provider said.
+    #[serde(default, skip_serializing_if = "WhatsAppIds::is_empty")]
+    pub whatsapp: WhatsAppIds,
 }
 
 impl InboundMessage {
@@ -82,6 +85,7 @@ impl InboundMessage {
             },
             referral: None,
             profile_name: None,
+            whatsapp: WhatsAppIds::default(),
         }
     }
 }

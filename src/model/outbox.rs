@@ -67,6 +67,10 @@ pub struct OutboxItem {
     /// The message this one answers, for providers that thread replies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<ReplyTo>,
+    /// The recipient's WhatsApp id when it is not `to`'s digits
+    /// ([`WhatsAppIds::wa_id`](super::WhatsAppIds::wa_id)): WhatsApp sends go to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wa_id: Option<String>,
 }
 
 /// The message a reply answers, as its provider knows it: WhatsApp shows the
@@ -122,6 +126,7 @@ impl OutboxItem {
             available_at: now,
             state: OutboxState::Pending,
             reply_to: None,
+            wa_id: None,
         }
     }
 
@@ -129,5 +134,16 @@ impl OutboxItem {
     pub fn replying_to(mut self, reply_to: Option<ReplyTo>) -> OutboxItem {
         self.reply_to = reply_to;
         self
+    }
+
+    /// The item sent on WhatsApp to `wa_id` rather than to `to`'s digits.
+    pub fn to_wa_id(mut self, wa_id: Option<String>) -> OutboxItem {
+        self.wa_id = wa_id;
+        self
+    }
+
+    /// The WhatsApp id the item goes to: its own, or `to`'s digits.
+    pub fn whatsapp_recipient(&self) -> &str {
+        self.wa_id.as_deref().unwrap_or(self.to.wa_id())
     }
 }

@@ -28,6 +28,8 @@ enum Step {
     Run,
     /// Time passes.
     Wait(i64),
+    /// Person `n`'s contact is deleted.
+    Delete(u32),
 }
 
 fn phone(n: u32) -> String {
@@ -48,6 +50,7 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Step::Run),
         Just(Step::Run),
         (1i64..90).prop_map(Step::Wait),
+        (0..PEOPLE).prop_map(Step::Delete),
     ]
 }
 
@@ -91,6 +94,18 @@ async fn apply(h: &Harness, step: &Step, campaigns: &mut u32) {
             h.inbox.run_campaigns().await.unwrap();
         }
         Step::Wait(minutes) => h.advance(TimeDelta::minutes(minutes)),
+        Step::Delete(n) => {
+            let found = h
+                .inbox
+                .contact_by_phone(h.tenant.id, &e164(&phone(n)))
+                .await;
+            if let Some(contact) = found.unwrap() {
+                h.inbox
+                    .delete_contact(h.tenant.id, contact.id)
+                    .await
+                    .unwrap();
+            }
+        }
     }
 }
 
@@ -147,6 +162,11 @@ proptest! {
                         .await
                         .unwrap()
                         .unwrap();
+                    prop_assert!(
+                        !contact.is_deleted(),
+                        "person {} was queued a campaign message after their contact was deleted, after {:?}",
+                        n, step
+                    );
                     prop_assert!(
                         contact.consent.state().allows(channel),
                         "person {} was queued a campaign message on {:?} without consent, after {:?}",

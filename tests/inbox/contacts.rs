@@ -333,3 +333,219 @@ async fn the_timeline_shows_messages_and_the_records_audit_events_in_time_order(
         .unwrap();
     assert_eq!(newest.as_slice(), &timeline[timeline.len() - 2..]);
 }
+
+/// The demo contact with a name, a tag and SMS consent, then a STOP.
+async fn named_vip_who_sent_stop(h: &Harness) -> msgcore::model::ContactId {
+    let profile = ContactEdit {
+        name: Some("Ann Lee".into()),
+        email: Some("ann@example.com".into()),
+        add_tags: vec!["vip".into()],
+        sms_opted_in: Some(true),
+        ..ContactEdit::default()
+    };
+    let created = edit(h, profile, EditedBy::Api).await;
+    h.text_in(Channel::Sms, "STOP").await;
+    created.contact.id
+}
+
+#[tokio::test]
+async fn a_deleted_contact_leaves_searches_audiences_and_sends_with_its_profile_erased() {
+    use msgcore::core::campaign::CampaignDefinition;
+    use msgcore::core::message::Content;
+    use msgcore::engine::SendRequest;
+    use msgcore::error::ErrorKind;
+    use msgcore::store::Store;
+
+    let h = Harness::new().await;
+    let id = named_vip_who_sent_stop(&h).await;
+    assert!(h.inbox.delete_contact(h.tenant.id, id).await.unwrap());
+    assert!(
+        !h.inbox.delete_contact(h.tenant.id, id).await.unwrap(),
+        "deleting twice changes nothing the second time"
+    );
+
+    assert_eq!(h.inbox.contact(h.tenant.id, id).await.unwrap(), None);
+    let by_phone = h.inbox.contact_by_phone(h.tenant.id, &e164(CONTACT)).await;
+    assert_eq!(by_phone.unwrap(), None);
+    let found = h.inbox.search_contacts(h.tenant.id, "4155550100", 10).await;
+    assert!(found.unwrap().is_empty());
+    let definition: CampaignDefinition =
+        serde_json::from_value(json!({"id": "c", "channel": "sms", "text": "Hi"})).unwrap();
+    let counts = h
+        .inbox
+        .create_campaign(h.tenant.id, definition)
+        .await
+        .unwrap();
+    assert_eq!(counts.recipients, 0, "no audience holds a deleted contact");
+    let request = SendRequest::reply(
+        h.tenant.id,
+        e164(CONTACT),
+        Channel::WhatsApp,
+        Content::text("hello").unwrap(),
+    );
+    let refused = h.inbox.send(&request).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::UnknownContact);
+
+    let tombstone = h
+        .store
+        .contact(h.tenant.id, id)
+        .await
+        .unwrap()
+        .expect("the tombstone is kept");
+    assert_eq!(
+        (&tombstone.name, &tombstone.email, tombstone.tags.len()),
+        (&None, &None, 0),
+        "the profile is erased"
+    );
+    assert!(
+        !tombstone.consent.state().allows(Channel::Sms),
+        "the STOP is kept"
+    );
+    let timeline = h.inbox.contact_timeline(h.tenant.id, id, 50).await.unwrap();
+    let deleted = timeline.iter().any(|entry| {
+        matches!(entry, msgcore::engine::TimelineEntry::Event(e)
+            if matches!(e.event, InboxEvent::ContactDeleted { .. }))
+    });
+    assert!(deleted, "the deletion is on the timeline");
+}
+
+#[tokio::test]
+async fn a_deleted_number_imported_again_is_a_new_contact_that_stays_opted_out() {
+    use msgcore::core::import::ImportOptions;
+
+    let h = Harness::new().await;
+    let id = named_vip_who_sent_stop(&h).await;
+    h.inbox.delete_contact(h.tenant.id, id).await.unwrap();
+    h.advance(chrono::TimeDelta::days(1));
+
+    let file = format!("phone,name,smsOptedIn\n{CONTACT},Ann Again,true\n");
+    let options = ImportOptions {
+        default_region: Some("US".into()),
+        ..ImportOptions::default()
+    };
+    let report = h
+        .inbox
+        .import_contacts(h.tenant.id, file.as_bytes(), &options, |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .await
+        .unwrap();
+    assert_eq!((report.created, report.updated), (1, 0));
+    assert_eq!(report.opt_in_refused, 1, "the STOP outlived the deletion");
+    let back = h.contact().await;
+    assert_eq!(back.id, id);
+    assert_eq!(back.name.as_deref(), Some("Ann Again"));
+    assert!(
+        back.tags.is_empty(),
+        "nothing of the old profile comes back"
+    );
+    assert!(!back.is_deleted());
+    assert_eq!(back.created_at, h.clock_now(), "created anew");
+    assert!(!back.consent.state().allows(Channel::Sms));
+}
+
+#[tokio::test]
+async fn a_deleted_contact_who_writes_again_is_back_with_the_consent_they_had() {
+    let h = Harness::new().await;
+    let first = h.text_in(Channel::WhatsApp, "hi").await;
+    h.inbox
+        .delete_contact(h.tenant.id, first.contact)
+        .await
+        .unwrap();
+    let again = h.text_in(Channel::WhatsApp, "it's me again").await;
+    assert_eq!(again.contact, first.contact);
+    let back = h.contact().await;
+    assert!(!back.is_deleted());
+    assert!(back.consent.state().allows(Channel::WhatsApp));
+    assert!(
+        !back.consent.state().allows(Channel::Sms),
+        "no channel is opted in by the deletion and return"
+    );
+}
+
+#[tokio::test]
+async fn a_recipient_deleted_after_the_freeze_is_skipped_contact_deleted() {
+    use msgcore::core::campaign::CampaignDefinition;
+
+    let h = Harness::new().await;
+    let profile = ContactEdit {
+        add_tags: vec!["vip".into()],
+        sms_opted_in: Some(true),
+        ..ContactEdit::default()
+    };
+    let created = edit(&h, profile, EditedBy::Api).await;
+    let definition: CampaignDefinition = serde_json::from_value(json!({
+        "id": "c", "channel": "sms", "text": "Hi", "kind": "transactional"
+    }))
+    .unwrap();
+    let frozen = h
+        .inbox
+        .create_campaign(h.tenant.id, definition)
+        .await
+        .unwrap();
+    assert_eq!(frozen.pending, 1);
+    h.inbox
+        .delete_contact(h.tenant.id, created.contact.id)
+        .await
+        .unwrap();
+    h.inbox.run_campaign(h.tenant.id, "c").await.unwrap();
+    let counts = h.inbox.campaign_counts(h.tenant.id, "c").await.unwrap();
+    assert_eq!(
+        serde_json::to_value(counts.skipped).unwrap(),
+        json!({"contact_deleted": 1})
+    );
+}
+
+#[tokio::test]
+async fn a_contact_whatsapp_knows_by_an_older_id_is_found_by_their_number_and_replied_to_at_that_id()
+ {
+    use msgcore::core::message::Content;
+    use msgcore::engine::SendRequest;
+    use msgcore::model::{TenantRef, WhatsAppIds};
+    use msgcore::store::Store;
+
+    let h = Harness::new().await;
+    let imported = h
+        .inbox
+        .edit_contact(
+            h.tenant.id,
+            e164("+5511987654321"),
+            &ContactEdit {
+                name: Some("Ana".into()),
+                ..ContactEdit::default()
+            },
+            &EditedBy::Api,
+        )
+        .await
+        .unwrap();
+    // What Meta's webhook parser makes of `"from": "551187654321"`.
+    let from = msgcore::E164::from_wa_id("551187654321").unwrap();
+    let mut message = Harness::message_for(from.as_str(), "wamid.BR1", "Oi");
+    message.channel = Channel::WhatsApp;
+    message.tenant = TenantRef::Number(e164(crate::harness::WHATSAPP_NUMBER));
+    message.whatsapp = WhatsAppIds::of(&from, Some("551187654321".into()), None);
+    let received = h.inbox.handle_inbound(&message).await.unwrap();
+    assert_eq!(received.contact, imported.contact.id, "no second contact");
+    let contact = h
+        .inbox
+        .contact(h.tenant.id, received.contact)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contact.whatsapp.wa_id.as_deref(), Some("551187654321"));
+
+    let reply = SendRequest::reply(
+        h.tenant.id,
+        e164("+5511987654321"),
+        Channel::WhatsApp,
+        Content::text("Olá Ana").unwrap(),
+    );
+    let sent = h.inbox.send(&reply).await.unwrap();
+    let item = h
+        .store
+        .outbox_item(h.tenant.id, sent.message.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.whatsapp_recipient(), "551187654321");
+}

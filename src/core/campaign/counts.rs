@@ -24,6 +24,8 @@ pub enum SkipReason {
     /// Another gate refused the message for good (a number quiet hours cannot
     /// place in a time zone, content the channel cannot carry).
     Refused,
+    /// The contact was deleted after the audience was frozen.
+    ContactDeleted,
 }
 
 impl SkipReason {
@@ -36,17 +38,19 @@ impl SkipReason {
             SkipReason::Cancelled => "cancelled",
             SkipReason::MessageTooLong => "message_too_long",
             SkipReason::Refused => "refused",
+            SkipReason::ContactDeleted => "contact_deleted",
         }
     }
 
     /// Every reason, in order.
-    pub const ALL: [SkipReason; 6] = [
+    pub const ALL: [SkipReason; 7] = [
         SkipReason::OptedOut,
         SkipReason::MissingVariable,
         SkipReason::OutsideWindow,
         SkipReason::Cancelled,
         SkipReason::MessageTooLong,
         SkipReason::Refused,
+        SkipReason::ContactDeleted,
     ];
 
     /// The reason named `name` (see [`as_str`](SkipReason::as_str)).

@@ -48,7 +48,10 @@ impl CallLogPlan {
 /// never seen the caller.
 pub fn decide_call_log(context: CallLogContext<'_>, call: &CallLog) -> CallLogPlan {
     let contact = match context.contact {
-        Some(contact) => ContactWrite::update(contact.version, contact.clone()),
+        Some(contact) => {
+            let revived = contact.clone().revived(context.now);
+            ContactWrite::update(contact.version, revived)
+        }
         None => {
             let id = ContactId::from_uuid(context.ids.next_id());
             ContactWrite::Insert(Contact::new(id, context.tenant, call.from, context.now))

@@ -92,6 +92,22 @@ impl ContactEditPlan {
     }
 }
 
+/// Deletes `contact` at `now`: its [tombstone](Contact::tombstone) keeps the
+/// number and the consent ledger, so a STOP outlives it. `None` when it was
+/// deleted already.
+pub fn decide_contact_delete(contact: &Contact, now: DateTime<Utc>) -> Option<Changeset> {
+    if contact.is_deleted() {
+        return None;
+    }
+    let write = ContactWrite::update(contact.version, contact.tombstone(now));
+    let mut changes = Changeset::for_contact(contact.tenant, write);
+    let deleted = InboxEvent::ContactDeleted {
+        contact: contact.id,
+    };
+    changes.events = vec![EventRecord::new(contact.tenant, now, deleted)];
+    Some(changes)
+}
+
 /// Applies `edit` to the contact with number `phone`, made for it if the
 /// tenant has none.
 pub fn decide_contact_edit(
@@ -100,8 +116,11 @@ pub fn decide_contact_edit(
     edit: &ContactEdit,
 ) -> ContactEditPlan {
     let now = context.now;
+    // A deleted contact's number comes back as a new contact that keeps the
+    // tombstone's consent ledger.
+    let revived = context.contact.is_some_and(Contact::is_deleted);
     let mut contact = match context.contact {
-        Some(contact) => contact.clone(),
+        Some(contact) => contact.clone().revived(now),
         None => Contact::new(
             ContactId::from_uuid(context.ids.next_id()),
             context.tenant,
@@ -116,7 +135,7 @@ pub fn decide_contact_edit(
     changed |= !consent.is_empty();
     let edited = match context.contact {
         None => EditedContact::Written(ContactWrite::Insert(contact)),
-        Some(_) if !changed => EditedContact::Unchanged(contact),
+        Some(_) if !changed && !revived => EditedContact::Unchanged(contact),
         Some(loaded) => {
             contact.updated_at = now;
             EditedContact::Written(ContactWrite::update(loaded.version, contact))
@@ -125,7 +144,7 @@ pub fn decide_contact_edit(
     ContactEditPlan {
         tenant: context.tenant,
         contact: edited,
-        created: context.contact.is_none(),
+        created: context.contact.is_none() || revived,
         consent,
         events: events
             .into_iter()

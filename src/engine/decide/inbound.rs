@@ -161,6 +161,7 @@ pub fn decide_inbound(context: InboundContext<'_>, message: &InboundMessage) -> 
     let mut draft = Draft::new(context, message);
     contact::opt_in_on_first_message(&mut draft);
     contact::take_profile_name(&mut draft);
+    contact::keep_whatsapp_ids(&mut draft);
     contact::capture_referral(&mut draft);
     contact::refresh_whatsapp_window(&mut draft);
     let thread = conversation::continue_resume_or_start(&mut draft);
@@ -198,7 +199,7 @@ impl<'a> Draft<'a> {
     /// a keyword (the first-message opt-in of step 5 depends on it).
     fn new(context: InboundContext<'a>, message: &'a InboundMessage) -> Draft<'a> {
         let (contact, loaded_version) = match context.contact {
-            Some(contact) => (contact.clone(), Some(contact.version)),
+            Some(contact) => (contact.clone().revived(context.now), Some(contact.version)),
             None => {
                 let id = ContactId::from_uuid(context.ids.next_id());
                 let contact = Contact::new(id, context.tenant.id, message.from, context.now);

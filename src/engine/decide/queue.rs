@@ -54,7 +54,8 @@ pub(crate) fn queue_message(
         outgoing.content.clone(),
         now,
     )
-    .replying_to(outgoing.reply_to);
+    .replying_to(outgoing.reply_to)
+    .to_wa_id(contact.whatsapp.wa_id.clone());
     let free_entry = contact.whatsapp_window.is_free(now);
     let billing = Billing::of(
         outgoing.channel,

@@ -148,7 +148,7 @@ impl MessagesApi {
             .as_ref()
             .filter(|answered| answered.provider == ProviderName::META)
             .map(|answered| answered.message_id.as_str());
-        let message = payload::Message::new(item.to.wa_id(), &item.content, reply_to);
+        let message = payload::Message::new(item.whatsapp_recipient(), &item.content, reply_to);
         let body = serde_json::to_vec(&message)
             .map_err(|e| CarrierError::permanent(ProviderName::META, e.to_string()))?;
         Ok(self.json_request("messages", body))

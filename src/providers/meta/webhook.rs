@@ -51,7 +51,7 @@ use crate::core::phone::E164;
 use crate::core::window::{EntryPoint, InboundKind};
 use crate::model::{InboundContent, MediaRef, ProviderName, Referral};
 use crate::model::{
-    InboundMessage, MessageRef, Pricing, PricingCategory, StatusCallback, TenantRef,
+    InboundMessage, MessageRef, Pricing, PricingCategory, StatusCallback, TenantRef, WhatsAppIds,
 };
 pub use crate::providers::webhook_error::WebhookError;
 
@@ -78,8 +78,6 @@ pub struct MetaMessage {
     pub phone_number_id: String,
     /// That number as digits, when Meta sent it (`metadata.display_phone_number`).
     pub display_phone_number: Option<String>,
-    /// The user's business-scoped user id, when Meta sent one.
-    pub user_id: Option<String>,
     /// The message it replies or reacts to, if any.
     pub context: Option<MessageContext>,
 }
@@ -437,15 +435,19 @@ fn message(
         content,
         referral: part::<ReferralJson>(&raw, "referral").and_then(referral),
         profile_name: contact.and_then(|c| c.profile.name.clone()),
+        whatsapp: WhatsAppIds::of(
+            &from,
+            Some(head.from.clone()),
+            contact
+                .and_then(|c| c.user_id.clone())
+                .or(head.from_user_id),
+        ),
     };
     Ok(MetaMessage {
         message,
         sent_at,
         phone_number_id,
         display_phone_number: metadata.display_phone_number.clone(),
-        user_id: contact
-            .and_then(|c| c.user_id.clone())
-            .or(head.from_user_id),
         context,
     })
 }

@@ -35,7 +35,7 @@ use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::window::InboundKind;
 use crate::model::{InboundContent, MediaRef, ProviderName};
-use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
+use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef, WhatsAppIds};
 pub use crate::providers::webhook_error::WebhookError;
 
 /// Telnyx's error code for a send to a recipient who opted out.
@@ -155,6 +155,7 @@ fn message(payload: Payload) -> Result<InboundMessage, WebhookError> {
         },
         referral: None,
         profile_name: None,
+        whatsapp: WhatsAppIds::default(),
     })
 }
 

@@ -34,7 +34,7 @@ use crate::core::delivery::{DeliveryStatus, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::window::{EntryPoint, InboundKind};
 use crate::model::{InboundContent, MediaRef, ProviderName, Referral};
-use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
+use crate::model::{InboundMessage, MessageRef, StatusCallback, TenantRef, WhatsAppIds};
 pub use crate::providers::webhook_error::WebhookError;
 
 /// The most media a Twilio message carries (`MediaUrl0` … `MediaUrl9`).
@@ -77,6 +77,7 @@ pub fn parse_message(body: &[u8], tenant: TenantRef) -> Result<TwilioMessage, We
         },
         referral: referral(&params),
         profile_name: params.text("ProfileName"),
+        whatsapp: WhatsAppIds::of(&from, params.text("WaId"), None),
     };
     Ok(TwilioMessage {
         message,

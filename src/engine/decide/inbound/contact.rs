@@ -34,6 +34,12 @@ pub(super) fn take_profile_name(draft: &mut Draft) {
     }
 }
 
+/// The contact keeps how WhatsApp knows them (SPEC §1): a `wa_id` that is
+/// not their number's digits is where their messages must go.
+pub(super) fn keep_whatsapp_ids(draft: &mut Draft) {
+    draft.contact.whatsapp.update(&draft.message.whatsapp);
+}
+
 /// Step 6: the Click-to-WhatsApp ad or Page button that brought the contact is
 /// kept whole on the contact at `attributes.ctwa`, with when it did.
 pub(super) fn capture_referral(draft: &mut Draft) {

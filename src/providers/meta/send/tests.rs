@@ -652,3 +652,23 @@ proptest! {
         prop_assert_eq!(body["text"]["body"].as_str(), Some(text.as_str()));
     }
 }
+
+#[test]
+fn a_recipient_whatsapp_knows_by_an_older_id_is_sent_to_that_id() {
+    let brazil = OutboxItem {
+        to: "+5511987654321".parse().unwrap(),
+        ..item(Channel::WhatsApp, Content::text("Olá").unwrap())
+    }
+    .to_wa_id(Some("551187654321".into()));
+    let request = api().request(&brazil).unwrap();
+    let body: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body["to"], "551187654321");
+    let plain = api()
+        .request(&item(Channel::WhatsApp, Content::text("hi").unwrap()))
+        .unwrap();
+    let body: Value = serde_json::from_slice(&plain.body).unwrap();
+    assert_eq!(
+        body["to"], "16505551234",
+        "without an id of its own, the number's digits"
+    );
+}

@@ -84,7 +84,7 @@ fn a_text_message_becomes_an_inbound_whatsapp_message_from_the_sender() {
     assert_eq!(parsed.sent_at, at(1_749_416_383));
     assert_eq!(parsed.phone_number_id, "106540352242922");
     assert_eq!(parsed.display_phone_number.as_deref(), Some("15550783881"));
-    assert_eq!(parsed.user_id, None);
+    assert_eq!(parsed.message.whatsapp.user_id, None);
     assert_eq!(parsed.context, None);
 }
 
@@ -490,7 +490,7 @@ fn several_entries_and_messages_in_one_post_are_all_returned_in_order() {
                 m.message.content.text.as_deref(),
                 m.message.profile_name.as_deref(),
                 m.phone_number_id.as_str(),
-                m.user_id.as_deref(),
+                m.message.whatsapp.user_id.as_deref(),
             )
         })
         .collect();
@@ -666,5 +666,29 @@ fn a_statuss_pricing_gives_its_category_and_a_new_category_is_kept_by_name() {
             None,
             None,
         ]
+    );
+}
+
+#[test]
+fn a_brazilian_sender_without_the_ninth_digit_is_their_number_and_keeps_their_id() {
+    let body = envelope(json!({
+        "contacts": [{ "profile": { "name": "Ana" }, "wa_id": "551187654321",
+                       "user_id": "BR.99887766554433" }],
+        "messages": [{ "from": "551187654321", "id": "wamid.BR1", "timestamp": "1749416383",
+                       "type": "text", "text": { "body": "Oi" } }]
+    }));
+    let parsed = parse(&body, tenant()).unwrap();
+    let message = &parsed.messages[0].message;
+    assert_eq!(message.from.as_str(), "+5511987654321");
+    assert_eq!(message.whatsapp.wa_id.as_deref(), Some("551187654321"));
+    assert_eq!(
+        message.whatsapp.user_id.as_deref(),
+        Some("BR.99887766554433")
+    );
+    let plain = parse_one(json!({ "from": "16505551234", "id": "wamid.US1",
+        "timestamp": "1749416383", "type": "text", "text": { "body": "hi" } }));
+    assert_eq!(
+        plain.message.whatsapp.wa_id, None,
+        "an id that is the number is not repeated"
     );
 }
