@@ -28,7 +28,7 @@ pub(super) enum Field {
 impl Field {
     /// The field `name` names; a bare name that is not built in is a saved
     /// reply when `is_saved` knows it. Built-in names win over saved replies, so
-    /// a reply saved as `email` is read as `attributes.email`, not as `email`.
+    /// `email` always reads the contact's e-mail, even where a reply is saved as `email`.
     pub(super) fn parse(
         name: &str,
         is_saved: &dyn Fn(&str) -> bool,
