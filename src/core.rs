@@ -5,6 +5,7 @@
 
 pub mod campaign;
 pub mod channel;
+pub mod condition;
 pub mod consent;
 pub mod contact_edit;
 pub mod conversation;

@@ -44,6 +44,14 @@ fn import_seeds_read_in_file_order_as_valid_numbers_or_skips_naming_their_line()
     run_corpus("import", import::check);
 }
 
+#[path = "../fuzz/checks/condition.rs"]
+mod condition;
+
+#[test]
+fn condition_seeds_check_or_name_the_bad_part_and_read_back_the_same() {
+    run_corpus("condition", condition::check);
+}
+
 #[path = "../fuzz/checks/tagging.rs"]
 mod tagging;
 

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ContactId, TenantId};
+use crate::core::channel::Channel;
+use crate::core::condition::Subject;
 use crate::core::consent::ConsentLedger;
 use crate::core::phone::E164;
 use crate::core::ratelimit::GcraState;
@@ -236,6 +238,22 @@ impl Contact {
     pub fn set_attribution(&mut self, attribution: &Attribution) {
         if let Ok(value) = serde_json::to_value(attribution) {
             self.attributes.insert(CTWA_ATTRIBUTE.to_owned(), value);
+        }
+    }
+
+    /// The contact as what a [condition](crate::core::condition) reads, on
+    /// `channel`; add the message or saved replies with
+    /// [`Subject::with_text`] and [`Subject::with_saved_replies`].
+    pub fn subject(&self, channel: Channel) -> Subject<'_> {
+        Subject {
+            name: self.name.as_deref(),
+            phone: Some(self.phone.as_str()),
+            email: self.email.as_deref(),
+            company: self.company.as_deref(),
+            channel: Some(channel),
+            tags: &self.tags,
+            attributes: Some(&self.attributes),
+            ..Subject::default()
         }
     }
 
