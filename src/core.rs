@@ -3,6 +3,7 @@
 //! Every rule here takes what it needs as arguments (`now` included), so each can
 //! be unit-tested, property-tested, fuzzed and benchmarked in isolation.
 
+pub mod audience;
 pub mod campaign;
 pub mod channel;
 pub mod condition;

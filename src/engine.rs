@@ -49,6 +49,7 @@ mod tenant_rules;
 mod timeline;
 mod voice;
 
+pub use audience::AudiencePage;
 pub use campaigns::{CAMPAIGN_LEASE, CampaignPass};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contacts::{ContactEdited, EditedBy};

@@ -364,6 +364,7 @@ mod schema_upgrade {
     ) {
         let query = msgcore::store::AudienceQuery {
             tags_any: vec!["caller".to_owned()],
+            tags_all: Vec::new(),
             after: None,
             limit: 10,
         };

@@ -1,39 +1,117 @@
-//! Walking a campaign's audience: the tenant's contacts with any of its tags,
-//! a page at a time in creation order, for freezing and for estimates alike.
+//! A tenant's contacts in an [`Audience`], a page at a time in creation
+//! order: for campaigns (frozen, estimated) and for anyone listing them.
+
+use serde::{Deserialize, Serialize};
 
 use super::Inbox;
-use crate::core::campaign::Audience;
+use crate::core::audience::Audience;
+use crate::core::channel::Channel;
 use crate::error::Error;
 use crate::model::{Contact, TenantId};
 use crate::store::{AudienceQuery, ContactCursor};
 
-/// Contacts read per audience page.
-const AUDIENCE_PAGE: usize = 1_000;
+/// Contacts read per store page.
+const STORE_PAGE: usize = 1_000;
+
+/// A page of an audience.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AudiencePage {
+    /// The contacts, in creation order.
+    pub contacts: Vec<Contact>,
+    /// Where the next page starts; none after the last.
+    pub next: Option<ContactCursor>,
+}
 
 impl Inbox {
-    /// Calls `visit` with each page of the tenant's contacts in `audience`, in
-    /// creation order, until the last page or `visit`'s first error.
+    /// A page of the tenant's contacts in `audience`, in creation order,
+    /// after `after` (none: from the first), at most `limit`.
+    ///
+    /// Tags are served by the store's indexes; the condition and the consent
+    /// are read from each contact of those pages, so a page may read more
+    /// contacts than it returns. A condition on `channel` reads the
+    /// audience's `opted_in` channel, and is absent without one. Deleted
+    /// contacts are in no audience.
+    pub async fn audience(
+        &self,
+        tenant: TenantId,
+        audience: &Audience,
+        after: Option<ContactCursor>,
+        limit: usize,
+    ) -> Result<AudiencePage, Error> {
+        let mut query = store_query(audience, after, limit.clamp(1, STORE_PAGE));
+        let mut contacts = Vec::new();
+        loop {
+            let page = self.store.audience(tenant, &query).await?;
+            let full = page.len() == query.limit;
+            let Some(last) = page.last() else {
+                return Ok(AudiencePage {
+                    contacts,
+                    next: None,
+                });
+            };
+            query.after = Some(ContactCursor::after(last));
+            for contact in page {
+                if contacts.len() == limit {
+                    let next = contacts.last().map(ContactCursor::after);
+                    return Ok(AudiencePage { contacts, next });
+                }
+                if in_audience(audience, &contact, audience.opted_in) {
+                    contacts.push(contact);
+                }
+            }
+            if !full {
+                return Ok(AudiencePage {
+                    contacts,
+                    next: None,
+                });
+            }
+        }
+    }
+
+    /// Calls `visit` with each page of the tenant's contacts in `audience`
+    /// sent on `channel`, in creation order, until the last page or
+    /// `visit`'s first error.
     pub(crate) async fn walk_audience(
         &self,
         tenant: TenantId,
         audience: &Audience,
+        channel: Channel,
         mut visit: impl FnMut(&[Contact]) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let mut query = AudienceQuery {
-            tags_any: audience.tags.clone(),
-            after: None,
-            limit: AUDIENCE_PAGE,
-        };
+        let mut query = store_query(audience, None, STORE_PAGE);
         loop {
             let page = self.store.audience(tenant, &query).await?;
             let Some(last) = page.last() else {
                 return Ok(());
             };
             query.after = Some(ContactCursor::after(last));
-            // A deleted contact's tombstone keeps its place in creation order
-            // but belongs to no audience.
-            let live: Vec<Contact> = page.into_iter().filter(|c| !c.is_deleted()).collect();
-            visit(&live)?;
+            let admitted: Vec<Contact> = page
+                .into_iter()
+                .filter(|contact| in_audience(audience, contact, Some(channel)))
+                .collect();
+            visit(&admitted)?;
         }
     }
+}
+
+/// What the store pages by: the audience's tags.
+fn store_query(audience: &Audience, after: Option<ContactCursor>, limit: usize) -> AudienceQuery {
+    AudienceQuery {
+        tags_any: audience.tags.clone(),
+        tags_all: audience.all_tags.clone(),
+        after,
+        limit,
+    }
+}
+
+/// Whether a contact the tags admitted is in the audience, its condition
+/// reading `channel`. A deleted contact's tombstone keeps its place in
+/// creation order but belongs to no audience.
+fn in_audience(audience: &Audience, contact: &Contact, channel: Option<Channel>) -> bool {
+    if contact.is_deleted() {
+        return false;
+    }
+    let mut subject = contact.subject(channel.unwrap_or(Channel::Sms));
+    subject.channel = channel;
+    audience.admits(&subject, |on| contact.consent.state().allows(on))
 }

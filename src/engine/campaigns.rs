@@ -94,7 +94,7 @@ impl Inbox {
         campaign: &Campaign,
     ) -> Result<Vec<CampaignRecipient>, Error> {
         let mut recipients = Vec::new();
-        self.walk_audience(tenant.id, &campaign.audience, |page| {
+        self.walk_audience(tenant.id, &campaign.audience, campaign.channel, |page| {
             for contact in page {
                 recipients.push(CampaignRecipient {
                     tenant: tenant.id,

@@ -47,7 +47,7 @@ impl Inbox {
         let start = campaign.throttle().start;
         let mut states = Vec::new();
         let mut tally = UsageTally::default();
-        self.walk_audience(tenant.id, &campaign.audience, |page| {
+        self.walk_audience(tenant.id, &campaign.audience, campaign.channel, |page| {
             for contact in page {
                 let state = match frozen_content(&campaign, contact) {
                     Ok(content) => {

@@ -1,6 +1,6 @@
 //! A page of a tenant's contacts for an audience: those with any of some
-//! tags, in creation order, after a cursor (SPEC §12, §18: a campaign freezes
-//! its audience in contact creation order).
+//! tags and all of others, in creation order, after a cursor (SPEC §12, §18:
+//! a campaign freezes its audience in contact creation order).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,9 @@ impl ContactCursor {
 pub struct AudienceQuery {
     /// Contacts with any of these tags; none is every contact.
     pub tags_any: Vec<String>,
+    /// And with every one of these.
+    #[serde(default)]
+    pub tags_all: Vec<String>,
     /// Only contacts after this one; none is from the first.
     pub after: Option<ContactCursor>,
     /// At most this many.
@@ -41,11 +44,12 @@ pub struct AudienceQuery {
 impl AudienceQuery {
     /// Whether `contact` is in the audience and past the cursor.
     pub(crate) fn matches(&self, contact: &Contact) -> bool {
-        let tagged =
+        let any =
             self.tags_any.is_empty() || contact.tags.iter().any(|t| self.tags_any.contains(t));
+        let all = self.tags_all.iter().all(|t| contact.tags.contains(t));
         let past = self
             .after
             .is_none_or(|cursor| ContactCursor::after(contact) > cursor);
-        tagged && past
+        any && all && past
     }
 }

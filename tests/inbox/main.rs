@@ -1,6 +1,7 @@
 //! The inbox engine end to end on the in-memory store: SPEC §11 (inbound), §12
 //! (sends and their gates), §4 (actions, CSAT, resumption) and §6 (statuses).
 
+mod audience;
 mod campaign_laws;
 mod campaigns;
 mod contacts;

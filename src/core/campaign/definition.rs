@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::throttle::Throttle;
+pub use crate::core::audience::Audience;
+use crate::core::audience::BlankTag;
 use crate::core::channel::Channel;
 use crate::core::message::{Content, ContentError, ContentProblem, RawContent, RawTemplate};
 use crate::core::phone::E164;
@@ -42,14 +44,6 @@ pub struct CampaignDefinition {
     /// The workflow a recipient starts once their message is queued.
     #[serde(default)]
     pub workflow: Option<String>,
-}
-
-/// Who a campaign goes to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Audience {
-    /// Contacts with any of these tags; none is every contact.
-    #[serde(default)]
-    pub tags: Vec<String>,
 }
 
 /// An approved WhatsApp template by name and language, with its components.
@@ -177,11 +171,8 @@ pub enum CampaignError {
     #[error("the campaign template: {0}")]
     TemplateContent(#[from] ContentError),
     /// An audience tag is empty.
-    #[error("audience tag {index} is empty")]
-    EmptyTag {
-        /// Its position in `audience.tags`.
-        index: usize,
-    },
+    #[error("{0}")]
+    EmptyTag(#[from] BlankTag),
 }
 
 impl CampaignDefinition {
@@ -205,10 +196,7 @@ impl CampaignDefinition {
             return Err(CampaignError::ZeroPace);
         }
         let audience = self.audience.unwrap_or_default();
-        let blank = audience.tags.iter().position(|tag| tag.trim().is_empty());
-        if let Some(index) = blank {
-            return Err(CampaignError::EmptyTag { index });
-        }
+        audience.check()?;
         Ok(Campaign {
             id,
             channel: self.channel,
@@ -330,7 +318,10 @@ mod tests {
         );
         assert_eq!(
             refused(base(json!({"audience": {"tags": ["vip", " "]}}))),
-            CampaignError::EmptyTag { index: 1 }
+            CampaignError::EmptyTag(BlankTag {
+                list: "tags",
+                index: 1
+            })
         );
         assert_eq!(
             refused(json!({"id": "c", "channel": "sms",

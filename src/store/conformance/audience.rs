@@ -25,11 +25,23 @@ async fn page_through<S: Store + ?Sized>(
     tags_any: &[&str],
     limit: usize,
 ) -> Vec<ContactId> {
+    page_through_all(store, tenant, (tags_any, &[]), limit).await
+}
+
+/// Pages through the audience of any of `tags.0` and all of `tags.1`.
+async fn page_through_all<S: Store + ?Sized>(
+    store: &S,
+    tenant: TenantId,
+    tags: (&[&str], &[&str]),
+    limit: usize,
+) -> Vec<ContactId> {
+    let owned = |tags: &[&str]| tags.iter().map(|t| (*t).to_owned()).collect();
     let mut ids = Vec::new();
     let mut after = None;
     loop {
         let query = AudienceQuery {
-            tags_any: tags_any.iter().map(|t| (*t).to_owned()).collect(),
+            tags_any: owned(tags.0),
+            tags_all: owned(tags.1),
             after,
             limit,
         };
@@ -89,6 +101,17 @@ pub async fn an_audience_pages_through_tagged_contacts_in_creation_order<S: Stor
         "any of the tags, each contact once"
     );
     assert_eq!(page_through(store, t.id, &["nobody"], 10).await, []);
+    let all = |any, all, limit| page_through_all(store, t.id, (any, all), limit);
+    assert_eq!(
+        all(&[], &["vip", "lead", "vip"], 1).await,
+        [id(1)],
+        "all of the tags, a repeat counted once"
+    );
+    assert_eq!(
+        all(&["retail", "lead"], &["vip"], 10).await,
+        [id(1)],
+        "any of some and all of others"
+    );
 
     let mut demoted = contacts[0].clone();
     demoted.tags = vec!["former-vip".to_owned()];
@@ -111,4 +134,12 @@ pub async fn an_audience_pages_through_tagged_contacts_in_creation_order<S: Stor
         [id(4)],
         "more tags than one statement takes"
     );
+    let mut required = tags.clone();
+    required.retain(|t| *t != "retail");
+    assert_eq!(
+        all(&[], &required, 10).await,
+        [],
+        "more required tags than one statement takes"
+    );
+    assert_eq!(all(&[], &["retail"], 10).await, [id(4)]);
 }

@@ -40,16 +40,45 @@ const CONTACT: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND id = $2";
 const CONTACT_BY_PHONE: &str = "SELECT doc FROM contacts WHERE tenant = $1 AND phone = $2";
 const AUDIENCE_ALL: &str = "SELECT doc FROM contacts WHERE tenant = $1 \
      AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4";
-/// How many tags one `AUDIENCE_TAGGED` statement matches.
+/// How many tags one list of an audience statement matches.
 const TAGS_PER_STATEMENT: usize = 16;
-/// Contacts after a cursor with any of `$5, …, $20`, in creation order.
-static AUDIENCE_TAGGED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// The contact has any of the tags `$first, …` (the pkey of `contact_tags`
+/// answers it).
+fn any_tag_clause(first: usize) -> String {
     format!(
-        "SELECT doc FROM contacts c WHERE c.tenant = $1 AND (c.created_at, c.id) > ($2, $3) \
-         AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.tenant = c.tenant \
-         AND t.contact = c.id AND t.tag IN ({})) ORDER BY c.created_at, c.id LIMIT $4",
-        numbered(5, TAGS_PER_STATEMENT)
+        " AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.tenant = c.tenant \
+         AND t.contact = c.id AND t.tag IN ({}))",
+        numbered(first, TAGS_PER_STATEMENT)
     )
+}
+/// The contact has as many of the tags `$first, …` as the parameter after
+/// them says: all of them, when it is how many distinct tags they are.
+fn all_tags_clause(first: usize) -> String {
+    format!(
+        " AND (SELECT COUNT(*) FROM contact_tags t WHERE t.tenant = c.tenant \
+         AND t.contact = c.id AND t.tag IN ({})) = ${}",
+        numbered(first, TAGS_PER_STATEMENT),
+        first + TAGS_PER_STATEMENT
+    )
+}
+/// Contacts after a cursor (`$2`, `$3`) matching `clauses`, in creation order,
+/// at most `$4`.
+fn audience_statement(clauses: &str) -> String {
+    format!(
+        "SELECT doc FROM contacts c WHERE c.tenant = $1 AND (c.created_at, c.id) > ($2, $3)\
+         {clauses} ORDER BY c.created_at, c.id LIMIT $4"
+    )
+}
+/// With any of `$5, …, $20`.
+static AUDIENCE_ANY: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| audience_statement(&any_tag_clause(5)));
+/// With all of `$5, …, $20` (`$21` distinct).
+static AUDIENCE_ALL_TAGS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| audience_statement(&all_tags_clause(5)));
+/// With any of `$5, …, $20` and all of `$21, …, $36` (`$37` distinct).
+static AUDIENCE_ANY_AND_ALL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let clauses = any_tag_clause(5) + &all_tags_clause(5 + TAGS_PER_STATEMENT);
+    audience_statement(&clauses)
 });
 /// How many numbers one `CONTACTS_BY_PHONES` statement looks up.
 const PHONES_PER_STATEMENT: usize = 100;
@@ -279,19 +308,35 @@ pub(crate) async fn audience<B: Backend>(
     tenant: TenantId,
     query: &AudienceQuery,
 ) -> Result<Vec<Contact>, StoreError> {
-    if query.tags_any.len() > TAGS_PER_STATEMENT {
+    let all: std::collections::BTreeSet<&String> = query.tags_all.iter().collect();
+    if query.tags_any.len() > TAGS_PER_STATEMENT || all.len() > TAGS_PER_STATEMENT {
         return audience_filtered(backend, tenant, query).await;
     }
     let (sql, mut args) = audience_args(tenant, query.after, query.limit);
-    if let Some(last) = query.tags_any.last() {
-        let tags = query.tags_any.iter().chain(std::iter::repeat(last));
-        args.extend(
-            tags.take(TAGS_PER_STATEMENT)
-                .map(|t| Value::Text(t.clone())),
-        );
-        return read_all(backend, AUDIENCE_TAGGED.as_str(), args, "contact").await;
+    let sql = match (query.tags_any.is_empty(), all.is_empty()) {
+        (true, true) => sql,
+        (false, true) => AUDIENCE_ANY.as_str(),
+        (true, false) => AUDIENCE_ALL_TAGS.as_str(),
+        (false, false) => AUDIENCE_ANY_AND_ALL.as_str(),
+    };
+    args.extend(padded_tags(query.tags_any.iter()));
+    if !all.is_empty() {
+        args.extend(padded_tags(all.iter().copied()));
+        args.push(Value::Int(count(all.len())));
     }
     read_all(backend, sql, args, "contact").await
+}
+
+/// A statement's list of tags: `tags`, the last repeated to fill the list
+/// (a repeat in `IN` changes nothing); none for no tags.
+fn padded_tags<'a>(tags: impl Iterator<Item = &'a String> + Clone) -> Vec<Value> {
+    let Some(last) = tags.clone().last() else {
+        return Vec::new();
+    };
+    tags.chain(std::iter::repeat(last))
+        .take(TAGS_PER_STATEMENT)
+        .map(|t| Value::Text(t.clone()))
+        .collect()
 }
 
 /// An audience of more tags than one statement takes: every contact in
