@@ -244,8 +244,9 @@
 //! into the tenant's contacts as SPEC §18 says ([`core::import`]). Both take the
 //! same decision, `decide_contact_edit`, so no API or import opt-in ever undoes a
 //! STOP. [`Inbox::contact_timeline`](engine::Inbox::contact_timeline) shows a
-//! contact's messages with the audit events of their record, and
-//! [`core::campaign`] checks a campaign definition and paces its recipients.
+//! contact's messages with the audit events of their record.
+//! [`Inbox::delete_contact`](engine::Inbox::delete_contact) erases a contact's
+//! profile but keeps its number and consent ledger, so a STOP outlives it.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -288,6 +289,66 @@
 //! let back_in = ContactEdit { sms_opted_in: Some(true), ..Default::default() };
 //! let refused = inbox.edit_contact(shop.id, ada, &back_in, &EditedBy::Api).await?;
 //! assert!(!refused.contact.consent.state().allows(Channel::Sms));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Campaigns.** A campaign (SPEC §12, §18) freezes its [audience](core::audience)
+//! when it is created: contacts with any of some tags, all of others, a
+//! [condition](core::condition), consent on a channel. Before that,
+//! [`Inbox::estimate_campaign`](engine::Inbox::estimate_campaign) renders each
+//! recipient's text and prices it with your [`RateCard`](core::usage::RateCard).
+//! Each run queues the recipients that are due, as fast as the throttle allows,
+//! through every gate of a send again (a STOP since the freeze skips them, quiet
+//! hours hold them), each message with its recipient's row in one transaction,
+//! so a crash never queues anyone twice; `CampaignScheduler` (feature `tokio`)
+//! runs them. Counts come from the messages' statuses, and usage from what was
+//! sent. `examples/campaign.rs` runs one from a CSV file to its final counts.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::ops::ControlFlow;
+//! use std::sync::Arc;
+//! use msgcore::core::campaign::CampaignDefinition;
+//! use msgcore::core::import::ImportOptions;
+//! use msgcore::core::usage::RateCard;
+//! use msgcore::engine::Inbox;
+//! use msgcore::model::{Tenant, TenantId, TenantSettings};
+//! use msgcore::store::MemoryStore;
+//!
+//! let inbox = Inbox::builder(Arc::new(MemoryStore::new())).build();
+//! let shop = Tenant {
+//!     id: TenantId::from_uuid(uuid::Uuid::now_v7()),
+//!     slug: "shop".into(),
+//!     org_name: "Shop".into(),
+//!     numbers: vec![],
+//!     settings: TenantSettings::default(),
+//! };
+//! inbox.put_tenant(&shop).await?;
+//! let file = "phone,name,company,tags,smsOptedIn\n\
+//!             +14155550100,Ada Lovelace,Acme,vip,true\n\
+//!             +14155550101,Bo,Bolt,vip,false\n";
+//! let go_on = |_| ControlFlow::Continue(());
+//! inbox.import_contacts(shop.id, file.as_bytes(), &ImportOptions::default(), go_on).await?;
+//!
+//! let spring: CampaignDefinition = serde_json::from_value(serde_json::json!({
+//!     "id": "spring", "channel": "sms", "kind": "transactional",
+//!     "audience": {"tags": ["vip"]},
+//!     "text": "Hi {first_name}, {company} has a new order ready.",
+//! }))?;
+//! let card: RateCard = serde_json::from_value(serde_json::json!({
+//!     "currency": "USD", "sms": {"US": "0.0079"}
+//! }))?;
+//! let estimate = inbox.estimate_campaign(shop.id, &spring, &card).await?;
+//! assert_eq!(estimate.cost.total.to_string(), "0.0079"); // Bo never opted in
+//!
+//! inbox.create_campaign(shop.id, spring).await?;
+//! let pass = inbox.run_campaign(shop.id, "spring").await?;
+//! assert_eq!((pass.queued, pass.skipped), (1, 0));
+//! let counts = inbox.campaign_counts(shop.id, "spring").await?;
+//! assert_eq!((counts.recipients, counts.queued), (2, 1));
+//! assert_eq!(counts.skipped[&msgcore::core::campaign::SkipReason::OptedOut], 1);
 //! # Ok(())
 //! # }
 //! ```

@@ -323,6 +323,7 @@ pub(crate) fn usage_lines<'a>(records: impl IntoIterator<Item = &'a Billing>) ->
 }
 
 /// Puts lines a database added up in [`usage_lines`]'s order.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn sort_usage(lines: &mut [UsageLine]) {
     lines.sort_by(|a, b| {
         (a.channel, &a.country, &a.category).cmp(&(b.channel, &b.country, &b.category))
