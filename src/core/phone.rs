@@ -687,6 +687,35 @@ mod tests {
                 let parsed = e164(&written, Some(region));
                 prop_assert_eq!(parsed.as_deref(), Ok(expected), "{:?}", written);
             }
+
+            /// Every valid Brazilian mobile's older WhatsApp id (the number
+            /// without its ninth digit) reads as that mobile, and every valid
+            /// number's own digits read as itself.
+            #[test]
+            fn a_brazilian_mobiles_older_whatsapp_id_reads_as_the_mobile(
+                area in 11u32..100,
+                subscriber in 60_000_000u32..100_000_000,
+            ) {
+                let mobile = format!("+55{area}9{subscriber}");
+                if let Ok(number) = E164::parse(&mobile, None) {
+                    let older = format!("55{area}{subscriber}");
+                    if E164::parse(&format!("+{older}"), None).is_err() {
+                        prop_assert_eq!(E164::from_wa_id(&older), Ok(number));
+                    }
+                    prop_assert_eq!(E164::from_wa_id(number.wa_id()), Ok(number));
+                }
+            }
+
+            /// Every valid Mexican number's id with the old mobile `1` reads as
+            /// the number.
+            #[test]
+            fn a_mexican_numbers_whatsapp_id_with_the_old_1_reads_as_the_number(
+                national in 2_000_000_000u64..10_000_000_000,
+            ) {
+                if let Ok(number) = E164::parse(&format!("+52{national}"), None) {
+                    prop_assert_eq!(E164::from_wa_id(&format!("521{national}")), Ok(number));
+                }
+            }
         }
     }
 }
