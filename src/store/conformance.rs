@@ -29,7 +29,10 @@ mod campaigns;
 mod timeline;
 mod usage;
 
-pub use audience::an_audience_pages_through_tagged_contacts_in_creation_order;
+pub use audience::{
+    an_audience_pages_through_tagged_contacts_in_creation_order,
+    updated_contacts_are_in_the_audiences_of_their_new_tags,
+};
 pub use batches::{
     a_batch_naming_one_contact_or_phone_twice_is_refused, a_batch_writes_every_changeset_or_none,
     a_duplicate_in_a_later_changeset_fails_the_whole_batch,
@@ -100,6 +103,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     contacts_are_found_by_many_phones_within_the_tenant(store).await;
     a_contacts_timeline_holds_its_audit_events_in_order(store).await;
     an_audience_pages_through_tagged_contacts_in_creation_order(store).await;
+    updated_contacts_are_in_the_audiences_of_their_new_tags(store).await;
     a_campaign_is_created_once_with_its_recipients_in_order(store).await;
     recipients_are_claimed_in_order_within_the_throttle_once_per_lease(store).await;
     a_recipient_is_queued_once_and_counted_from_its_message(store).await;

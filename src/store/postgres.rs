@@ -106,6 +106,8 @@ impl Backend for PostgresStore {
         // The key is "msgcore" in ASCII.
         lock_migrations: Some("SELECT pg_advisory_xact_lock(30807660348535397)"),
         placeholders: crate::store::sql::Placeholders::Numbered,
+        // Inside the freeze's transaction, which ANALYZE samples as well.
+        analyze_recipients: Some("ANALYZE campaign_recipients"),
         migrations: &[
             Migration {
                 version: 1,

@@ -178,6 +178,12 @@ pub(crate) trait Session: Send + Sized {
         sql: &'static str,
         args: Vec<Value>,
     ) -> Result<Vec<(String, Option<String>, String)>, sqlx::Error>;
+    /// An id and a text column per row.
+    async fn id_texts(
+        &mut self,
+        sql: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<(Uuid, String)>, sqlx::Error>;
     /// Campaign recipient rows ([`RecipientRow`]'s columns, in its order).
     async fn recipients(
         &mut self,
@@ -256,6 +262,20 @@ macro_rules! session_impl {
                 let rows = query.fetch_all(self.connection()).await?;
                 rows.iter()
                     .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+                    .collect()
+            }
+
+            async fn id_texts(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<Vec<(uuid::Uuid, String)>, sqlx::Error> {
+                use sqlx::Row as _;
+                let args = $crate::store::sql::Value::texts_with(args, $text);
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let rows = query.fetch_all(self.connection()).await?;
+                rows.iter()
+                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
                     .collect()
             }
 
@@ -718,6 +738,11 @@ pub(crate) struct Dialect {
     pub(crate) lock_migrations: Option<&'static str>,
     /// How multi-row inserts number their parameters.
     pub(crate) placeholders: Placeholders,
+    /// Refreshes the planner's statistics of the recipients table once a
+    /// freeze has inserted its rows, where the planner needs them to keep to
+    /// the unique keys (PostgreSQL: taking a just-frozen campaign's table for
+    /// near empty, it settled each recipient by scanning them all).
+    pub(crate) analyze_recipients: Option<&'static str>,
     /// The schema, in order.
     pub(crate) migrations: &'static [Migration],
 }

@@ -123,6 +123,8 @@ impl Backend for SqliteStore {
         // `BEGIN IMMEDIATE` already makes concurrent openers wait.
         lock_migrations: None,
         placeholders: crate::store::sql::Placeholders::Anonymous,
+        // SQLite keeps to a unique index matched whole without statistics.
+        analyze_recipients: None,
         migrations: &[
             Migration {
                 version: 1,

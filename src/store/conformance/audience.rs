@@ -143,3 +143,54 @@ pub async fn an_audience_pages_through_tagged_contacts_in_creation_order<S: Stor
     );
     assert_eq!(all(&[], &["retail"], 10).await, [id(4)]);
 }
+
+/// A batch of contact updates keeps each contact in the audiences of the tags
+/// it has after the update, whether its tags changed, were reordered, or
+/// stayed as they were while something else changed (a tag with NUL
+/// included), in every tenant of the batch.
+pub async fn updated_contacts_are_in_the_audiences_of_their_new_tags<S: Store + ?Sized>(store: &S) {
+    let (t, other) = (tenant(), tenant());
+    put(store, &t).await;
+    put(store, &other).await;
+    let contacts = [
+        tagged(t.id, 1, &["vip", "lead"]),
+        tagged(t.id, 2, &["vip", "lead"]),
+        tagged(t.id, 3, &["vip"]),
+        tagged(t.id, 4, &["nul\0tag"]),
+        tagged(other.id, 5, &["vip"]),
+    ];
+    let inserts = contacts
+        .iter()
+        .map(|c| Changeset::for_contact(c.tenant, ContactWrite::Insert(c.clone())))
+        .collect();
+    store.commit_batch(inserts).await.expect("the contacts");
+    let edits: [fn(&mut Contact); 5] = [
+        |c| c.name = Some("Renamed".to_owned()),
+        |c| c.tags.reverse(),
+        |c| c.tags = vec!["lead".to_owned(), "new".to_owned()],
+        |c| c.name = Some("Nul".to_owned()),
+        |c| c.tags.clear(),
+    ];
+    let updates = contacts
+        .iter()
+        .zip(edits)
+        .map(|(contact, edit)| {
+            let mut changed = contact.clone();
+            edit(&mut changed);
+            Changeset::for_contact(contact.tenant, ContactWrite::update(1, changed))
+        })
+        .collect();
+    store.commit_batch(updates).await.expect("the updates");
+    let id = |i: usize| contacts[i].id;
+    assert_eq!(
+        page_through(store, t.id, &["vip"], 10).await,
+        [id(0), id(1)]
+    );
+    assert_eq!(
+        page_through(store, t.id, &["lead"], 10).await,
+        [id(0), id(1), id(2)]
+    );
+    assert_eq!(page_through(store, t.id, &["new"], 10).await, [id(2)]);
+    assert_eq!(page_through(store, t.id, &["nul\0tag"], 10).await, [id(3)]);
+    assert_eq!(page_through(store, other.id, &["vip"], 10).await, []);
+}

@@ -31,12 +31,16 @@ static RECIPIENTS: RowInsert = RowInsert::new(
      message, not_before, lease_until) VALUES ",
     10,
 );
-/// Leases the first `$5` claimable recipients until `$4`.
+/// Leases the first `$5` claimable recipients until `$4`: every claimable one
+/// up to the `$5`-th's ordinal. Not `ordinal IN (… LIMIT $5)`: on a table
+/// PostgreSQL has no statistics for yet (a campaign just frozen), it ran that
+/// subquery again for every recipient of the campaign, quadratic in its size.
 const CLAIM: &str = "UPDATE campaign_recipients SET lease_until = $4 \
-     WHERE tenant = $1 AND campaign = $2 \
-     AND ordinal IN (SELECT ordinal FROM campaign_recipients WHERE tenant = $1 \
-     AND campaign = $2 AND state = 'pending' AND not_before <= $3 \
-     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY ordinal LIMIT $5) \
+     WHERE tenant = $1 AND campaign = $2 AND state = 'pending' AND not_before <= $3 \
+     AND (lease_until IS NULL OR lease_until <= $3) \
+     AND ordinal <= (SELECT max(ordinal) FROM (SELECT ordinal FROM campaign_recipients \
+     WHERE tenant = $1 AND campaign = $2 AND state = 'pending' AND not_before <= $3 \
+     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY ordinal LIMIT $5) AS due) \
      RETURNING ordinal, contact, phone, state, reason, message, not_before, lease_until";
 const ANY_PENDING: &str = "SELECT campaign FROM campaign_recipients \
      WHERE tenant = $1 AND campaign = $2 AND state = 'pending' LIMIT 1";
@@ -194,7 +198,11 @@ async fn insert_campaign<B: Backend, S: Session>(
     let rows = recipients.iter().map(recipient_values).collect();
     insert_rows(session, B::DIALECT.placeholders, &RECIPIENTS, rows)
         .await
-        .map_err(db)
+        .map_err(db)?;
+    if let Some(analyze) = B::DIALECT.analyze_recipients {
+        session.execute(analyze, Vec::new()).await.map_err(db)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn campaign<B: Backend>(

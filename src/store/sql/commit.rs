@@ -19,7 +19,12 @@ use super::{
     message_values, nanos, outbox_values, version,
 };
 use super::{Dialect, Placeholders};
-use crate::model::{MessageId, TenantId};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use uuid::Uuid;
+
+use crate::model::{Contact, MessageId, TenantId};
 use crate::store::contract;
 use crate::store::{Changeset, CommitError, ContactWrite, StoreError};
 
@@ -31,8 +36,18 @@ static CONTACT_TAGS: RowInsert = RowInsert::new(
     "INSERT INTO contact_tags (tenant, contact, tag, created_at) VALUES ",
     4,
 );
-/// An updated contact's tags are written again whole (a contact has few).
+/// An updated contact whose tags changed has them written again whole (a
+/// contact has few).
 const DELETE_CONTACT_TAGS: &str = "DELETE FROM contact_tags WHERE tenant = $1 AND contact = $2";
+/// How many contacts one `TAGS_OF` statement reads the tag rows of.
+const CONTACTS_PER_TAG_READ: usize = 100;
+/// The tag rows of `$2, …, $101` (a shorter list repeats its last contact).
+static TAGS_OF: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT contact, tag FROM contact_tags WHERE tenant = $1 AND contact IN ({})",
+        ops::numbered(2, CONTACTS_PER_TAG_READ)
+    )
+});
 const UPDATE_CONTACT: &str = "UPDATE contacts SET phone = $3, name = $4, name_key = $5, \
      version = $6, created_at = $7, doc = $8 WHERE tenant = $1 AND id = $2 AND version = $9";
 static MESSAGES: RowInsert = RowInsert::new(
@@ -178,17 +193,89 @@ async fn write_contacts<S: Session>(
         if updated == 0 {
             return Err(Stop::Conflict);
         }
-        let args = vec![id(changes.tenant), Value::Id(contact.id.as_uuid())];
+    }
+    let mut tags = all_rows(batch, |c| match &c.contact {
+        ContactWrite::Insert(contact) => Ok(tag_rows(contact)),
+        ContactWrite::Update { .. } => Ok(Vec::new()),
+    })?;
+    for contact in retagged(session, batch).await? {
+        let args = vec![id(contact.tenant), Value::Id(contact.id.as_uuid())];
         session
             .execute(DELETE_CONTACT_TAGS, args)
             .await
             .map_err(db)?;
+        tags.extend(tag_rows(contact));
     }
-    let tags = all_rows(batch, |c| Ok(tag_rows(c.contact.contact())))?;
     insert_rows(session, style, &CONTACT_TAGS, tags)
         .await
         .map_err(db)?;
     Ok(())
+}
+
+/// The updated contacts whose tags differ from their stored tag rows: most
+/// updates (a send's rate-limit state, a conversation's) leave the tags as
+/// they were, and rewriting their rows cost as much as the rest of a
+/// campaign's writes. Read after the updates, so each contact's row is ours
+/// (locked, on PostgreSQL) and its tag rows are those of its loaded version.
+async fn retagged<'b, S: Session>(
+    session: &mut S,
+    batch: &'b [Changeset],
+) -> Result<Vec<&'b Contact>, Stop> {
+    let updated: Vec<&Contact> = batch
+        .iter()
+        .filter_map(|c| match &c.contact {
+            ContactWrite::Update { contact, .. } => Some(contact),
+            ContactWrite::Insert(_) => None,
+        })
+        .collect();
+    let mut by_tenant: HashMap<TenantId, Vec<Value>> = HashMap::new();
+    for contact in &updated {
+        let ids = by_tenant.entry(contact.tenant).or_default();
+        ids.push(Value::Id(contact.id.as_uuid()));
+    }
+    let mut stored: HashMap<(TenantId, Uuid), Vec<String>> = HashMap::new();
+    for (tenant, ids) in by_tenant {
+        for chunk in ids.chunks(CONTACTS_PER_TAG_READ) {
+            for (contact, tag) in read_tags(session, tenant, chunk).await? {
+                stored.entry((tenant, contact)).or_default().push(tag);
+            }
+        }
+    }
+    Ok(updated
+        .into_iter()
+        .filter(|c| {
+            let rows = stored.remove(&(c.tenant, c.id.as_uuid()));
+            !same_tags(&c.tags, rows.unwrap_or_default())
+        })
+        .collect())
+}
+
+/// The tag rows of `contacts` (ids, at most [`CONTACTS_PER_TAG_READ`]).
+async fn read_tags<S: Session>(
+    session: &mut S,
+    tenant: TenantId,
+    contacts: &[Value],
+) -> Result<Vec<(Uuid, String)>, Stop> {
+    let Some(last) = contacts.last() else {
+        return Ok(Vec::new());
+    };
+    let padding = std::iter::repeat_n(last, CONTACTS_PER_TAG_READ - contacts.len());
+    let args = std::iter::once(id(tenant))
+        .chain(contacts.iter().chain(padding).cloned())
+        .collect();
+    Ok(session.id_texts(TAGS_OF.as_str(), args).await.map_err(db)?)
+}
+
+/// Whether a contact's tags are its stored rows'. A tag with NUL or U+FFFD is
+/// stored escaped by some databases, so it always counts as changed.
+fn same_tags(tags: &[String], mut stored: Vec<String>) -> bool {
+    if tags.iter().any(|t| t.contains(['\0', '\u{FFFD}'])) {
+        return false;
+    }
+    let mut tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+    tags.sort_unstable();
+    stored.sort_unstable();
+    tags == stored
 }
 
 /// Writes each campaign recipient's outcome; one that is no longer pending (a
@@ -206,7 +293,7 @@ async fn write_recipients<S: Session>(session: &mut S, batch: &[Changeset]) -> R
 }
 
 /// A contact's rows in `contact_tags`, one per tag.
-fn tag_rows(contact: &crate::model::Contact) -> Vec<Vec<Value>> {
+fn tag_rows(contact: &Contact) -> Vec<Vec<Value>> {
     contact
         .tags
         .iter()

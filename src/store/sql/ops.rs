@@ -129,7 +129,7 @@ const INSERT_RATE: &str =
 const UPDATE_RATE: &str = "UPDATE rate_limits SET state = $2 WHERE key = $1";
 
 /// `$first, …` for `count` parameters, comma-separated.
-fn numbered(first: usize, count: usize) -> String {
+pub(super) fn numbered(first: usize, count: usize) -> String {
     let placeholders: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
     placeholders.join(", ")
 }
