@@ -38,7 +38,6 @@ mod inbound;
 mod inbox;
 mod not_found;
 mod outbound;
-mod overlap;
 mod responder;
 mod responding;
 #[cfg(feature = "tokio")]

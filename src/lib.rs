@@ -477,6 +477,7 @@ pub mod core;
 pub mod engine;
 pub mod error;
 pub mod model;
+mod overlap;
 pub mod providers;
 pub mod store;
 #[cfg(feature = "axum")]

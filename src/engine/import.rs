@@ -8,7 +8,6 @@ use std::ops::ControlFlow;
 use super::Inbox;
 use super::decide::{ContactEditContext, ContactEditPlan, decide_contact_edit};
 use super::inbox::MAX_ATTEMPTS;
-use super::overlap::{both, yield_now};
 use crate::core::consent::ConsentSource;
 use crate::core::import::{
     Columns, CsvRecords, ImportError, ImportOptions, ImportProgress, ImportReport, Record,
@@ -17,7 +16,8 @@ use crate::core::import::{
 use crate::core::phone::E164;
 use crate::error::Error;
 use crate::model::{Contact, ContactEdit, EventRecord, TenantId};
-use crate::store::CommitError;
+use crate::overlap::{both, yield_now};
+use crate::store::{Changeset, CommitError};
 
 /// Rows committed per transaction: one durable write for this many contacts,
 /// few enough that a conflict with a live writer costs little to redo.
@@ -95,16 +95,26 @@ impl Inbox {
         };
         let mut report = ImportReport::default();
         let mut batch = reading.next_batch(&mut records).await?;
+        let mut planned = self.plan_batch(tenant, &batch.rows).await?;
         loop {
-            // The next batch is read while this one commits: its rows are other
-            // numbers (duplicates are skipped), so its decisions cannot depend
-            // on this batch's writes.
+            // The next batch is read and decided while this one commits: its
+            // rows are other numbers (duplicates are skipped), so its
+            // decisions cannot depend on this batch's writes, and a contact
+            // another writer changes meanwhile makes its commit a conflict,
+            // decided again.
             let (counted, next) = if batch.done {
-                (self.import_batch(tenant, &batch.rows).await, None)
+                (
+                    self.commit_planned(tenant, &batch.rows, planned).await,
+                    None,
+                )
             } else {
-                let reading_next = reading.next_batch(&mut records);
-                let (counted, next) =
-                    both(self.import_batch(tenant, &batch.rows), reading_next).await;
+                let next = async {
+                    let next = reading.next_batch(&mut records).await?;
+                    let planned = self.plan_batch(tenant, &next.rows).await?;
+                    Ok::<_, Error>((next, planned))
+                };
+                let committing = self.commit_planned(tenant, &batch.rows, planned);
+                let (counted, next) = both(committing, next).await;
                 (counted, Some(next))
             };
             counted?.add_to(&mut report);
@@ -119,57 +129,73 @@ impl Inbox {
             }
             match next {
                 None => return Ok(report),
-                Some(next) => batch = next?,
+                Some(next) => (batch, planned) = next?,
             }
         }
     }
 
-    /// Applies one batch of rows, deciding again on fresh contacts while other
-    /// writers win the race; how it counts, once committed.
-    async fn import_batch(
+    /// Decides one batch of rows on the contacts stored now.
+    async fn plan_batch(
         &self,
         tenant: TenantId,
         batch: &[(E164, ContactEdit)],
-    ) -> Result<Counted, Error> {
+    ) -> Result<Planned, Error> {
         if batch.is_empty() {
-            return Ok(Counted::default());
+            return Ok(Planned::default());
         }
         let phones: Vec<E164> = batch.iter().map(|(phone, _)| *phone).collect();
+        let known: HashMap<E164, Contact> = self
+            .store
+            .contacts_by_phones(tenant, &phones)
+            .await?
+            .into_iter()
+            .map(|contact| (contact.phone, contact))
+            .collect();
+        let now = self.clock.now();
+        let plans: Vec<ContactEditPlan> = batch
+            .iter()
+            .map(|(phone, edit)| {
+                let context = ContactEditContext {
+                    tenant,
+                    contact: known.get(phone),
+                    source: ConsentSource::CsvImport,
+                    proof: None,
+                    now,
+                    ids: self.ids.as_ref(),
+                };
+                decide_contact_edit(context, *phone, edit)
+            })
+            .collect();
+        Ok(Planned {
+            counted: count(&plans),
+            changes: Some(
+                plans
+                    .into_iter()
+                    .filter_map(ContactEditPlan::into_changeset)
+                    .collect(),
+            ),
+        })
+    }
+
+    /// Commits a planned batch, deciding it again on fresh contacts while
+    /// other writers win the race; how it counts, once committed.
+    async fn commit_planned(
+        &self,
+        tenant: TenantId,
+        batch: &[(E164, ContactEdit)],
+        mut planned: Planned,
+    ) -> Result<Counted, Error> {
         for _ in 0..MAX_ATTEMPTS {
-            let known: HashMap<E164, Contact> = self
-                .store
-                .contacts_by_phones(tenant, &phones)
-                .await?
-                .into_iter()
-                .map(|contact| (contact.phone, contact))
-                .collect();
-            let now = self.clock.now();
-            let plans: Vec<ContactEditPlan> = batch
-                .iter()
-                .map(|(phone, edit)| {
-                    let context = ContactEditContext {
-                        tenant,
-                        contact: known.get(phone),
-                        source: ConsentSource::CsvImport,
-                        proof: None,
-                        now,
-                        ids: self.ids.as_ref(),
-                    };
-                    decide_contact_edit(context, *phone, edit)
-                })
-                .collect();
-            let counted = count(&plans);
-            let changes: Vec<_> = plans
-                .into_iter()
-                .filter_map(ContactEditPlan::into_changeset)
-                .collect();
+            let Some(changes) = planned.changes else {
+                return Ok(planned.counted);
+            };
             let events: Vec<EventRecord> = changes.iter().flat_map(|c| c.events.clone()).collect();
             match self.store.commit_batch(changes).await {
                 Ok(()) => {
                     self.events.publish(&events).await;
-                    return Ok(counted);
+                    return Ok(planned.counted);
                 }
-                Err(CommitError::Conflict) => continue,
+                Err(CommitError::Conflict) => planned = self.plan_batch(tenant, batch).await?,
                 Err(CommitError::Store(error)) => return Err(error.into()),
                 // An import writes no messages and no call logs.
                 Err(CommitError::Duplicate { .. } | CommitError::DuplicateCallLog) => {
@@ -181,6 +207,14 @@ impl Inbox {
             attempts: MAX_ATTEMPTS,
         })
     }
+}
+
+/// A batch's decisions, not yet committed.
+#[derive(Default)]
+struct Planned {
+    /// What it writes; `None` for a batch without rows, which commits nothing.
+    changes: Option<Vec<Changeset>>,
+    counted: Counted,
 }
 
 /// The reading side of an import: the file's columns and the numbers seen.

@@ -195,10 +195,12 @@ async fn insert_campaign<B: Backend, S: Session>(
             _ => db(error),
         });
     }
-    let rows = recipients.iter().map(recipient_values).collect();
-    insert_rows(session, B::DIALECT.placeholders, &RECIPIENTS, rows)
-        .await
-        .map_err(db)?;
+    let style = B::DIALECT.placeholders;
+    insert_rows(session, style, &RECIPIENTS, recipients, |r| {
+        Ok(recipient_values(r))
+    })
+    .await
+    .map_err(|error| error.or_refused(db))?;
     if let Some(analyze) = B::DIALECT.analyze_recipients {
         session.execute(analyze, Vec::new()).await.map_err(db)?;
     }

@@ -135,21 +135,25 @@ async fn write_batch<S: Session>(
             .await
             .map_err(db)?;
     }
-    let messages = all_rows(batch, |c| c.messages.iter().map(message_values).collect())?;
-    insert_rows(session, style, &MESSAGES, messages)
+    let messages: Vec<_> = batch.iter().flat_map(|c| &c.messages).collect();
+    insert_rows(session, style, &MESSAGES, &messages, |m| message_values(m))
         .await
-        .map_err(|error| match Key::violated(&error) {
-            Some(Key::MessageId | Key::MessageProvider | Key::MessageClient) => {
-                Stop::DuplicateMessage
-            }
-            _ => db(error).into(),
+        .map_err(|error| {
+            error.or_refused(|error| match Key::violated(&error) {
+                Some(Key::MessageId | Key::MessageProvider | Key::MessageClient) => {
+                    Stop::DuplicateMessage
+                }
+                _ => db(error).into(),
+            })
         })?;
-    let outbox = all_rows(batch, |c| c.outbox.iter().map(outbox_row).collect())?;
-    insert_rows(session, style, &OUTBOX, outbox)
+    let outbox: Vec<_> = batch.iter().flat_map(|c| &c.outbox).collect();
+    insert_rows(session, style, &OUTBOX, &outbox, |item| outbox_row(item))
         .await
-        .map_err(|error| match Key::violated(&error) {
-            Some(Key::OutboxMessage) => Stop::DuplicateOutbox,
-            _ => db(error).into(),
+        .map_err(|error| {
+            error.or_refused(|error| match Key::violated(&error) {
+                Some(Key::OutboxMessage) => Stop::DuplicateOutbox,
+                _ => db(error).into(),
+            })
         })?;
     write_call_logs(session, batch).await?;
     write_events(session, dialect, batch).await
@@ -162,15 +166,20 @@ async fn write_contacts<S: Session>(
     style: Placeholders,
     batch: &[Changeset],
 ) -> Result<(), Stop> {
-    let inserts = all_rows(batch, |c| match &c.contact {
-        ContactWrite::Insert(contact) => Ok(vec![contact_values(contact)?]),
-        ContactWrite::Update { .. } => Ok(Vec::new()),
-    })?;
-    insert_rows(session, style, &CONTACTS, inserts)
+    let inserts: Vec<&Contact> = batch
+        .iter()
+        .filter_map(|c| match &c.contact {
+            ContactWrite::Insert(contact) => Some(contact),
+            ContactWrite::Update { .. } => None,
+        })
+        .collect();
+    insert_rows(session, style, &CONTACTS, &inserts, |c| contact_values(c))
         .await
-        .map_err(|error| match Key::violated(&error) {
-            Some(Key::ContactId | Key::ContactPhone) => Stop::Conflict,
-            _ => db(error).into(),
+        .map_err(|error| {
+            error.or_refused(|error| match Key::violated(&error) {
+                Some(Key::ContactId | Key::ContactPhone) => Stop::Conflict,
+                _ => db(error).into(),
+            })
         })?;
     for changes in batch {
         let ContactWrite::Update {
@@ -194,22 +203,24 @@ async fn write_contacts<S: Session>(
             return Err(Stop::Conflict);
         }
     }
-    let mut tags = all_rows(batch, |c| match &c.contact {
-        ContactWrite::Insert(contact) => Ok(tag_rows(contact)),
-        ContactWrite::Update { .. } => Ok(Vec::new()),
-    })?;
+    let mut tagged = inserts;
     for contact in retagged(session, batch).await? {
         let args = vec![id(contact.tenant), Value::Id(contact.id.as_uuid())];
         session
             .execute(DELETE_CONTACT_TAGS, args)
             .await
             .map_err(db)?;
-        tags.extend(tag_rows(contact));
+        tagged.push(contact);
     }
-    insert_rows(session, style, &CONTACT_TAGS, tags)
-        .await
-        .map_err(db)?;
-    Ok(())
+    let tags: Vec<(&Contact, &String)> = tagged
+        .into_iter()
+        .flat_map(|c| c.tags.iter().map(move |tag| (c, tag)))
+        .collect();
+    insert_rows(session, style, &CONTACT_TAGS, &tags, |(c, tag)| {
+        Ok(tag_row(c, tag))
+    })
+    .await
+    .map_err(|error| error.or_refused(|error| db(error).into()))
 }
 
 /// The updated contacts whose tags differ from their stored tag rows: most
@@ -292,20 +303,14 @@ async fn write_recipients<S: Session>(session: &mut S, batch: &[Changeset]) -> R
     Ok(())
 }
 
-/// A contact's rows in `contact_tags`, one per tag.
-fn tag_rows(contact: &Contact) -> Vec<Vec<Value>> {
-    contact
-        .tags
-        .iter()
-        .map(|tag| {
-            vec![
-                Value::Id(contact.tenant.as_uuid()),
-                Value::Id(contact.id.as_uuid()),
-                Value::Text(tag.clone()),
-                Value::Int(nanos(contact.created_at)),
-            ]
-        })
-        .collect()
+/// A contact's row in `contact_tags` for one of its tags.
+fn tag_row(contact: &Contact, tag: &str) -> Vec<Value> {
+    vec![
+        Value::Id(contact.tenant.as_uuid()),
+        Value::Id(contact.id.as_uuid()),
+        Value::Text(tag.to_owned()),
+        Value::Int(nanos(contact.created_at)),
+    ]
 }
 
 async fn write_call_logs<S: Session>(session: &mut S, batch: &[Changeset]) -> Result<(), Stop> {
@@ -352,14 +357,15 @@ async fn write_events<S: Session>(
                 .map_err(db)?;
         }
     }
-    let events = all_rows(batch, |c| {
-        let contact = c.contact_id();
-        c.events.iter().map(|e| event_values(e, contact)).collect()
-    })?;
-    insert_rows(session, dialect.placeholders, &EVENTS, events)
-        .await
-        .map_err(db)?;
-    Ok(())
+    let events: Vec<_> = batch
+        .iter()
+        .flat_map(|c| c.events.iter().map(|e| (e, c.contact_id())))
+        .collect();
+    insert_rows(session, dialect.placeholders, &EVENTS, &events, |(e, c)| {
+        event_values(e, *c)
+    })
+    .await
+    .map_err(|error| error.or_refused(|error| db(error).into()))
 }
 
 /// An outbox item's columns and the queue it waits in.
@@ -367,18 +373,6 @@ fn outbox_row(item: &crate::model::OutboxItem) -> Result<Vec<Value>, StoreError>
     let mut row = outbox_values(item)?;
     row.push(Value::Text(contract::queue_of(item)));
     Ok(row)
-}
-
-/// The rows `rows_of` gives for every changeset, in batch order.
-fn all_rows(
-    batch: &[Changeset],
-    rows_of: impl Fn(&Changeset) -> Result<Vec<Vec<Value>>, StoreError>,
-) -> Result<Vec<Vec<Value>>, StoreError> {
-    let mut rows = Vec::new();
-    for changes in batch {
-        rows.extend(rows_of(changes)?);
-    }
-    Ok(rows)
 }
 
 /// A 64-bit key for a tenant's event lock: the UUID's halves folded together.

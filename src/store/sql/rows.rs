@@ -4,6 +4,8 @@
 use std::sync::OnceLock;
 
 use super::{Placeholders, Session, Value};
+use crate::overlap::both;
+use crate::store::StoreError;
 
 /// The row counts a statement is prepared for, largest first: a batch of `n`
 /// rows takes at most `n / 64 + 3 + 3 + 3` statements.
@@ -54,26 +56,75 @@ impl RowInsert {
     }
 }
 
-/// Inserts `rows` (each of `insert`'s column count) in as few statements as the
-/// shapes allow, in order.
-pub(crate) async fn insert_rows<S: Session>(
+/// Why [`insert_rows`] stopped.
+pub(crate) enum RowsError {
+    /// A row could not be encoded.
+    Encode(StoreError),
+    /// The database refused a statement.
+    Db(sqlx::Error),
+}
+
+impl RowsError {
+    /// The error, a refusal turned into `refused`'s answer.
+    pub(crate) fn or_refused<E: From<StoreError>>(
+        self,
+        refused: impl FnOnce(sqlx::Error) -> E,
+    ) -> E {
+        match self {
+            RowsError::Encode(error) => error.into(),
+            RowsError::Db(error) => refused(error),
+        }
+    }
+}
+
+/// Inserts a row of `insert`'s columns for each of `items`, in order, in as
+/// few statements as the shapes allow. Each statement's rows are encoded
+/// while the database runs the one before, so encoding documents costs the
+/// writer no waiting.
+pub(crate) async fn insert_rows<S: Session, T: Sync>(
     session: &mut S,
     style: Placeholders,
     insert: &'static RowInsert,
-    rows: Vec<Vec<Value>>,
-) -> Result<(), sqlx::Error> {
-    let mut rows = rows.into_iter();
-    let mut left = rows.len();
-    for (shape, size) in SHAPES.into_iter().enumerate() {
-        while left >= size {
-            let args: Vec<Value> = rows.by_ref().take(size).flatten().collect();
-            session
-                .execute(insert.statement(style, shape), args)
-                .await?;
-            left -= size;
+    items: &[T],
+    row: impl Fn(&T) -> Result<Vec<Value>, StoreError> + Sync,
+) -> Result<(), RowsError> {
+    let encode = |chunk: &[T]| -> Result<Vec<Value>, RowsError> {
+        let mut args = Vec::with_capacity(chunk.len() * insert.columns);
+        for item in chunk {
+            args.extend(row(item).map_err(RowsError::Encode)?);
         }
+        Ok(args)
+    };
+    let mut statements = statements(items.len()).peekable();
+    let mut rest = items;
+    let mut args = match statements.peek() {
+        Some(&(_, size)) => encode(rest.get(..size).unwrap_or_default())?,
+        None => return Ok(()),
+    };
+    while let Some((shape, size)) = statements.next() {
+        rest = rest.get(size..).unwrap_or_default();
+        let next_size = statements.peek().map_or(0, |&(_, size)| size);
+        let next = rest.get(..next_size).unwrap_or_default();
+        let sql = insert.statement(style, shape);
+        let (done, encoded) = both(session.execute(sql, args), async { encode(next) }).await;
+        done.map_err(RowsError::Db)?;
+        args = encoded?;
     }
     Ok(())
+}
+
+/// The statements for `rows` rows, largest first: each shape's index and
+/// row count.
+fn statements(rows: usize) -> impl Iterator<Item = (usize, usize)> {
+    let mut left = rows;
+    SHAPES
+        .into_iter()
+        .enumerate()
+        .flat_map(move |(shape, size)| {
+            let times = left / size;
+            left -= times * size;
+            std::iter::repeat_n((shape, size), times)
+        })
 }
 
 #[cfg(test)]
@@ -90,6 +141,17 @@ mod tests {
             numbered(2),
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)"
         );
+    }
+
+    #[test]
+    fn rows_go_in_the_largest_shapes_first_and_every_row_once() {
+        let sizes = |rows| statements(rows).map(|(_, size)| size).collect::<Vec<_>>();
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(150), [64, 64, 16, 4, 1, 1]);
+        for rows in 0..300 {
+            assert_eq!(sizes(rows).iter().sum::<usize>(), rows);
+        }
+        assert!(statements(150).all(|(shape, size)| SHAPES.get(shape) == Some(&size)));
     }
 
     #[test]

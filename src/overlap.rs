@@ -1,6 +1,7 @@
 //! Two futures run side by side on one task, for work that overlaps a store's
 //! round trips with computation (an import reads its next batch while the store
-//! commits the last). Runtime-agnostic: no spawning, no `'static` bounds.
+//! commits the last; a SQL store encodes a statement's rows while the database
+//! runs the one before). Runtime-agnostic: no spawning, no `'static` bounds.
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
