@@ -13,6 +13,10 @@
 //! repeated, a name, an e-mail, two tags, an opt-in and a city. Then the
 //! import runs once, timed, into a new database; the line it prints is
 //! `rows=… seconds=… rows_per_second=… peak_rss_mib=…` with the §18 report.
+//!
+//! With `IMPORT_STORE=postgres` (and `--features sqlite,postgres`) the import
+//! goes into a new PostgreSQL database, `msgcore_import_bench`, on the server
+//! of `DATABASE_URL` instead.
 
 use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
@@ -23,7 +27,7 @@ use std::time::Instant;
 use msgcore::core::import::ImportOptions;
 use msgcore::engine::Inbox;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
-use msgcore::store::SqliteStore;
+use msgcore::store::{SqliteStore, Store};
 
 fn main() {
     // `cargo bench -- --test` (criterion's smoke run) imports a small file.
@@ -42,16 +46,12 @@ fn main() {
     if !file.exists() {
         write_file(&file, rows);
     }
-    let database = dir.join("msgcore.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    let store = runtime.block_on(SqliteStore::open(&database)).unwrap();
-    let inbox = Inbox::builder(Arc::new(store)).build();
+    let store = runtime.block_on(new_store(&dir));
+    let inbox = Inbox::builder(store).build();
     let tenant = Tenant {
         id: TenantId::from_uuid(uuid::Uuid::from_u128(7)),
         slug: "bench".into(),
@@ -81,6 +81,34 @@ fn main() {
     if given.is_none() {
         let _ = std::fs::remove_dir_all(&scratch);
     }
+}
+
+/// A new, empty store: a SQLite file in `dir`, or with `IMPORT_STORE=postgres`
+/// a new PostgreSQL database.
+async fn new_store(dir: &Path) -> Arc<dyn Store> {
+    #[cfg(feature = "postgres")]
+    if std::env::var("IMPORT_STORE").as_deref() == Ok("postgres") {
+        return new_postgres().await;
+    }
+    let database = dir.join("msgcore.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
+    }
+    Arc::new(SqliteStore::open(&database).await.unwrap())
+}
+
+#[cfg(feature = "postgres")]
+async fn new_postgres() -> Arc<dyn Store> {
+    const NAME: &str = "msgcore_import_bench";
+    let url = std::env::var("DATABASE_URL").expect("IMPORT_STORE=postgres needs DATABASE_URL");
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    let drop = format!("DROP DATABASE IF EXISTS {NAME} WITH (FORCE)");
+    sqlx::query(&drop).execute(&admin).await.unwrap();
+    let create = format!("CREATE DATABASE {NAME}");
+    sqlx::query(&create).execute(&admin).await.unwrap();
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+    let url = format!("{base}/{NAME}");
+    Arc::new(msgcore::store::PostgresStore::connect(&url).await.unwrap())
 }
 
 /// A contacts export of `rows` rows.

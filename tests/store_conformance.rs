@@ -610,6 +610,31 @@ mod postgres {
         a_call_logged_before_the_migration_stays_logged(&migrated, tenant, call).await;
     }
 
+    /// A plan PostgreSQL caches while a table is small would stay with the
+    /// connection as the table grows (an import into a new database slowed
+    /// down with every batch): every connection of `connect` plans each
+    /// statement for its own arguments.
+    #[tokio::test]
+    async fn a_postgres_store_plans_every_statement_for_its_own_arguments() {
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let store = PostgresStore::connect(&db.url()).await.unwrap();
+        for _ in 0..3 {
+            let mut conn = store.pool().acquire().await.unwrap();
+            let (mode,): (String,) = sqlx::query_as("SHOW plan_cache_mode")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(mode, "force_custom_plan");
+        }
+        let options = PostgresStore::connect_options(&db.url()).unwrap();
+        assert_eq!(
+            options.get_options(),
+            Some("-c plan_cache_mode=force_custom_plan")
+        );
+    }
+
     #[tokio::test]
     async fn a_postgres_store_is_healthy_until_its_database_is_gone() {
         let Some(db) = TestDatabase::create().await else {

@@ -26,8 +26,13 @@
 //!   versions are kept in `msgcore_migrations`, apart from any `_sqlx_migrations`
 //!   of your own.
 //!
-//! Connections use sqlx's defaults; for TLS to a managed database, enable sqlx's
-//! `tls-rustls` or `tls-native-tls` feature in your own `Cargo.toml`.
+//! Connections plan every statement for its own arguments
+//! (`plan_cache_mode = force_custom_plan`, see [`PostgresStore::connect_options`]):
+//! msgcore's tables start empty and grow fast, and a plan PostgreSQL caches
+//! while a table is small (a scan of the tenant's rows) would otherwise stay
+//! with the connection as the table grows, making an import into a new
+//! database slower with every batch. For TLS to a managed database, enable
+//! sqlx's `tls-rustls` or `tls-native-tls` feature in your own `Cargo.toml`.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), msgcore::store::StoreError> {
@@ -40,7 +45,7 @@
 //! ```
 
 use async_trait::async_trait;
-use sqlx::postgres::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPool};
 
 use super::StoreError;
 use super::sql::{self, Backend, Conn, Dialect, Migration};
@@ -54,13 +59,38 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host/db`)
-    /// with a default pool and applies the schema.
+    /// with a default pool of [`connect_options`](PostgresStore::connect_options)
+    /// and applies the schema.
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
-        let pool = PgPool::connect(url).await.map_err(sql::db)?;
+        let options = PostgresStore::connect_options(url)?;
+        let pool = PgPool::connect_with(options).await.map_err(sql::db)?;
         PostgresStore::from_pool(pool).await
     }
 
-    /// Uses a pool you configured (size, timeouts, TLS) and applies the schema.
+    /// The options of `url` with what msgcore's statements need: each planned
+    /// for its own arguments (`plan_cache_mode = force_custom_plan`), never
+    /// with a plan cached while the tables were small. Build your own pool
+    /// from them for [`from_pool`](PostgresStore::from_pool).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), msgcore::store::StoreError> {
+    /// use msgcore::store::PostgresStore;
+    ///
+    /// let options = PostgresStore::connect_options("postgres://msgcore@db.internal/msgcore")?;
+    /// let pool = sqlx::postgres::PgPoolOptions::new()
+    ///     .max_connections(20)
+    ///     .connect_lazy_with(options);
+    /// let store = PostgresStore::from_pool(pool).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connect_options(url: &str) -> Result<PgConnectOptions, StoreError> {
+        let options: PgConnectOptions = url.parse().map_err(sql::db)?;
+        Ok(options.options([("plan_cache_mode", "force_custom_plan")]))
+    }
+
+    /// Uses a pool you configured (size, timeouts, TLS) and applies the
+    /// schema; build it from [`connect_options`](PostgresStore::connect_options).
     pub async fn from_pool(pool: PgPool) -> Result<PostgresStore, StoreError> {
         let store = PostgresStore { pool };
         sql::migrate(&store).await?;

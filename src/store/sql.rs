@@ -68,6 +68,7 @@ impl Value {
 }
 
 /// Text as SQLite keeps it: as it is.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 pub(crate) fn text_as_is(text: String) -> String {
     text
 }
@@ -76,6 +77,7 @@ pub(crate) fn text_as_is(text: String) -> String {
 /// and `U+FFFD` itself `U+FFFD U+FFFD`. The mapping is one to one, so unique
 /// keys and lookups on the derived columns behave as in the other stores; the
 /// record itself is in the `doc` column, as JSON, where NUL is `\u0000`.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) fn text_without_nul(text: String) -> String {
     if !text.contains(['\0', '\u{FFFD}']) {
         return text;
@@ -705,9 +707,11 @@ pub(crate) use claimable;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Placeholders {
     /// `$1, $2, …` (PostgreSQL).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Numbered,
     /// `?, ?, …` (SQLite: binding a numbered parameter looks its name up in a
     /// list, so a statement of n parameters binds in O(n²)).
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     Anonymous,
 }
 

@@ -88,7 +88,10 @@ mod postgres {
         }
 
         pub fn options(&self) -> PgConnectOptions {
-            self.server.clone().database(&self.name)
+            self.server
+                .clone()
+                .database(&self.name)
+                .options([("plan_cache_mode", "force_custom_plan")])
         }
 
         /// A store with a pool of its own: one replica.
