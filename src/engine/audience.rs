@@ -38,34 +38,8 @@ impl Inbox {
         after: Option<ContactCursor>,
         limit: usize,
     ) -> Result<AudiencePage, Error> {
-        let mut query = store_query(audience, after, limit.clamp(1, STORE_PAGE));
-        let mut contacts = Vec::new();
-        loop {
-            let page = self.store.audience(tenant, &query).await?;
-            let full = page.len() == query.limit;
-            let Some(last) = page.last() else {
-                return Ok(AudiencePage {
-                    contacts,
-                    next: None,
-                });
-            };
-            query.after = Some(ContactCursor::after(last));
-            for contact in page {
-                if contacts.len() == limit {
-                    let next = contacts.last().map(ContactCursor::after);
-                    return Ok(AudiencePage { contacts, next });
-                }
-                if in_audience(audience, &contact, audience.opted_in) {
-                    contacts.push(contact);
-                }
-            }
-            if !full {
-                return Ok(AudiencePage {
-                    contacts,
-                    next: None,
-                });
-            }
-        }
+        self.audience_page(tenant, audience, audience.opted_in, after, limit)
+            .await
     }
 
     /// Calls `visit` with each page of the tenant's contacts in `audience`
@@ -78,29 +52,55 @@ impl Inbox {
         channel: Channel,
         mut visit: impl FnMut(&[Contact]) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let mut query = store_query(audience, None, STORE_PAGE);
+        let mut after = None;
         loop {
-            let page = self.store.audience(tenant, &query).await?;
-            let Some(last) = page.last() else {
-                return Ok(());
-            };
-            query.after = Some(ContactCursor::after(last));
-            let admitted: Vec<Contact> = page
-                .into_iter()
-                .filter(|contact| in_audience(audience, contact, Some(channel)))
-                .collect();
-            visit(&admitted)?;
+            let page = self
+                .audience_page(tenant, audience, Some(channel), after, STORE_PAGE)
+                .await?;
+            visit(&page.contacts)?;
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(()),
+            }
         }
     }
-}
 
-/// What the store pages by: the audience's tags.
-fn store_query(audience: &Audience, after: Option<ContactCursor>, limit: usize) -> AudienceQuery {
-    AudienceQuery {
-        tags_any: audience.tags.clone(),
-        tags_all: audience.all_tags.clone(),
-        after,
-        limit,
+    /// [`audience`](Inbox::audience) with its condition reading `channel`.
+    async fn audience_page(
+        &self,
+        tenant: TenantId,
+        audience: &Audience,
+        channel: Option<Channel>,
+        after: Option<ContactCursor>,
+        limit: usize,
+    ) -> Result<AudiencePage, Error> {
+        let mut query = AudienceQuery {
+            tags_any: audience.tags.clone(),
+            tags_all: audience.all_tags.clone(),
+            after,
+            limit: limit.clamp(1, STORE_PAGE),
+        };
+        let mut contacts = Vec::new();
+        loop {
+            let page = self.store.audience(tenant, &query).await?;
+            let more = page.len() == query.limit;
+            query.after = page.last().map(ContactCursor::after);
+            for contact in page {
+                if contacts.len() == limit {
+                    let next = contacts.last().map(ContactCursor::after);
+                    return Ok(AudiencePage { contacts, next });
+                }
+                if in_audience(audience, &contact, channel) {
+                    contacts.push(contact);
+                }
+            }
+            if !more {
+                return Ok(AudiencePage {
+                    contacts,
+                    next: None,
+                });
+            }
+        }
     }
 }
 
@@ -108,10 +108,8 @@ fn store_query(audience: &Audience, after: Option<ContactCursor>, limit: usize) 
 /// reading `channel`. A deleted contact's tombstone keeps its place in
 /// creation order but belongs to no audience.
 fn in_audience(audience: &Audience, contact: &Contact, channel: Option<Channel>) -> bool {
-    if contact.is_deleted() {
-        return false;
-    }
-    let mut subject = contact.subject(channel.unwrap_or(Channel::Sms));
-    subject.channel = channel;
-    audience.admits(&subject, |on| contact.consent.state().allows(on))
+    !contact.is_deleted()
+        && audience.admits(&contact.subject(channel), |on| {
+            contact.consent.state().allows(on)
+        })
 }

@@ -242,15 +242,16 @@ impl Contact {
     }
 
     /// The contact as what a [condition](crate::core::condition) reads, on
-    /// `channel`; add the message or saved replies with
-    /// [`Subject::with_text`] and [`Subject::with_saved_replies`].
-    pub fn subject(&self, channel: Channel) -> Subject<'_> {
+    /// `channel` (none: a condition on `channel` finds it absent); add the
+    /// message or saved replies with [`Subject::with_text`] and
+    /// [`Subject::with_saved_replies`].
+    pub fn subject(&self, channel: impl Into<Option<Channel>>) -> Subject<'_> {
         Subject {
             name: self.name.as_deref(),
             phone: Some(self.phone.as_str()),
             email: self.email.as_deref(),
             company: self.company.as_deref(),
-            channel: Some(channel),
+            channel: channel.into(),
             tags: &self.tags,
             attributes: Some(&self.attributes),
             ..Subject::default()
