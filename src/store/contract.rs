@@ -300,7 +300,7 @@ const CHARGED: [DeliveryStatus; 4] = [
 
 /// The usage record `message` calls for: one for an outbound message with a
 /// billing once any charged status is reported, dated by the earliest.
-pub(crate) fn usage_of(message: &MessageRecord) -> Option<UsageRecord> {
+fn usage_of(message: &MessageRecord) -> Option<UsageRecord> {
     let billing = message.billing.clone()?;
     let at = CHARGED
         .iter()
@@ -312,6 +312,16 @@ pub(crate) fn usage_of(message: &MessageRecord) -> Option<UsageRecord> {
         at,
         billing,
     })
+}
+
+/// The usage record to write when a message `before` became `after`: its
+/// record, when it has one that `before`'s is not. A delivery only gains
+/// reports, so the record's date is the earliest send whatever the order of
+/// the writes, and a later callback that changes neither the date nor the
+/// pricing writes nothing.
+pub(crate) fn usage_change(before: &MessageRecord, after: &MessageRecord) -> Option<UsageRecord> {
+    let record = usage_of(after)?;
+    (usage_of(before).as_ref() != Some(&record)).then_some(record)
 }
 
 /// Usage records added up into lines, ordered by channel, country and

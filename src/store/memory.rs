@@ -260,17 +260,12 @@ impl Data {
         Ok(())
     }
 
-    /// Writes the usage record `message` calls for, keeping the earliest date.
-    fn record_usage(&mut self, tenant: TenantId, message: &MessageRecord) {
-        let Some(record) = contract::usage_of(message) else {
-            return;
-        };
-        let at = match self.usage.get(&(tenant, message.id)) {
-            Some(kept) => kept.at.min(record.at),
-            None => record.at,
-        };
-        self.usage
-            .insert((tenant, message.id), UsageRecord { at, ..record });
+    /// Writes the usage record a message that was `before` calls for now, if
+    /// it changed.
+    fn record_usage(&mut self, tenant: TenantId, before: &MessageRecord, message: &MessageRecord) {
+        if let Some(record) = contract::usage_change(before, message) {
+            self.usage.insert((tenant, message.id), record);
+        }
     }
 
     fn index_message(&mut self, tenant: TenantId, message: &MessageRecord) {
@@ -553,9 +548,10 @@ impl Store for MemoryStore {
         let Some(record) = data.messages.get_mut(&(tenant, message)) else {
             return Ok(None);
         };
+        let before = record.clone();
         contract::merge_status(record, update, pricing);
         let record = record.clone();
-        data.record_usage(tenant, &record);
+        data.record_usage(tenant, &before, &record);
         Ok(Some(record.delivery))
     }
 
@@ -644,10 +640,11 @@ impl Store for MemoryStore {
             effect.apply_to_item(item);
         }
         if let Some(record) = data.messages.get_mut(&(tenant, message)) {
+            let before = record.clone();
             effect.apply_to_message(outcome, record);
             let record = record.clone();
             data.index_message(tenant, &record);
-            data.record_usage(tenant, &record);
+            data.record_usage(tenant, &before, &record);
         }
         Ok(true)
     }

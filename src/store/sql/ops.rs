@@ -591,7 +591,7 @@ async fn merge_status<S: Session>(
     if record != before {
         let row = message_values(&record)?;
         session.execute(UPDATE_MESSAGE, row).await.map_err(db)?;
-        write_usage(session, tenant, &record).await?;
+        write_usage(session, tenant, &before, &record).await?;
     }
     Ok(Some(record.delivery))
 }
@@ -666,8 +666,9 @@ async fn record_outcome<B: Backend, S: Session>(
     if let Some(mut record) =
         locked::<_, MessageRecord>(session, dialect.message_for_update, key(), "message").await?
     {
+        let before = record.clone();
         effect.apply_to_message(outcome, &mut record);
-        write_usage(session, tenant, &record).await?;
+        write_usage(session, tenant, &before, &record).await?;
         session
             .execute(UPDATE_MESSAGE, message_values(&record)?)
             .await

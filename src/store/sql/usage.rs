@@ -10,12 +10,12 @@ use crate::model::{MessageRecord, TenantId};
 use crate::store::StoreError;
 use crate::store::contract;
 
-/// Keeps the earliest send and the latest pricing.
+/// The record as the message's locked row says it now
+/// ([`contract::usage_change`]).
 const UPSERT_USAGE: &str = "INSERT INTO usage_records \
      (tenant, message, at, channel, country, category, segments, charged_units) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-     ON CONFLICT (tenant, message) DO UPDATE SET \
-     at = CASE WHEN excluded.at < usage_records.at THEN excluded.at ELSE usage_records.at END, \
+     ON CONFLICT (tenant, message) DO UPDATE SET at = excluded.at, \
      category = excluded.category, charged_units = excluded.charged_units";
 const USAGE: &str = "SELECT channel, country, category, COUNT(*), \
      CAST(SUM(segments) AS BIGINT), CAST(SUM(charged_units) AS BIGINT) FROM usage_records \
@@ -32,14 +32,15 @@ pub(crate) struct UsageRow {
     pub(crate) charged_units: i64,
 }
 
-/// Writes the usage record `message` calls for, if any, in `session`'s
-/// transaction.
+/// Writes the usage record a message that was `before` calls for now, if it
+/// changed, in `session`'s transaction.
 pub(crate) async fn write_usage<S: Session>(
     session: &mut S,
     tenant: TenantId,
+    before: &MessageRecord,
     message: &MessageRecord,
 ) -> Result<(), StoreError> {
-    let Some(record) = contract::usage_of(message) else {
+    let Some(record) = contract::usage_change(before, message) else {
         return Ok(());
     };
     let billing = &record.billing;
