@@ -209,6 +209,21 @@ pub(crate) trait Session: Send + Sized {
 /// query results have no common trait to read `rows_affected` from.
 macro_rules! session_impl {
     ($db:ty, $text:path) => {
+        impl $crate::store::sql::Conn<$db> {
+            /// Runs a query and reads each row it returns with `read`.
+            async fn fetch_with<T>(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+                read: impl Fn(&<$db as sqlx::Database>::Row) -> Result<T, sqlx::Error>,
+            ) -> Result<Vec<T>, sqlx::Error> {
+                let args = $crate::store::sql::Value::texts_with(args, $text);
+                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let rows = query.fetch_all(self.connection()).await?;
+                rows.iter().map(read).collect()
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::sql::Session for $crate::store::sql::Conn<$db> {
             async fn execute(
@@ -233,10 +248,7 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<String>, sqlx::Error> {
                 use sqlx::Row as _;
-                let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
-                let rows = query.fetch_all(self.connection()).await?;
-                rows.iter().map(|row| row.try_get(0)).collect()
+                self.fetch_with(sql, args, |row| row.try_get(0)).await
             }
 
             async fn numbered(
@@ -245,12 +257,8 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<(i64, String)>, sqlx::Error> {
                 use sqlx::Row as _;
-                let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
-                let rows = query.fetch_all(self.connection()).await?;
-                rows.iter()
-                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-                    .collect()
+                self.fetch_with(sql, args, |row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                    .await
             }
 
             async fn triples(
@@ -259,12 +267,10 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<(String, Option<String>, String)>, sqlx::Error> {
                 use sqlx::Row as _;
-                let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
-                let rows = query.fetch_all(self.connection()).await?;
-                rows.iter()
-                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
-                    .collect()
+                self.fetch_with(sql, args, |row| {
+                    Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+                })
+                .await
             }
 
             async fn id_texts(
@@ -273,12 +279,8 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<(uuid::Uuid, String)>, sqlx::Error> {
                 use sqlx::Row as _;
-                let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
-                let rows = query.fetch_all(self.connection()).await?;
-                rows.iter()
-                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-                    .collect()
+                self.fetch_with(sql, args, |row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                    .await
             }
 
             async fn recipients(
@@ -287,23 +289,19 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<$crate::store::sql::RecipientRow>, sqlx::Error> {
                 use sqlx::Row as _;
-                let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
-                let rows = query.fetch_all(self.connection()).await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok($crate::store::sql::RecipientRow {
-                            ordinal: row.try_get(0)?,
-                            contact: row.try_get(1)?,
-                            phone: row.try_get(2)?,
-                            state: row.try_get(3)?,
-                            reason: row.try_get(4)?,
-                            message: row.try_get(5)?,
-                            not_before: row.try_get(6)?,
-                            lease_until: row.try_get(7)?,
-                        })
+                self.fetch_with(sql, args, |row| {
+                    Ok($crate::store::sql::RecipientRow {
+                        ordinal: row.try_get(0)?,
+                        contact: row.try_get(1)?,
+                        phone: row.try_get(2)?,
+                        state: row.try_get(3)?,
+                        reason: row.try_get(4)?,
+                        message: row.try_get(5)?,
+                        not_before: row.try_get(6)?,
+                        lease_until: row.try_get(7)?,
                     })
-                    .collect()
+                })
+                .await
             }
 
             async fn usage_rows(
@@ -312,21 +310,17 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<Vec<$crate::store::sql::usage::UsageRow>, sqlx::Error> {
                 use sqlx::Row as _;
-                let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
-                let rows = query.fetch_all(self.connection()).await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok($crate::store::sql::usage::UsageRow {
-                            channel: row.try_get(0)?,
-                            country: row.try_get(1)?,
-                            category: row.try_get(2)?,
-                            messages: row.try_get(3)?,
-                            segments: row.try_get(4)?,
-                            charged_units: row.try_get(5)?,
-                        })
+                self.fetch_with(sql, args, |row| {
+                    Ok($crate::store::sql::usage::UsageRow {
+                        channel: row.try_get(0)?,
+                        country: row.try_get(1)?,
+                        category: row.try_get(2)?,
+                        messages: row.try_get(3)?,
+                        segments: row.try_get(4)?,
+                        charged_units: row.try_get(5)?,
                     })
-                    .collect()
+                })
+                .await
             }
 
             async fn commit(self) -> Result<(), sqlx::Error> {
