@@ -11,8 +11,6 @@
 #![cfg(all(feature = "axum", feature = "http", feature = "sqlite"))]
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use base64::Engine;
@@ -30,6 +28,11 @@ mod server_example;
 #[path = "support/databases.rs"]
 mod databases;
 
+#[path = "support/python_signer.rs"]
+mod python_signer;
+
+use python_signer::sign;
+
 use server_example::app::{self, Running};
 use server_example::config::Config;
 
@@ -41,50 +44,6 @@ const META_PHONE_NUMBER_ID: &str = "106540352242922";
 const META_SECRET: &str = "meta-app-secret-for-tests";
 const META_TOKEN: &str = "meta-access-token-for-tests";
 const TELNYX_SEED_HEX: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-
-/// Runs `scripts/sign_webhook.py`; `None` (after saying so) when Python or its
-/// packages are missing outside CI.
-fn sign(request: Value) -> Option<Vec<String>> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/sign_webhook.py");
-    let child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let output = child.and_then(|mut child| {
-        child
-            .stdin
-            .take()
-            .expect("stdin is piped")
-            .write_all(request.to_string().as_bytes())?;
-        child.wait_with_output()
-    });
-    match output {
-        Ok(output) if output.status.success() => Some(
-            String::from_utf8(output.stdout)
-                .expect("the signer prints text")
-                .lines()
-                .map(str::to_owned)
-                .collect(),
-        ),
-        other => {
-            let why = match other {
-                Ok(output) => String::from_utf8_lossy(&output.stderr).into_owned(),
-                Err(error) => error.to_string(),
-            };
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "the independent signer failed under CI: {why}"
-            );
-            let last_line = why.trim().lines().last().unwrap_or_default();
-            databases::skip::skipped(&format!(
-                "the end-to-end server tests; pip install twilio cryptography to run them ({last_line})"
-            ));
-            None
-        }
-    }
-}
 
 /// The server, configured like a deployment but with the providers' APIs at
 /// `mock` and its inbox in a temporary SQLite file.
