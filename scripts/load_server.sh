@@ -1,0 +1,39 @@
+#!/bin/sh
+# The example server on a new SQLite file, loaded by examples/loadgen: signed
+# Twilio SMS webhooks over CONNECTIONS connections until COUNT are sent.
+#
+#     sh scripts/load_server.sh [COUNT] [CONNECTIONS] [DIR]
+#
+# Prints the load generator's line (webhooks/s, p50/p99/p999 latency), then
+# checks that every acknowledged message id is in the database.
+set -eu
+count="${1:-20000}"
+connections="${2:-64}"
+dir="${3:-$(mktemp -d)}"
+port="${LOAD_PORT:-18080}"
+token="load-test-auth-token"
+cd "$(dirname "$0")/.."
+cargo build --quiet --release --example server --features axum,http,sqlite
+cargo build --quiet --release --example loadgen --features http,twilio
+mkdir -p "$dir"
+database="$dir/inbox.sqlite"
+rm -f "$database" "$database-wal" "$database-shm"
+# The provider API points at a closed port: nothing leaves this machine.
+MSGCORE_LISTEN="127.0.0.1:$port" MSGCORE_PUBLIC_URL="https://inbox.example.test" \
+    MSGCORE_DATABASE="$database" RUST_LOG=warn \
+    TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef TWILIO_AUTH_TOKEN="$token" \
+    TWILIO_FROM_NUMBER=+12025551234 TWILIO_API_BASE_URL=http://127.0.0.1:9 \
+    target/release/examples/server >"$dir/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    grep -q "listening" "$dir/server.log" 2>/dev/null && break
+    sleep 0.1
+done
+target/release/examples/loadgen --url "http://127.0.0.1:$port/twilio/demo/sms" \
+    --signed-url "https://inbox.example.test/twilio/demo/sms" --auth-token "$token" \
+    --connections "$connections" --count "$count" --acked "$dir/acked.txt"
+kill "$server"
+wait "$server" 2>/dev/null || true
+stored="$(sqlite3 "$database" "SELECT count(*) FROM messages WHERE provider_message_id LIKE 'SM%'")"
+echo "acknowledged=$(wc -l <"$dir/acked.txt") stored=$stored"
