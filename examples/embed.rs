@@ -22,7 +22,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
 use msgcore::carrier::HttpCarrier;
-use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, SystemClock};
+use msgcore::engine::{DispatchPolicy, Dispatcher, GroupCommitOptions, Inbox, SystemClock};
 use msgcore::model::{Tenant, TenantId, TenantSettings};
 use msgcore::providers::twilio::send::MessagesApi;
 use msgcore::store::{PostgresStore, Store};
@@ -49,7 +49,12 @@ pub async fn embed(
     auth_token: &str,
 ) -> Result<Embedded, Box<dyn Error + Send + Sync>> {
     let store: Arc<dyn Store> = Arc::new(PostgresStore::connect(database_url).await?);
-    let inbox = Arc::new(Inbox::builder(store.clone()).build());
+    // Concurrent webhooks share transactions: one durable write for many.
+    let inbox = Arc::new(
+        Inbox::builder(store.clone())
+            .group_commit(GroupCommitOptions::default())
+            .build(),
+    );
     let webhooks = WebhookConfig::new(public_url)?.twilio(auth_token)?;
     let yours = Router::new()
         .route("/", get(|| async { "your app's own routes go here" }))

@@ -33,6 +33,9 @@ mod dispatch_policy;
 pub mod dispatcher;
 mod estimate;
 mod events;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+mod group_commit;
 mod import;
 mod inbound;
 mod inbox;
@@ -65,6 +68,8 @@ pub use dispatcher::{
 };
 pub use estimate::CampaignEstimate;
 pub use events::{EventSink, MemoryEvents, NoEvents};
+#[cfg(feature = "tokio")]
+pub use group_commit::GroupCommitOptions;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use inbox::DEFAULT_RESPONDER_TIMEOUT;

@@ -225,7 +225,8 @@ pub enum ErrorKind {
     UnknownCampaign,
     /// The store failed; a database failure may be transient.
     Store,
-    /// Other writers kept changing the same contact; try again.
+    /// Other writers kept changing the same contact, or the write queue is
+    /// full; try again.
     Busy,
 }
 
@@ -348,6 +349,7 @@ impl Error {
             Error::NotFound(NotFound::Message(_)) => ErrorKind::UnknownMessage,
             Error::NotFound(NotFound::Campaign(_)) => ErrorKind::UnknownCampaign,
             Error::Store(StoreError::Taken { .. }) => ErrorKind::Conflict,
+            Error::Store(StoreError::Overloaded { .. }) => ErrorKind::Busy,
             Error::Store(_) => ErrorKind::Store,
             Error::Busy { .. } => ErrorKind::Busy,
             #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]

@@ -29,7 +29,7 @@ pub mod changeset;
 #[cfg(feature = "conformance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]
 pub mod conformance;
-mod contract;
+pub(crate) mod contract;
 pub mod error;
 pub mod memory;
 #[cfg(feature = "postgres")]

@@ -11,7 +11,9 @@ use msgcore::carrier::HttpCarrier;
 use msgcore::carrier::{Carrier, ChannelCarriers};
 use msgcore::core::channel::Channel;
 use msgcore::core::keyword::KeywordConfig;
-use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, KeywordMenuBot, RunReport, SystemClock};
+use msgcore::engine::{
+    DispatchPolicy, Dispatcher, GroupCommitOptions, Inbox, KeywordMenuBot, RunReport, SystemClock,
+};
 use msgcore::model::TenantRef;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
 use msgcore::store::{SqliteStore, Store};
@@ -54,7 +56,12 @@ impl Running {
 /// dispatching.
 pub async fn start(config: &Config) -> Result<Running, StartError> {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.database).await?);
-    let inbox = Arc::new(Inbox::builder(store.clone()).build());
+    // Concurrent webhooks share transactions: one durable write for many.
+    let inbox = Arc::new(
+        Inbox::builder(store.clone())
+            .group_commit(GroupCommitOptions::default())
+            .build(),
+    );
     let tenant = ensure_tenant(&inbox, config).await?;
     let webhook_config = webhook_config(config)?;
     let webhook_urls = webhook_config.webhook_urls();

@@ -41,6 +41,8 @@ pub struct Inbox {
     pub(crate) send_quota: Quota,
     #[cfg(feature = "tokio")]
     pub(crate) responder_timeout: std::time::Duration,
+    #[cfg(feature = "tokio")]
+    group_commit: Option<super::group_commit::GroupCommit>,
     compiled: Mutex<HashMap<TenantId, Arc<TenantRules>>>,
 }
 
@@ -118,6 +120,17 @@ impl InboxBuilder {
         self
     }
 
+    /// Lets concurrent decisions share store transactions, as `options` say
+    /// (default: each commit is its own transaction). Many webhooks at once
+    /// then pay for one durable write; each is still answered only once its
+    /// own writes are durable. See [`GroupCommitOptions`](super::GroupCommitOptions).
+    #[cfg(feature = "tokio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+    pub fn group_commit(mut self, options: super::GroupCommitOptions) -> Self {
+        self.inbox.group_commit = Some(super::group_commit::GroupCommit::new(options));
+        self
+    }
+
     /// The inbox.
     pub fn build(self) -> Inbox {
         self.inbox
@@ -139,6 +152,8 @@ impl Inbox {
                 send_quota: Quota::sends_per_recipient(),
                 #[cfg(feature = "tokio")]
                 responder_timeout: DEFAULT_RESPONDER_TIMEOUT,
+                #[cfg(feature = "tokio")]
+                group_commit: None,
                 compiled: Mutex::new(HashMap::new()),
             },
         }
@@ -197,7 +212,7 @@ impl Inbox {
                 return Ok(Committed::Done(outcome));
             };
             let events: Vec<EventRecord> = changes.events.clone();
-            match self.store.commit(changes).await {
+            match self.commit(changes).await {
                 Ok(()) => {
                     self.events.publish(&events).await;
                     return Ok(Committed::Done(outcome));
@@ -213,6 +228,15 @@ impl Inbox {
         Err(Error::Busy {
             attempts: MAX_ATTEMPTS,
         })
+    }
+
+    /// Commits one decision: through the group commit when there is one.
+    async fn commit(&self, changes: Changeset) -> Result<(), CommitError> {
+        #[cfg(feature = "tokio")]
+        if let Some(group) = &self.group_commit {
+            return group.commit(&self.store, changes).await;
+        }
+        self.store.commit(changes).await
     }
 
     /// The contact with `id`, or [`NotFound::Contact`].

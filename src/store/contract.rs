@@ -6,7 +6,7 @@
 //! apart on them (the SQL stores push the same conditions into SQL and keep the
 //! derived columns they filter on computed here).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -222,18 +222,30 @@ pub(crate) fn batch_is_consistent(batch: &[Changeset]) -> bool {
     if let [only] = batch {
         return only.is_consistent();
     }
-    let mut owners: HashMap<BatchKey, usize> = HashMap::new();
-    for (index, changes) in batch.iter().enumerate() {
+    let mut keys = BatchKeys::default();
+    batch.iter().all(|changes| keys.admit(changes))
+}
+
+/// The keys the changesets of a batch hold, so that one more joins only when
+/// it is consistent and shares none of them.
+#[derive(Debug, Default)]
+pub(crate) struct BatchKeys(HashSet<BatchKey>);
+
+impl BatchKeys {
+    /// Adds `changes` to the batch if it may join (its keys are then held);
+    /// `false`, holding nothing more, if it may not.
+    pub(crate) fn admit(&mut self, changes: &Changeset) -> bool {
         if !changes.is_consistent() {
             return false;
         }
-        for key in batch_keys(changes) {
-            if *owners.entry(key).or_insert(index) != index {
-                return false;
-            }
+        // A changeset may repeat its own keys: its own checks answer those.
+        let keys: Vec<BatchKey> = batch_keys(changes).collect();
+        if keys.iter().any(|key| self.0.contains(key)) {
+            return false;
         }
+        self.0.extend(keys);
+        true
     }
-    true
 }
 
 /// A key no two changesets of one batch may share.

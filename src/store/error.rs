@@ -25,6 +25,14 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// More commits are waiting than the write queue holds (see
+    /// [`GroupCommitOptions`](crate::engine::GroupCommitOptions)); nothing was written. A
+    /// webhook answered 503 for it is sent again by the provider.
+    #[error("{waiting} commits are waiting already; try again shortly")]
+    Overloaded {
+        /// How many commits the queue holds when full.
+        waiting: usize,
+    },
     /// The database failed (connection, I/O, migration).
     #[error("database error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -36,10 +44,10 @@ impl StoreError {
         StoreError::Backend(Box::new(error))
     }
 
-    /// Whether trying again may help (a database failure may be transient; the
-    /// others will not change).
+    /// Whether trying again may help (a database failure may be transient, a
+    /// full queue drains; the others will not change).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, StoreError::Backend(_))
+        matches!(self, StoreError::Backend(_) | StoreError::Overloaded { .. })
     }
 }
 

@@ -84,12 +84,23 @@ proptest! {
 pub(crate) async fn replicas_ingest_duplicated_webhooks_exactly_once(
     replicas: [Arc<dyn Store>; 2],
 ) {
+    replicas_built_so_ingest_duplicated_webhooks_exactly_once(replicas, |store| {
+        Inbox::builder(store).build()
+    })
+    .await;
+}
+
+/// The same, with each replica's `Inbox` made by `build` over its store.
+pub(crate) async fn replicas_built_so_ingest_duplicated_webhooks_exactly_once(
+    replicas: [Arc<dyn Store>; 2],
+    build: impl Fn(Arc<dyn Store>) -> Inbox,
+) {
     const CONTACTS: usize = 100;
     const PER_CONTACT: usize = 10;
     let tenant = tenant(settings_with_tags());
     let inboxes: Vec<Arc<Inbox>> = replicas
         .iter()
-        .map(|store| Arc::new(Inbox::builder(Arc::clone(store)).build()))
+        .map(|store| Arc::new(build(Arc::clone(store))))
         .collect();
     inboxes[0].put_tenant(&tenant).await.unwrap();
     let mut deliveries = Vec::new();

@@ -5,6 +5,7 @@ mod audience;
 mod campaign_laws;
 mod campaigns;
 mod contacts;
+mod group_commit;
 mod harness;
 mod import;
 mod inbound;

@@ -1,8 +1,12 @@
 //! A memory store that loses its next commits to an imaginary other writer: each
 //! is refused as a conflict, as when another replica changed the contact first.
+//! It can also fail its next batch alone (a database error), take its time over each commit, and
+//! tells how many changesets each batch it was given held.
 #![allow(dead_code, reason = "each test crate uses the part it needs")]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -26,6 +30,9 @@ pub struct ConflictingStore {
     pub inner: MemoryStore,
     conflicts: AtomicUsize,
     commits: AtomicUsize,
+    fail_next_batch: AtomicBool,
+    batches: Mutex<Vec<usize>>,
+    delay: Mutex<Duration>,
 }
 
 impl ConflictingStore {
@@ -42,6 +49,28 @@ impl ConflictingStore {
             .is_ok()
     }
 
+    /// The next `commit_batch` fails with a database error, writing nothing.
+    pub fn fail_next_batch(&self) {
+        self.fail_next_batch.store(true, Ordering::SeqCst);
+    }
+
+    /// Every commit and batch takes `delay` before it is written.
+    pub fn delay_commits(&self, delay: Duration) {
+        *self.delay.lock().unwrap() = delay;
+    }
+
+    /// The size of every batch given to `commit_batch`, refused ones included.
+    pub fn batches(&self) -> Vec<usize> {
+        self.batches.lock().unwrap().clone()
+    }
+
+    async fn take_time(&self) {
+        let delay = *self.delay.lock().unwrap();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    }
+
     /// Commits asked for so far, refused ones included.
     pub fn commits(&self) -> usize {
         self.commits.load(Ordering::SeqCst)
@@ -51,6 +80,7 @@ impl ConflictingStore {
 #[async_trait]
 impl Store for ConflictingStore {
     async fn commit(&self, changes: Changeset) -> Result<(), CommitError> {
+        self.take_time().await;
         if self.loses_this_commit() {
             return Err(CommitError::Conflict);
         }
@@ -58,6 +88,12 @@ impl Store for ConflictingStore {
     }
 
     async fn commit_batch(&self, batch: Vec<Changeset>) -> Result<(), CommitError> {
+        self.take_time().await;
+        self.batches.lock().unwrap().push(batch.len());
+        if self.fail_next_batch.swap(false, Ordering::SeqCst) {
+            let failure = std::io::Error::other("the disk is full, this once");
+            return Err(StoreError::backend(failure).into());
+        }
         if self.loses_this_commit() {
             return Err(CommitError::Conflict);
         }

@@ -1,0 +1,207 @@
+//! Group commit: the decisions of concurrent webhooks share one store
+//! transaction (see [`GroupCommitOptions`]).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::store::contract::BatchKeys;
+use crate::store::{Changeset, CommitError, Store, StoreError};
+
+/// Group commit, for [`InboxBuilder::group_commit`](super::InboxBuilder::group_commit):
+/// the decisions of concurrent webhooks share one store transaction, so many
+/// messages pay for one durable write.
+///
+/// Each commit goes into a bounded queue and waits; one writer task takes
+/// whatever is waiting (up to [`GroupCommitOptions::max_batch`]) and commits it
+/// with [`Store::commit_batch`]. A caller's commit returns only after the
+/// transaction holding it is durable. Two changesets that may not share a
+/// transaction (the same contact or phone, a message key in common) go in
+/// consecutive ones, in the order they came. When a batch fails, for one
+/// changeset's conflict or duplicate or for anything else, its changesets are
+/// committed again one by one, so each caller gets exactly the answer a commit
+/// of its own would have given. A full queue answers
+/// [`StoreError::Overloaded`] at once (a webhook gets 503 and the provider
+/// sends it again) instead of holding memory without bound.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::sync::Arc;
+/// use msgcore::engine::{GroupCommitOptions, Inbox};
+/// use msgcore::store::MemoryStore;
+///
+/// let inbox = Inbox::builder(Arc::new(MemoryStore::new()))
+///     .group_commit(GroupCommitOptions { max_batch: 128, ..GroupCommitOptions::default() })
+///     .build();
+/// # let _ = inbox;
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupCommitOptions {
+    /// The most changesets one transaction holds.
+    pub max_batch: usize,
+    /// How many commits may wait for the writer before more are refused with
+    /// [`StoreError::Overloaded`].
+    pub queue: usize,
+}
+
+impl Default for GroupCommitOptions {
+    /// 256 changesets a transaction, 4,096 waiting: a few megabytes of
+    /// changesets at most, and more than a thousand connections' worth.
+    fn default() -> GroupCommitOptions {
+        GroupCommitOptions {
+            max_batch: 256,
+            queue: 4_096,
+        }
+    }
+}
+
+/// The queue in front of one store's writer task. The task starts with the
+/// first commit (it needs the tokio runtime the commit runs on) and ends when
+/// the `Inbox` holding the queue is dropped.
+pub(crate) struct GroupCommit {
+    options: GroupCommitOptions,
+    queue: OnceLock<mpsc::Sender<Waiting>>,
+}
+
+/// A changeset and the caller waiting for its answer.
+struct Waiting {
+    changes: Changeset,
+    answer: oneshot::Sender<Result<(), CommitError>>,
+}
+
+impl std::fmt::Debug for GroupCommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupCommit")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GroupCommit {
+    /// Group commits as `options` say; nothing starts until the first commit.
+    pub(crate) fn new(options: GroupCommitOptions) -> GroupCommit {
+        GroupCommit {
+            options: GroupCommitOptions {
+                max_batch: options.max_batch.max(1),
+                queue: options.queue.max(1),
+            },
+            queue: OnceLock::new(),
+        }
+    }
+
+    /// Commits `changes` to `store` in a shared transaction and returns once
+    /// it is durable, with the answer [`Store::commit`] would have given. Off
+    /// a tokio runtime it commits directly.
+    pub(crate) async fn commit(
+        &self,
+        store: &Arc<dyn Store>,
+        changes: Changeset,
+    ) -> Result<(), CommitError> {
+        let Some(queue) = self.queue(store) else {
+            return store.commit(changes).await;
+        };
+        let (answer, answered) = oneshot::channel();
+        let waiting = Waiting { changes, answer };
+        if queue.try_send(waiting).is_err() {
+            // Full, or the writer is gone (only while the runtime shuts down).
+            return Err(StoreError::Overloaded {
+                waiting: self.options.queue,
+            }
+            .into());
+        }
+        // The writer answers every changeset it takes; a dropped answer means
+        // the runtime is stopping, and nothing is known to be durable.
+        answered
+            .await
+            .unwrap_or(Err(CommitError::Store(StoreError::Overloaded {
+                waiting: self.options.queue,
+            })))
+    }
+
+    fn queue(&self, store: &Arc<dyn Store>) -> Option<&mpsc::Sender<Waiting>> {
+        if let Some(queue) = self.queue.get() {
+            return Some(queue);
+        }
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        Some(self.queue.get_or_init(|| {
+            let (queue, taken) = mpsc::channel(self.options.queue);
+            runtime.spawn(write(Arc::clone(store), taken, self.options.max_batch));
+            queue
+        }))
+    }
+}
+
+/// The writer: takes what is waiting, commits it, answers, again, until the
+/// queue is closed and drained.
+async fn write(store: Arc<dyn Store>, mut taken: mpsc::Receiver<Waiting>, max_batch: usize) {
+    let mut held = VecDeque::new();
+    loop {
+        if held.is_empty() {
+            match taken.recv().await {
+                Some(waiting) => held.push_back(waiting),
+                None => return,
+            }
+        }
+        let batch = gather(&mut held, &mut taken, max_batch);
+        commit(store.as_ref(), batch).await;
+    }
+}
+
+/// The next batch: held changesets first, then newly queued ones, in order,
+/// leaving held (in order) those that may not share this transaction. At most
+/// `2 × max_batch` are looked at, so a run of changesets for one contact
+/// neither grows `held` without bound nor stalls the others for long.
+fn gather(
+    held: &mut VecDeque<Waiting>,
+    taken: &mut mpsc::Receiver<Waiting>,
+    max_batch: usize,
+) -> Vec<Waiting> {
+    let mut keys = BatchKeys::default();
+    let mut batch = Vec::new();
+    let mut later = VecDeque::new();
+    while batch.len() < max_batch && batch.len() + later.len() < 2 * max_batch {
+        let Some(waiting) = held.pop_front().or_else(|| taken.try_recv().ok()) else {
+            break;
+        };
+        if keys.admit(&waiting.changes) {
+            batch.push(waiting);
+        } else if batch.is_empty() {
+            // Inconsistent on its own: its commit alone gives its error.
+            batch.push(waiting);
+            break;
+        } else {
+            later.push_back(waiting);
+        }
+    }
+    later.append(held);
+    *held = later;
+    batch
+}
+
+/// Commits a batch in one transaction, or, when that fails, each of its
+/// changesets alone, and answers every caller.
+async fn commit(store: &dyn Store, batch: Vec<Waiting>) {
+    if let [_] = batch.as_slice() {
+        for Waiting { changes, answer } in batch {
+            let _ = answer.send(store.commit(changes).await);
+        }
+        return;
+    }
+    let together = batch.iter().map(|w| w.changes.clone()).collect();
+    match store.commit_batch(together).await {
+        Ok(()) => {
+            for waiting in batch {
+                // A caller that stopped waiting still has its writes durable.
+                let _ = waiting.answer.send(Ok(()));
+            }
+        }
+        Err(_) => {
+            for Waiting { changes, answer } in batch {
+                let _ = answer.send(store.commit(changes).await);
+            }
+        }
+    }
+}
