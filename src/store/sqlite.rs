@@ -52,7 +52,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(SqliteStore::BUSY_TIMEOUT)
             .foreign_keys(true);
+        // A connection to a local file does not go stale between uses, and
+        // checking it first is one more hand-over to its worker thread per read.
         let pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(sql::db)?;
