@@ -26,6 +26,7 @@
 mod audience;
 mod batches;
 mod campaigns;
+mod inbound_reads;
 mod timeline;
 mod usage;
 
@@ -45,6 +46,7 @@ pub use campaigns::{
     recipients_are_claimed_in_order_within_the_throttle_once_per_lease,
     running_campaigns_are_the_started_active_ones_until_complete,
 };
+pub use inbound_reads::inbound_reads_are_the_retry_the_contact_and_its_latest_conversation;
 pub use timeline::a_contacts_timeline_holds_its_audit_events_in_order;
 pub use usage::a_sent_message_is_counted_once_by_channel_country_and_category;
 
@@ -95,6 +97,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_call_log_event_is_kept_exactly(store).await;
     a_call_logged_twice_is_a_duplicate_that_writes_nothing(store).await;
     conversations_are_replaced_by_id_and_the_latest_is_the_newest(store).await;
+    inbound_reads_are_the_retry_the_contact_and_its_latest_conversation(store).await;
     instants_keep_their_nanoseconds(store).await;
     text_with_nul_is_kept_and_found_by_it(store).await;
     a_batch_writes_every_changeset_or_none(store).await;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::channel::Channel;
 use crate::core::conversation::{AgentId, Status};
 use crate::core::phone::E164;
-use crate::model::{ConversationRecord, ProviderName};
+use crate::model::{Contact, ConversationRecord, MessageRecord, ProviderName};
 
 /// A filter over a tenant's conversations; empty fields match everything.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,4 +97,17 @@ pub enum DispatchOutcome {
         /// The carrier's error.
         error: String,
     },
+}
+
+/// What deciding about an inbound message reads before anything else, from
+/// [`Store::inbound_reads`](super::Store::inbound_reads).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboundReads {
+    /// The message stored already with the same provider message id: the
+    /// webhook is a retry.
+    pub stored: Option<MessageRecord>,
+    /// The contact with the sender's number.
+    pub contact: Option<Contact>,
+    /// That contact's most recently created conversation.
+    pub latest: Option<ConversationRecord>,
 }

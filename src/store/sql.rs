@@ -472,6 +472,23 @@ macro_rules! store_impl {
                 .await
             }
 
+            async fn inbound_reads(
+                &self,
+                tenant: $crate::model::TenantId,
+                provider: &$crate::model::ProviderName,
+                provider_message_id: &str,
+                phone: &$crate::core::phone::E164,
+            ) -> Result<$crate::store::InboundReads, $crate::store::StoreError> {
+                $crate::store::sql::ops::inbound_reads(
+                    self,
+                    tenant,
+                    provider,
+                    provider_message_id,
+                    phone,
+                )
+                .await
+            }
+
             async fn message_by_client_id(
                 &self,
                 tenant: $crate::model::TenantId,

@@ -24,7 +24,7 @@ use crate::model::{
 use crate::store::contract::{self, OutcomeEffect, Search};
 use crate::store::{
     AudienceQuery, BulkAction, ContactCursor, ConversationQuery, ConversationSummary,
-    DispatchOutcome, StoreError,
+    DispatchOutcome, InboundReads, StoreError,
 };
 
 const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
@@ -110,6 +110,15 @@ const UPDATE_MESSAGE: &str = "UPDATE messages SET contact = $3, conversation = $
 const MESSAGE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND id = $2";
 const MESSAGE_BY_PROVIDER_ID: &str = "SELECT doc FROM messages \
      WHERE tenant = $1 AND provider = $2 AND provider_message_id = $3";
+/// A retried webhook's stored message (1), the sender's contact (2) and its
+/// latest conversation (3), in one round trip.
+const INBOUND_READS: &str = "SELECT CAST(1 AS BIGINT), doc FROM messages \
+     WHERE tenant = $1 AND provider = $2 AND provider_message_id = $3 \
+     UNION ALL SELECT CAST(2 AS BIGINT), doc FROM contacts WHERE tenant = $1 AND phone = $4 \
+     UNION ALL SELECT CAST(3 AS BIGINT), doc FROM (SELECT v.doc FROM conversations v \
+     JOIN contacts c ON c.tenant = v.tenant AND c.id = v.contact \
+     WHERE c.tenant = $1 AND c.phone = $4 \
+     ORDER BY v.created_at DESC, v.id DESC LIMIT 1) latest";
 const MESSAGE_BY_CLIENT_ID: &str = "SELECT doc FROM messages WHERE tenant = $1 AND client_id = $2";
 const TIMELINE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND contact = $2 \
      ORDER BY seq DESC LIMIT $3";
@@ -524,6 +533,32 @@ pub(crate) async fn message_by_provider_id<B: Backend>(
         Value::Text(provider_message_id.to_owned()),
     ];
     read_one(backend, MESSAGE_BY_PROVIDER_ID, args, "message").await
+}
+
+pub(crate) async fn inbound_reads<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    provider: &ProviderName,
+    provider_message_id: &str,
+    phone: &E164,
+) -> Result<InboundReads, StoreError> {
+    let args = vec![
+        id(tenant),
+        Value::Text(provider.as_str().to_owned()),
+        Value::Text(provider_message_id.to_owned()),
+        Value::Text(phone.as_str().to_owned()),
+    ];
+    let mut session = backend.read().await.map_err(db)?;
+    let rows = session.numbered(INBOUND_READS, args).await.map_err(db)?;
+    let mut reads = InboundReads::default();
+    for (part, doc) in rows {
+        match part {
+            1 => reads.stored = Some(decode(&doc, "message")?),
+            2 => reads.contact = Some(decode(&doc, "contact")?),
+            _ => reads.latest = Some(decode(&doc, "conversation")?),
+        }
+    }
+    Ok(reads)
 }
 
 pub(crate) async fn message_by_client_id<B: Backend>(
