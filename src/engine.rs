@@ -47,6 +47,7 @@ mod responding;
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 mod scheduler;
 mod status;
+mod tenant_cache;
 mod tenant_rules;
 mod timeline;
 mod voice;
@@ -80,5 +81,6 @@ pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest}
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use scheduler::CampaignScheduler;
 pub use status::StatusOutcome;
+pub use tenant_cache::DEFAULT_TENANT_CACHE;
 pub use tenant_rules::TenantRules;
 pub use timeline::TimelineEntry;

@@ -20,35 +20,45 @@ impl Inbox {
     /// its acknowledgement.
     pub async fn handle_inbound(&self, message: &InboundMessage) -> Result<InboundOutcome, Error> {
         let tenant = self.resolve_tenant(&message.tenant).await?;
-        if let Some(stored) = self
-            .store
-            .message_by_provider_id(tenant.id, &message.provider, &message.provider_message_id)
-            .await?
-        {
+        let reads = || {
+            self.store.inbound_reads(
+                tenant.id,
+                &message.provider,
+                &message.provider_message_id,
+                &message.from,
+            )
+        };
+        let first = reads().await?;
+        if let Some(stored) = first.stored {
             return self.duplicate(&tenant, stored).await;
         }
         let rules = self.compiled(&tenant)?;
+        // The first decision uses the reads that found no retry; a decision
+        // made again after a conflict reads afresh.
+        let mut loaded = Some((first.contact, first.latest));
         let committed = self
-            .commit_loop(|| async {
-                let contact = self
-                    .store
-                    .contact_by_phone(tenant.id, &message.from)
-                    .await?;
-                let latest = match &contact {
-                    Some(c) => self.store.latest_conversation(tenant.id, c.id).await?,
-                    None => None,
-                };
-                let context = InboundContext {
-                    tenant: &tenant,
-                    rules: &rules,
-                    contact: contact.as_ref(),
-                    latest: latest.as_ref(),
-                    now: self.clock.now(),
-                    ids: self.ids.as_ref(),
-                };
-                let plan = decide_inbound(context, message);
-                let outcome = plan.outcome();
-                Ok(Decided::write(plan.into_changeset(), outcome))
+            .commit_loop(|| {
+                let loaded = loaded.take();
+                async {
+                    let (contact, latest) = match loaded {
+                        Some(loaded) => loaded,
+                        None => {
+                            let fresh = reads().await?;
+                            (fresh.contact, fresh.latest)
+                        }
+                    };
+                    let context = InboundContext {
+                        tenant: &tenant,
+                        rules: &rules,
+                        contact: contact.as_ref(),
+                        latest: latest.as_ref(),
+                        now: self.clock.now(),
+                        ids: self.ids.as_ref(),
+                    };
+                    let plan = decide_inbound(context, message);
+                    let outcome = plan.outcome();
+                    Ok(Decided::write(plan.into_changeset(), outcome))
+                }
             })
             .await?;
         match committed {
@@ -65,11 +75,18 @@ impl Inbox {
 
     /// The tenant a reference names, or [`NotFound::Tenant`].
     pub(crate) async fn resolve_tenant(&self, reference: &TenantRef) -> Result<Tenant, Error> {
+        let now = self.clock.now();
+        if let Some(tenant) = self.tenants.get(reference, now) {
+            return Ok(tenant);
+        }
         let found = match reference {
             TenantRef::Id(id) => self.store.tenant(*id).await?,
             TenantRef::Slug(slug) => self.store.tenant_by_slug(slug).await?,
             TenantRef::Number(number) => self.store.tenant_by_number(number).await?,
         };
+        if let Some(tenant) = &found {
+            self.tenants.keep(reference, tenant, now);
+        }
         found.ok_or_else(|| {
             let key = match reference {
                 TenantRef::Id(id) => id.to_string(),

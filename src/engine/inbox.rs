@@ -8,6 +8,7 @@ use super::clock::{Clock, SystemClock};
 use super::events::{EventSink, NoEvents};
 use super::not_found::NotFound;
 use super::responder::Responder;
+use super::tenant_cache::{DEFAULT_TENANT_CACHE, TenantCache};
 use super::tenant_rules::TenantRules;
 use crate::core::quiet_hours::QuietHoursPolicy;
 use crate::core::ratelimit::Quota;
@@ -43,6 +44,7 @@ pub struct Inbox {
     pub(crate) responder_timeout: std::time::Duration,
     #[cfg(feature = "tokio")]
     group_commit: Option<super::group_commit::GroupCommit>,
+    pub(crate) tenants: TenantCache,
     compiled: Mutex<HashMap<TenantId, Arc<TenantRules>>>,
 }
 
@@ -131,6 +133,16 @@ impl InboxBuilder {
         self
     }
 
+    /// Uses a tenant found by a webhook for `lifetime` before reading it from
+    /// the store again (default [`DEFAULT_TENANT_CACHE`](super::DEFAULT_TENANT_CACHE),
+    /// 5 seconds; zero reads it every time). A tenant changed through this
+    /// `Inbox` is seen at once; one changed by another replica, within
+    /// `lifetime`.
+    pub fn tenant_cache(mut self, lifetime: std::time::Duration) -> Self {
+        self.inbox.tenants = TenantCache::new(lifetime);
+        self
+    }
+
     /// The inbox.
     pub fn build(self) -> Inbox {
         self.inbox
@@ -154,6 +166,7 @@ impl Inbox {
                 responder_timeout: DEFAULT_RESPONDER_TIMEOUT,
                 #[cfg(feature = "tokio")]
                 group_commit: None,
+                tenants: TenantCache::new(DEFAULT_TENANT_CACHE),
                 compiled: Mutex::new(HashMap::new()),
             },
         }
@@ -173,6 +186,7 @@ impl Inbox {
     pub async fn put_tenant(&self, tenant: &Tenant) -> Result<(), Error> {
         TenantRules::compile(tenant)?;
         self.store.put_tenant(tenant).await?;
+        self.tenants.clear();
         Ok(())
     }
 

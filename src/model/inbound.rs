@@ -12,7 +12,7 @@ use crate::core::phone::E164;
 use crate::core::window::InboundKind;
 
 /// Which tenant an inbound message is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TenantRef {
     /// By id.

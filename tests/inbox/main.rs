@@ -14,6 +14,7 @@ mod lifecycle;
 mod outbound;
 mod replicas;
 mod responders;
+mod tenant_cache;
 mod usage;
 
 #[path = "../support/conflicting_store.rs"]
