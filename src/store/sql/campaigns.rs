@@ -6,7 +6,7 @@
 //! page of them in one `UPDATE … RETURNING`.
 
 use super::ops::{finish, id};
-use super::rows::{RowInsert, insert_rows};
+use super::rows::{RowStatement, write_rows};
 use super::{
     Backend, Key, RecipientRow, Session, Value, count, db, decode, encode, nanos, version,
 };
@@ -26,7 +26,7 @@ const UPDATE_CAMPAIGN: &str = "UPDATE campaigns SET status = $3, start_at = $4, 
 const CAMPAIGN: &str = "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2";
 const RUNNING: &str = "SELECT doc FROM campaigns WHERE status = 'active' AND start_at <= $1 \
      ORDER BY created_at, id LIMIT $2";
-static RECIPIENTS: RowInsert = RowInsert::new(
+static RECIPIENTS: RowStatement = RowStatement::new(
     "INSERT INTO campaign_recipients (tenant, campaign, ordinal, contact, phone, state, reason, \
      message, not_before, lease_until) VALUES ",
     10,
@@ -196,7 +196,7 @@ async fn insert_campaign<B: Backend, S: Session>(
         });
     }
     let style = B::DIALECT.placeholders;
-    insert_rows(session, style, &RECIPIENTS, recipients, |r| {
+    write_rows(session, style, &RECIPIENTS, recipients, |r| {
         Ok(recipient_values(r))
     })
     .await

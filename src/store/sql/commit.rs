@@ -12,27 +12,27 @@
 //! would have needed.
 
 use super::campaigns::{SETTLE, settle_values};
-use super::ops::{self, UPSERT_CONVERSATION, id};
-use super::rows::{RowInsert, insert_rows};
+use super::ops::{self, UPSERT_CONVERSATION_SET, id};
+use super::rows::{RowStatement, write_rows};
 use super::{
     Backend, Key, Session, Value, contact_values, conversation_values, db, event_values,
     message_values, nanos, outbox_values, version,
 };
 use super::{Dialect, Placeholders};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use uuid::Uuid;
 
-use crate::model::{Contact, MessageId, TenantId};
+use crate::model::{Contact, ConversationRecord, MessageId, TenantId};
 use crate::store::contract;
 use crate::store::{Changeset, CommitError, ContactWrite, StoreError};
 
-static CONTACTS: RowInsert = RowInsert::new(
+static CONTACTS: RowStatement = RowStatement::new(
     "INSERT INTO contacts (tenant, id, phone, name, name_key, version, created_at, doc) VALUES ",
     8,
 );
-static CONTACT_TAGS: RowInsert = RowInsert::new(
+static CONTACT_TAGS: RowStatement = RowStatement::new(
     "INSERT INTO contact_tags (tenant, contact, tag, created_at) VALUES ",
     4,
 );
@@ -48,21 +48,34 @@ static TAGS_OF: LazyLock<String> = LazyLock::new(|| {
         ops::numbered(2, CONTACTS_PER_TAG_READ)
     )
 });
-const UPDATE_CONTACT: &str = "UPDATE contacts SET phone = $3, name = $4, name_key = $5, \
-     version = $6, created_at = $7, doc = $8 WHERE tenant = $1 AND id = $2 AND version = $9";
-static MESSAGES: RowInsert = RowInsert::new(
+/// Contacts updated together, each only if its stored version is the one it
+/// was loaded at: the rows changed say whether every version held.
+static UPDATE_CONTACTS: RowStatement = RowStatement::around(
+    "WITH v (tenant, id, phone, name, name_key, version, created_at, doc, expected) AS (VALUES ",
+    9,
+    ") UPDATE contacts SET phone = v.phone, name = v.name, name_key = v.name_key, \
+     version = v.version, created_at = v.created_at, doc = v.doc FROM v \
+     WHERE contacts.tenant = v.tenant AND contacts.id = v.id AND contacts.version = v.expected",
+);
+static UPSERT_CONVERSATIONS: RowStatement = RowStatement::around(
+    "INSERT INTO conversations (tenant, id, contact, status, assignee, channel, \
+     last_activity_at, created_at, unread, starred, archived, deleted, doc) VALUES ",
+    13,
+    UPSERT_CONVERSATION_SET,
+);
+static MESSAGES: RowStatement = RowStatement::new(
     "INSERT INTO messages (tenant, id, contact, conversation, provider, provider_message_id, \
      client_id, created_at, doc) VALUES ",
     9,
 );
-static OUTBOX: RowInsert = RowInsert::new(
+static OUTBOX: RowStatement = RowStatement::new(
     "INSERT INTO outbox (tenant, message, state, available_at, lease_until, attempts, doc, \
      recipient) VALUES ",
     8,
 );
 const INSERT_CALL_LOG: &str =
     "INSERT INTO call_logs (tenant, provider, call, status) VALUES ($1, $2, $3, $4)";
-static EVENTS: RowInsert = RowInsert::new(
+static EVENTS: RowStatement = RowStatement::new(
     "INSERT INTO events (tenant, at, doc, contact, on_timeline) VALUES ",
     5,
 );
@@ -71,6 +84,9 @@ static EVENTS: RowInsert = RowInsert::new(
 enum Stop {
     /// A contact changed since it was loaded, or was inserted by another writer.
     Conflict,
+    /// An update moved a contact to a phone another contact has (which one is
+    /// found after the rollback).
+    TakenPhone,
     /// A message shares a unique key with another (which one is found after the
     /// rollback).
     DuplicateMessage,
@@ -114,6 +130,7 @@ pub(crate) async fn commit_batch<B: Backend>(
         Stop::DuplicateOutbox => Err(CommitError::Duplicate {
             existing: queued_message(backend, &batch).await?,
         }),
+        Stop::TakenPhone => Err(taken_phone(backend, &batch).await?.into()),
     }
 }
 
@@ -128,15 +145,17 @@ async fn write_batch<S: Session>(
     let style = dialect.placeholders;
     write_contacts(session, style, batch).await?;
     write_recipients(session, batch).await?;
-    for conversation in batch.iter().flat_map(|c| &c.conversations) {
-        let row = conversation_values(conversation)?;
-        session
-            .execute(UPSERT_CONVERSATION, row)
-            .await
-            .map_err(db)?;
-    }
+    write_rows(
+        session,
+        style,
+        &UPSERT_CONVERSATIONS,
+        &last_of_each(batch),
+        |c| conversation_values(c),
+    )
+    .await
+    .map_err(|error| error.or_refused(|error| Stop::from(db(error))))?;
     let messages: Vec<_> = batch.iter().flat_map(|c| &c.messages).collect();
-    insert_rows(session, style, &MESSAGES, &messages, |m| message_values(m))
+    write_rows(session, style, &MESSAGES, &messages, |m| message_values(m))
         .await
         .map_err(|error| {
             error.or_refused(|error| match Key::violated(&error) {
@@ -147,7 +166,7 @@ async fn write_batch<S: Session>(
             })
         })?;
     let outbox: Vec<_> = batch.iter().flat_map(|c| &c.outbox).collect();
-    insert_rows(session, style, &OUTBOX, &outbox, |item| outbox_row(item))
+    write_rows(session, style, &OUTBOX, &outbox, |item| outbox_row(item))
         .await
         .map_err(|error| {
             error.or_refused(|error| match Key::violated(&error) {
@@ -159,8 +178,8 @@ async fn write_batch<S: Session>(
     write_events(session, dialect, batch).await
 }
 
-/// Inserts the new contacts together, then updates the others one by one (an
-/// update's version check is its own statement's row count).
+/// Inserts the new contacts together, then updates the others together (the
+/// rows changed are the version check).
 async fn write_contacts<S: Session>(
     session: &mut S,
     style: Placeholders,
@@ -173,7 +192,7 @@ async fn write_contacts<S: Session>(
             ContactWrite::Update { .. } => None,
         })
         .collect();
-    insert_rows(session, style, &CONTACTS, &inserts, |c| contact_values(c))
+    write_rows(session, style, &CONTACTS, &inserts, |c| contact_values(c))
         .await
         .map_err(|error| {
             error.or_refused(|error| match Key::violated(&error) {
@@ -181,27 +200,36 @@ async fn write_contacts<S: Session>(
                 _ => db(error).into(),
             })
         })?;
-    for changes in batch {
-        let ContactWrite::Update {
-            contact,
-            expected_version,
-        } = &changes.contact
-        else {
-            continue;
-        };
-        let mut row = contact_values(contact)?;
-        row.push(Value::Int(version(*expected_version)));
-        let updated = session
-            .execute(UPDATE_CONTACT, row)
-            .await
-            .map_err(|error| {
-                super::ops::taken(error, Key::ContactPhone, || {
-                    format!("phone {}", contact.phone)
-                })
-            })?;
-        if updated == 0 {
-            return Err(Stop::Conflict);
-        }
+    let updates: Vec<(&Contact, u64)> = batch
+        .iter()
+        .filter_map(|c| match &c.contact {
+            ContactWrite::Update {
+                contact,
+                expected_version,
+            } => Some((contact, *expected_version)),
+            ContactWrite::Insert(_) => None,
+        })
+        .collect();
+    let updated = write_rows(
+        session,
+        style,
+        &UPDATE_CONTACTS,
+        &updates,
+        |(c, expected)| {
+            let mut row = contact_values(c)?;
+            row.push(Value::Int(version(*expected)));
+            Ok(row)
+        },
+    )
+    .await
+    .map_err(|error| {
+        error.or_refused(|error| match Key::violated(&error) {
+            Some(Key::ContactPhone) => Stop::TakenPhone,
+            _ => db(error).into(),
+        })
+    })?;
+    if updated < updates.len() as u64 {
+        return Err(Stop::Conflict);
     }
     let mut tagged = inserts;
     for contact in retagged(session, batch).await? {
@@ -216,11 +244,12 @@ async fn write_contacts<S: Session>(
         .into_iter()
         .flat_map(|c| c.tags.iter().map(move |tag| (c, tag)))
         .collect();
-    insert_rows(session, style, &CONTACT_TAGS, &tags, |(c, tag)| {
+    write_rows(session, style, &CONTACT_TAGS, &tags, |(c, tag)| {
         Ok(tag_row(c, tag))
     })
     .await
-    .map_err(|error| error.or_refused(|error| db(error).into()))
+    .map_err(|error| error.or_refused(|error| Stop::from(db(error))))?;
+    Ok(())
 }
 
 /// The updated contacts whose tags differ from their stored tag rows: most
@@ -361,11 +390,26 @@ async fn write_events<S: Session>(
         .iter()
         .flat_map(|c| c.events.iter().map(|e| (e, c.contact_id())))
         .collect();
-    insert_rows(session, dialect.placeholders, &EVENTS, &events, |(e, c)| {
+    write_rows(session, dialect.placeholders, &EVENTS, &events, |(e, c)| {
         event_values(e, *c)
     })
     .await
-    .map_err(|error| error.or_refused(|error| db(error).into()))
+    .map_err(|error| error.or_refused(|error| Stop::from(db(error))))?;
+    Ok(())
+}
+
+/// Each conversation of the batch once, as the last changeset naming it
+/// leaves it: one statement may not change a row twice.
+fn last_of_each(batch: &[Changeset]) -> Vec<&ConversationRecord> {
+    let all: Vec<&ConversationRecord> = batch.iter().flat_map(|c| &c.conversations).collect();
+    let mut seen = HashSet::new();
+    let mut last: Vec<&ConversationRecord> = all
+        .into_iter()
+        .rev()
+        .filter(|c| seen.insert((c.tenant, c.id)))
+        .collect();
+    last.reverse();
+    last
 }
 
 /// An outbox item's columns and the queue it waits in.
@@ -426,6 +470,28 @@ async fn stored_twin<B: Backend>(
         return Ok(Some(stored.id));
     }
     Ok(None)
+}
+
+/// The error for the batch's first update that moves a contact to a phone
+/// another stored contact has, found after the rollback.
+async fn taken_phone<B: Backend>(
+    backend: &B,
+    batch: &[Changeset],
+) -> Result<StoreError, CommitError> {
+    for changes in batch {
+        let ContactWrite::Update { contact, .. } = &changes.contact else {
+            continue;
+        };
+        let holder = ops::contact_by_phone(backend, changes.tenant, &contact.phone).await?;
+        if holder.is_some_and(|holder| holder.id != contact.id) {
+            return Ok(StoreError::Taken {
+                what: format!("phone {}", contact.phone),
+            });
+        }
+    }
+    // The phone's holder is gone: a concurrent writer's, rolled back after
+    // all. Deciding again sees the truth.
+    Err(CommitError::Conflict)
 }
 
 /// The message of the batch's first outbox item that is queued already (or

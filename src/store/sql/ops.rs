@@ -91,15 +91,23 @@ static CONTACTS_BY_PHONES: std::sync::LazyLock<String> = std::sync::LazyLock::ne
     )
 });
 
-pub(super) const UPSERT_CONVERSATION: &str = "INSERT INTO conversations \
-     (tenant, id, contact, status, assignee, channel, last_activity_at, created_at, \
-      unread, starred, archived, deleted, doc) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-     ON CONFLICT (tenant, id) DO UPDATE SET contact = excluded.contact, \
-     status = excluded.status, assignee = excluded.assignee, channel = excluded.channel, \
-     last_activity_at = excluded.last_activity_at, created_at = excluded.created_at, \
-     unread = excluded.unread, starred = excluded.starred, archived = excluded.archived, \
-     deleted = excluded.deleted, doc = excluded.doc";
+/// What an upsert of conversation rows does with one stored already.
+macro_rules! upsert_conversation_set {
+    () => {
+        " ON CONFLICT (tenant, id) DO UPDATE SET \
+         contact = excluded.contact, status = excluded.status, assignee = excluded.assignee, \
+         channel = excluded.channel, last_activity_at = excluded.last_activity_at, \
+         created_at = excluded.created_at, unread = excluded.unread, starred = excluded.starred, \
+         archived = excluded.archived, deleted = excluded.deleted, doc = excluded.doc"
+    };
+}
+pub(super) const UPSERT_CONVERSATION_SET: &str = upsert_conversation_set!();
+const UPSERT_CONVERSATION: &str = concat!(
+    "INSERT INTO conversations (tenant, id, contact, status, assignee, channel, \
+     last_activity_at, created_at, unread, starred, archived, deleted, doc) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    upsert_conversation_set!()
+);
 const CONVERSATION: &str = "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2";
 const LATEST_CONVERSATION: &str = "SELECT doc FROM conversations \
      WHERE tenant = $1 AND contact = $2 ORDER BY created_at DESC, id DESC LIMIT 1";

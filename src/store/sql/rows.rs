@@ -1,5 +1,6 @@
-//! Multi-row `INSERT`s: one statement for many rows of a table, from a small set
-//! of prepared shapes so the databases' statement caches stay warm.
+//! Multi-row statements (`INSERT`s, upserts, version-checked `UPDATE`s): one
+//! statement for many rows of a table, from a small set of prepared shapes so
+//! the databases' statement caches stay warm.
 
 use std::sync::OnceLock;
 
@@ -11,21 +12,34 @@ use crate::store::StoreError;
 /// rows takes at most `n / 64 + 3 + 3 + 3` statements.
 const SHAPES: [usize; 4] = [64, 16, 4, 1];
 
-/// An `INSERT INTO table (columns) VALUES ` with its column count, and its
+/// A statement around a `VALUES` list (`INSERT INTO table (columns) VALUES `
+/// and what follows the rows, if anything) with its column count, and its
 /// statements for [`SHAPES`] rows in each placeholder style, built once.
-pub(crate) struct RowInsert {
+pub(crate) struct RowStatement {
     prefix: &'static str,
     columns: usize,
+    suffix: &'static str,
     numbered: OnceLock<[String; SHAPES.len()]>,
     anonymous: OnceLock<[String; SHAPES.len()]>,
 }
 
-impl RowInsert {
+impl RowStatement {
     /// `prefix` ends with `VALUES `; each row has `columns` values.
-    pub(crate) const fn new(prefix: &'static str, columns: usize) -> RowInsert {
-        RowInsert {
+    pub(crate) const fn new(prefix: &'static str, columns: usize) -> RowStatement {
+        RowStatement::around(prefix, columns, "")
+    }
+
+    /// `prefix` ends with `VALUES `, `suffix` follows the rows (an upsert's
+    /// `ON CONFLICT …`, the rest of a statement whose rows are a `WITH`).
+    pub(crate) const fn around(
+        prefix: &'static str,
+        columns: usize,
+        suffix: &'static str,
+    ) -> RowStatement {
+        RowStatement {
             prefix,
             columns,
+            suffix,
             numbered: OnceLock::new(),
             anonymous: OnceLock::new(),
         }
@@ -52,11 +66,11 @@ impl RowInsert {
             format!("({})", values.join(", "))
         };
         let rows: Vec<String> = (0..rows).map(row).collect();
-        format!("{}{}", self.prefix, rows.join(", "))
+        format!("{}{}{}", self.prefix, rows.join(", "), self.suffix)
     }
 }
 
-/// Why [`insert_rows`] stopped.
+/// Why [`write_rows`] stopped.
 pub(crate) enum RowsError {
     /// A row could not be encoded.
     Encode(StoreError),
@@ -77,17 +91,17 @@ impl RowsError {
     }
 }
 
-/// Inserts a row of `insert`'s columns for each of `items`, in order, in as
-/// few statements as the shapes allow. Each statement's rows are encoded
-/// while the database runs the one before, so encoding documents costs the
-/// writer no waiting.
-pub(crate) async fn insert_rows<S: Session, T: Sync>(
+/// Runs `insert` with a row of its columns for each of `items`, in order, in
+/// as few statements as the shapes allow; how many rows the statements
+/// changed. Each statement's rows are encoded while the database runs the
+/// one before, so encoding documents costs the writer no waiting.
+pub(crate) async fn write_rows<S: Session, T: Sync>(
     session: &mut S,
     style: Placeholders,
-    insert: &'static RowInsert,
+    insert: &'static RowStatement,
     items: &[T],
     row: impl Fn(&T) -> Result<Vec<Value>, StoreError> + Sync,
-) -> Result<(), RowsError> {
+) -> Result<u64, RowsError> {
     let encode = |chunk: &[T]| -> Result<Vec<Value>, RowsError> {
         let mut args = Vec::with_capacity(chunk.len() * insert.columns);
         for item in chunk {
@@ -99,18 +113,19 @@ pub(crate) async fn insert_rows<S: Session, T: Sync>(
     let mut rest = items;
     let mut args = match statements.peek() {
         Some(&(_, size)) => encode(rest.get(..size).unwrap_or_default())?,
-        None => return Ok(()),
+        None => return Ok(0),
     };
+    let mut changed = 0;
     while let Some((shape, size)) = statements.next() {
         rest = rest.get(size..).unwrap_or_default();
         let next_size = statements.peek().map_or(0, |&(_, size)| size);
         let next = rest.get(..next_size).unwrap_or_default();
         let sql = insert.statement(style, shape);
         let (done, encoded) = both(session.execute(sql, args), async { encode(next) }).await;
-        done.map_err(RowsError::Db)?;
+        changed += done.map_err(RowsError::Db)?;
         args = encoded?;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// The statements for `rows` rows, largest first: each shape's index and
@@ -131,7 +146,7 @@ fn statements(rows: usize) -> impl Iterator<Item = (usize, usize)> {
 mod tests {
     use super::*;
 
-    static PAIRS: RowInsert = RowInsert::new("INSERT INTO t (a, b) VALUES ", 2);
+    static PAIRS: RowStatement = RowStatement::new("INSERT INTO t (a, b) VALUES ", 2);
 
     #[test]
     fn a_shape_numbers_its_placeholders_row_by_row() {
@@ -152,6 +167,19 @@ mod tests {
             assert_eq!(sizes(rows).iter().sum::<usize>(), rows);
         }
         assert!(statements(150).all(|(shape, size)| SHAPES.get(shape) == Some(&size)));
+    }
+
+    #[test]
+    fn a_statement_around_its_rows_keeps_what_follows_them() {
+        static UPSERT: RowStatement = RowStatement::around(
+            "INSERT INTO t (a) VALUES ",
+            1,
+            " ON CONFLICT (a) DO NOTHING",
+        );
+        assert_eq!(
+            UPSERT.statement(Placeholders::Numbered, 2),
+            "INSERT INTO t (a) VALUES ($1), ($2), ($3), ($4) ON CONFLICT (a) DO NOTHING"
+        );
     }
 
     #[test]
