@@ -3,9 +3,12 @@
 # Twilio SMS webhooks over CONNECTIONS connections until COUNT are sent.
 #
 #     sh scripts/load_server.sh [COUNT] [CONNECTIONS] [DIR]
+#     LOAD_DATABASE=postgres://postgres@127.0.0.1:5432/load sh scripts/load_server.sh ...
 #
 # Prints the load generator's line (webhooks/s, p50/p99/p999 latency), then
-# checks that every acknowledged message id is in the database.
+# checks that every acknowledged message id is in the database. With
+# LOAD_DATABASE (an empty PostgreSQL database) the server runs on it instead
+# of a new SQLite file.
 set -eu
 count="${1:-20000}"
 connections="${2:-64}"
@@ -13,11 +16,11 @@ dir="${3:-$(mktemp -d)}"
 port="${LOAD_PORT:-18080}"
 token="load-test-auth-token"
 cd "$(dirname "$0")/.."
-cargo build --quiet --release --example server --features axum,http,sqlite
+cargo build --quiet --release --example server --features axum,http,sqlite,postgres
 cargo build --quiet --release --example loadgen --features http,twilio
 mkdir -p "$dir"
-database="$dir/inbox.sqlite"
-rm -f "$database" "$database-wal" "$database-shm"
+database="${LOAD_DATABASE:-$dir/inbox.sqlite}"
+rm -f "$dir/inbox.sqlite" "$dir/inbox.sqlite-wal" "$dir/inbox.sqlite-shm"
 # The provider API points at a closed port: nothing leaves this machine.
 MSGCORE_LISTEN="127.0.0.1:$port" MSGCORE_PUBLIC_URL="https://inbox.example.test" \
     MSGCORE_DATABASE="$database" RUST_LOG=warn \
@@ -35,5 +38,9 @@ target/release/examples/loadgen --url "http://127.0.0.1:$port/twilio/demo/sms" \
     --connections "$connections" --count "$count" --acked "$dir/acked.txt"
 kill "$server"
 wait "$server" 2>/dev/null || true
-stored="$(sqlite3 "$database" "SELECT count(*) FROM messages WHERE provider_message_id LIKE 'SM%'")"
+count_sql="SELECT count(*) FROM messages WHERE provider_message_id LIKE 'SM%'"
+case "$database" in
+postgres://* | postgresql://*) stored="$(psql -tA "$database" -c "$count_sql")" ;;
+*) stored="$(sqlite3 "$database" "$count_sql")" ;;
+esac
 echo "acknowledged=$(wc -l <"$dir/acked.txt") stored=$stored"

@@ -34,7 +34,7 @@ mod python_signer;
 use python_signer::sign;
 
 use server_example::app::{self, Running};
-use server_example::config::Config;
+use server_example::config::{Config, Database};
 
 const PUBLIC_URL: &str = "https://inbox.example.test/api";
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -607,4 +607,31 @@ fn every_configuration_problem_is_reported_at_once_within_a_provider_too() {
             "META_VERIFY_TOKEN"
         ]
     );
+}
+
+#[test]
+fn a_postgres_url_names_the_database_and_the_banner_hides_its_password() {
+    let url = "postgres://inbox:s3cret@db.internal:5432/msgcore";
+    let vars = HashMap::from([
+        ("MSGCORE_PUBLIC_URL", PUBLIC_URL),
+        ("MSGCORE_DATABASE", url),
+        ("TWILIO_ACCOUNT_SID", ACCOUNT_SID),
+        ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+        ("TWILIO_FROM_NUMBER", FROM_NUMBER),
+    ]);
+
+    let config = Config::from_vars(|name| vars.get(name).map(|v| (*v).to_owned()));
+
+    if cfg!(feature = "postgres") {
+        let database = config.expect("a valid configuration").database;
+        assert_eq!(database, Database::Postgres(url.to_owned()));
+        assert_eq!(database.to_string(), "postgres://db.internal:5432/msgcore");
+    } else {
+        let problems = config.expect_err("no PostgreSQL store in this build");
+        let said = problems.problems()[0].to_string();
+        assert!(
+            said.contains("MSGCORE_DATABASE") && said.contains("postgres feature"),
+            "{said}"
+        );
+    }
 }

@@ -43,10 +43,27 @@ struct Seen {
 
 /// Posts every webhook to `url` over `connections` connections at once.
 pub async fn drive(url: &str, webhooks: Arc<Vec<SignedWebhook>>, connections: usize) -> Outcome {
+    drive_counted(url, webhooks, connections, Arc::default()).await
+}
+
+/// [`drive`], adding one to `acknowledged` as each webhook is acknowledged,
+/// for a watcher that acts mid-run (a test that kills the server).
+pub async fn drive_counted(
+    url: &str,
+    webhooks: Arc<Vec<SignedWebhook>>,
+    connections: usize,
+    acknowledged: Arc<AtomicUsize>,
+) -> Outcome {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let tasks: Vec<_> = (0..connections.max(1))
-        .map(|_| tokio::spawn(connection(url.to_owned(), webhooks.clone(), next.clone())))
+        .map(|_| {
+            let counters = Counters {
+                next: next.clone(),
+                acknowledged: acknowledged.clone(),
+            };
+            tokio::spawn(connection(url.to_owned(), webhooks.clone(), counters))
+        })
         .collect();
     let mut all = Seen::default();
     for task in tasks {
@@ -68,19 +85,22 @@ pub async fn drive(url: &str, webhooks: Arc<Vec<SignedWebhook>>, connections: us
     }
 }
 
-/// One keep-alive connection taking the next unsent webhook until none is left.
-async fn connection(
-    url: String,
-    webhooks: Arc<Vec<SignedWebhook>>,
+/// What the connections share: the next webhook to send, and how many were
+/// acknowledged so far.
+struct Counters {
     next: Arc<AtomicUsize>,
-) -> Seen {
+    acknowledged: Arc<AtomicUsize>,
+}
+
+/// One keep-alive connection taking the next unsent webhook until none is left.
+async fn connection(url: String, webhooks: Arc<Vec<SignedWebhook>>, counters: Counters) -> Seen {
     let mut seen = Seen::default();
     // Without a client (no TLS backend) every webhook this connection takes fails.
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1)
         .build()
         .ok();
-    while let Some(webhook) = webhooks.get(next.fetch_add(1, Ordering::Relaxed)) {
+    while let Some(webhook) = webhooks.get(counters.next.fetch_add(1, Ordering::Relaxed)) {
         let Some(client) = &client else {
             seen.failed += 1;
             continue;
@@ -105,6 +125,7 @@ async fn connection(
             Ok(status) if status.is_success() => {
                 seen.latencies.push(sent.elapsed());
                 seen.acknowledged.push(webhook.message_sid.clone());
+                counters.acknowledged.fetch_add(1, Ordering::Relaxed);
             }
             Ok(status) => {
                 seen.latencies.push(sent.elapsed());

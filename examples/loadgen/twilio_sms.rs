@@ -18,6 +18,7 @@ pub struct TwilioSms {
 }
 
 /// One request, ready to post.
+#[derive(Clone)]
 pub struct SignedWebhook {
     /// The message id the server acknowledges.
     pub message_sid: String,

@@ -22,7 +22,7 @@ use msgcore::webhooks::{self, WebhookConfig, WebhookProvider};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::config::{Config, Provider};
+use super::config::{Config, Database, Provider};
 
 /// Any start-up failure, said plainly.
 pub type StartError = Box<dyn Error + Send + Sync>;
@@ -52,10 +52,22 @@ impl Running {
     }
 }
 
+/// The store `database` names, its schema applied.
+async fn open_store(database: &Database) -> Result<Arc<dyn Store>, StartError> {
+    match database {
+        Database::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path).await?)),
+        #[cfg(feature = "postgres")]
+        Database::Postgres(url) => Ok(Arc::new(msgcore::store::PostgresStore::connect(url).await?)),
+        // The configuration refuses a URL the build cannot open.
+        #[cfg(not(feature = "postgres"))]
+        Database::Postgres(_) => Err("this build has no PostgreSQL store".into()),
+    }
+}
+
 /// Opens the store, makes sure the tenant exists, and starts listening and
 /// dispatching.
 pub async fn start(config: &Config) -> Result<Running, StartError> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.database).await?);
+    let store = open_store(&config.database).await?;
     // Concurrent webhooks share transactions: one durable write for many.
     let inbox = Arc::new(
         Inbox::builder(store.clone())

@@ -11,7 +11,7 @@ use msgcore::providers::{meta, telnyx, twilio};
 
 /// Where the server listens unless `MSGCORE_LISTEN` says otherwise.
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-/// The SQLite file unless `MSGCORE_DATABASE` says otherwise.
+/// The SQLite file unless `MSGCORE_DATABASE` names another or a PostgreSQL URL.
 const DEFAULT_DATABASE: &str = "msgcore.db";
 /// The tenant the server creates unless `MSGCORE_TENANT` says otherwise.
 const DEFAULT_TENANT: &str = "demo";
@@ -27,8 +27,8 @@ pub struct Config {
     /// The URL providers reach this server at (`MSGCORE_PUBLIC_URL`): signatures
     /// are checked against it, and its path is where the webhooks are mounted.
     pub public_url: String,
-    /// The SQLite file (`MSGCORE_DATABASE`).
-    pub database: PathBuf,
+    /// Where the inbox is kept (`MSGCORE_DATABASE`).
+    pub database: Database,
     /// The tenant created at start-up if missing (`MSGCORE_TENANT`, `MSGCORE_ORG_NAME`).
     pub tenant_slug: String,
     /// The tenant's name, used in keyword replies and the voice greeting.
@@ -43,6 +43,30 @@ pub struct Config {
     pub sms: Option<Provider>,
     /// Which provider sends WhatsApp (`MSGCORE_WHATSAPP_PROVIDER`).
     pub whatsapp: Option<Provider>,
+}
+
+/// Where the inbox is kept: a SQLite file, or a PostgreSQL database that
+/// several replicas of the server can share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, created if missing.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL (the server built with the `postgres` feature).
+    Postgres(String),
+}
+
+impl std::fmt::Display for Database {
+    /// The file, or the URL without its user and password: for the banner.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                write!(f, "{scheme}://{host}")
+            }
+        }
+    }
 }
 
 /// A provider the server can send through.
@@ -127,6 +151,7 @@ impl Config {
             (Provider::Telnyx, telnyx.is_some()),
             (Provider::Meta, meta.is_some()),
         ];
+        let database = problems.keep(database(var("MSGCORE_DATABASE")));
         let sms = problems.keep(route(&var, Channel::Sms, &configured));
         let whatsapp = problems.keep(route(&var, Channel::WhatsApp, &configured));
         if PROVIDER_SWITCHES.iter().all(|name| var(name).is_none()) {
@@ -135,22 +160,24 @@ impl Config {
                 "must be set: configure at least one provider (the README lists each one's variables)",
             ));
         }
-        let config = listen.zip(public_url).zip(sms.zip(whatsapp)).map(
-            |((listen, public_url), (sms, whatsapp))| Config {
-                listen,
-                public_url,
-                database: var("MSGCORE_DATABASE")
-                    .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
-                    .into(),
-                tenant_slug,
-                org_name: var("MSGCORE_ORG_NAME").unwrap_or_else(|| "Demo".to_owned()),
-                twilio,
-                telnyx,
-                meta,
-                sms,
-                whatsapp,
-            },
-        );
+        let config = listen
+            .zip(public_url)
+            .zip(sms.zip(whatsapp))
+            .zip(database)
+            .map(
+                |(((listen, public_url), (sms, whatsapp)), database)| Config {
+                    listen,
+                    public_url,
+                    database,
+                    tenant_slug,
+                    org_name: var("MSGCORE_ORG_NAME").unwrap_or_else(|| "Demo".to_owned()),
+                    twilio,
+                    telnyx,
+                    meta,
+                    sms,
+                    whatsapp,
+                },
+            );
         problems.finish(config)
     }
 }
@@ -163,6 +190,22 @@ fn listen(value: Option<String>) -> Result<SocketAddr, EnvError> {
             format!("must be an address and port like {DEFAULT_LISTEN}, got {value:?}"),
         )
     })
+}
+
+fn database(value: Option<String>) -> Result<Database, EnvError> {
+    let value = value.unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
+    if !(value.starts_with("postgres://") || value.starts_with("postgresql://")) {
+        return Ok(Database::Sqlite(value.into()));
+    }
+    if cfg!(feature = "postgres") {
+        Ok(Database::Postgres(value))
+    } else {
+        Err(EnvError::new(
+            "MSGCORE_DATABASE",
+            "is a PostgreSQL URL: build the server with the postgres feature \
+             (--features axum,http,sqlite,postgres)",
+        ))
+    }
 }
 
 fn public_url(value: Option<String>) -> Result<String, EnvError> {

@@ -86,9 +86,7 @@ fn print_banner(config: &Config, running: &app::Running) {
     println!("msgcore server listening on http://{}", running.addr);
     println!(
         "inbox: {} (tenant {:?}, {})",
-        config.database.display(),
-        running.tenant.slug,
-        running.tenant.org_name
+        config.database, running.tenant.slug, running.tenant.org_name
     );
     println!("paste these webhook URLs into the providers' consoles:");
     for url in &running.webhook_urls {

@@ -1,7 +1,9 @@
 //! `examples/loadgen` against `examples/server` over real HTTP on 127.0.0.1:
 //! its signatures are the ones Twilio's own Python library computes, every
-//! webhook the server acknowledges is in the server's store, and a run signed
-//! with the wrong auth token is refused whole and stores nothing.
+//! webhook the server acknowledges is in the server's store, a run signed
+//! with the wrong auth token is refused whole and stores nothing, and a
+//! server killed under load has lost nothing it acknowledged
+//! ([`durable_acks`]).
 //!
 //! The signature test needs `python3` with `twilio` (`pip install twilio`);
 //! without it that test prints "skipped", except under `CI=true`, where
@@ -15,18 +17,20 @@ use serde_json::json;
 use msgcore::model::ProviderName;
 
 #[allow(dead_code)]
-#[path = "../examples/server/main.rs"]
+#[path = "../../examples/server/main.rs"]
 mod server_example;
 
 #[allow(dead_code)]
-#[path = "../examples/loadgen/main.rs"]
+#[path = "../../examples/loadgen/main.rs"]
 mod loadgen;
 
-#[path = "support/databases.rs"]
+#[path = "../support/databases.rs"]
 mod databases;
 
-#[path = "support/python_signer.rs"]
+#[path = "../support/python_signer.rs"]
 mod python_signer;
+
+mod durable_acks;
 
 use loadgen::Run;
 use loadgen::twilio_sms::TwilioSms;
@@ -38,13 +42,14 @@ const ROUTE: &str = "/twilio/demo/sms";
 const AUTH_TOKEN: &str = "twilio-auth-token-for-load-tests";
 const FROM_NUMBER: &str = "+12025551234";
 
-/// The server with only Twilio configured, its inbox in `database`, its
-/// provider API at a closed port (nothing leaves the machine).
-async fn start(database: &databases::TempFile) -> Running {
+/// The server's configuration with only Twilio configured, its inbox in
+/// `database` (a SQLite path or a PostgreSQL URL), its provider API at a
+/// closed port (nothing leaves the machine).
+fn config(database: &str) -> Config {
     let vars: HashMap<&str, String> = HashMap::from([
         ("MSGCORE_LISTEN", "127.0.0.1:0".to_owned()),
         ("MSGCORE_PUBLIC_URL", PUBLIC_URL.to_owned()),
-        ("MSGCORE_DATABASE", database.0.display().to_string()),
+        ("MSGCORE_DATABASE", database.to_owned()),
         (
             "TWILIO_ACCOUNT_SID",
             "AC0123456789abcdef0123456789abcdef".to_owned(),
@@ -53,7 +58,11 @@ async fn start(database: &databases::TempFile) -> Running {
         ("TWILIO_FROM_NUMBER", FROM_NUMBER.to_owned()),
         ("TWILIO_API_BASE_URL", "http://127.0.0.1:9".to_owned()),
     ]);
-    let config = Config::from_vars(|name| vars.get(name).cloned()).expect("valid configuration");
+    Config::from_vars(|name| vars.get(name).cloned()).expect("valid configuration")
+}
+
+async fn start(database: &databases::TempFile) -> Running {
+    let config = config(&database.0.display().to_string());
     app::start(&config).await.expect("the server starts")
 }
 
