@@ -53,8 +53,13 @@ impl TwilioSms {
     /// The `n`th webhook of the run. Contacts take turns, so each one's
     /// messages are spread over the whole run.
     pub fn webhook(&self, n: u64) -> SignedWebhook {
+        self.webhook_saying(n, &format!("Hi, is order {n} ready for pickup today?"))
+    }
+
+    /// The `n`th webhook of the run, with `body` as its text (a keyword, say).
+    pub fn webhook_saying(&self, n: u64, body: &str) -> SignedWebhook {
         let message_sid = format!("SM{:08x}{n:024x}", self.run);
-        let params = self.params(n, &message_sid);
+        let params = self.params(n, &message_sid, body);
         let mut form = form_urlencoded::Serializer::new(String::new());
         for (key, value) in &params {
             form.append_pair(key, value);
@@ -72,7 +77,7 @@ impl TwilioSms {
     }
 
     /// The fields of a real inbound SMS webhook (19 of them), in Twilio's order.
-    fn params(&self, n: u64, message_sid: &str) -> Vec<(&'static str, String)> {
+    fn params(&self, n: u64, message_sid: &str, body: &str) -> Vec<(&'static str, String)> {
         let from = contact_number(n % self.contacts);
         let fixed = |value: &str| value.to_owned();
         vec![
@@ -86,7 +91,7 @@ impl TwilioSms {
             ("FromState", fixed("CA")),
             ("SmsStatus", fixed("received")),
             ("FromCity", fixed("SAN FRANCISCO")),
-            ("Body", format!("Hi, is order {n} ready for pickup today?")),
+            ("Body", body.to_owned()),
             ("FromCountry", fixed("US")),
             ("To", self.to.clone()),
             ("ToZip", fixed("20001")),

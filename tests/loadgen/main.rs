@@ -31,6 +31,7 @@ mod databases;
 mod python_signer;
 
 mod durable_acks;
+mod replicas;
 
 use loadgen::Run;
 use loadgen::twilio_sms::TwilioSms;
@@ -46,6 +47,11 @@ const FROM_NUMBER: &str = "+12025551234";
 /// `database` (a SQLite path or a PostgreSQL URL), its provider API at a
 /// closed port (nothing leaves the machine).
 fn config(database: &str) -> Config {
+    config_sending_to(database, "http://127.0.0.1:9")
+}
+
+/// [`config`] with Twilio's API at `provider_api`.
+fn config_sending_to(database: &str, provider_api: &str) -> Config {
     let vars: HashMap<&str, String> = HashMap::from([
         ("MSGCORE_LISTEN", "127.0.0.1:0".to_owned()),
         ("MSGCORE_PUBLIC_URL", PUBLIC_URL.to_owned()),
@@ -56,7 +62,7 @@ fn config(database: &str) -> Config {
         ),
         ("TWILIO_AUTH_TOKEN", AUTH_TOKEN.to_owned()),
         ("TWILIO_FROM_NUMBER", FROM_NUMBER.to_owned()),
-        ("TWILIO_API_BASE_URL", "http://127.0.0.1:9".to_owned()),
+        ("TWILIO_API_BASE_URL", provider_api.to_owned()),
     ]);
     Config::from_vars(|name| vars.get(name).cloned()).expect("valid configuration")
 }
