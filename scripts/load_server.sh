@@ -5,8 +5,11 @@
 #     sh scripts/load_server.sh [COUNT] [CONNECTIONS] [DIR]
 #     LOAD_DATABASE=postgres://postgres@127.0.0.1:5432/load sh scripts/load_server.sh ...
 #
-# Prints the load generator's line (webhooks/s, p50/p99/p999 latency), then
-# checks that every acknowledged message id is in the database. With
+# Prints the load generator's line (webhooks/s, p50/p99/p999 latency), checks
+# that every acknowledged message id is in the database, then measures the
+# limit on the same disk: the same writes with no msgcore, batched 64 a
+# transaction on SQLite (scripts/ingest_limit_sqlite.py), over CONNECTIONS
+# pgbench clients on PostgreSQL (scripts/ingest_limit_pgbench.sh). With
 # LOAD_DATABASE (an empty PostgreSQL database) the server runs on it instead
 # of a new SQLite file.
 set -eu
@@ -40,7 +43,18 @@ kill "$server"
 wait "$server" 2>/dev/null || true
 count_sql="SELECT count(*) FROM messages WHERE provider_message_id LIKE 'SM%'"
 case "$database" in
-postgres://* | postgresql://*) stored="$(psql -tA "$database" -c "$count_sql")" ;;
-*) stored="$(sqlite3 "$database" "$count_sql")" ;;
+postgres://* | postgresql://*)
+    stored="$(psql -tA "$database" -c "$count_sql")"
+    limit="$(sh scripts/ingest_limit_pgbench.sh "$database" "$connections" 10)"
+    ;;
+*)
+    stored="$(sqlite3 "$database" "$count_sql")"
+    rm -f "$dir/limit.sqlite" "$dir/limit.sqlite-wal" "$dir/limit.sqlite-shm"
+    for suffix in "" -wal -shm; do
+        if [ -f "$database$suffix" ]; then cp "$database$suffix" "$dir/limit.sqlite$suffix"; fi
+    done
+    limit="$(python3 scripts/ingest_limit_sqlite.py "$dir/limit.sqlite" "$count" 64)"
+    ;;
 esac
 echo "acknowledged=$(wc -l <"$dir/acked.txt") stored=$stored"
+echo "$limit"

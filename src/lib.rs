@@ -394,6 +394,14 @@
 //! `examples/server.rs` is a complete backend configured from environment
 //! variables, with `GET /health` and logs as `RUST_LOG` says.
 //!
+//! **Under load**, turn on group commit
+//! ([`InboxBuilder::group_commit`](engine::InboxBuilder::group_commit)):
+//! concurrent webhooks then share one transaction and one durable write, and
+//! each is still answered only once its own writes are durable; a full queue
+//! answers 503, which providers retry. `examples/loadgen` measures a server
+//! (figures in `BENCHMARKS.md`), and `tests/loadgen` kills one with SIGKILL
+//! under load to show that nothing it acknowledged is lost.
+//!
 //! **Many replicas on many machines** share one PostgreSQL database
 //! ([`store::PostgresStore`]); run as many copies as you like:
 //!
@@ -418,13 +426,17 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! use std::sync::Arc;
 //! use msgcore::carrier::HttpCarrier;
-//! use msgcore::engine::{DispatchPolicy, Dispatcher, Inbox, SystemClock};
+//! use msgcore::engine::{DispatchPolicy, Dispatcher, GroupCommitOptions, Inbox, SystemClock};
 //! use msgcore::providers::twilio::send::MessagesApi;
 //! use msgcore::store::{PostgresStore, Store};
 //! use msgcore::webhooks::{WebhookConfig, router};
 //!
 //! let store: Arc<dyn Store> = Arc::new(PostgresStore::connect("postgres://db/inbox").await?);
-//! let inbox = Arc::new(Inbox::builder(store.clone()).build());
+//! let inbox = Arc::new(
+//!     Inbox::builder(store.clone())
+//!         .group_commit(GroupCommitOptions::default())
+//!         .build(),
+//! );
 //! let webhooks = WebhookConfig::new("https://shop.example.com/webhooks")?.twilio("auth-token")?;
 //! let app = axum::Router::new()
 //!     .route("/", axum::routing::get(|| async { "your own routes" }))
