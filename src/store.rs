@@ -53,7 +53,7 @@ pub use memory::MemoryStore;
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PostgresStore;
 pub use query::{
-    BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome, InboundReads,
+    BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome, InboundReads, StatusWrite,
 };
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
@@ -234,6 +234,31 @@ pub trait Store: Send + Sync {
         update: &StatusUpdate,
         pricing: Option<&Pricing>,
     ) -> Result<Option<Delivery>, StoreError>;
+
+    /// Merges several status updates, each exactly as
+    /// [`record_status`](Store::record_status) would, in order, in one
+    /// transaction where the store can: many callbacks pay for one durable
+    /// write. Their merged deliveries, in order (`None` for an unknown
+    /// message). A failure writes none of them. The default records them one
+    /// by one.
+    async fn record_statuses(
+        &self,
+        writes: &[StatusWrite],
+    ) -> Result<Vec<Option<Delivery>>, StoreError> {
+        let mut merged = Vec::with_capacity(writes.len());
+        for write in writes {
+            let delivery = self
+                .record_status(
+                    write.tenant,
+                    write.message,
+                    &write.update,
+                    write.pricing.as_ref(),
+                )
+                .await?;
+            merged.push(delivery);
+        }
+        Ok(merged)
+    }
 
     /// The tenant's usage (SPEC §16): the billed messages first sent from
     /// `from` until `until` (excluded), added up by channel, country and

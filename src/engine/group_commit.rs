@@ -6,12 +6,14 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::core::delivery::Delivery;
 use crate::store::contract::BatchKeys;
-use crate::store::{Changeset, CommitError, Store, StoreError};
+use crate::store::{Changeset, CommitError, StatusWrite, Store, StoreError};
 
 /// Group commit, for [`InboxBuilder::group_commit`](super::InboxBuilder::group_commit):
-/// the decisions of concurrent webhooks share one store transaction, so many
-/// messages pay for one durable write.
+/// the decisions of concurrent webhooks share one store transaction, and the
+/// status callbacks arriving with them another, so many messages pay for one
+/// durable write ([`Store::commit_batch`], [`Store::record_statuses`]).
 ///
 /// Each commit goes into a bounded queue and waits; one writer task takes
 /// whatever is waiting (up to [`GroupCommitOptions::max_batch`]) and commits it
@@ -66,10 +68,18 @@ pub(crate) struct GroupCommit {
     queue: OnceLock<mpsc::Sender<Waiting>>,
 }
 
-/// A changeset and the caller waiting for its answer.
-struct Waiting {
-    changes: Changeset,
-    answer: oneshot::Sender<Result<(), CommitError>>,
+/// A write and the caller waiting for its answer.
+enum Waiting {
+    /// A decision's changeset.
+    Commit {
+        changes: Box<Changeset>,
+        answer: oneshot::Sender<Result<(), CommitError>>,
+    },
+    /// A status callback's merge.
+    Status {
+        write: StatusWrite,
+        answer: oneshot::Sender<Result<Option<Delivery>, StoreError>>,
+    },
 }
 
 impl std::fmt::Debug for GroupCommit {
@@ -104,21 +114,42 @@ impl GroupCommit {
             return store.commit(changes).await;
         };
         let (answer, answered) = oneshot::channel();
-        let waiting = Waiting { changes, answer };
-        if queue.try_send(waiting).is_err() {
-            // Full, or the writer is gone (only while the runtime shuts down).
-            return Err(StoreError::Overloaded {
-                waiting: self.options.queue,
-            }
-            .into());
+        let changes = Box::new(changes);
+        self.enqueue(queue, Waiting::Commit { changes, answer })?;
+        // The writer answers everything it takes; a dropped answer means the
+        // runtime is stopping, and nothing is known to be durable.
+        answered.await.unwrap_or(Err(self.overloaded().into()))
+    }
+
+    /// Merges a status update as [`Store::record_status`] would, in a shared
+    /// transaction, and returns once it is durable. Off a tokio runtime it
+    /// records directly.
+    pub(crate) async fn record_status(
+        &self,
+        store: &Arc<dyn Store>,
+        write: StatusWrite,
+    ) -> Result<Option<Delivery>, StoreError> {
+        let Some(queue) = self.queue(store) else {
+            let pricing = write.pricing.as_ref();
+            return store
+                .record_status(write.tenant, write.message, &write.update, pricing)
+                .await;
+        };
+        let (answer, answered) = oneshot::channel();
+        self.enqueue(queue, Waiting::Status { write, answer })?;
+        answered.await.unwrap_or(Err(self.overloaded()))
+    }
+
+    /// Queues `waiting`, or refuses at once when the queue is full (or the
+    /// writer is gone, only while the runtime shuts down).
+    fn enqueue(&self, queue: &mpsc::Sender<Waiting>, waiting: Waiting) -> Result<(), StoreError> {
+        queue.try_send(waiting).map_err(|_| self.overloaded())
+    }
+
+    fn overloaded(&self) -> StoreError {
+        StoreError::Overloaded {
+            waiting: self.options.queue,
         }
-        // The writer answers every changeset it takes; a dropped answer means
-        // the runtime is stopping, and nothing is known to be durable.
-        answered
-            .await
-            .unwrap_or(Err(CommitError::Store(StoreError::Overloaded {
-                waiting: self.options.queue,
-            })))
     }
 
     fn queue(&self, store: &Arc<dyn Store>) -> Option<&mpsc::Sender<Waiting>> {
@@ -150,10 +181,11 @@ async fn write(store: Arc<dyn Store>, mut taken: mpsc::Receiver<Waiting>, max_ba
     }
 }
 
-/// The next batch: held changesets first, then newly queued ones, in order,
-/// leaving held (in order) those that may not share this transaction. At most
-/// `2 × max_batch` are looked at, so a run of changesets for one contact
-/// neither grows `held` without bound nor stalls the others for long.
+/// The next batch: held writes first, then newly queued ones, in order,
+/// leaving held (in order) the changesets that may not share this
+/// transaction. At most `2 × max_batch` are looked at, so a run of changesets
+/// for one contact neither grows `held` without bound nor stalls the others
+/// for long.
 fn gather(
     held: &mut VecDeque<Waiting>,
     taken: &mut mpsc::Receiver<Waiting>,
@@ -166,7 +198,12 @@ fn gather(
         let Some(waiting) = held.pop_front().or_else(|| taken.try_recv().ok()) else {
             break;
         };
-        if keys.admit(&waiting.changes) {
+        let admitted = match &waiting {
+            Waiting::Commit { changes, .. } => keys.admit(changes),
+            // Merges are joins: any number, in any order, agree.
+            Waiting::Status { .. } => true,
+        };
+        if admitted {
             batch.push(waiting);
         } else if batch.is_empty() {
             // Inconsistent on its own: its commit alone gives its error.
@@ -181,27 +218,62 @@ fn gather(
     batch
 }
 
-/// Commits a batch in one transaction, or, when that fails, each of its
-/// changesets alone, and answers every caller.
+/// Writes a batch, its changesets in one transaction and its status merges
+/// in another, and answers every caller.
 async fn commit(store: &dyn Store, batch: Vec<Waiting>) {
-    if let [_] = batch.as_slice() {
-        for Waiting { changes, answer } in batch {
-            let _ = answer.send(store.commit(changes).await);
+    let mut changesets = Vec::new();
+    let mut statuses = Vec::new();
+    for waiting in batch {
+        match waiting {
+            Waiting::Commit { changes, answer } => changesets.push((*changes, answer)),
+            Waiting::Status { write, answer } => statuses.push((write, answer)),
+        }
+    }
+    commit_changesets(store, changesets).await;
+    record_statuses(store, statuses).await;
+}
+
+type CommitAnswer = oneshot::Sender<Result<(), CommitError>>;
+type StatusAnswer = oneshot::Sender<Result<Option<Delivery>, StoreError>>;
+
+/// Commits changesets in one transaction, or, when that fails, each alone,
+/// so each caller gets the answer a commit of its own would have given.
+async fn commit_changesets(store: &dyn Store, batch: Vec<(Changeset, CommitAnswer)>) {
+    if batch.len() > 1 {
+        let together = batch.iter().map(|(changes, _)| changes.clone()).collect();
+        if store.commit_batch(together).await.is_ok() {
+            for (_, answer) in batch {
+                // A caller that stopped waiting still has its writes durable.
+                let _ = answer.send(Ok(()));
+            }
+            return;
+        }
+    }
+    for (changes, answer) in batch {
+        let _ = answer.send(store.commit(changes).await);
+    }
+}
+
+/// Records status merges in one transaction, or, when that fails, each alone.
+async fn record_statuses(store: &dyn Store, batch: Vec<(StatusWrite, StatusAnswer)>) {
+    if batch.is_empty() {
+        return;
+    }
+    let writes: Vec<StatusWrite> = batch.iter().map(|(write, _)| write.clone()).collect();
+    if let Ok(merged) = store.record_statuses(&writes).await
+        && merged.len() == batch.len()
+    {
+        for ((_, answer), delivery) in batch.into_iter().zip(merged) {
+            let _ = answer.send(Ok(delivery));
         }
         return;
     }
-    let together = batch.iter().map(|w| w.changes.clone()).collect();
-    match store.commit_batch(together).await {
-        Ok(()) => {
-            for waiting in batch {
-                // A caller that stopped waiting still has its writes durable.
-                let _ = waiting.answer.send(Ok(()));
-            }
-        }
-        Err(_) => {
-            for Waiting { changes, answer } in batch {
-                let _ = answer.send(store.commit(changes).await);
-            }
-        }
+    for (w, answer) in batch {
+        let pricing = w.pricing.as_ref();
+        let _ = answer.send(
+            store
+                .record_status(w.tenant, w.message, &w.update, pricing)
+                .await,
+        );
     }
 }

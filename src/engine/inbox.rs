@@ -10,6 +10,7 @@ use super::not_found::NotFound;
 use super::responder::Responder;
 use super::tenant_cache::{DEFAULT_TENANT_CACHE, TenantCache};
 use super::tenant_rules::TenantRules;
+use crate::core::delivery::Delivery;
 use crate::core::quiet_hours::QuietHoursPolicy;
 use crate::core::ratelimit::Quota;
 use crate::error::Error;
@@ -18,7 +19,8 @@ use crate::model::{
     RandomIds, Tenant, TenantId,
 };
 use crate::store::{
-    BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, Store,
+    BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, StatusWrite, Store,
+    StoreError,
 };
 
 /// How many times a decision is made again after losing its commit to another
@@ -251,6 +253,21 @@ impl Inbox {
             return group.commit(&self.store, changes).await;
         }
         self.store.commit(changes).await
+    }
+
+    /// Merges a status update: through the group commit when there is one.
+    pub(crate) async fn record_status(
+        &self,
+        write: StatusWrite,
+    ) -> Result<Option<Delivery>, StoreError> {
+        #[cfg(feature = "tokio")]
+        if let Some(group) = &self.group_commit {
+            return group.record_status(&self.store, write).await;
+        }
+        let pricing = write.pricing.as_ref();
+        self.store
+            .record_status(write.tenant, write.message, &write.update, pricing)
+            .await
     }
 
     /// The contact with `id`, or [`NotFound::Contact`].

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::model::{
     EventRecord, InboxEvent, MessageId, MessageRecord, MessageRef, StatusCallback, Tenant,
 };
+use crate::store::StatusWrite;
 
 /// What a status callback changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,14 +31,14 @@ impl Inbox {
         let tenant = self.resolve_tenant(&callback.tenant).await?;
         let message = self.find_message(&tenant, &callback.message).await?;
         let before = message.delivery.status();
+        let write = StatusWrite {
+            tenant: tenant.id,
+            message: message.id,
+            update: callback.update.clone(),
+            pricing: callback.pricing.clone(),
+        };
         let delivery = self
-            .store
-            .record_status(
-                tenant.id,
-                message.id,
-                &callback.update,
-                callback.pricing.as_ref(),
-            )
+            .record_status(write)
             .await?
             .ok_or_else(|| NotFound::Message(message.id.to_string()))?;
         if let Some(status) = delivery.status().filter(|s| Some(*s) != before) {

@@ -56,8 +56,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::{
-    BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, DispatchOutcome, Store,
-    StoreError,
+    BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, DispatchOutcome,
+    StatusWrite, Store, StoreError,
 };
 use crate::core::channel::Channel;
 use crate::core::conversation::{AgentId, Conversation, Event, Status};
@@ -84,6 +84,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_changeset_mixing_tenants_is_refused(store).await;
     one_tenant_never_reads_or_changes_anothers_data(store).await;
     statuses_merge_in_any_order(store).await;
+    statuses_recorded_together_merge_as_one_by_one(store).await;
     the_outbox_is_claimed_once_per_lease_and_finished(store).await;
     one_recipients_messages_are_claimed_in_the_order_they_were_queued(store).await;
     inbox_queries_filter_sort_and_search(store).await;
@@ -721,6 +722,67 @@ pub async fn statuses_merge_in_any_order<S: Store + ?Sized>(store: &S) {
         stored.delivery, one,
         "the merged delivery is what is stored"
     );
+}
+
+/// Status updates recorded together merge exactly as one by one, in order:
+/// each answer is the delivery after its own update, an unknown message is
+/// `None`, and the stored deliveries are the merges.
+pub async fn statuses_recorded_together_merge_as_one_by_one<S: Store + ?Sized>(store: &S) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550142");
+    let conv = conversation(&c, t0());
+    let (one, two) = (outbound(&conv, "one"), outbound(&conv, "two"));
+    store
+        .commit(creation(&c, &conv, vec![one.clone(), two.clone()]))
+        .await
+        .expect("commit");
+    let at = |s| t0() + TimeDelta::seconds(s);
+    let write = |message: MessageId, update| StatusWrite {
+        tenant: t.id,
+        message,
+        update,
+        pricing: None,
+    };
+    let unknown = MessageId::from_uuid(RandomIds.next_id());
+    let writes = [
+        write(one.id, StatusUpdate::new(DeliveryStatus::Sent, at(1))),
+        write(two.id, StatusUpdate::new(DeliveryStatus::Delivered, at(3))),
+        write(unknown, StatusUpdate::new(DeliveryStatus::Sent, at(1))),
+        write(one.id, StatusUpdate::new(DeliveryStatus::Delivered, at(2))),
+        write(two.id, StatusUpdate::new(DeliveryStatus::Sent, at(1))),
+    ];
+
+    let merged = store.record_statuses(&writes).await.expect("statuses");
+
+    let statuses: Vec<_> = merged
+        .iter()
+        .map(|d| d.as_ref().and_then(Delivery::status))
+        .collect();
+    use DeliveryStatus::{Delivered, Sent};
+    assert_eq!(
+        statuses,
+        [
+            Some(Sent),
+            Some(Delivered),
+            None,
+            Some(Delivered),
+            Some(Delivered)
+        ]
+    );
+    for (message, expected) in [(one.id, &merged[3]), (two.id, &merged[4])] {
+        let stored = store
+            .message(t.id, message)
+            .await
+            .expect("message")
+            .expect("exists");
+        assert_eq!(
+            Some(&stored.delivery),
+            expected.as_ref(),
+            "the merge is stored"
+        );
+    }
+    assert_eq!(store.record_statuses(&[]).await.expect("nothing"), []);
 }
 
 /// The outbox hands an item to one claimer per lease, again after a lapsed lease,

@@ -111,3 +111,17 @@ pub struct InboundReads {
     /// That contact's most recently created conversation.
     pub latest: Option<ConversationRecord>,
 }
+
+/// One status callback's write, for
+/// [`Store::record_statuses`](super::Store::record_statuses).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusWrite {
+    /// The message's tenant.
+    pub tenant: crate::model::TenantId,
+    /// The message.
+    pub message: crate::model::MessageId,
+    /// What the provider reported.
+    pub update: crate::core::delivery::StatusUpdate,
+    /// The provider's pricing, if it gave one.
+    pub pricing: Option<crate::core::usage::Pricing>,
+}

@@ -530,6 +530,14 @@ macro_rules! store_impl {
                 $crate::store::sql::ops::record_status(self, tenant, message, update, pricing).await
             }
 
+            async fn record_statuses(
+                &self,
+                writes: &[$crate::store::StatusWrite],
+            ) -> Result<Vec<Option<$crate::core::delivery::Delivery>>, $crate::store::StoreError>
+            {
+                $crate::store::sql::ops::record_statuses(self, writes).await
+            }
+
             async fn usage(
                 &self,
                 tenant: $crate::model::TenantId,

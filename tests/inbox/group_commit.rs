@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
 use msgcore::engine::{GroupCommitOptions, InboundOutcome, Inbox};
-use msgcore::model::Tenant;
+use msgcore::model::{MessageRef, StatusCallback, Tenant, TenantRef};
 use msgcore::store::{Store, StoreError};
 
 use crate::conflicting_store::ConflictingStore;
@@ -180,6 +181,56 @@ async fn one_contacts_concurrent_messages_go_in_consecutive_transactions_and_all
     assert_eq!(
         store.timeline(tenant.id, contact, 100).await.unwrap().len(),
         12
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_status_callbacks_share_transactions_and_each_gets_its_merged_delivery() {
+    let (store, inbox, tenant) = slow_store_and_inbox(GroupCommitOptions::default()).await;
+    let messages: Vec<_> = concurrent_webhooks(&inbox, 16)
+        .await
+        .into_iter()
+        .map(|outcome| outcome.unwrap().message)
+        .collect();
+    let at = crate::harness::t0();
+    let callback = |message, status| StatusCallback {
+        tenant: TenantRef::Id(tenant.id),
+        message: MessageRef::Id(message),
+        update: StatusUpdate::new(status, at),
+        opted_out: false,
+        pricing: None,
+    };
+    // Each message hears "delivered" and then "sent": the merge keeps delivered.
+    let callbacks = messages.iter().flat_map(|&m| {
+        [
+            callback(m, DeliveryStatus::Delivered),
+            callback(m, DeliveryStatus::Sent),
+        ]
+    });
+    let tasks: Vec<_> = callbacks
+        .map(|callback| {
+            let inbox = Arc::clone(&inbox);
+            tokio::spawn(async move { inbox.on_status(&callback).await })
+        })
+        .collect();
+    for task in tasks {
+        let outcome = task.await.unwrap().unwrap();
+        assert!(outcome.delivery.status().is_some());
+    }
+
+    for message in &messages {
+        let stored = store.message(tenant.id, *message).await.unwrap().unwrap();
+        assert_eq!(stored.delivery.status(), Some(DeliveryStatus::Delivered));
+    }
+    let batches = store.status_batches();
+    assert!(
+        batches.iter().any(|&size| size > 1),
+        "merged together: {batches:?}"
+    );
+    assert_eq!(
+        batches.iter().sum::<usize>(),
+        32,
+        "every callback merged once"
     );
 }
 

@@ -1,7 +1,7 @@
 //! A memory store that loses its next commits to an imaginary other writer: each
 //! is refused as a conflict, as when another replica changed the contact first.
 //! It can also fail its next batch alone (a database error), take its time over each commit, and
-//! tells how many changesets each batch it was given held.
+//! tells how many changesets (and status merges) each batch it was given held.
 #![allow(dead_code, reason = "each test crate uses the part it needs")]
 
 use std::sync::Mutex;
@@ -32,6 +32,7 @@ pub struct ConflictingStore {
     commits: AtomicUsize,
     fail_next_batch: AtomicBool,
     batches: Mutex<Vec<usize>>,
+    status_batches: Mutex<Vec<usize>>,
     delay: Mutex<Duration>,
 }
 
@@ -62,6 +63,11 @@ impl ConflictingStore {
     /// The size of every batch given to `commit_batch`, refused ones included.
     pub fn batches(&self) -> Vec<usize> {
         self.batches.lock().unwrap().clone()
+    }
+
+    /// The size of every batch given to `record_statuses`.
+    pub fn status_batches(&self) -> Vec<usize> {
+        self.status_batches.lock().unwrap().clone()
     }
 
     async fn take_time(&self) {
@@ -228,9 +234,18 @@ impl Store for ConflictingStore {
         update: &StatusUpdate,
         pricing: Option<&Pricing>,
     ) -> Result<Option<Delivery>, StoreError> {
+        self.take_time().await;
         self.inner
             .record_status(tenant, message, update, pricing)
             .await
+    }
+    async fn record_statuses(
+        &self,
+        writes: &[msgcore::store::StatusWrite],
+    ) -> Result<Vec<Option<Delivery>>, StoreError> {
+        self.take_time().await;
+        self.status_batches.lock().unwrap().push(writes.len());
+        self.inner.record_statuses(writes).await
     }
     async fn usage(
         &self,

@@ -24,7 +24,7 @@ use crate::model::{
 use crate::store::contract::{self, OutcomeEffect, Search};
 use crate::store::{
     AudienceQuery, BulkAction, ContactCursor, ConversationQuery, ConversationSummary,
-    DispatchOutcome, InboundReads, StoreError,
+    DispatchOutcome, InboundReads, StatusWrite, StoreError,
 };
 
 const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
@@ -612,6 +612,29 @@ pub(crate) async fn record_status<B: Backend>(
     )
     .await;
     finish(session, result).await
+}
+
+pub(crate) async fn record_statuses<B: Backend>(
+    backend: &B,
+    writes: &[StatusWrite],
+) -> Result<Vec<Option<Delivery>>, StoreError> {
+    let mut session = backend.write().await.map_err(db)?;
+    let result = merge_statuses(&mut session, B::DIALECT.message_for_update, writes).await;
+    finish(session, result).await
+}
+
+async fn merge_statuses<S: Session>(
+    session: &mut S,
+    for_update: &'static str,
+    writes: &[StatusWrite],
+) -> Result<Vec<Option<Delivery>>, StoreError> {
+    let mut merged = Vec::with_capacity(writes.len());
+    for w in writes {
+        let pricing = w.pricing.as_ref();
+        let delivery = merge_status(session, for_update, w.tenant, w.message, &w.update, pricing);
+        merged.push(delivery.await?);
+    }
+    Ok(merged)
 }
 
 async fn merge_status<S: Session>(
