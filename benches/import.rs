@@ -29,6 +29,9 @@ use msgcore::engine::Inbox;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
 use msgcore::store::{SqliteStore, Store};
 
+#[path = "support/peak_rss.rs"]
+mod peak_rss;
+
 fn main() {
     // `cargo bench -- --test` (criterion's smoke run) imports a small file.
     let smoke = std::env::args().any(|a| a == "--test");
@@ -74,7 +77,7 @@ fn main() {
         "msgcore rows={} seconds={seconds:.2} rows_per_second={:.0} peak_rss_mib={:.1} created={} skipped={:?}",
         report.rows,
         report.rows as f64 / seconds,
-        peak_rss_mib(),
+        peak_rss::peak_rss_mib(),
         report.created,
         report.skipped,
     );
@@ -141,14 +144,4 @@ fn write_file(path: &Path, rows: u64) {
 /// An exchange (200–899) and a line for row `n`: distinct for 7,000,000 rows.
 fn subscriber(n: u64) -> (u64, u64) {
     (200 + (n / 10_000) % 700, n % 10_000)
-}
-
-/// The process's peak resident set (`VmHWM`), in MiB.
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -71,7 +71,8 @@ pub async fn embed(
         Arc::new(SystemClock),
         DispatchPolicy::default(),
     )?
-    .with_opt_out_listener(inbox.clone());
+    .with_opt_out_listener(inbox.clone())
+    .with_group_commit(GroupCommitOptions::default());
     Ok(Embedded {
         app,
         inbox,

@@ -448,7 +448,8 @@
 //!     Arc::new(SystemClock),
 //!     DispatchPolicy::default(),
 //! )?
-//! .with_opt_out_listener(inbox.clone());
+//! .with_opt_out_listener(inbox.clone())
+//! .with_group_commit(GroupCommitOptions::default());
 //! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
 //! let sending = tokio::spawn(dispatcher.run(async { let _ = stopped.await; }));
 //! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;

@@ -53,7 +53,8 @@ pub use memory::MemoryStore;
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PostgresStore;
 pub use query::{
-    BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome, InboundReads, StatusWrite,
+    BulkAction, ConversationQuery, ConversationSummary, DispatchOutcome, InboundReads,
+    OutboxFinish, StatusWrite,
 };
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
@@ -306,6 +307,21 @@ pub trait Store: Send + Sync {
         outcome: &DispatchOutcome,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    /// Records several sends' outcomes, each exactly as
+    /// [`finish_outbox`](Store::finish_outbox) would, in order, in one
+    /// transaction where the store can: whether each claim still stood. A
+    /// failure (a provider message id another message has, say) writes none of
+    /// them. The default records them one by one.
+    async fn finish_outboxes(&self, finishes: &[OutboxFinish]) -> Result<Vec<bool>, StoreError> {
+        let mut recorded = Vec::with_capacity(finishes.len());
+        for f in finishes {
+            let stood = self
+                .finish_outbox(f.tenant, f.message, f.attempt, &f.outcome, f.now)
+                .await?;
+            recorded.push(stood);
+        }
+        Ok(recorded)
+    }
     /// An outbox item by its message.
     async fn outbox_item(
         &self,

@@ -1053,3 +1053,54 @@ proptest::proptest! {
         });
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_dispatchers_recording_outcomes_with_group_commit_send_each_message_once_in_order() {
+    let store = Arc::new(MemoryStore::new());
+    let queued = seed(&store, 30, 8).await;
+    let recipient_side = Arc::new(RecordingCarrier::new(ProviderName::TWILIO));
+    let clock = Arc::new(ManualClock::new(t0()));
+    let policy = DispatchPolicy {
+        batch_size: 16,
+        max_concurrent_sends: 16,
+        poll_interval: Duration::from_millis(5),
+        ..DispatchPolicy::default()
+    };
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let carrier = Arc::new(SlowCarrier(recipient_side.clone()));
+            let d = dispatcher(&store, carrier, &clock, policy.clone())
+                .with_group_commit(msgcore::engine::GroupCommitOptions::default());
+            let side = recipient_side.clone();
+            tokio::spawn(d.run(async move {
+                while side.delivered().len() < 240 {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }))
+        })
+        .collect();
+    let mut sent = 0;
+    for worker in workers {
+        let totals = worker.await.unwrap();
+        assert_eq!(totals.problems, 0);
+        sent += totals.sent;
+    }
+
+    assert_eq!(sent, 240, "every outcome recorded once");
+    let attempts: HashMap<String, u32> = recipient_side.attempts_by_key();
+    assert_eq!(attempts.len(), 240);
+    assert!(
+        attempts.values().all(|n| *n == 1),
+        "no message was sent twice"
+    );
+    for q in &queued {
+        let stored = item(&store, *q).await;
+        assert!(
+            matches!(stored.state, OutboxState::Sent { .. }),
+            "{stored:?}"
+        );
+        let m = message(&store, *q).await;
+        assert_eq!(m.provider_message_id, Some(format!("twilio-{}", q.message)));
+    }
+    assert_in_queue_order(&queued, &recipient_side.delivered());
+}

@@ -91,7 +91,8 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         Arc::new(SystemClock),
         DispatchPolicy::default(),
     )?
-    .with_opt_out_listener(inbox.clone());
+    .with_opt_out_listener(inbox.clone())
+    .with_group_commit(GroupCommitOptions::default());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);

@@ -94,11 +94,12 @@ use tracing::Instrument;
 
 use super::clock::Clock;
 use super::dispatch_policy::{DispatchPolicy, InvalidPolicy};
+use super::group_commit::{GroupCommit, GroupCommitOptions, finish_alone};
 use crate::carrier::Carrier;
 use crate::core::channel::Channel;
 use crate::core::phone::E164;
 use crate::model::{CarrierError, MessageId, OutboxItem, ProviderName, TenantId};
-use crate::store::{DispatchOutcome, Store, StoreError};
+use crate::store::{DispatchOutcome, OutboxFinish, Store, StoreError};
 
 /// What an [`OptOutListener`] may fail with.
 pub type ListenerError = Box<dyn std::error::Error + Send + Sync>;
@@ -296,6 +297,8 @@ struct Shared {
     provider: ProviderName,
     clock: Arc<dyn Clock>,
     policy: DispatchPolicy,
+    /// Records concurrent sends' outcomes in shared transactions, when given.
+    group: Option<GroupCommit>,
 }
 
 /// A claimed item with the carrier's answer and whether it was recorded.
@@ -323,9 +326,27 @@ impl Dispatcher {
                 carrier,
                 clock,
                 policy,
+                group: None,
             }),
             listener: None,
         })
+    }
+
+    /// Records the outcomes of concurrent sends in shared transactions, as
+    /// `options` say (default: one transaction per send): with hundreds of
+    /// sends in flight, one durable write records many of them. Each send's
+    /// slot frees only once its outcome is durable, as without it.
+    pub fn with_group_commit(mut self, options: GroupCommitOptions) -> Dispatcher {
+        let shared = &self.shared;
+        self.shared = Arc::new(Shared {
+            store: Arc::clone(&shared.store),
+            carrier: Arc::clone(&shared.carrier),
+            provider: shared.provider.clone(),
+            clock: Arc::clone(&shared.clock),
+            policy: shared.policy.clone(),
+            group: Some(GroupCommit::new(options)),
+        });
+        self
     }
 
     /// Tells `listener` about every refusal because the recipient opted out.
@@ -620,10 +641,17 @@ impl Shared {
         let provider = self.carrier.provider_for(&item);
         let outcome = self.policy.outcome(&item, &provider, &answer, now);
         log_outcome(&outcome);
-        let recorded = self
-            .store
-            .finish_outbox(item.tenant, item.message, item.attempts, &outcome, now)
-            .await;
+        let finish = OutboxFinish {
+            tenant: item.tenant,
+            message: item.message,
+            attempt: item.attempts,
+            outcome: outcome.clone(),
+            now,
+        };
+        let recorded = match &self.group {
+            Some(group) => group.finish_outbox(&self.store, finish).await,
+            None => finish_alone(self.store.as_ref(), &finish).await,
+        };
         let opt_out = match answer {
             Err(error) if error.is_opted_out() => Some(CarrierOptOut {
                 tenant: item.tenant,

@@ -8,12 +8,14 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::core::delivery::Delivery;
 use crate::store::contract::BatchKeys;
-use crate::store::{Changeset, CommitError, StatusWrite, Store, StoreError};
+use crate::store::{Changeset, CommitError, OutboxFinish, StatusWrite, Store, StoreError};
 
 /// Group commit, for [`InboxBuilder::group_commit`](super::InboxBuilder::group_commit):
-/// the decisions of concurrent webhooks share one store transaction, and the
-/// status callbacks arriving with them another, so many messages pay for one
-/// durable write ([`Store::commit_batch`], [`Store::record_statuses`]).
+/// the decisions of concurrent webhooks share one store transaction, the
+/// status callbacks arriving with them another, and (for a dispatcher given
+/// it) the outcomes of concurrent sends a third, so many messages pay for one
+/// durable write ([`Store::commit_batch`], [`Store::record_statuses`],
+/// [`Store::finish_outboxes`]).
 ///
 /// Each commit goes into a bounded queue and waits; one writer task takes
 /// whatever is waiting (up to [`GroupCommitOptions::max_batch`]) and commits it
@@ -80,6 +82,11 @@ enum Waiting {
         write: StatusWrite,
         answer: oneshot::Sender<Result<Option<Delivery>, StoreError>>,
     },
+    /// A send's outcome.
+    Finish {
+        finish: OutboxFinish,
+        answer: oneshot::Sender<Result<bool, StoreError>>,
+    },
 }
 
 impl std::fmt::Debug for GroupCommit {
@@ -137,6 +144,22 @@ impl GroupCommit {
         };
         let (answer, answered) = oneshot::channel();
         self.enqueue(queue, Waiting::Status { write, answer })?;
+        answered.await.unwrap_or(Err(self.overloaded()))
+    }
+
+    /// Records a send's outcome as [`Store::finish_outbox`] would, in a
+    /// shared transaction, and returns once it is durable. Off a tokio
+    /// runtime it records directly.
+    pub(crate) async fn finish_outbox(
+        &self,
+        store: &Arc<dyn Store>,
+        finish: OutboxFinish,
+    ) -> Result<bool, StoreError> {
+        let Some(queue) = self.queue(store) else {
+            return finish_alone(store.as_ref(), &finish).await;
+        };
+        let (answer, answered) = oneshot::channel();
+        self.enqueue(queue, Waiting::Finish { finish, answer })?;
         answered.await.unwrap_or(Err(self.overloaded()))
     }
 
@@ -200,8 +223,9 @@ fn gather(
         };
         let admitted = match &waiting {
             Waiting::Commit { changes, .. } => keys.admit(changes),
-            // Merges are joins: any number, in any order, agree.
-            Waiting::Status { .. } => true,
+            // Merges are joins, and a finish checks its own claim: any
+            // number, in any order, agree.
+            Waiting::Status { .. } | Waiting::Finish { .. } => true,
         };
         if admitted {
             batch.push(waiting);
@@ -223,18 +247,29 @@ fn gather(
 async fn commit(store: &dyn Store, batch: Vec<Waiting>) {
     let mut changesets = Vec::new();
     let mut statuses = Vec::new();
+    let mut finishes = Vec::new();
     for waiting in batch {
         match waiting {
             Waiting::Commit { changes, answer } => changesets.push((*changes, answer)),
             Waiting::Status { write, answer } => statuses.push((write, answer)),
+            Waiting::Finish { finish, answer } => finishes.push((finish, answer)),
         }
     }
     commit_changesets(store, changesets).await;
-    record_statuses(store, statuses).await;
+    let merge_all = async |writes: Vec<StatusWrite>| store.record_statuses(&writes).await;
+    let merge_one = async |w: StatusWrite| {
+        let pricing = w.pricing.as_ref();
+        store
+            .record_status(w.tenant, w.message, &w.update, pricing)
+            .await
+    };
+    together_or_each(statuses, merge_all, merge_one).await;
+    let finish_all = async |finishes: Vec<OutboxFinish>| store.finish_outboxes(&finishes).await;
+    let finish_one = async |finish: OutboxFinish| finish_alone(store, &finish).await;
+    together_or_each(finishes, finish_all, finish_one).await;
 }
 
 type CommitAnswer = oneshot::Sender<Result<(), CommitError>>;
-type StatusAnswer = oneshot::Sender<Result<Option<Delivery>, StoreError>>;
 
 /// Commits changesets in one transaction, or, when that fails, each alone,
 /// so each caller gets the answer a commit of its own would have given.
@@ -254,26 +289,38 @@ async fn commit_changesets(store: &dyn Store, batch: Vec<(Changeset, CommitAnswe
     }
 }
 
-/// Records status merges in one transaction, or, when that fails, each alone.
-async fn record_statuses(store: &dyn Store, batch: Vec<(StatusWrite, StatusAnswer)>) {
+/// Runs `together` over the batch's writes (one transaction) and answers
+/// each caller with its own result; when that fails, runs `alone` for each,
+/// so every caller gets the answer a write of its own would have given.
+async fn together_or_each<W, R, All, One>(
+    batch: Vec<(W, oneshot::Sender<Result<R, StoreError>>)>,
+    together: impl FnOnce(Vec<W>) -> All,
+    alone: impl Fn(W) -> One,
+) where
+    W: Clone,
+    All: Future<Output = Result<Vec<R>, StoreError>>,
+    One: Future<Output = Result<R, StoreError>>,
+{
     if batch.is_empty() {
         return;
     }
-    let writes: Vec<StatusWrite> = batch.iter().map(|(write, _)| write.clone()).collect();
-    if let Ok(merged) = store.record_statuses(&writes).await
-        && merged.len() == batch.len()
+    let writes = batch.iter().map(|(write, _)| write.clone()).collect();
+    if let Ok(results) = together(writes).await
+        && results.len() == batch.len()
     {
-        for ((_, answer), delivery) in batch.into_iter().zip(merged) {
-            let _ = answer.send(Ok(delivery));
+        for ((_, answer), result) in batch.into_iter().zip(results) {
+            let _ = answer.send(Ok(result));
         }
         return;
     }
-    for (w, answer) in batch {
-        let pricing = w.pricing.as_ref();
-        let _ = answer.send(
-            store
-                .record_status(w.tenant, w.message, &w.update, pricing)
-                .await,
-        );
+    for (write, answer) in batch {
+        let _ = answer.send(alone(write).await);
     }
+}
+
+/// Records one send's outcome in a transaction of its own.
+pub(crate) async fn finish_alone(store: &dyn Store, f: &OutboxFinish) -> Result<bool, StoreError> {
+    store
+        .finish_outbox(f.tenant, f.message, f.attempt, &f.outcome, f.now)
+        .await
 }

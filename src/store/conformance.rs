@@ -57,7 +57,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::{
     BulkAction, Changeset, CommitError, ContactWrite, ConversationQuery, DispatchOutcome,
-    StatusWrite, Store, StoreError,
+    OutboxFinish, StatusWrite, Store, StoreError,
 };
 use crate::core::channel::Channel;
 use crate::core::conversation::{AgentId, Conversation, Event, Status};
@@ -86,6 +86,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     statuses_merge_in_any_order(store).await;
     statuses_recorded_together_merge_as_one_by_one(store).await;
     the_outbox_is_claimed_once_per_lease_and_finished(store).await;
+    send_outcomes_recorded_together_are_recorded_as_one_by_one(store).await;
     one_recipients_messages_are_claimed_in_the_order_they_were_queued(store).await;
     inbox_queries_filter_sort_and_search(store).await;
     bulk_actions_change_flags(store).await;
@@ -783,6 +784,82 @@ pub async fn statuses_recorded_together_merge_as_one_by_one<S: Store + ?Sized>(s
         );
     }
     assert_eq!(store.record_statuses(&[]).await.expect("nothing"), []);
+}
+
+/// Outcomes recorded together are recorded as one by one, in order: a claim
+/// that stands is recorded (`true`), an unknown item or a finished one is not
+/// (`false`), and the items and messages say what each outcome did.
+pub async fn send_outcomes_recorded_together_are_recorded_as_one_by_one<S: Store + ?Sized>(
+    store: &S,
+) {
+    let t = tenant();
+    put(store, &t).await;
+    let c = contact(t.id, "+14155550143");
+    let conv = conversation(&c, t0());
+    let (a, b) = (outbound(&conv, "a"), outbound(&conv, "b"));
+    let other = contact(t.id, "+14155550144");
+    let other_conv = conversation(&other, t0());
+    let d = outbound(&other_conv, "d");
+    let mut changes = creation(&c, &conv, vec![a.clone(), b.clone()]);
+    changes.outbox = vec![outbox_for(&a, c.phone, t0()), outbox_for(&b, c.phone, t0())];
+    store.commit(changes).await.expect("commit");
+    let mut changes = creation(&other, &other_conv, vec![d.clone()]);
+    changes.outbox = vec![outbox_for(&d, other.phone, t0())];
+    store.commit(changes).await.expect("commit");
+    let lease = TimeDelta::seconds(30);
+    let claimed = store.claim_outbox(t0(), lease, 100).await.expect("claim");
+    let claimed: Vec<_> = claimed.into_iter().filter(|i| i.tenant == t.id).collect();
+    assert_eq!(claimed.len(), 2, "a, and d of the other recipient");
+    let at = t0() + TimeDelta::seconds(1);
+    let finish = |message: MessageId, outcome: DispatchOutcome| OutboxFinish {
+        tenant: t.id,
+        message,
+        attempt: 1,
+        outcome,
+        now: at,
+    };
+    let sent = DispatchOutcome::Sent {
+        provider: ProviderName::TWILIO,
+        provider_message_id: format!("SM{}", a.id.as_uuid().simple()),
+    };
+    let retry = DispatchOutcome::Retry {
+        at: at + TimeDelta::minutes(1),
+        error: "429".into(),
+    };
+    let unknown = MessageId::from_uuid(RandomIds.next_id());
+    let finishes = [
+        finish(a.id, sent.clone()),
+        finish(d.id, retry),
+        finish(unknown, sent.clone()),
+        finish(a.id, sent),
+    ];
+
+    let recorded = store.finish_outboxes(&finishes).await.expect("finishes");
+
+    assert_eq!(
+        recorded,
+        [true, true, false, false],
+        "the repeat finds a finished item"
+    );
+    let state = |m| async move {
+        store
+            .outbox_item(t.id, m)
+            .await
+            .expect("item")
+            .map(|i| i.state)
+    };
+    assert!(matches!(state(a.id).await, Some(OutboxState::Sent { .. })));
+    assert!(matches!(state(d.id).await, Some(OutboxState::Pending)));
+    let stored = store
+        .message(t.id, a.id)
+        .await
+        .expect("message")
+        .expect("exists");
+    assert_eq!(stored.delivery.status(), Some(DeliveryStatus::Sent));
+    assert_eq!(
+        store.finish_outboxes(&[]).await.expect("nothing"),
+        Vec::<bool>::new()
+    );
 }
 
 /// The outbox hands an item to one claimer per lease, again after a lapsed lease,

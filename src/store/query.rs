@@ -125,3 +125,20 @@ pub struct StatusWrite {
     /// The provider's pricing, if it gave one.
     pub pricing: Option<crate::core::usage::Pricing>,
 }
+
+/// One send's outcome to record, for
+/// [`Store::finish_outboxes`](super::Store::finish_outboxes): the arguments of
+/// [`Store::finish_outbox`](super::Store::finish_outbox).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxFinish {
+    /// The message's tenant.
+    pub tenant: crate::model::TenantId,
+    /// The message.
+    pub message: crate::model::MessageId,
+    /// The item's `attempts` when it was claimed.
+    pub attempt: u32,
+    /// What the carrier's answer led to.
+    pub outcome: DispatchOutcome,
+    /// When.
+    pub now: DateTime<Utc>,
+}

@@ -568,6 +568,13 @@ macro_rules! store_impl {
                     .await
             }
 
+            async fn finish_outboxes(
+                &self,
+                finishes: &[$crate::store::OutboxFinish],
+            ) -> Result<Vec<bool>, $crate::store::StoreError> {
+                $crate::store::sql::ops::finish_outboxes(self, finishes).await
+            }
+
             async fn outbox_item(
                 &self,
                 tenant: $crate::model::TenantId,

@@ -24,7 +24,7 @@ use crate::model::{
 use crate::store::contract::{self, OutcomeEffect, Search};
 use crate::store::{
     AudienceQuery, BulkAction, ContactCursor, ConversationQuery, ConversationSummary,
-    DispatchOutcome, InboundReads, StatusWrite, StoreError,
+    DispatchOutcome, InboundReads, OutboxFinish, StatusWrite, StoreError,
 };
 
 const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
@@ -706,6 +706,28 @@ pub(crate) async fn finish_outbox<B: Backend>(
     let mut session = backend.write().await.map_err(db)?;
     let result = record_outcome::<B, _>(&mut session, tenant, message, attempt, outcome, now).await;
     finish(session, result).await
+}
+
+pub(crate) async fn finish_outboxes<B: Backend>(
+    backend: &B,
+    finishes: &[OutboxFinish],
+) -> Result<Vec<bool>, StoreError> {
+    let mut session = backend.write().await.map_err(db)?;
+    let result = record_outcomes::<B, _>(&mut session, finishes).await;
+    finish(session, result).await
+}
+
+async fn record_outcomes<B: Backend, S: Session>(
+    session: &mut S,
+    finishes: &[OutboxFinish],
+) -> Result<Vec<bool>, StoreError> {
+    let mut recorded = Vec::with_capacity(finishes.len());
+    for f in finishes {
+        let stood =
+            record_outcome::<B, _>(session, f.tenant, f.message, f.attempt, &f.outcome, f.now);
+        recorded.push(stood.await?);
+    }
+    Ok(recorded)
 }
 
 async fn record_outcome<B: Backend, S: Session>(
