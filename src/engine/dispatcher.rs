@@ -391,9 +391,10 @@ impl Dispatcher {
     }
 
     /// Sends until `shutdown` completes, keeping up to `max_concurrent_sends`
-    /// in flight: whenever a send finishes, its slot is claimed again at once
-    /// (the recipient's next message included), so a slow send holds back only
-    /// its own recipient's later messages. When the outbox has nothing more to
+    /// in flight: once an eighth of the slots are free (or, with eight or
+    /// fewer, whenever a send finishes) they are claimed again (the recipients'
+    /// next messages included), so a slow send holds back only its own
+    /// recipient's later messages. When the outbox has nothing more to
     /// claim (or a claim fails), it looks again after the poll interval. Then it
     /// finishes the sends in flight and returns the totals.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> RunReport {
@@ -403,8 +404,13 @@ impl Dispatcher {
         let policy = &self.shared.policy;
         while !has_come(shutdown.as_mut()).await {
             let free = policy.max_concurrent_sends.saturating_sub(sends.len());
-            let mut drained = free == 0;
-            if free > 0 {
+            // A claim is a write transaction: with many sends in flight it
+            // waits for an eighth of the slots rather than take one item per
+            // finished send.
+            let refill = (policy.max_concurrent_sends / 8).max(1);
+            let claim_now = free > 0 && (free >= refill || sends.len() == 0);
+            let mut drained = !claim_now;
+            if claim_now {
                 let wanted = free.min(policy.batch_size);
                 match self.claim(wanted).await {
                     Ok(items) => {
