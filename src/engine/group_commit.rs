@@ -2,7 +2,7 @@
 //! transaction (see [`GroupCommitOptions`]).
 
 use std::collections::VecDeque;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -63,11 +63,12 @@ impl Default for GroupCommitOptions {
 }
 
 /// The queue in front of one store's writer task. The task starts with the
-/// first commit (it needs the tokio runtime the commit runs on) and ends when
-/// the `Inbox` holding the queue is dropped.
+/// first commit (it needs the tokio runtime the commit runs on), again if that
+/// runtime has shut down, and ends when the `Inbox` holding the queue is
+/// dropped.
 pub(crate) struct GroupCommit {
     options: GroupCommitOptions,
-    queue: OnceLock<mpsc::Sender<Waiting>>,
+    queue: Mutex<Option<mpsc::Sender<Waiting>>>,
 }
 
 /// A write and the caller waiting for its answer.
@@ -105,7 +106,7 @@ impl GroupCommit {
                 max_batch: options.max_batch.max(1),
                 queue: options.queue.max(1),
             },
-            queue: OnceLock::new(),
+            queue: Mutex::new(None),
         }
     }
 
@@ -165,7 +166,7 @@ impl GroupCommit {
 
     /// Queues `waiting`, or refuses at once when the queue is full (or the
     /// writer is gone, only while the runtime shuts down).
-    fn enqueue(&self, queue: &mpsc::Sender<Waiting>, waiting: Waiting) -> Result<(), StoreError> {
+    fn enqueue(&self, queue: mpsc::Sender<Waiting>, waiting: Waiting) -> Result<(), StoreError> {
         queue.try_send(waiting).map_err(|_| self.overloaded())
     }
 
@@ -175,16 +176,19 @@ impl GroupCommit {
         }
     }
 
-    fn queue(&self, store: &Arc<dyn Store>) -> Option<&mpsc::Sender<Waiting>> {
-        if let Some(queue) = self.queue.get() {
-            return Some(queue);
-        }
+    /// The writer's queue, starting the writer on the current runtime if
+    /// there is none yet, or if the runtime it ran on has shut down (a test's
+    /// runtime, say, with the `Inbox` outliving it). `None` off a runtime.
+    fn queue(&self, store: &Arc<dyn Store>) -> Option<mpsc::Sender<Waiting>> {
         let runtime = tokio::runtime::Handle::try_current().ok()?;
-        Some(self.queue.get_or_init(|| {
-            let (queue, taken) = mpsc::channel(self.options.queue);
-            runtime.spawn(write(Arc::clone(store), taken, self.options.max_batch));
-            queue
-        }))
+        let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(running) = queue.as_ref().filter(|q| !q.is_closed()) {
+            return Some(running.clone());
+        }
+        let (sender, taken) = mpsc::channel(self.options.queue);
+        runtime.spawn(write(Arc::clone(store), taken, self.options.max_batch));
+        *queue = Some(sender.clone());
+        Some(sender)
     }
 }
 

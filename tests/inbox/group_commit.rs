@@ -270,3 +270,23 @@ async fn grouped_replicas_on_one_postgres_database_ingest_duplicated_webhooks_ex
     })
     .await;
 }
+
+#[test]
+fn an_inbox_that_outlives_the_runtime_of_its_first_commit_keeps_committing_on_the_next() {
+    let store: Arc<dyn Store> = Arc::new(msgcore::store::MemoryStore::new());
+    let inbox = grouped(store, GroupCommitOptions::default());
+    let tenant = tenant(settings_with_tags());
+    let message = |n: u32| Harness::message_for("+14155553998", &format!("SMrt{n}"), "hello");
+
+    let first = tokio::runtime::Runtime::new().unwrap();
+    first.block_on(inbox.put_tenant(&tenant)).unwrap();
+    first.block_on(inbox.handle_inbound(&message(1))).unwrap();
+    drop(first);
+    let second = tokio::runtime::Runtime::new().unwrap();
+    let outcome = second.block_on(inbox.handle_inbound(&message(2)));
+
+    let outcome = outcome.expect("a new writer on the second runtime");
+    assert!(!outcome.duplicate);
+    let stored = second.block_on(inbox.store().timeline(tenant.id, outcome.contact, 10));
+    assert_eq!(stored.unwrap().len(), 2);
+}
