@@ -248,15 +248,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Option<Delivery>>, StoreError> {
         let mut merged = Vec::with_capacity(writes.len());
         for write in writes {
-            let delivery = self
-                .record_status(
-                    write.tenant,
-                    write.message,
-                    &write.update,
-                    write.pricing.as_ref(),
-                )
-                .await?;
-            merged.push(delivery);
+            merged.push(write.record_in(self).await?);
         }
         Ok(merged)
     }
@@ -314,11 +306,8 @@ pub trait Store: Send + Sync {
     /// them. The default records them one by one.
     async fn finish_outboxes(&self, finishes: &[OutboxFinish]) -> Result<Vec<bool>, StoreError> {
         let mut recorded = Vec::with_capacity(finishes.len());
-        for f in finishes {
-            let stood = self
-                .finish_outbox(f.tenant, f.message, f.attempt, &f.outcome, f.now)
-                .await?;
-            recorded.push(stood);
+        for finish in finishes {
+            recorded.push(finish.record_in(self).await?);
         }
         Ok(recorded)
     }

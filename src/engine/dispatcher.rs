@@ -94,7 +94,7 @@ use tracing::Instrument;
 
 use super::clock::Clock;
 use super::dispatch_policy::{DispatchPolicy, InvalidPolicy};
-use super::group_commit::{GroupCommit, GroupCommitOptions, finish_alone};
+use super::group_commit::{GroupCommit, GroupCommitOptions};
 use crate::carrier::Carrier;
 use crate::core::channel::Channel;
 use crate::core::phone::E164;
@@ -291,6 +291,7 @@ pub struct Dispatcher {
 }
 
 /// What the send tasks share.
+#[derive(Clone)]
 struct Shared {
     store: Arc<dyn Store>,
     carrier: Arc<dyn Carrier>,
@@ -298,7 +299,7 @@ struct Shared {
     clock: Arc<dyn Clock>,
     policy: DispatchPolicy,
     /// Records concurrent sends' outcomes in shared transactions, when given.
-    group: Option<GroupCommit>,
+    group: Option<Arc<GroupCommit>>,
 }
 
 /// A claimed item with the carrier's answer and whether it was recorded.
@@ -337,15 +338,9 @@ impl Dispatcher {
     /// sends in flight, one durable write records many of them. Each send's
     /// slot frees only once its outcome is durable, as without it.
     pub fn with_group_commit(mut self, options: GroupCommitOptions) -> Dispatcher {
-        let shared = &self.shared;
-        self.shared = Arc::new(Shared {
-            store: Arc::clone(&shared.store),
-            carrier: Arc::clone(&shared.carrier),
-            provider: shared.provider.clone(),
-            clock: Arc::clone(&shared.clock),
-            policy: shared.policy.clone(),
-            group: Some(GroupCommit::new(options)),
-        });
+        let mut shared = Shared::clone(&self.shared);
+        shared.group = Some(Arc::new(GroupCommit::new(options)));
+        self.shared = Arc::new(shared);
         self
     }
 
@@ -656,7 +651,7 @@ impl Shared {
         };
         let recorded = match &self.group {
             Some(group) => group.finish_outbox(&self.store, finish).await,
-            None => finish_alone(self.store.as_ref(), &finish).await,
+            None => finish.record_in(self.store.as_ref()).await,
         };
         let opt_out = match answer {
             Err(error) if error.is_opted_out() => Some(CarrierOptOut {

@@ -121,12 +121,9 @@ impl GroupCommit {
         let Some(queue) = self.queue(store) else {
             return store.commit(changes).await;
         };
-        let (answer, answered) = oneshot::channel();
         let changes = Box::new(changes);
-        self.enqueue(queue, Waiting::Commit { changes, answer })?;
-        // The writer answers everything it takes; a dropped answer means the
-        // runtime is stopping, and nothing is known to be durable.
-        answered.await.unwrap_or(Err(self.overloaded().into()))
+        self.submit(queue, |answer| Waiting::Commit { changes, answer })
+            .await
     }
 
     /// Merges a status update as [`Store::record_status`] would, in a shared
@@ -138,14 +135,10 @@ impl GroupCommit {
         write: StatusWrite,
     ) -> Result<Option<Delivery>, StoreError> {
         let Some(queue) = self.queue(store) else {
-            let pricing = write.pricing.as_ref();
-            return store
-                .record_status(write.tenant, write.message, &write.update, pricing)
-                .await;
+            return write.record_in(store.as_ref()).await;
         };
-        let (answer, answered) = oneshot::channel();
-        self.enqueue(queue, Waiting::Status { write, answer })?;
-        answered.await.unwrap_or(Err(self.overloaded()))
+        self.submit(queue, |answer| Waiting::Status { write, answer })
+            .await
     }
 
     /// Records a send's outcome as [`Store::finish_outbox`] would, in a
@@ -157,17 +150,27 @@ impl GroupCommit {
         finish: OutboxFinish,
     ) -> Result<bool, StoreError> {
         let Some(queue) = self.queue(store) else {
-            return finish_alone(store.as_ref(), &finish).await;
+            return finish.record_in(store.as_ref()).await;
         };
-        let (answer, answered) = oneshot::channel();
-        self.enqueue(queue, Waiting::Finish { finish, answer })?;
-        answered.await.unwrap_or(Err(self.overloaded()))
+        self.submit(queue, |answer| Waiting::Finish { finish, answer })
+            .await
     }
 
-    /// Queues `waiting`, or refuses at once when the queue is full (or the
-    /// writer is gone, only while the runtime shuts down).
-    fn enqueue(&self, queue: mpsc::Sender<Waiting>, waiting: Waiting) -> Result<(), StoreError> {
-        queue.try_send(waiting).map_err(|_| self.overloaded())
+    /// Queues the write `waiting` makes around its answer's sender, and waits
+    /// for the answer; refuses at once when the queue is full (or the writer
+    /// is gone, only while the runtime shuts down).
+    async fn submit<R, E: From<StoreError>>(
+        &self,
+        queue: mpsc::Sender<Waiting>,
+        waiting: impl FnOnce(oneshot::Sender<Result<R, E>>) -> Waiting,
+    ) -> Result<R, E> {
+        let (answer, answered) = oneshot::channel();
+        queue
+            .try_send(waiting(answer))
+            .map_err(|_| self.overloaded())?;
+        // The writer answers everything it takes; a dropped answer means the
+        // runtime is stopping, and nothing is known to be durable.
+        answered.await.unwrap_or(Err(self.overloaded().into()))
     }
 
     fn overloaded(&self) -> StoreError {
@@ -246,8 +249,8 @@ fn gather(
     batch
 }
 
-/// Writes a batch, its changesets in one transaction and its status merges
-/// in another, and answers every caller.
+/// Writes a batch, its changesets in one transaction, its status merges in
+/// another and its send outcomes in a third, and answers every caller.
 async fn commit(store: &dyn Store, batch: Vec<Waiting>) {
     let mut changesets = Vec::new();
     let mut statuses = Vec::new();
@@ -259,72 +262,48 @@ async fn commit(store: &dyn Store, batch: Vec<Waiting>) {
             Waiting::Finish { finish, answer } => finishes.push((finish, answer)),
         }
     }
-    commit_changesets(store, changesets).await;
-    let merge_all = async |writes: Vec<StatusWrite>| store.record_statuses(&writes).await;
-    let merge_one = async |w: StatusWrite| {
-        let pricing = w.pricing.as_ref();
-        store
-            .record_status(w.tenant, w.message, &w.update, pricing)
-            .await
+    let commit_all = async |all: Vec<Changeset>| {
+        let count = all.len();
+        store.commit_batch(all).await.map(|()| vec![(); count])
     };
-    together_or_each(statuses, merge_all, merge_one).await;
-    let finish_all = async |finishes: Vec<OutboxFinish>| store.finish_outboxes(&finishes).await;
-    let finish_one = async |finish: OutboxFinish| finish_alone(store, &finish).await;
-    together_or_each(finishes, finish_all, finish_one).await;
+    let commit_one = async |changes: Changeset| store.commit(changes).await;
+    // A lone changeset is a plain commit: no batch to fall back from.
+    together_or_each(changesets, 2, commit_all, commit_one).await;
+    let merge_all = async |all: Vec<StatusWrite>| store.record_statuses(&all).await;
+    let merge_one = async |write: StatusWrite| write.record_in(store).await;
+    together_or_each(statuses, 1, merge_all, merge_one).await;
+    let finish_all = async |all: Vec<OutboxFinish>| store.finish_outboxes(&all).await;
+    let finish_one = async |finish: OutboxFinish| finish.record_in(store).await;
+    together_or_each(finishes, 1, finish_all, finish_one).await;
 }
 
-type CommitAnswer = oneshot::Sender<Result<(), CommitError>>;
-
-/// Commits changesets in one transaction, or, when that fails, each alone,
-/// so each caller gets the answer a commit of its own would have given.
-async fn commit_changesets(store: &dyn Store, batch: Vec<(Changeset, CommitAnswer)>) {
-    if batch.len() > 1 {
-        let together = batch.iter().map(|(changes, _)| changes.clone()).collect();
-        if store.commit_batch(together).await.is_ok() {
-            for (_, answer) in batch {
-                // A caller that stopped waiting still has its writes durable.
-                let _ = answer.send(Ok(()));
-            }
-            return;
-        }
-    }
-    for (changes, answer) in batch {
-        let _ = answer.send(store.commit(changes).await);
-    }
-}
-
-/// Runs `together` over the batch's writes (one transaction) and answers
-/// each caller with its own result; when that fails, runs `alone` for each,
-/// so every caller gets the answer a write of its own would have given.
-async fn together_or_each<W, R, All, One>(
-    batch: Vec<(W, oneshot::Sender<Result<R, StoreError>>)>,
+/// Runs `together` over the batch's writes (one transaction) when there are
+/// at least `fewest`, and answers each caller with its own result; when that
+/// fails, or for a smaller batch, runs `alone` for each, so every caller gets
+/// the answer a write of its own would have given. A caller that stopped
+/// waiting still has its write durable.
+async fn together_or_each<W, R, E, All, One>(
+    batch: Vec<(W, oneshot::Sender<Result<R, E>>)>,
+    fewest: usize,
     together: impl FnOnce(Vec<W>) -> All,
     alone: impl Fn(W) -> One,
 ) where
     W: Clone,
-    All: Future<Output = Result<Vec<R>, StoreError>>,
-    One: Future<Output = Result<R, StoreError>>,
+    All: Future<Output = Result<Vec<R>, E>>,
+    One: Future<Output = Result<R, E>>,
 {
-    if batch.is_empty() {
-        return;
-    }
-    let writes = batch.iter().map(|(write, _)| write.clone()).collect();
-    if let Ok(results) = together(writes).await
-        && results.len() == batch.len()
-    {
-        for ((_, answer), result) in batch.into_iter().zip(results) {
-            let _ = answer.send(Ok(result));
+    if !batch.is_empty() && batch.len() >= fewest {
+        let writes = batch.iter().map(|(write, _)| write.clone()).collect();
+        if let Ok(results) = together(writes).await
+            && results.len() == batch.len()
+        {
+            for ((_, answer), result) in batch.into_iter().zip(results) {
+                let _ = answer.send(Ok(result));
+            }
+            return;
         }
-        return;
     }
     for (write, answer) in batch {
         let _ = answer.send(alone(write).await);
     }
-}
-
-/// Records one send's outcome in a transaction of its own.
-pub(crate) async fn finish_alone(store: &dyn Store, f: &OutboxFinish) -> Result<bool, StoreError> {
-    store
-        .finish_outbox(f.tenant, f.message, f.attempt, &f.outcome, f.now)
-        .await
 }

@@ -35,23 +35,20 @@ impl Inbox {
         let rules = self.compiled(&tenant)?;
         // The first decision uses the reads that found no retry; a decision
         // made again after a conflict reads afresh.
-        let mut loaded = Some((first.contact, first.latest));
+        let mut first = Some(first);
         let committed = self
             .commit_loop(|| {
-                let loaded = loaded.take();
+                let cached = first.take();
                 async {
-                    let (contact, latest) = match loaded {
+                    let loaded = match cached {
                         Some(loaded) => loaded,
-                        None => {
-                            let fresh = reads().await?;
-                            (fresh.contact, fresh.latest)
-                        }
+                        None => reads().await?,
                     };
                     let context = InboundContext {
                         tenant: &tenant,
                         rules: &rules,
-                        contact: contact.as_ref(),
-                        latest: latest.as_ref(),
+                        contact: loaded.contact.as_ref(),
+                        latest: loaded.latest.as_ref(),
                         now: self.clock.now(),
                         ids: self.ids.as_ref(),
                     };

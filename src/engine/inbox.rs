@@ -264,10 +264,7 @@ impl Inbox {
         if let Some(group) = &self.group_commit {
             return group.record_status(&self.store, write).await;
         }
-        let pricing = write.pricing.as_ref();
-        self.store
-            .record_status(write.tenant, write.message, &write.update, pricing)
-            .await
+        write.record_in(self.store.as_ref()).await
     }
 
     /// The contact with `id`, or [`NotFound::Contact`].

@@ -142,3 +142,36 @@ pub struct OutboxFinish {
     /// When.
     pub now: DateTime<Utc>,
 }
+
+impl StatusWrite {
+    /// Merges it with [`Store::record_status`](super::Store::record_status),
+    /// in a transaction of its own.
+    pub(crate) async fn record_in<S: super::Store + ?Sized>(
+        &self,
+        store: &S,
+    ) -> Result<Option<crate::core::delivery::Delivery>, super::StoreError> {
+        let pricing = self.pricing.as_ref();
+        store
+            .record_status(self.tenant, self.message, &self.update, pricing)
+            .await
+    }
+}
+
+impl OutboxFinish {
+    /// Records it with [`Store::finish_outbox`](super::Store::finish_outbox),
+    /// in a transaction of its own.
+    pub(crate) async fn record_in<S: super::Store + ?Sized>(
+        &self,
+        store: &S,
+    ) -> Result<bool, super::StoreError> {
+        store
+            .finish_outbox(
+                self.tenant,
+                self.message,
+                self.attempt,
+                &self.outcome,
+                self.now,
+            )
+            .await
+    }
+}

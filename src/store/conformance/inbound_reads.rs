@@ -1,4 +1,6 @@
 //! Checks of [`Store::inbound_reads`]: what an inbound decision reads first.
+//! As everywhere in the suite, its `expect`s are its assertions, on its own
+//! fixtures and the store under test, never on outside input.
 
 use chrono::TimeDelta;
 
