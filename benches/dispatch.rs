@@ -2,6 +2,11 @@
 //! number each, in order) in a new SQLite file, drained through a fake provider
 //! that answers every send after LATENCY_MS milliseconds.
 //!
+//! The messages are queued round by round (every recipient's first, then every
+//! second, as a campaign or steady traffic queues them) unless
+//! `DISPATCH_LAYOUT=grouped` queues each recipient's together, so every claim
+//! touches as many table pages as it takes items.
+//!
 //! ```sh
 //! cargo bench --bench dispatch --features tokio,sqlite -- [MESSAGES] [RECIPIENTS] [LATENCY_MS] [CONCURRENT]
 //! ```
@@ -9,7 +14,7 @@
 //! Defaults: 20,000 messages, 2,000 recipients, 100 ms, 2,000 sends in flight.
 //! The dispatcher records outcomes with group commit
 //! (`Dispatcher::with_group_commit`) unless `DISPATCH_GROUP_COMMIT=0`.
-//! Prints `dispatch messages=… recipients=… latency_ms=… concurrent=… seconds=…
+//! Prints `dispatch messages=… recipients=… latency_ms=… concurrent=… layout=… seconds=…
 //! sends_per_second=… in_order=… peak_rss_mib=…`; `in_order` says whether every
 //! recipient's messages reached the provider in the order they were queued.
 //! Without `--bench` (as `cargo test --benches` runs it) it drains 200 messages
@@ -21,14 +26,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use msgcore::E164;
 use msgcore::carrier::Carrier;
 use msgcore::core::message::Content;
 use msgcore::engine::{Clock, DispatchPolicy, Dispatcher, GroupCommitOptions, SystemClock};
 use msgcore::model::{
-    CarrierError, Contact, ContactId, MessageId, OutboxItem, ProviderName, Tenant, TenantId,
-    TenantSettings,
+    CarrierError, Contact, ContactId, ConversationRecord, MessageId, OutboxItem, ProviderName,
+    Tenant, TenantId, TenantSettings,
 };
 use msgcore::store::{Changeset, ContactWrite, SqliteStore, Store};
 use uuid::Uuid;
@@ -101,7 +106,8 @@ fn main() {
 async fn measure(run: Run) {
     let file = databases::TempFile::new();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&file.0).await.expect("a store"));
-    let queued = seed(store.as_ref(), &run).await;
+    let layout = Layout::from_env();
+    let queued = seed(store.as_ref(), &run, layout).await;
     let provider = Arc::new(SlowProvider {
         latency: run.latency,
         arrived: std::sync::Mutex::new(HashMap::new()),
@@ -136,13 +142,15 @@ async fn measure(run: Run) {
         .unwrap_or_default();
     let in_order = queued == arrived;
     println!(
-        "dispatch messages={} recipients={} latency_ms={} concurrent={} group_commit={grouped} \
+        "dispatch messages={} recipients={} latency_ms={} concurrent={} layout={} \
+         group_commit={grouped} \
          seconds={seconds:.2} \
          sends_per_second={:.0} sent={} in_order={in_order} peak_rss_mib={:.1}",
         run.messages,
         run.recipients,
         run.latency.as_millis(),
         run.concurrent,
+        layout.name(),
         report.sent as f64 / seconds,
         report.sent,
         peak_rss::peak_rss_mib(),
@@ -151,9 +159,79 @@ async fn measure(run: Run) {
     assert_eq!(report.sent, run.messages);
 }
 
-/// Queues the run's messages, each recipient's in turn order; the ids queued
-/// for each recipient, in order.
-async fn seed(store: &dyn Store, run: &Run) -> HashMap<E164, Vec<MessageId>> {
+/// How the seeded messages lie in the outbox.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Layout {
+    /// Round by round: every recipient's first message, then every second
+    /// one, as a campaign queues them, or as steady traffic to many
+    /// recipients arrives.
+    Interleaved,
+    /// Each recipient's messages one after another: every claim then touches
+    /// as many table pages as it takes items, the worst case for the disk.
+    Grouped,
+}
+
+impl Layout {
+    fn from_env() -> Layout {
+        match std::env::var("DISPATCH_LAYOUT").as_deref() {
+            Ok("grouped") => Layout::Grouped,
+            _ => Layout::Interleaved,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Layout::Interleaved => "interleaved",
+            Layout::Grouped => "grouped",
+        }
+    }
+}
+
+/// A recipient of the run and what has been queued for it.
+struct Recipient {
+    contact: Contact,
+    conversation: ConversationRecord,
+    queued: usize,
+}
+
+impl Recipient {
+    /// A changeset queueing this recipient's next `n` messages (creating it
+    /// the first time); their ids go on `queued`.
+    fn queue(
+        &mut self,
+        n: usize,
+        now: DateTime<Utc>,
+        queued: &mut HashMap<E164, Vec<MessageId>>,
+    ) -> Changeset {
+        let write = if self.queued == 0 {
+            ContactWrite::Insert(self.contact.clone())
+        } else {
+            let expected_version = self.contact.version;
+            self.contact.version += 1;
+            ContactWrite::Update {
+                contact: self.contact.clone(),
+                expected_version,
+            }
+        };
+        let mut changes = Changeset::for_contact(self.contact.tenant, write);
+        if self.queued == 0 {
+            changes.conversations.push(self.conversation.clone());
+        }
+        let phone = self.contact.phone;
+        for k in self.queued..self.queued + n {
+            let content = Content::text(format!("Update {k}")).expect("a text");
+            let id =
+                outbound::queue_agent_sms(&mut changes, &self.conversation, phone, content, now);
+            queued.entry(phone).or_default().push(id);
+        }
+        self.queued += n;
+        changes
+    }
+}
+
+/// Queues the run's messages in `layout`, each recipient's in turn order;
+/// the ids queued for each recipient, in order.
+async fn seed(store: &dyn Store, run: &Run, layout: Layout) -> HashMap<E164, Vec<MessageId>> {
     let tenant = Tenant {
         id: TenantId::from_uuid(Uuid::now_v7()),
         slug: "dispatch".into(),
@@ -164,25 +242,42 @@ async fn seed(store: &dyn Store, run: &Run) -> HashMap<E164, Vec<MessageId>> {
     store.put_tenant(&tenant).await.expect("a tenant");
     let now = SystemClock.now() - TimeDelta::seconds(1);
     let per_recipient = run.messages.div_ceil(run.recipients);
+    let mut recipients: Vec<Recipient> = (0..run.recipients)
+        .map(|r| {
+            let phone: E164 = format!("+1415{:03}{:04}", 200 + r / 10_000, r % 10_000)
+                .parse()
+                .expect("a valid number");
+            let contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant.id, phone, now);
+            let conversation = outbound::conversation(tenant.id, contact.id, now);
+            Recipient {
+                contact,
+                conversation,
+                queued: 0,
+            }
+        })
+        .collect();
+    // Which recipient each message goes to, in the order they are queued.
+    let order: Vec<usize> = match layout {
+        Layout::Interleaved => (0..per_recipient)
+            .flat_map(|_| 0..run.recipients)
+            .take(run.messages)
+            .collect(),
+        Layout::Grouped => (0..run.recipients)
+            .flat_map(|r| std::iter::repeat_n(r, per_recipient))
+            .take(run.messages)
+            .collect(),
+    };
     let mut queued: HashMap<E164, Vec<MessageId>> = HashMap::new();
+    // A batch names each contact once: any run of `recipients` consecutive
+    // messages round by round goes to distinct recipients.
+    let batch_size = run.recipients.min(100);
     let mut batch = Vec::new();
-    let mut left = run.messages;
-    for r in 0..run.recipients {
-        let phone: E164 = format!("+1415{:03}{:04}", 200 + r / 10_000, r % 10_000)
-            .parse()
-            .expect("a valid number");
-        let contact = Contact::new(ContactId::from_uuid(Uuid::now_v7()), tenant.id, phone, now);
-        let conversation = outbound::conversation(tenant.id, contact.id, now);
-        let mut changes = Changeset::for_contact(tenant.id, ContactWrite::Insert(contact));
-        changes.conversations.push(conversation.clone());
-        for k in 0..per_recipient.min(left) {
-            let content = Content::text(format!("Update {k}")).expect("a text");
-            let id = outbound::queue_agent_sms(&mut changes, &conversation, phone, content, now);
-            queued.entry(phone).or_default().push(id);
-        }
-        left = left.saturating_sub(per_recipient);
-        batch.push(changes);
-        if batch.len() == 100 {
+    for chunk in order.chunk_by(|a, b| a == b) {
+        let Some(recipient) = chunk.first().and_then(|&r| recipients.get_mut(r)) else {
+            continue;
+        };
+        batch.push(recipient.queue(chunk.len(), now, &mut queued));
+        if batch.len() == batch_size {
             store
                 .commit_batch(std::mem::take(&mut batch))
                 .await

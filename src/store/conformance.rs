@@ -27,6 +27,7 @@ mod audience;
 mod batches;
 mod campaigns;
 mod inbound_reads;
+mod outbox;
 mod timeline;
 mod usage;
 
@@ -47,6 +48,7 @@ pub use campaigns::{
     running_campaigns_are_the_started_active_ones_until_complete,
 };
 pub use inbound_reads::inbound_reads_are_the_retry_the_contact_and_its_latest_conversation;
+pub use outbox::many_recipients_items_are_claimed_and_finished_together;
 pub use timeline::a_contacts_timeline_holds_its_audit_events_in_order;
 pub use usage::a_sent_message_is_counted_once_by_channel_country_and_category;
 
@@ -87,6 +89,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     statuses_recorded_together_merge_as_one_by_one(store).await;
     the_outbox_is_claimed_once_per_lease_and_finished(store).await;
     send_outcomes_recorded_together_are_recorded_as_one_by_one(store).await;
+    many_recipients_items_are_claimed_and_finished_together(store).await;
     one_recipients_messages_are_claimed_in_the_order_they_were_queued(store).await;
     inbox_queries_filter_sort_and_search(store).await;
     bulk_actions_change_flags(store).await;

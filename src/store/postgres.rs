@@ -126,8 +126,6 @@ impl Backend for PostgresStore {
         conversation_for_update: "SELECT doc FROM conversations \
              WHERE tenant = $1 AND id = $2 FOR UPDATE",
         message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2 FOR UPDATE",
-        outbox_for_update: "SELECT doc FROM outbox \
-             WHERE tenant = $1 AND message = $2 FOR UPDATE",
         claimable: sql::claimable!(" FOR UPDATE OF o SKIP LOCKED"),
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2 \
              FOR UPDATE SKIP LOCKED",
@@ -136,6 +134,7 @@ impl Backend for PostgresStore {
         // The key is "msgcore" in ASCII.
         lock_migrations: Some("SELECT pg_advisory_xact_lock(30807660348535397)"),
         placeholders: crate::store::sql::Placeholders::Numbered,
+        locks_rows: true,
         // Inside the freeze's transaction, which ANALYZE samples as well.
         analyze_recipients: Some("ANALYZE campaign_recipients"),
         migrations: &[

@@ -19,6 +19,7 @@
 pub(crate) mod campaigns;
 pub(crate) mod commit;
 pub(crate) mod ops;
+pub(crate) mod outbox;
 mod rows;
 pub(crate) mod usage;
 
@@ -553,7 +554,7 @@ macro_rules! store_impl {
                 lease: chrono::TimeDelta,
                 limit: usize,
             ) -> Result<Vec<$crate::model::OutboxItem>, $crate::store::StoreError> {
-                $crate::store::sql::ops::claim_outbox(self, now, lease, limit).await
+                $crate::store::sql::outbox::claim_outbox(self, now, lease, limit).await
             }
 
             async fn finish_outbox(
@@ -564,15 +565,17 @@ macro_rules! store_impl {
                 outcome: &$crate::store::DispatchOutcome,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> Result<bool, $crate::store::StoreError> {
-                $crate::store::sql::ops::finish_outbox(self, tenant, message, attempt, outcome, now)
-                    .await
+                $crate::store::sql::outbox::finish_outbox(
+                    self, tenant, message, attempt, outcome, now,
+                )
+                .await
             }
 
             async fn finish_outboxes(
                 &self,
                 finishes: &[$crate::store::OutboxFinish],
             ) -> Result<Vec<bool>, $crate::store::StoreError> {
-                $crate::store::sql::ops::finish_outboxes(self, finishes).await
+                $crate::store::sql::outbox::finish_outboxes(self, finishes).await
             }
 
             async fn outbox_item(
@@ -580,7 +583,7 @@ macro_rules! store_impl {
                 tenant: $crate::model::TenantId,
                 message: $crate::model::MessageId,
             ) -> Result<Option<$crate::model::OutboxItem>, $crate::store::StoreError> {
-                $crate::store::sql::ops::outbox_item(self, tenant, message).await
+                $crate::store::sql::outbox::outbox_item(self, tenant, message).await
             }
 
             async fn events(
@@ -752,8 +755,6 @@ pub(crate) struct Dialect {
     pub(crate) conversation_for_update: &'static str,
     /// A message's doc, locked for update.
     pub(crate) message_for_update: &'static str,
-    /// An outbox item's doc, locked for update.
-    pub(crate) outbox_for_update: &'static str,
     /// Claimable outbox docs, oldest first, locked (skipping rows others hold).
     pub(crate) claimable: &'static str,
     /// A campaign's doc, locked for a claim; a campaign another claimer holds
@@ -768,6 +769,9 @@ pub(crate) struct Dialect {
     pub(crate) lock_migrations: Option<&'static str>,
     /// How multi-row inserts number their parameters.
     pub(crate) placeholders: Placeholders,
+    /// Whether a write transaction's reads lock the rows they will change
+    /// (`FOR UPDATE`, PostgreSQL); SQLite's writer holds the whole database.
+    pub(crate) locks_rows: bool,
     /// Refreshes the planner's statistics of the recipients table once a
     /// freeze has inserted its rows, where the planner needs them to keep to
     /// the unique keys (PostgreSQL: taking a just-frozen campaign's table for

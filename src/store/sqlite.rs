@@ -117,7 +117,6 @@ impl Backend for SqliteStore {
              ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9",
         conversation_for_update: "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2",
         message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2",
-        outbox_for_update: "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2",
         claimable: sql::claimable!(""),
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2",
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1",
@@ -126,6 +125,7 @@ impl Backend for SqliteStore {
         // `BEGIN IMMEDIATE` already makes concurrent openers wait.
         lock_migrations: None,
         placeholders: crate::store::sql::Placeholders::Anonymous,
+        locks_rows: false,
         // SQLite keeps to a unique index matched whole without statistics.
         analyze_recipients: None,
         migrations: &[

@@ -10,7 +10,7 @@ use crate::core::usage::{Billing, Pricing, PricingCategory, UsageLine};
 use crate::model::{MessageRecord, ProviderName};
 use crate::store::{DispatchOutcome, Store};
 
-fn billed(message: MessageRecord, billing: Billing) -> MessageRecord {
+pub(super) fn billed(message: MessageRecord, billing: Billing) -> MessageRecord {
     MessageRecord {
         channel: billing.channel,
         billing: Some(billing),
@@ -18,7 +18,11 @@ fn billed(message: MessageRecord, billing: Billing) -> MessageRecord {
     }
 }
 
-fn billing(channel: Channel, segments: u32, category: Option<PricingCategory>) -> Billing {
+pub(super) fn billing(
+    channel: Channel,
+    segments: u32,
+    category: Option<PricingCategory>,
+) -> Billing {
     Billing {
         channel,
         country: Some("US".into()),
@@ -28,7 +32,11 @@ fn billing(channel: Channel, segments: u32, category: Option<PricingCategory>) -
     }
 }
 
-fn line(channel: Channel, category: Option<PricingCategory>, counts: [u64; 3]) -> UsageLine {
+pub(super) fn line(
+    channel: Channel,
+    category: Option<PricingCategory>,
+    counts: [u64; 3],
+) -> UsageLine {
     let [messages, segments, charged_units] = counts;
     UsageLine {
         channel,

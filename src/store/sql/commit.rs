@@ -505,7 +505,7 @@ async fn queued_message<B: Backend>(
             let earlier = changes.outbox.get(..index).unwrap_or_default();
             let repeated = earlier.iter().any(|other| other.message == item.message);
             if repeated
-                || ops::outbox_item(backend, changes.tenant, item.message)
+                || super::outbox::outbox_item(backend, changes.tenant, item.message)
                     .await?
                     .is_some()
             {

@@ -5,13 +5,13 @@
 //! and PostgreSQL (`$1` parameters work in both) are the constants below; the
 //! others come from the backend's [`Dialect`](super::Dialect).
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use super::usage::write_usage;
 use super::{
     Backend, Key, Session, Value, conversation_values, count, db, decode, encode, message_values,
-    nanos, outbox_values,
+    nanos,
 };
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
@@ -19,12 +19,12 @@ use crate::core::ratelimit::{Decision, GcraState, Quota};
 use crate::core::usage::Pricing;
 use crate::model::{
     Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
-    OutboxItem, ProviderName, Tenant, TenantId,
+    ProviderName, Tenant, TenantId,
 };
-use crate::store::contract::{self, OutcomeEffect, Search};
+use crate::store::contract::{self, Search};
 use crate::store::{
-    AudienceQuery, BulkAction, ContactCursor, ConversationQuery, ConversationSummary,
-    DispatchOutcome, InboundReads, OutboxFinish, StatusWrite, StoreError,
+    AudienceQuery, BulkAction, ContactCursor, ConversationQuery, ConversationSummary, InboundReads,
+    StatusWrite, StoreError,
 };
 
 const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
@@ -131,10 +131,6 @@ const MESSAGE_BY_CLIENT_ID: &str = "SELECT doc FROM messages WHERE tenant = $1 A
 const TIMELINE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND contact = $2 \
      ORDER BY seq DESC LIMIT $3";
 
-const UPDATE_OUTBOX: &str = "UPDATE outbox SET state = $3, available_at = $4, \
-     lease_until = $5, attempts = $6, doc = $7 WHERE tenant = $1 AND message = $2";
-const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2";
-
 const EVENTS: &str = "SELECT seq, doc FROM events WHERE tenant = $1 AND seq > $2 \
      ORDER BY seq LIMIT $3";
 /// The newest first; the partial index `events_on_timeline` serves it.
@@ -156,7 +152,7 @@ pub(super) fn id(tenant: TenantId) -> Value {
 }
 
 /// The first row's doc of a single-statement read, decoded.
-async fn read_one<B: Backend, T: DeserializeOwned>(
+pub(super) async fn read_one<B: Backend, T: DeserializeOwned>(
     backend: &B,
     sql: &'static str,
     args: Vec<Value>,
@@ -662,132 +658,10 @@ async fn merge_status<S: Session>(
     Ok(Some(record.delivery))
 }
 
-pub(crate) async fn claim_outbox<B: Backend>(
-    backend: &B,
-    now: DateTime<Utc>,
-    lease: TimeDelta,
-    limit: usize,
-) -> Result<Vec<OutboxItem>, StoreError> {
-    let mut session = backend.write().await.map_err(db)?;
-    let result = claim(&mut session, B::DIALECT.claimable, now, lease, limit).await;
-    finish(session, result).await
-}
-
-async fn claim<S: Session>(
-    session: &mut S,
-    claimable: &'static str,
-    now: DateTime<Utc>,
-    lease: TimeDelta,
-    limit: usize,
-) -> Result<Vec<OutboxItem>, StoreError> {
-    let args = vec![Value::Int(nanos(now)), Value::Int(count(limit))];
-    let docs = session.texts(claimable, args).await.map_err(db)?;
-    let mut claimed = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let mut item: OutboxItem = decode(&doc, "outbox item")?;
-        contract::claim(&mut item, now, lease);
-        session
-            .execute(UPDATE_OUTBOX, outbox_values(&item)?)
-            .await
-            .map_err(db)?;
-        claimed.push(item);
-    }
-    Ok(claimed)
-}
-
-pub(crate) async fn finish_outbox<B: Backend>(
-    backend: &B,
-    tenant: TenantId,
-    message: MessageId,
-    attempt: u32,
-    outcome: &DispatchOutcome,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let mut session = backend.write().await.map_err(db)?;
-    let result = record_outcome::<B, _>(&mut session, tenant, message, attempt, outcome, now).await;
-    finish(session, result).await
-}
-
-pub(crate) async fn finish_outboxes<B: Backend>(
-    backend: &B,
-    finishes: &[OutboxFinish],
-) -> Result<Vec<bool>, StoreError> {
-    let mut session = backend.write().await.map_err(db)?;
-    let result = record_outcomes::<B, _>(&mut session, finishes).await;
-    finish(session, result).await
-}
-
-async fn record_outcomes<B: Backend, S: Session>(
-    session: &mut S,
-    finishes: &[OutboxFinish],
-) -> Result<Vec<bool>, StoreError> {
-    let mut recorded = Vec::with_capacity(finishes.len());
-    for f in finishes {
-        let stood =
-            record_outcome::<B, _>(session, f.tenant, f.message, f.attempt, &f.outcome, f.now);
-        recorded.push(stood.await?);
-    }
-    Ok(recorded)
-}
-
-async fn record_outcome<B: Backend, S: Session>(
-    session: &mut S,
-    tenant: TenantId,
-    message: MessageId,
-    attempt: u32,
-    outcome: &DispatchOutcome,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let effect = OutcomeEffect::of(outcome, now);
-    let key = || vec![id(tenant), Value::Id(message.as_uuid())];
-    let dialect = B::DIALECT;
-    let item =
-        locked::<_, OutboxItem>(session, dialect.outbox_for_update, key(), "outbox item").await?;
-    let Some(mut item) = item.filter(|item| contract::claim_stands(item, attempt)) else {
-        return Ok(false);
-    };
-    effect.apply_to_item(&mut item);
-    session
-        .execute(UPDATE_OUTBOX, outbox_values(&item)?)
-        .await
-        .map_err(db)?;
-    if let Some(mut record) =
-        locked::<_, MessageRecord>(session, dialect.message_for_update, key(), "message").await?
-    {
-        let before = record.clone();
-        effect.apply_to_message(outcome, &mut record);
-        write_usage(session, tenant, &before, &record).await?;
-        session
-            .execute(UPDATE_MESSAGE, message_values(&record)?)
-            .await
-            .map_err(|error| {
-                taken(error, Key::MessageProvider, || {
-                    let provider = record.provider.as_ref().map(ProviderName::as_str);
-                    let id = record.provider_message_id.as_deref();
-                    format!(
-                        "provider message id {} {}",
-                        provider.unwrap_or_default(),
-                        id.unwrap_or_default()
-                    )
-                })
-            })?;
-    }
-    Ok(true)
-}
-
 pub(crate) async fn health<B: Backend>(backend: &B) -> Result<(), StoreError> {
     let mut session = backend.read().await.map_err(db)?;
     session.texts("SELECT 'ok'", Vec::new()).await.map_err(db)?;
     Ok(())
-}
-
-pub(crate) async fn outbox_item<B: Backend>(
-    backend: &B,
-    tenant: TenantId,
-    message: MessageId,
-) -> Result<Option<OutboxItem>, StoreError> {
-    let args = vec![id(tenant), Value::Id(message.as_uuid())];
-    read_one(backend, OUTBOX_ITEM, args, "outbox item").await
 }
 
 pub(crate) async fn events<B: Backend>(

@@ -128,6 +128,26 @@ pub(crate) async fn write_rows<S: Session, T: Sync>(
     Ok(changed)
 }
 
+/// Runs `query` with a row of its columns for each of `keys`, in as few
+/// statements as the shapes allow; the first column of every row returned.
+pub(crate) async fn read_rows<S: Session, T>(
+    session: &mut S,
+    style: Placeholders,
+    query: &'static RowStatement,
+    keys: &[T],
+    row: impl Fn(&T) -> Vec<Value>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut found = Vec::with_capacity(keys.len());
+    let mut rest = keys;
+    for (shape, size) in statements(keys.len()) {
+        let (chunk, after) = rest.split_at(size.min(rest.len()));
+        rest = after;
+        let args = chunk.iter().flat_map(&row).collect();
+        found.extend(session.texts(query.statement(style, shape), args).await?);
+    }
+    Ok(found)
+}
+
 /// The statements for `rows` rows, largest first: each shape's index and
 /// row count.
 fn statements(rows: usize) -> impl Iterator<Item = (usize, usize)> {

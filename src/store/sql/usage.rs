@@ -4,19 +4,22 @@
 use chrono::{DateTime, Utc};
 
 use super::ops::id;
-use super::{Backend, Session, Value, db, nanos};
+use super::rows::{RowStatement, write_rows};
+use super::{Backend, Placeholders, Session, Value, db, nanos};
 use crate::core::usage::{PricingCategory, UsageLine};
 use crate::model::{MessageRecord, TenantId};
 use crate::store::StoreError;
-use crate::store::contract;
+use crate::store::contract::{self, UsageRecord};
 
-/// The record as the message's locked row says it now
+/// The records as the messages' locked rows say they are now
 /// ([`contract::usage_change`]).
-const UPSERT_USAGE: &str = "INSERT INTO usage_records \
-     (tenant, message, at, channel, country, category, segments, charged_units) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-     ON CONFLICT (tenant, message) DO UPDATE SET at = excluded.at, \
-     category = excluded.category, charged_units = excluded.charged_units";
+static UPSERT_USAGES: RowStatement = RowStatement::around(
+    "INSERT INTO usage_records \
+     (tenant, message, at, channel, country, category, segments, charged_units) VALUES ",
+    8,
+    " ON CONFLICT (tenant, message) DO UPDATE SET at = excluded.at, \
+     category = excluded.category, charged_units = excluded.charged_units",
+);
 const USAGE: &str = "SELECT channel, country, category, COUNT(*), \
      CAST(SUM(segments) AS BIGINT), CAST(SUM(charged_units) AS BIGINT) FROM usage_records \
      WHERE tenant = $1 AND at >= $2 AND at < $3 GROUP BY channel, country, category";
@@ -43,8 +46,33 @@ pub(crate) async fn write_usage<S: Session>(
     let Some(record) = contract::usage_change(before, message) else {
         return Ok(());
     };
+    // One row: `$n` placeholders suit both databases.
+    write_usages(session, Placeholders::Numbered, &[(tenant, record)]).await
+}
+
+/// The usage records of several messages (each message once), written
+/// together in `session`'s transaction.
+pub(crate) async fn write_usages<S: Session>(
+    session: &mut S,
+    style: Placeholders,
+    records: &[(TenantId, UsageRecord)],
+) -> Result<(), StoreError> {
+    write_rows(
+        session,
+        style,
+        &UPSERT_USAGES,
+        records,
+        |(tenant, record)| Ok(usage_values(*tenant, record)),
+    )
+    .await
+    .map_err(|error| error.or_refused(db))?;
+    Ok(())
+}
+
+/// A usage record's columns, in `UPSERT_USAGES`' order.
+fn usage_values(tenant: TenantId, record: &UsageRecord) -> Vec<Value> {
     let billing = &record.billing;
-    let args = vec![
+    vec![
         id(tenant),
         Value::Id(record.message.as_uuid()),
         Value::Int(nanos(record.at)),
@@ -53,9 +81,7 @@ pub(crate) async fn write_usage<S: Session>(
         Value::OptText(billing.category.as_ref().map(|c| c.as_str().to_owned())),
         Value::Int(i64::from(billing.segments)),
         Value::Int(i64::from(billing.segments * billing.charged())),
-    ];
-    session.execute(UPSERT_USAGE, args).await.map_err(db)?;
-    Ok(())
+    ]
 }
 
 pub(crate) async fn usage<B: Backend>(
