@@ -12,6 +12,9 @@
 //! ```
 //!
 //! Defaults: 20,000 messages, 2,000 recipients, 100 ms, 2,000 sends in flight.
+//! With `DISPATCH_STORE=postgres` (and `--features tokio,sqlite,postgres`) the
+//! store is a new PostgreSQL database, `msgcore_dispatch_bench`, on the server
+//! of `DATABASE_URL`.
 //! The dispatcher records outcomes with group commit
 //! (`Dispatcher::with_group_commit`) unless `DISPATCH_GROUP_COMMIT=0`.
 //! Prints `dispatch messages=… recipients=… latency_ms=… concurrent=… layout=… seconds=…
@@ -40,6 +43,9 @@ use uuid::Uuid;
 
 #[path = "../tests/support/databases.rs"]
 mod databases;
+#[cfg(feature = "postgres")]
+#[path = "support/new_postgres.rs"]
+mod new_postgres;
 #[allow(dead_code)]
 #[path = "../tests/support/outbound.rs"]
 mod outbound;
@@ -105,7 +111,7 @@ fn main() {
 
 async fn measure(run: Run) {
     let file = databases::TempFile::new();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&file.0).await.expect("a store"));
+    let (store, store_name) = new_store(&file).await;
     let layout = Layout::from_env();
     let queued = seed(store.as_ref(), &run, layout).await;
     let provider = Arc::new(SlowProvider {
@@ -143,7 +149,7 @@ async fn measure(run: Run) {
     let in_order = queued == arrived;
     println!(
         "dispatch messages={} recipients={} latency_ms={} concurrent={} layout={} \
-         group_commit={grouped} \
+         store={} group_commit={grouped} \
          seconds={seconds:.2} \
          sends_per_second={:.0} sent={} in_order={in_order} peak_rss_mib={:.1}",
         run.messages,
@@ -151,12 +157,26 @@ async fn measure(run: Run) {
         run.latency.as_millis(),
         run.concurrent,
         layout.name(),
+        store_name,
         report.sent as f64 / seconds,
         report.sent,
         peak_rss::peak_rss_mib(),
     );
     assert!(in_order, "a recipient's messages left out of order");
     assert_eq!(report.sent, run.messages);
+}
+
+/// A new SQLite store in `file`, or with `DISPATCH_STORE=postgres` a new
+/// PostgreSQL database; and which it is.
+async fn new_store(file: &databases::TempFile) -> (Arc<dyn Store>, &'static str) {
+    #[cfg(feature = "postgres")]
+    if std::env::var("DISPATCH_STORE").as_deref() == Ok("postgres") {
+        let store =
+            new_postgres::new_postgres("msgcore_dispatch_bench", "DISPATCH_STORE=postgres").await;
+        return (store, "postgres");
+    }
+    let store = SqliteStore::open(&file.0).await.expect("a store");
+    (Arc::new(store), "sqlite")
 }
 
 /// How the seeded messages lie in the outbox.

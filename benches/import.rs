@@ -29,6 +29,9 @@ use msgcore::engine::Inbox;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
 use msgcore::store::{SqliteStore, Store};
 
+#[cfg(feature = "postgres")]
+#[path = "support/new_postgres.rs"]
+mod new_postgres;
 #[path = "support/peak_rss.rs"]
 mod peak_rss;
 
@@ -91,27 +94,13 @@ fn main() {
 async fn new_store(dir: &Path) -> Arc<dyn Store> {
     #[cfg(feature = "postgres")]
     if std::env::var("IMPORT_STORE").as_deref() == Ok("postgres") {
-        return new_postgres().await;
+        return new_postgres::new_postgres("msgcore_import_bench", "IMPORT_STORE=postgres").await;
     }
     let database = dir.join("msgcore.sqlite");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
     }
     Arc::new(SqliteStore::open(&database).await.unwrap())
-}
-
-#[cfg(feature = "postgres")]
-async fn new_postgres() -> Arc<dyn Store> {
-    const NAME: &str = "msgcore_import_bench";
-    let url = std::env::var("DATABASE_URL").expect("IMPORT_STORE=postgres needs DATABASE_URL");
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    let drop = format!("DROP DATABASE IF EXISTS {NAME} WITH (FORCE)");
-    sqlx::query(&drop).execute(&admin).await.unwrap();
-    let create = format!("CREATE DATABASE {NAME}");
-    sqlx::query(&create).execute(&admin).await.unwrap();
-    let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
-    let url = format!("{base}/{NAME}");
-    Arc::new(msgcore::store::PostgresStore::connect(&url).await.unwrap())
 }
 
 /// A contacts export of `rows` rows.
