@@ -125,7 +125,6 @@ impl Backend for PostgresStore {
              ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9",
         conversation_for_update: "SELECT doc FROM conversations \
              WHERE tenant = $1 AND id = $2 FOR UPDATE",
-        message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2 FOR UPDATE",
         claimable: sql::claimable!(" FOR UPDATE OF o SKIP LOCKED"),
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2 \
              FOR UPDATE SKIP LOCKED",

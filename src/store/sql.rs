@@ -18,9 +18,11 @@
 
 pub(crate) mod campaigns;
 pub(crate) mod commit;
+pub(crate) mod keyed;
 pub(crate) mod ops;
 pub(crate) mod outbox;
 mod rows;
+pub(crate) mod statuses;
 pub(crate) mod usage;
 
 use async_trait::async_trait;
@@ -528,7 +530,8 @@ macro_rules! store_impl {
                 update: &$crate::core::delivery::StatusUpdate,
                 pricing: Option<&$crate::core::usage::Pricing>,
             ) -> Result<Option<$crate::core::delivery::Delivery>, $crate::store::StoreError> {
-                $crate::store::sql::ops::record_status(self, tenant, message, update, pricing).await
+                $crate::store::sql::statuses::record_status(self, tenant, message, update, pricing)
+                    .await
             }
 
             async fn record_statuses(
@@ -536,7 +539,7 @@ macro_rules! store_impl {
                 writes: &[$crate::store::StatusWrite],
             ) -> Result<Vec<Option<$crate::core::delivery::Delivery>>, $crate::store::StoreError>
             {
-                $crate::store::sql::ops::record_statuses(self, writes).await
+                $crate::store::sql::statuses::record_statuses(self, writes).await
             }
 
             async fn usage(
@@ -753,8 +756,6 @@ pub(crate) struct Dialect {
     pub(crate) conversations: &'static str,
     /// A conversation's doc, locked for update.
     pub(crate) conversation_for_update: &'static str,
-    /// A message's doc, locked for update.
-    pub(crate) message_for_update: &'static str,
     /// Claimable outbox docs, oldest first, locked (skipping rows others hold).
     pub(crate) claimable: &'static str,
     /// A campaign's doc, locked for a claim; a campaign another claimer holds

@@ -116,7 +116,6 @@ impl Backend for SqliteStore {
                   OR ($8 <> '' AND instr(ct.phone, $8) > 0)) \
              ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9",
         conversation_for_update: "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2",
-        message_for_update: "SELECT doc FROM messages WHERE tenant = $1 AND id = $2",
         claimable: sql::claimable!(""),
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2",
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1",

@@ -8,15 +8,9 @@
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
-use super::usage::write_usage;
-use super::{
-    Backend, Key, Session, Value, conversation_values, count, db, decode, encode, message_values,
-    nanos,
-};
-use crate::core::delivery::{Delivery, StatusUpdate};
+use super::{Backend, Key, Session, Value, conversation_values, count, db, decode, encode, nanos};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
-use crate::core::usage::Pricing;
 use crate::model::{
     Contact, ContactId, ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord,
     ProviderName, Tenant, TenantId,
@@ -24,7 +18,7 @@ use crate::model::{
 use crate::store::contract::{self, Search};
 use crate::store::{
     AudienceQuery, BulkAction, ContactCursor, ConversationQuery, ConversationSummary, InboundReads,
-    StatusWrite, StoreError,
+    StoreError,
 };
 
 const UPSERT_TENANT: &str = "INSERT INTO tenants (id, slug, doc) VALUES ($1, $2, $3) \
@@ -112,9 +106,6 @@ const CONVERSATION: &str = "SELECT doc FROM conversations WHERE tenant = $1 AND 
 const LATEST_CONVERSATION: &str = "SELECT doc FROM conversations \
      WHERE tenant = $1 AND contact = $2 ORDER BY created_at DESC, id DESC LIMIT 1";
 
-const UPDATE_MESSAGE: &str = "UPDATE messages SET contact = $3, conversation = $4, \
-     provider = $5, provider_message_id = $6, client_id = $7, created_at = $8, doc = $9 \
-     WHERE tenant = $1 AND id = $2";
 const MESSAGE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND id = $2";
 const MESSAGE_BY_PROVIDER_ID: &str = "SELECT doc FROM messages \
      WHERE tenant = $1 AND provider = $2 AND provider_message_id = $3";
@@ -588,74 +579,6 @@ pub(crate) async fn timeline<B: Backend>(
     let mut newest_first: Vec<MessageRecord> = read_all(backend, TIMELINE, args, "message").await?;
     newest_first.reverse();
     Ok(newest_first)
-}
-
-pub(crate) async fn record_status<B: Backend>(
-    backend: &B,
-    tenant: TenantId,
-    message: MessageId,
-    update: &StatusUpdate,
-    pricing: Option<&Pricing>,
-) -> Result<Option<Delivery>, StoreError> {
-    let mut session = backend.write().await.map_err(db)?;
-    let result = merge_status(
-        &mut session,
-        B::DIALECT.message_for_update,
-        tenant,
-        message,
-        update,
-        pricing,
-    )
-    .await;
-    finish(session, result).await
-}
-
-pub(crate) async fn record_statuses<B: Backend>(
-    backend: &B,
-    writes: &[StatusWrite],
-) -> Result<Vec<Option<Delivery>>, StoreError> {
-    let mut session = backend.write().await.map_err(db)?;
-    let result = merge_statuses(&mut session, B::DIALECT.message_for_update, writes).await;
-    finish(session, result).await
-}
-
-async fn merge_statuses<S: Session>(
-    session: &mut S,
-    for_update: &'static str,
-    writes: &[StatusWrite],
-) -> Result<Vec<Option<Delivery>>, StoreError> {
-    let mut merged = Vec::with_capacity(writes.len());
-    for w in writes {
-        let pricing = w.pricing.as_ref();
-        let delivery = merge_status(session, for_update, w.tenant, w.message, &w.update, pricing);
-        merged.push(delivery.await?);
-    }
-    Ok(merged)
-}
-
-async fn merge_status<S: Session>(
-    session: &mut S,
-    for_update: &'static str,
-    tenant: TenantId,
-    message: MessageId,
-    update: &StatusUpdate,
-    pricing: Option<&Pricing>,
-) -> Result<Option<Delivery>, StoreError> {
-    let args = vec![id(tenant), Value::Id(message.as_uuid())];
-    let Some(mut record) = locked::<_, MessageRecord>(session, for_update, args, "message").await?
-    else {
-        return Ok(None);
-    };
-    let before = record.clone();
-    contract::merge_status(&mut record, update, pricing);
-    // The standing status may stay while the evidence (times, error codes)
-    // or the pricing changes, and those must be kept too.
-    if record != before {
-        let row = message_values(&record)?;
-        session.execute(UPDATE_MESSAGE, row).await.map_err(db)?;
-        write_usage(session, tenant, &before, &record).await?;
-    }
-    Ok(Some(record.delivery))
 }
 
 pub(crate) async fn health<B: Backend>(backend: &B) -> Result<(), StoreError> {

@@ -1,20 +1,15 @@
 //! The outbox on the SQL stores: claiming items and recording what the
-//! carrier said, in a few multi-row statements per batch rather than a few
-//! statements per item, because the dispatcher's claims wait for the write
-//! lock these hold.
-
-use std::collections::{HashMap, HashSet};
+//! carrier said, in a few multi-row statements per batch ([`keyed`]) rather
+//! than a few statements per item, because the dispatcher's claims wait for
+//! the write lock these hold.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use serde::de::DeserializeOwned;
 
-use super::ops::{finish, id, read_one, taken};
-use super::rows::{RowStatement, read_rows, write_rows};
-use super::usage::write_usages;
-use super::{
-    Backend, Key, Session, Value, count, db, decode, message_values, nanos, outbox_values,
-};
-use crate::model::{MessageId, MessageRecord, OutboxItem, ProviderName, TenantId};
+use super::keyed::{self, ChangedMessages, MessageKey, OUTBOX_ITEMS, by_key, distinct_runs};
+use super::ops::{finish, id, read_one};
+use super::rows::{RowStatement, write_rows};
+use super::{Backend, Session, Value, count, db, decode, nanos, outbox_values};
+use crate::model::{MessageId, OutboxItem, TenantId};
 use crate::store::contract::{self, OutcomeEffect};
 use crate::store::{DispatchOutcome, OutboxFinish, StoreError};
 
@@ -28,40 +23,6 @@ static UPDATE_OUTBOXES: RowStatement = RowStatement::around(
      lease_until = v.lease_until, attempts = v.attempts, doc = v.doc FROM v \
      WHERE outbox.tenant = v.tenant AND outbox.message = v.message",
 );
-/// Message rows rewritten together, in `message_values`' order.
-static UPDATE_MESSAGES: RowStatement = RowStatement::around(
-    "WITH v (tenant, id, contact, conversation, provider, provider_message_id, client_id, \
-     created_at, doc) AS (VALUES ",
-    9,
-    ") UPDATE messages SET contact = v.contact, conversation = v.conversation, \
-     provider = v.provider, provider_message_id = v.provider_message_id, \
-     client_id = v.client_id, created_at = v.created_at, doc = v.doc FROM v \
-     WHERE messages.tenant = v.tenant AND messages.id = v.id",
-);
-
-/// The docs of the rows of `$table` keyed by (tenant, `$id`) pairs, with
-/// `$lock` appended.
-macro_rules! docs_by_key {
-    ($table:literal, $id:literal, $lock:literal) => {
-        RowStatement::around(
-            "WITH k (tenant, id) AS (VALUES ",
-            2,
-            concat!(
-                ") SELECT t.doc FROM k JOIN ",
-                $table,
-                " t ON t.tenant = k.tenant AND t.",
-                $id,
-                " = k.id",
-                $lock
-            ),
-        )
-    };
-}
-static OUTBOXES: RowStatement = docs_by_key!("outbox", "message", "");
-static OUTBOXES_FOR_UPDATE: RowStatement = docs_by_key!("outbox", "message", " FOR UPDATE OF t");
-static MESSAGES: RowStatement = docs_by_key!("messages", "id", "");
-static MESSAGES_FOR_UPDATE: RowStatement = docs_by_key!("messages", "id", " FOR UPDATE OF t");
-
 pub(crate) async fn claim_outbox<B: Backend>(
     backend: &B,
     now: DateTime<Utc>,
@@ -135,29 +96,10 @@ async fn record_in_runs<B: Backend, S: Session>(
     finishes: &[OutboxFinish],
 ) -> Result<Vec<bool>, StoreError> {
     let mut recorded = Vec::with_capacity(finishes.len());
-    for run in distinct_runs(finishes) {
+    for run in distinct_runs(finishes, finish_key) {
         recorded.extend(record_outcomes::<B, _>(session, run).await?);
     }
     Ok(recorded)
-}
-
-/// `finishes` cut, in order, into runs that name each message at most once:
-/// a later outcome for a message must see what the earlier one wrote.
-fn distinct_runs(finishes: &[OutboxFinish]) -> impl Iterator<Item = &[OutboxFinish]> {
-    let mut rest = finishes;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut seen = HashSet::new();
-        let end = rest
-            .iter()
-            .position(|f| !seen.insert((f.tenant, f.message)))
-            .unwrap_or(rest.len());
-        let (run, after) = rest.split_at(end);
-        rest = after;
-        Some(run)
-    })
 }
 
 /// Records outcomes for distinct messages: whether each one's claim still
@@ -177,18 +119,21 @@ async fn finish_items<'a, B: Backend, S: Session>(
     session: &mut S,
     finishes: &'a [OutboxFinish],
 ) -> Result<(Vec<bool>, Vec<&'a OutboxFinish>), StoreError> {
-    let all: Vec<&OutboxFinish> = finishes.iter().collect();
-    let queries = (&OUTBOXES, &OUTBOXES_FOR_UPDATE);
-    let mut items = by_key::<B, _, OutboxItem>(session, queries, &all, "outbox item", |i| {
-        (i.tenant, i.message)
-    })
+    let mut items = by_key::<B, _, _, OutboxItem>(
+        session,
+        &OUTBOX_ITEMS,
+        finishes,
+        finish_key,
+        "outbox item",
+        |i| (i.tenant, i.message),
+    )
     .await?;
     let mut standing = Vec::with_capacity(finishes.len());
     let mut updated = Vec::with_capacity(finishes.len());
     let recorded = finishes
         .iter()
         .map(|f| {
-            let item = items.remove(&(f.tenant, f.message));
+            let item = items.remove(&finish_key(f));
             let Some(mut item) = item.filter(|item| contract::claim_stands(item, f.attempt)) else {
                 return false;
             };
@@ -211,69 +156,22 @@ async fn finish_messages<B: Backend, S: Session>(
     session: &mut S,
     standing: &[&OutboxFinish],
 ) -> Result<(), StoreError> {
-    let queries = (&MESSAGES, &MESSAGES_FOR_UPDATE);
-    let mut messages =
-        by_key::<B, _, MessageRecord>(session, queries, standing, "message", |m| (m.tenant, m.id))
-            .await?;
-    let mut changed = Vec::with_capacity(standing.len());
-    let mut usage = Vec::new();
+    let mut messages = keyed::messages::<B, _, _>(session, standing, |f| finish_key(f)).await?;
+    let mut changed = ChangedMessages::default();
     for f in standing {
-        let Some(mut record) = messages.remove(&(f.tenant, f.message)) else {
+        let Some(mut record) = messages.remove(&finish_key(f)) else {
             continue;
         };
         let before = record.clone();
         OutcomeEffect::of(&f.outcome, f.now).apply_to_message(&f.outcome, &mut record);
-        usage.extend(contract::usage_change(&before, &record).map(|u| (f.tenant, u)));
-        changed.push(record);
+        changed.push(&before, record);
     }
-    let style = B::DIALECT.placeholders;
-    write_usages(session, style, &usage).await?;
-    write_rows(session, style, &UPDATE_MESSAGES, &changed, message_values)
-        .await
-        .map_err(|error| error.or_refused(|error| provider_id_taken(error, &changed)))?;
-    Ok(())
+    changed.write::<B, _>(session).await
 }
 
-/// The rows of `finishes`' messages, found by the first of `queries` or, where
-/// the database locks rows, the second; decoded and keyed by `key_of`.
-async fn by_key<B: Backend, S: Session, T: DeserializeOwned>(
-    session: &mut S,
-    queries: (&'static RowStatement, &'static RowStatement),
-    finishes: &[&OutboxFinish],
-    what: &str,
-    key_of: impl Fn(&T) -> (TenantId, MessageId),
-) -> Result<HashMap<(TenantId, MessageId), T>, StoreError> {
-    let (plain, for_update) = queries;
-    let query = if B::DIALECT.locks_rows {
-        for_update
-    } else {
-        plain
-    };
-    let key = |f: &&OutboxFinish| vec![id(f.tenant), Value::Id(f.message.as_uuid())];
-    let style = B::DIALECT.placeholders;
-    let docs = read_rows(session, style, query, finishes, key)
-        .await
-        .map_err(db)?;
-    docs.iter()
-        .map(|doc| decode(doc, what).map(|found: T| (key_of(&found), found)))
-        .collect()
-}
-
-/// A refused message update: a provider message id another message has
-/// already (named when the batch had one message), or the database's error.
-fn provider_id_taken(error: sqlx::Error, changed: &[MessageRecord]) -> StoreError {
-    taken(error, Key::MessageProvider, || match changed {
-        [record] => format!(
-            "provider message id {} {}",
-            record
-                .provider
-                .as_ref()
-                .map(ProviderName::as_str)
-                .unwrap_or_default(),
-            record.provider_message_id.as_deref().unwrap_or_default()
-        ),
-        _ => format!("a provider message id among {} messages", changed.len()),
-    })
+/// Which message an outcome is for.
+fn finish_key(f: &OutboxFinish) -> MessageKey {
+    (f.tenant, f.message)
 }
 
 pub(crate) async fn outbox_item<B: Backend>(

@@ -7,7 +7,7 @@ use super::ops::id;
 use super::rows::{RowStatement, write_rows};
 use super::{Backend, Placeholders, Session, Value, db, nanos};
 use crate::core::usage::{PricingCategory, UsageLine};
-use crate::model::{MessageRecord, TenantId};
+use crate::model::TenantId;
 use crate::store::StoreError;
 use crate::store::contract::{self, UsageRecord};
 
@@ -33,21 +33,6 @@ pub(crate) struct UsageRow {
     pub(crate) messages: i64,
     pub(crate) segments: i64,
     pub(crate) charged_units: i64,
-}
-
-/// Writes the usage record a message that was `before` calls for now, if it
-/// changed, in `session`'s transaction.
-pub(crate) async fn write_usage<S: Session>(
-    session: &mut S,
-    tenant: TenantId,
-    before: &MessageRecord,
-    message: &MessageRecord,
-) -> Result<(), StoreError> {
-    let Some(record) = contract::usage_change(before, message) else {
-        return Ok(());
-    };
-    // One row: `$n` placeholders suit both databases.
-    write_usages(session, Placeholders::Numbered, &[(tenant, record)]).await
 }
 
 /// The usage records of several messages (each message once), written

@@ -1,0 +1,173 @@
+//! Rows found and rewritten many at a time by (tenant, message id): the
+//! outbox items and messages a batch of send outcomes or status callbacks
+//! changes, in a few multi-row statements instead of a few per item.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::de::DeserializeOwned;
+
+use super::ops::{id, taken};
+use super::rows::{RowStatement, read_rows, write_rows};
+use super::usage::write_usages;
+use super::{Backend, Key, Session, Value, db, decode, message_values};
+use crate::model::{MessageId, MessageRecord, ProviderName, TenantId};
+use crate::store::StoreError;
+use crate::store::contract::{self, UsageRecord};
+
+/// Which message a row or a write is about.
+pub(crate) type MessageKey = (TenantId, MessageId);
+
+/// The docs of the rows of `$table` keyed by (tenant, `$id`) pairs, with
+/// `$lock` appended.
+macro_rules! docs_by_key {
+    ($table:literal, $id:literal, $lock:literal) => {
+        RowStatement::around(
+            "WITH k (tenant, id) AS (VALUES ",
+            2,
+            concat!(
+                ") SELECT t.doc FROM k JOIN ",
+                $table,
+                " t ON t.tenant = k.tenant AND t.",
+                $id,
+                " = k.id",
+                $lock
+            ),
+        )
+    };
+}
+
+/// A table's keyed read, plain and locking the rows it finds.
+pub(crate) struct KeyedRead {
+    plain: RowStatement,
+    for_update: RowStatement,
+}
+
+pub(crate) static OUTBOX_ITEMS: KeyedRead = KeyedRead {
+    plain: docs_by_key!("outbox", "message", ""),
+    for_update: docs_by_key!("outbox", "message", " FOR UPDATE OF t"),
+};
+static MESSAGES: KeyedRead = KeyedRead {
+    plain: docs_by_key!("messages", "id", ""),
+    for_update: docs_by_key!("messages", "id", " FOR UPDATE OF t"),
+};
+
+/// Message rows rewritten together, in `message_values`' order.
+static UPDATE_MESSAGES: RowStatement = RowStatement::around(
+    "WITH v (tenant, id, contact, conversation, provider, provider_message_id, client_id, \
+     created_at, doc) AS (VALUES ",
+    9,
+    ") UPDATE messages SET contact = v.contact, conversation = v.conversation, \
+     provider = v.provider, provider_message_id = v.provider_message_id, \
+     client_id = v.client_id, created_at = v.created_at, doc = v.doc FROM v \
+     WHERE messages.tenant = v.tenant AND messages.id = v.id",
+);
+
+/// The rows `read` finds for `writes`' keys (locked where the database locks
+/// rows), decoded and keyed by `key_of`.
+pub(crate) async fn by_key<B: Backend, S: Session, W, T: DeserializeOwned>(
+    session: &mut S,
+    read: &'static KeyedRead,
+    writes: &[W],
+    key: impl Fn(&W) -> MessageKey,
+    what: &str,
+    key_of: impl Fn(&T) -> MessageKey,
+) -> Result<HashMap<MessageKey, T>, StoreError> {
+    let query = if B::DIALECT.locks_rows {
+        &read.for_update
+    } else {
+        &read.plain
+    };
+    let row = |w: &W| {
+        let (tenant, message) = key(w);
+        vec![id(tenant), Value::Id(message.as_uuid())]
+    };
+    let style = B::DIALECT.placeholders;
+    let docs = read_rows(session, style, query, writes, row)
+        .await
+        .map_err(db)?;
+    docs.iter()
+        .map(|doc| decode(doc, what).map(|found: T| (key_of(&found), found)))
+        .collect()
+}
+
+/// The messages of `writes`, for changing them.
+pub(crate) async fn messages<B: Backend, S: Session, W>(
+    session: &mut S,
+    writes: &[W],
+    key: impl Fn(&W) -> MessageKey,
+) -> Result<HashMap<MessageKey, MessageRecord>, StoreError> {
+    by_key::<B, _, _, MessageRecord>(session, &MESSAGES, writes, key, "message", |m| {
+        (m.tenant, m.id)
+    })
+    .await
+}
+
+/// Messages changed in one transaction, each once, with the usage records
+/// their changes call for.
+#[derive(Default)]
+pub(crate) struct ChangedMessages {
+    messages: Vec<MessageRecord>,
+    usage: Vec<(TenantId, UsageRecord)>,
+}
+
+impl ChangedMessages {
+    /// Notes that `before` became `after`.
+    pub(crate) fn push(&mut self, before: &MessageRecord, after: MessageRecord) {
+        let usage = contract::usage_change(before, &after).map(|u| (after.tenant, u));
+        self.usage.extend(usage);
+        self.messages.push(after);
+    }
+
+    /// Writes them and their usage records in `session`'s transaction.
+    pub(crate) async fn write<B: Backend, S: Session>(
+        self,
+        session: &mut S,
+    ) -> Result<(), StoreError> {
+        let style = B::DIALECT.placeholders;
+        write_usages(session, style, &self.usage).await?;
+        let changed = &self.messages;
+        write_rows(session, style, &UPDATE_MESSAGES, changed, message_values)
+            .await
+            .map_err(|error| error.or_refused(|error| provider_id_taken(error, changed)))?;
+        Ok(())
+    }
+}
+
+/// A refused message update: a provider message id another message has
+/// already (named when the batch had one message), or the database's error.
+fn provider_id_taken(error: sqlx::Error, changed: &[MessageRecord]) -> StoreError {
+    taken(error, Key::MessageProvider, || match changed {
+        [record] => format!(
+            "provider message id {} {}",
+            record
+                .provider
+                .as_ref()
+                .map(ProviderName::as_str)
+                .unwrap_or_default(),
+            record.provider_message_id.as_deref().unwrap_or_default()
+        ),
+        _ => format!("a provider message id among {} messages", changed.len()),
+    })
+}
+
+/// `writes` cut, in order, into runs that name each message at most once:
+/// a later write to a message must see what the earlier one wrote.
+pub(crate) fn distinct_runs<W>(
+    writes: &[W],
+    key: impl Fn(&W) -> MessageKey,
+) -> impl Iterator<Item = &[W]> {
+    let mut rest = writes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut seen = HashSet::new();
+        let end = rest
+            .iter()
+            .position(|w| !seen.insert(key(w)))
+            .unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end);
+        rest = after;
+        Some(run)
+    })
+}
