@@ -6,7 +6,7 @@
 //! ```
 //!
 //! The first argument is the number of rows (default 1,000,000; 1,000 under
-//! `cargo bench -- --test`), the second a
+//! `cargo bench -- --test` and `cargo test --benches`), the second a
 //! directory for the file and the database (default a fresh one under the
 //! system's temp directory). The file is written first, by `write_file`, with
 //! the mix a real export has: numbers in several formats, 1% invalid, 1%
@@ -36,8 +36,11 @@ mod new_postgres;
 mod peak_rss;
 
 fn main() {
-    // `cargo bench -- --test` (criterion's smoke run) imports a small file.
-    let smoke = std::env::args().any(|a| a == "--test");
+    // `cargo bench -- --test` (criterion's smoke run) and `cargo test
+    // --benches` (which passes no `--bench`, and builds without optimisation)
+    // import a small file.
+    let flag = |f: &str| std::env::args().any(|a| a == f);
+    let smoke = flag("--test") || !flag("--bench");
     let mut args = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
     let default_rows = if smoke { 1_000 } else { 1_000_000 };
     let rows: u64 = args
