@@ -1,5 +1,9 @@
 //! Checks of claims and outcomes many items at a time, as a busy dispatcher
 //! makes them: [`Store::claim_outbox`] and [`Store::finish_outboxes`].
+//!
+//! As everywhere in the suite, its `expect`s are assertions: they fire only
+//! when the store under test fails or breaks the contract, on the suite's own
+//! fixtures, never on outside input.
 
 use chrono::TimeDelta;
 

@@ -150,17 +150,18 @@ fn provider_id_taken(error: sqlx::Error, changed: &[MessageRecord]) -> StoreErro
     })
 }
 
-/// `writes` cut, in order, into runs that name each message at most once:
-/// a later write to a message must see what the earlier one wrote.
-pub(crate) fn distinct_runs<W>(
+/// Runs `write_run` over `writes` cut, in order, into runs that name each
+/// message at most once (a later write to a message must see what the
+/// earlier one wrote); its results, in order.
+pub(crate) async fn in_distinct_runs<S, W, R>(
+    session: &mut S,
     writes: &[W],
     key: impl Fn(&W) -> MessageKey,
-) -> impl Iterator<Item = &[W]> {
+    mut write_run: impl AsyncFnMut(&mut S, &[W]) -> Result<Vec<R>, StoreError>,
+) -> Result<Vec<R>, StoreError> {
+    let mut results = Vec::with_capacity(writes.len());
     let mut rest = writes;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
+    while !rest.is_empty() {
         let mut seen = HashSet::new();
         let end = rest
             .iter()
@@ -168,6 +169,7 @@ pub(crate) fn distinct_runs<W>(
             .unwrap_or(rest.len());
         let (run, after) = rest.split_at(end);
         rest = after;
-        Some(run)
-    })
+        results.extend(write_run(session, run).await?);
+    }
+    Ok(results)
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::keyed::{self, ChangedMessages, MessageKey, OUTBOX_ITEMS, by_key, distinct_runs};
+use super::keyed::{self, ChangedMessages, MessageKey, OUTBOX_ITEMS, by_key, in_distinct_runs};
 use super::ops::{finish, id, read_one};
 use super::rows::{RowStatement, write_rows};
 use super::{Backend, Session, Value, count, db, decode, nanos, outbox_values};
@@ -87,19 +87,9 @@ pub(crate) async fn finish_outboxes<B: Backend>(
     finishes: &[OutboxFinish],
 ) -> Result<Vec<bool>, StoreError> {
     let mut session = backend.write().await.map_err(db)?;
-    let result = record_in_runs::<B, _>(&mut session, finishes).await;
+    let result =
+        in_distinct_runs(&mut session, finishes, finish_key, record_outcomes::<B, _>).await;
     finish(session, result).await
-}
-
-async fn record_in_runs<B: Backend, S: Session>(
-    session: &mut S,
-    finishes: &[OutboxFinish],
-) -> Result<Vec<bool>, StoreError> {
-    let mut recorded = Vec::with_capacity(finishes.len());
-    for run in distinct_runs(finishes, finish_key) {
-        recorded.extend(record_outcomes::<B, _>(session, run).await?);
-    }
-    Ok(recorded)
 }
 
 /// Records outcomes for distinct messages: whether each one's claim still
@@ -113,12 +103,15 @@ async fn record_outcomes<B: Backend, S: Session>(
     Ok(recorded)
 }
 
+/// An outcome whose claim stood, with what it changes.
+type Standing<'a> = (&'a OutboxFinish, OutcomeEffect);
+
 /// Applies each outcome whose claim stands to its item; whether each stood,
-/// and the finishes that did.
+/// and those that did.
 async fn finish_items<'a, B: Backend, S: Session>(
     session: &mut S,
     finishes: &'a [OutboxFinish],
-) -> Result<(Vec<bool>, Vec<&'a OutboxFinish>), StoreError> {
+) -> Result<(Vec<bool>, Vec<Standing<'a>>), StoreError> {
     let mut items = by_key::<B, _, _, OutboxItem>(
         session,
         &OUTBOX_ITEMS,
@@ -137,9 +130,10 @@ async fn finish_items<'a, B: Backend, S: Session>(
             let Some(mut item) = item.filter(|item| contract::claim_stands(item, f.attempt)) else {
                 return false;
             };
-            OutcomeEffect::of(&f.outcome, f.now).apply_to_item(&mut item);
+            let effect = OutcomeEffect::of(&f.outcome, f.now);
+            effect.apply_to_item(&mut item);
             updated.push(item);
-            standing.push(f);
+            standing.push((f, effect));
             true
         })
         .collect();
@@ -154,16 +148,17 @@ async fn finish_items<'a, B: Backend, S: Session>(
 /// records the merges call for.
 async fn finish_messages<B: Backend, S: Session>(
     session: &mut S,
-    standing: &[&OutboxFinish],
+    standing: &[Standing<'_>],
 ) -> Result<(), StoreError> {
-    let mut messages = keyed::messages::<B, _, _>(session, standing, |f| finish_key(f)).await?;
+    let mut messages =
+        keyed::messages::<B, _, _>(session, standing, |(f, _)| finish_key(f)).await?;
     let mut changed = ChangedMessages::default();
-    for f in standing {
+    for (f, effect) in standing {
         let Some(mut record) = messages.remove(&finish_key(f)) else {
             continue;
         };
         let before = record.clone();
-        OutcomeEffect::of(&f.outcome, f.now).apply_to_message(&f.outcome, &mut record);
+        effect.apply_to_message(&f.outcome, &mut record);
         changed.push(&before, record);
     }
     changed.write::<B, _>(session).await

@@ -1,7 +1,7 @@
 //! Status callbacks on the SQL stores: each merged into its message, a batch
 //! of them in a few multi-row statements ([`keyed`]).
 
-use super::keyed::{self, ChangedMessages, MessageKey, distinct_runs};
+use super::keyed::{self, ChangedMessages, MessageKey, in_distinct_runs};
 use super::ops::finish;
 use super::{Backend, Session, db};
 use crate::core::delivery::{Delivery, StatusUpdate};
@@ -32,19 +32,8 @@ pub(crate) async fn record_statuses<B: Backend>(
     writes: &[StatusWrite],
 ) -> Result<Vec<Option<Delivery>>, StoreError> {
     let mut session = backend.write().await.map_err(db)?;
-    let result = merge_in_runs::<B, _>(&mut session, writes).await;
+    let result = in_distinct_runs(&mut session, writes, status_key, merge_statuses::<B, _>).await;
     finish(session, result).await
-}
-
-async fn merge_in_runs<B: Backend, S: Session>(
-    session: &mut S,
-    writes: &[StatusWrite],
-) -> Result<Vec<Option<Delivery>>, StoreError> {
-    let mut merged = Vec::with_capacity(writes.len());
-    for run in distinct_runs(writes, status_key) {
-        merged.extend(merge_statuses::<B, _>(session, run).await?);
-    }
-    Ok(merged)
 }
 
 /// Merges statuses of distinct messages: each message's delivery after its
