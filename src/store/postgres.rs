@@ -26,13 +26,13 @@
 //!   versions are kept in `msgcore_migrations`, apart from any `_sqlx_migrations`
 //!   of your own.
 //!
-//! Connections plan every statement for its own arguments
-//! (`plan_cache_mode = force_custom_plan`, see [`PostgresStore::connect_options`]):
-//! msgcore's tables start empty and grow fast, and a plan PostgreSQL caches
-//! while a table is small (a scan of the tenant's rows) would otherwise stay
-//! with the connection as the table grows, making an import into a new
-//! database slower with every batch. For TLS to a managed database, enable
-//! sqlx's `tls-rustls` or `tls-native-tls` feature in your own `Cargo.toml`.
+//! A statement that looks up a list of keys (a batch of phone numbers, the
+//! messages a batch of status callbacks names) is planned on every call for
+//! the keys it gets; every other statement is prepared once per connection.
+//! A plan PostgreSQL caches for a key list while a table is small scans the
+//! tenant's rows, and it would stay with the connection as the table grows.
+//! For TLS to a managed database, enable sqlx's `tls-rustls` or
+//! `tls-native-tls` feature in your own `Cargo.toml`.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), msgcore::store::StoreError> {
@@ -67,10 +67,9 @@ impl PostgresStore {
         PostgresStore::from_pool(pool).await
     }
 
-    /// The options of `url` with what msgcore's statements need: each planned
-    /// for its own arguments (`plan_cache_mode = force_custom_plan`), never
-    /// with a plan cached while the tables were small. Build your own pool
-    /// from them for [`from_pool`](PostgresStore::from_pool).
+    /// The options of `url`, as [`connect`](PostgresStore::connect) uses
+    /// them: build your own pool from them for
+    /// [`from_pool`](PostgresStore::from_pool).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), msgcore::store::StoreError> {
@@ -85,8 +84,7 @@ impl PostgresStore {
     /// # }
     /// ```
     pub fn connect_options(url: &str) -> Result<PgConnectOptions, StoreError> {
-        let options: PgConnectOptions = url.parse().map_err(sql::db)?;
-        Ok(options.options([("plan_cache_mode", "force_custom_plan")]))
+        url.parse().map_err(sql::db)
     }
 
     /// Uses a pool you configured (size, timeouts, TLS) and applies the
@@ -103,7 +101,7 @@ impl PostgresStore {
     }
 }
 
-sql::session_impl!(sqlx::Postgres, sql::text_without_nul);
+sql::session_impl!(sqlx::Postgres, sql::text_without_nul, sql::keeps_plan);
 sql::store_impl!(PostgresStore);
 
 #[async_trait]
@@ -111,10 +109,13 @@ impl Backend for PostgresStore {
     type Session = Conn<sqlx::Postgres>;
 
     const DIALECT: Dialect = Dialect {
-        search_contacts: "SELECT doc FROM contacts WHERE tenant = $1 \
+        search_contacts: sql::planned_per_call!(
+            "SELECT doc FROM contacts WHERE tenant = $1 \
              AND (strpos(name_key, $2) > 0 OR ($3 <> '' AND strpos(phone, $3) > 0)) \
-             ORDER BY name COLLATE \"C\" NULLS FIRST, phone COLLATE \"C\" LIMIT $4",
-        conversations: "SELECT c.doc, ct.name, ct.phone FROM conversations c \
+             ORDER BY name COLLATE \"C\" NULLS FIRST, phone COLLATE \"C\" LIMIT $4"
+        ),
+        conversations: sql::planned_per_call!(
+            "SELECT c.doc, ct.name, ct.phone FROM conversations c \
              JOIN contacts ct ON ct.tenant = c.tenant AND ct.id = c.contact \
              WHERE c.tenant = $1 AND NOT c.deleted AND ($2 OR NOT c.archived) \
              AND (NOT $3 OR c.starred) AND ($4::text IS NULL OR c.status = $4) \
@@ -122,7 +123,8 @@ impl Backend for PostgresStore {
              AND ($6::text IS NULL OR c.channel = $6) \
              AND ($7::text IS NULL OR strpos(ct.name_key, $7) > 0 \
                   OR ($8 <> '' AND strpos(ct.phone, $8) > 0)) \
-             ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9",
+             ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9"
+        ),
         conversation_for_update: "SELECT doc FROM conversations \
              WHERE tenant = $1 AND id = $2 FOR UPDATE",
         claimable: sql::claimable!(" FOR UPDATE OF o SKIP LOCKED"),

@@ -122,6 +122,38 @@ where
     })
 }
 
+/// Marks a statement PostgreSQL plans on every call, for the arguments it gets,
+/// instead of preparing it once per connection: one that joins a list of keys
+/// (`IN (…)`, `VALUES …`), or whose filters are optional (the inbox's list, a
+/// search), so that its best plan depends on its arguments. PostgreSQL settles on a generic plan for a prepared
+/// statement after five calls and keeps it with the connection; chosen while a
+/// table is small, a key list's plan scans the tenant's rows (or the whole
+/// table, for a join), and it stays as the table grows, so an import into a new
+/// database slowed down with every batch. A lookup by one key has the same
+/// good plan at any size, so it stays prepared: planning every statement on
+/// every call cost the webhook path more than half its rate. SQLite re-plans
+/// its statements itself and keeps them all.
+macro_rules! planned_per_call {
+    ($($sql:expr),+ $(,)?) => {
+        concat!("/* planned per call */ ", $($sql),+)
+    };
+}
+pub(crate) use planned_per_call;
+
+/// The mark [`planned_per_call!`] opens a statement with.
+pub(crate) const PLANNED_PER_CALL: &str = planned_per_call!("");
+
+/// Whether PostgreSQL may keep `sql` prepared, plan and all, on a connection.
+pub(crate) fn keeps_plan(sql: &str) -> bool {
+    !sql.starts_with(PLANNED_PER_CALL)
+}
+
+/// SQLite keeps every statement prepared: it plans again by itself when the
+/// schema or its statistics change.
+pub(crate) fn keeps_every_plan(_sql: &str) -> bool {
+    true
+}
+
 /// A campaign recipient as its row holds it: `SELECT ordinal, contact, phone,
 /// state, reason, message, not_before, lease_until` (recipient rows have no
 /// `doc`: every field is a column, so a cancellation can skip thousands of them
@@ -208,10 +240,11 @@ pub(crate) trait Session: Send + Sized {
 }
 
 /// Implements [`Session`] for [`Conn`] of one database, binding text through
-/// `$text` (the database's [`Value::texts_with`] form); a macro because sqlx's
+/// `$text` (the database's [`Value::texts_with`] form) and keeping a statement
+/// prepared when `$keeps_plan` says so; a macro because sqlx's
 /// query results have no common trait to read `rows_affected` from.
 macro_rules! session_impl {
-    ($db:ty, $text:path) => {
+    ($db:ty, $text:path, $keeps_plan:path) => {
         impl $crate::store::sql::Conn<$db> {
             /// Runs a query and reads each row it returns with `read`.
             async fn fetch_with<T>(
@@ -221,7 +254,8 @@ macro_rules! session_impl {
                 read: impl Fn(&<$db as sqlx::Database>::Row) -> Result<T, sqlx::Error>,
             ) -> Result<Vec<T>, sqlx::Error> {
                 let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let query = sqlx::query(sql).persistent($keeps_plan(sql));
+                let query = $crate::store::sql::bind(query, args);
                 let rows = query.fetch_all(self.connection()).await?;
                 rows.iter().map(read).collect()
             }
@@ -235,7 +269,8 @@ macro_rules! session_impl {
                 args: Vec<$crate::store::sql::Value>,
             ) -> Result<u64, sqlx::Error> {
                 let args = $crate::store::sql::Value::texts_with(args, $text);
-                let query = $crate::store::sql::bind(sqlx::query(sql), args);
+                let query = sqlx::query(sql).persistent($keeps_plan(sql));
+                let query = $crate::store::sql::bind(query, args);
                 Ok(query.execute(self.connection()).await?.rows_affected())
             }
 

@@ -96,7 +96,7 @@ impl SqliteStore {
     }
 }
 
-sql::session_impl!(sqlx::Sqlite, sql::text_as_is);
+sql::session_impl!(sqlx::Sqlite, sql::text_as_is, sql::keeps_every_plan);
 sql::store_impl!(SqliteStore);
 
 #[async_trait]

@@ -88,10 +88,7 @@ mod postgres {
         }
 
         pub fn options(&self) -> PgConnectOptions {
-            self.server
-                .clone()
-                .database(&self.name)
-                .options([("plan_cache_mode", "force_custom_plan")])
+            self.server.clone().database(&self.name)
         }
 
         /// A store with a pool of its own: one replica.

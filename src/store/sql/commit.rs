@@ -18,7 +18,7 @@ use super::{
     Backend, Key, Session, Value, contact_values, conversation_values, db, event_values,
     message_values, nanos, outbox_values, version,
 };
-use super::{Dialect, Placeholders};
+use super::{Dialect, PLANNED_PER_CALL, Placeholders, planned_per_call};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -44,14 +44,18 @@ const CONTACTS_PER_TAG_READ: usize = 100;
 /// The tag rows of `$2, …, $101` (a shorter list repeats its last contact).
 static TAGS_OF: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT contact, tag FROM contact_tags WHERE tenant = $1 AND contact IN ({})",
+        "{PLANNED_PER_CALL}SELECT contact, tag FROM contact_tags \
+         WHERE tenant = $1 AND contact IN ({})",
         ops::numbered(2, CONTACTS_PER_TAG_READ)
     )
 });
 /// Contacts updated together, each only if its stored version is the one it
 /// was loaded at: the rows changed say whether every version held.
 static UPDATE_CONTACTS: RowStatement = RowStatement::around(
-    "WITH v (tenant, id, phone, name, name_key, version, created_at, doc, expected) AS (VALUES ",
+    planned_per_call!(
+        "WITH v (tenant, id, phone, name, name_key, version, created_at, doc, expected) \
+         AS (VALUES "
+    ),
     9,
     ") UPDATE contacts SET phone = v.phone, name = v.name, name_key = v.name_key, \
      version = v.version, created_at = v.created_at, doc = v.doc FROM v \

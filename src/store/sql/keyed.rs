@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::ops::{id, taken};
 use super::rows::{RowStatement, read_rows, write_rows};
 use super::usage::write_usages;
-use super::{Backend, Key, Session, Value, db, decode, message_values};
+use super::{Backend, Key, Session, Value, db, decode, message_values, planned_per_call};
 use crate::model::{MessageId, MessageRecord, ProviderName, TenantId};
 use crate::store::StoreError;
 use crate::store::contract::{self, UsageRecord};
@@ -22,7 +22,7 @@ pub(crate) type MessageKey = (TenantId, MessageId);
 macro_rules! docs_by_key {
     ($table:literal, $id:literal, $lock:literal) => {
         RowStatement::around(
-            "WITH k (tenant, id) AS (VALUES ",
+            planned_per_call!("WITH k (tenant, id) AS (VALUES "),
             2,
             concat!(
                 ") SELECT t.doc FROM k JOIN ",
@@ -53,8 +53,10 @@ static MESSAGES: KeyedRead = KeyedRead {
 
 /// Message rows rewritten together, in `message_values`' order.
 static UPDATE_MESSAGES: RowStatement = RowStatement::around(
-    "WITH v (tenant, id, contact, conversation, provider, provider_message_id, client_id, \
-     created_at, doc) AS (VALUES ",
+    planned_per_call!(
+        "WITH v (tenant, id, contact, conversation, provider, provider_message_id, \
+         client_id, created_at, doc) AS (VALUES "
+    ),
     9,
     ") UPDATE messages SET contact = v.contact, conversation = v.conversation, \
      provider = v.provider, provider_message_id = v.provider_message_id, \

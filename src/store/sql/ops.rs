@@ -8,7 +8,10 @@
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
-use super::{Backend, Key, Session, Value, conversation_values, count, db, decode, encode, nanos};
+use super::{
+    Backend, Key, PLANNED_PER_CALL, Session, Value, conversation_values, count, db, decode, encode,
+    nanos,
+};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
 use crate::model::{
@@ -59,7 +62,8 @@ fn all_tags_clause(first: usize) -> String {
 /// at most `$4`.
 fn audience_statement(clauses: &str) -> String {
     format!(
-        "SELECT doc FROM contacts c WHERE c.tenant = $1 AND (c.created_at, c.id) > ($2, $3)\
+        "{PLANNED_PER_CALL}SELECT doc FROM contacts c \
+         WHERE c.tenant = $1 AND (c.created_at, c.id) > ($2, $3)\
          {clauses} ORDER BY c.created_at, c.id LIMIT $4"
     )
 }
@@ -76,11 +80,11 @@ static AUDIENCE_ANY_AND_ALL: std::sync::LazyLock<String> = std::sync::LazyLock::
 });
 /// How many numbers one `CONTACTS_BY_PHONES` statement looks up.
 const PHONES_PER_STATEMENT: usize = 100;
-/// `tenant = $1 AND phone IN ($2, …, $101)`: one prepared statement for every
+/// `tenant = $1 AND phone IN ($2, …, $101)`: one statement text for every
 /// batch (a shorter batch repeats its last number).
 static CONTACTS_BY_PHONES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT doc FROM contacts WHERE tenant = $1 AND phone IN ({})",
+        "{PLANNED_PER_CALL}SELECT doc FROM contacts WHERE tenant = $1 AND phone IN ({})",
         numbered(2, PHONES_PER_STATEMENT)
     )
 });

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::keyed::{self, ChangedMessages, MessageKey, OUTBOX_ITEMS, by_key, in_distinct_runs};
 use super::ops::{finish, id, read_one};
 use super::rows::{RowStatement, write_rows};
-use super::{Backend, Session, Value, count, db, decode, nanos, outbox_values};
+use super::{Backend, Session, Value, count, db, decode, nanos, outbox_values, planned_per_call};
 use crate::model::{MessageId, OutboxItem, TenantId};
 use crate::store::contract::{self, OutcomeEffect};
 use crate::store::{DispatchOutcome, OutboxFinish, StoreError};
@@ -17,7 +17,9 @@ const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message 
 
 /// Outbox rows rewritten together (a claim's, a batch of outcomes').
 static UPDATE_OUTBOXES: RowStatement = RowStatement::around(
-    "WITH v (tenant, message, state, available_at, lease_until, attempts, doc) AS (VALUES ",
+    planned_per_call!(
+        "WITH v (tenant, message, state, available_at, lease_until, attempts, doc) AS (VALUES "
+    ),
     7,
     ") UPDATE outbox SET state = v.state, available_at = v.available_at, \
      lease_until = v.lease_until, attempts = v.attempts, doc = v.doc FROM v \
