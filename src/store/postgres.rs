@@ -135,7 +135,7 @@ impl Backend for PostgresStore {
         // The key is "msgcore" in ASCII.
         lock_migrations: Some("SELECT pg_advisory_xact_lock(30807660348535397)"),
         placeholders: crate::store::sql::Placeholders::Numbered,
-        locks_rows: true,
+        probes_keys: true,
         // Inside the freeze's transaction, which ANALYZE samples as well.
         analyze_recipients: Some("ANALYZE campaign_recipients"),
         migrations: &[

@@ -123,16 +123,19 @@ where
 }
 
 /// Marks a statement PostgreSQL plans on every call, for the arguments it gets,
-/// instead of preparing it once per connection: one that joins a list of keys
-/// (`IN (…)`, `VALUES …`), or whose filters are optional (the inbox's list, a
-/// search), so that its best plan depends on its arguments. PostgreSQL settles on a generic plan for a prepared
+/// instead of preparing it once per connection: one whose best plan depends on
+/// its arguments, because it matches a list of keys with `IN (…)` (a batch's
+/// phone numbers, an audience's tags) or has optional filters (the inbox's
+/// list, a search). PostgreSQL settles on a generic plan for a prepared
 /// statement after five calls and keeps it with the connection; chosen while a
-/// table is small, a key list's plan scans the tenant's rows (or the whole
-/// table, for a join), and it stays as the table grows, so an import into a new
-/// database slowed down with every batch. A lookup by one key has the same
-/// good plan at any size, so it stays prepared: planning every statement on
-/// every call cost the webhook path more than half its rate. SQLite re-plans
-/// its statements itself and keeps them all.
+/// table is small, such a plan scans the tenant's rows, and it stays as the
+/// table grows, so an import into a new database slowed down with every
+/// batch. A lookup by one key has the same good plan at any size, and so do
+/// the statements that probe a list of keys one key at a time
+/// ([`keyed::Keyed`]): they stay prepared, because planning every statement
+/// on every call cost the webhook path more than half its rate. SQLite plans
+/// again by itself when the schema or its statistics change, and keeps them
+/// all.
 macro_rules! planned_per_call {
     ($($sql:expr),+ $(,)?) => {
         concat!("/* planned per call */ ", $($sql),+)
@@ -805,9 +808,11 @@ pub(crate) struct Dialect {
     pub(crate) lock_migrations: Option<&'static str>,
     /// How multi-row inserts number their parameters.
     pub(crate) placeholders: Placeholders,
-    /// Whether a write transaction's reads lock the rows they will change
-    /// (`FOR UPDATE`, PostgreSQL); SQLite's writer holds the whole database.
-    pub(crate) locks_rows: bool,
+    /// Whether a statement over a list of keys finds each key's row by itself
+    /// ([`keyed::Keyed`]), locking the rows it reads for changing them
+    /// (`FOR UPDATE`): PostgreSQL, which caches a statement's plan and locks
+    /// rows. SQLite joins the list; its writer holds the whole database.
+    pub(crate) probes_keys: bool,
     /// Refreshes the planner's statistics of the recipients table once a
     /// freeze has inserted its rows, where the planner needs them to keep to
     /// the unique keys (PostgreSQL: taking a just-frozen campaign's table for

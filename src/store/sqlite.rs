@@ -124,7 +124,7 @@ impl Backend for SqliteStore {
         // `BEGIN IMMEDIATE` already makes concurrent openers wait.
         lock_migrations: None,
         placeholders: crate::store::sql::Placeholders::Anonymous,
-        locks_rows: false,
+        probes_keys: false,
         // SQLite keeps to a unique index matched whole without statistics.
         analyze_recipients: None,
         migrations: &[

@@ -11,14 +11,15 @@
 //! traced to its row after the rollback, by the same lookups a single insert
 //! would have needed.
 
+use super::Dialect;
 use super::campaigns::{SETTLE, settle_values};
+use super::keyed::{Keyed, keyed_update};
 use super::ops::{self, UPSERT_CONVERSATION_SET, id};
 use super::rows::{RowStatement, write_rows};
 use super::{
     Backend, Key, Session, Value, contact_values, conversation_values, db, event_values,
     message_values, nanos, outbox_values, version,
 };
-use super::{Dialect, PLANNED_PER_CALL, Placeholders, planned_per_call};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -44,22 +45,30 @@ const CONTACTS_PER_TAG_READ: usize = 100;
 /// The tag rows of `$2, …, $101` (a shorter list repeats its last contact).
 static TAGS_OF: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "{PLANNED_PER_CALL}SELECT contact, tag FROM contact_tags \
-         WHERE tenant = $1 AND contact IN ({})",
+        "SELECT contact, tag FROM contact_tags WHERE tenant = $1 AND contact IN ({})",
         ops::numbered(2, CONTACTS_PER_TAG_READ)
+    )
+});
+/// `TAGS_OF` probing each contact's rows by itself, once however often the
+/// padding names it (see [`Keyed`]).
+static TAGS_OF_PROBED: LazyLock<String> = LazyLock::new(|| {
+    let contacts: Vec<String> = (2..2 + CONTACTS_PER_TAG_READ)
+        .map(|n| format!("(${n})"))
+        .collect();
+    format!(
+        "SELECT k.id, t.tag FROM (SELECT DISTINCT id FROM (VALUES {}) v (id)) k \
+         CROSS JOIN LATERAL \
+         (SELECT tag FROM contact_tags WHERE tenant = $1 AND contact = k.id OFFSET 0) t",
+        contacts.join(", ")
     )
 });
 /// Contacts updated together, each only if its stored version is the one it
 /// was loaded at: the rows changed say whether every version held.
-static UPDATE_CONTACTS: RowStatement = RowStatement::around(
-    planned_per_call!(
-        "WITH v (tenant, id, phone, name, name_key, version, created_at, doc, expected) \
-         AS (VALUES "
-    ),
-    9,
-    ") UPDATE contacts SET phone = v.phone, name = v.name, name_key = v.name_key, \
-     version = v.version, created_at = v.created_at, doc = v.doc FROM v \
-     WHERE contacts.tenant = v.tenant AND contacts.id = v.id AND contacts.version = v.expected",
+static UPDATE_CONTACTS: Keyed = keyed_update!(
+    "contacts" ("tenant, id, phone, name, name_key, version, created_at, doc, expected", 9)
+    set "phone = v.phone, name = v.name, name_key = v.name_key, version = v.version, \
+         created_at = v.created_at, doc = v.doc"
+    where [id = id] " AND contacts.version = v.expected"
 );
 static UPSERT_CONVERSATIONS: RowStatement = RowStatement::around(
     "INSERT INTO conversations (tenant, id, contact, status, assignee, channel, \
@@ -147,7 +156,7 @@ async fn write_batch<S: Session>(
     batch: &[Changeset],
 ) -> Result<(), Stop> {
     let style = dialect.placeholders;
-    write_contacts(session, style, batch).await?;
+    write_contacts(session, dialect, batch).await?;
     write_recipients(session, batch).await?;
     write_rows(
         session,
@@ -186,9 +195,10 @@ async fn write_batch<S: Session>(
 /// rows changed are the version check).
 async fn write_contacts<S: Session>(
     session: &mut S,
-    style: Placeholders,
+    dialect: &Dialect,
     batch: &[Changeset],
 ) -> Result<(), Stop> {
+    let style = dialect.placeholders;
     let inserts: Vec<&Contact> = batch
         .iter()
         .filter_map(|c| match &c.contact {
@@ -217,7 +227,7 @@ async fn write_contacts<S: Session>(
     let updated = write_rows(
         session,
         style,
-        &UPDATE_CONTACTS,
+        UPDATE_CONTACTS.of(dialect),
         &updates,
         |(c, expected)| {
             let mut row = contact_values(c)?;
@@ -236,7 +246,7 @@ async fn write_contacts<S: Session>(
         return Err(Stop::Conflict);
     }
     let mut tagged = inserts;
-    for contact in retagged(session, batch).await? {
+    for contact in retagged(session, dialect, batch).await? {
         let args = vec![id(contact.tenant), Value::Id(contact.id.as_uuid())];
         session
             .execute(DELETE_CONTACT_TAGS, args)
@@ -263,6 +273,7 @@ async fn write_contacts<S: Session>(
 /// (locked, on PostgreSQL) and its tag rows are those of its loaded version.
 async fn retagged<'b, S: Session>(
     session: &mut S,
+    dialect: &Dialect,
     batch: &'b [Changeset],
 ) -> Result<Vec<&'b Contact>, Stop> {
     let updated: Vec<&Contact> = batch
@@ -280,7 +291,7 @@ async fn retagged<'b, S: Session>(
     let mut stored: HashMap<(TenantId, Uuid), Vec<String>> = HashMap::new();
     for (tenant, ids) in by_tenant {
         for chunk in ids.chunks(CONTACTS_PER_TAG_READ) {
-            for (contact, tag) in read_tags(session, tenant, chunk).await? {
+            for (contact, tag) in read_tags(session, dialect, tenant, chunk).await? {
                 stored.entry((tenant, contact)).or_default().push(tag);
             }
         }
@@ -297,6 +308,7 @@ async fn retagged<'b, S: Session>(
 /// The tag rows of `contacts` (ids, at most [`CONTACTS_PER_TAG_READ`]).
 async fn read_tags<S: Session>(
     session: &mut S,
+    dialect: &Dialect,
     tenant: TenantId,
     contacts: &[Value],
 ) -> Result<Vec<(Uuid, String)>, Stop> {
@@ -307,7 +319,11 @@ async fn read_tags<S: Session>(
     let args = std::iter::once(id(tenant))
         .chain(contacts.iter().chain(padding).cloned())
         .collect();
-    Ok(session.id_texts(TAGS_OF.as_str(), args).await.map_err(db)?)
+    let statement = match dialect.probes_keys {
+        true => TAGS_OF_PROBED.as_str(),
+        false => TAGS_OF.as_str(),
+    };
+    Ok(session.id_texts(statement, args).await.map_err(db)?)
 }
 
 /// Whether a contact's tags are its stored rows'. A tag with NUL or U+FFFD is

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::ops::{id, taken};
 use super::rows::{RowStatement, read_rows, write_rows};
 use super::usage::write_usages;
-use super::{Backend, Key, Session, Value, db, decode, message_values, planned_per_call};
+use super::{Backend, Dialect, Key, Session, Value, db, decode, message_values};
 use crate::model::{MessageId, MessageRecord, ProviderName, TenantId};
 use crate::store::StoreError;
 use crate::store::contract::{self, UsageRecord};
@@ -17,68 +17,130 @@ use crate::store::contract::{self, UsageRecord};
 /// Which message a row or a write is about.
 pub(crate) type MessageKey = (TenantId, MessageId);
 
-/// The docs of the rows of `$table` keyed by (tenant, `$id`) pairs, with
-/// `$lock` appended.
+/// A statement over a list of keys, in the form each database wants. SQLite
+/// joins the list. PostgreSQL finds each key's row by itself (`CROSS JOIN
+/// LATERAL`, and by `ctid` when it writes the rows back), so the plan it
+/// caches for the statement is an index probe per key at any table size: a
+/// join's cached plan, chosen while the table was small, would scan it.
+pub(crate) struct Keyed {
+    joined: RowStatement,
+    probed: RowStatement,
+}
+
+impl Keyed {
+    /// `joined` for SQLite, `probed` for PostgreSQL.
+    pub(crate) const fn new(joined: RowStatement, probed: RowStatement) -> Keyed {
+        Keyed { joined, probed }
+    }
+
+    /// The form `dialect` runs.
+    pub(crate) fn of(&self, dialect: &Dialect) -> &RowStatement {
+        match dialect.probes_keys {
+            true => &self.probed,
+            false => &self.joined,
+        }
+    }
+}
+
+/// The docs of the rows of `$table` keyed by (tenant, `$id`) pairs; locked,
+/// where the database locks rows (PostgreSQL, whose form probes each key).
 macro_rules! docs_by_key {
-    ($table:literal, $id:literal, $lock:literal) => {
-        RowStatement::around(
-            planned_per_call!("WITH k (tenant, id) AS (VALUES "),
-            2,
-            concat!(
-                ") SELECT t.doc FROM k JOIN ",
-                $table,
-                " t ON t.tenant = k.tenant AND t.",
-                $id,
-                " = k.id",
-                $lock
+    ($table:literal, $id:literal) => {
+        Keyed::new(
+            RowStatement::around(
+                "WITH k (tenant, id) AS (VALUES ",
+                2,
+                concat!(
+                    ") SELECT t.doc FROM k JOIN ",
+                    $table,
+                    " t ON t.tenant = k.tenant AND t.",
+                    $id,
+                    " = k.id"
+                ),
+            ),
+            RowStatement::around(
+                "WITH k (tenant, id) AS (VALUES ",
+                2,
+                concat!(
+                    ") SELECT t.doc FROM k CROSS JOIN LATERAL (SELECT doc FROM ",
+                    $table,
+                    " WHERE tenant = k.tenant AND ",
+                    $id,
+                    " = k.id FOR UPDATE) t"
+                ),
             ),
         )
     };
 }
 
-/// A table's keyed read, plain and locking the rows it finds.
-pub(crate) struct KeyedRead {
-    plain: RowStatement,
-    for_update: RowStatement,
+/// Rows of `$table` rewritten together from `$count` `$columns` each,
+/// matched by tenant and the `$key = $value` pairs, and only where `$guard`
+/// (a condition on the stored row and the new values `v`) holds. When a
+/// concurrent writer changed a row first, PostgreSQL checks the guard again
+/// on the row as that writer left it, but never its `ctid` match: a row
+/// another transaction may change needs a guard (a contact's version), and
+/// one without must be locked by this transaction already (the outbox items
+/// and messages, read `FOR UPDATE` first).
+macro_rules! keyed_update {
+    (
+        $table:literal ($columns:literal, $count:literal)
+        set $set:literal
+        where [$($key:ident = $value:ident),+] $guard:literal
+    ) => {
+        $crate::store::sql::keyed::Keyed::new(
+            $crate::store::sql::rows::RowStatement::around(
+                concat!("WITH v (", $columns, ") AS (VALUES "),
+                $count,
+                concat!(
+                    ") UPDATE ", $table, " SET ", $set, " FROM v WHERE ",
+                    $table, ".tenant = v.tenant",
+                    $(" AND ", $table, ".", stringify!($key), " = v.", stringify!($value),)+
+                    $guard
+                ),
+            ),
+            $crate::store::sql::rows::RowStatement::around(
+                concat!("WITH k (", $columns, ") AS (VALUES "),
+                $count,
+                concat!(
+                    "), v AS (SELECT k.*, t.ctid AS target FROM k CROSS JOIN LATERAL \
+                     (SELECT ctid FROM ", $table, " WHERE tenant = k.tenant",
+                    $(" AND ", stringify!($key), " = k.", stringify!($value),)+
+                    " OFFSET 0) t) UPDATE ", $table, " SET ", $set,
+                    " FROM v WHERE ", $table, ".ctid = v.target", $guard
+                ),
+            ),
+        )
+    };
 }
+pub(crate) use keyed_update;
 
-pub(crate) static OUTBOX_ITEMS: KeyedRead = KeyedRead {
-    plain: docs_by_key!("outbox", "message", ""),
-    for_update: docs_by_key!("outbox", "message", " FOR UPDATE OF t"),
-};
-static MESSAGES: KeyedRead = KeyedRead {
-    plain: docs_by_key!("messages", "id", ""),
-    for_update: docs_by_key!("messages", "id", " FOR UPDATE OF t"),
-};
+pub(crate) static OUTBOX_ITEMS: Keyed = docs_by_key!("outbox", "message");
+static MESSAGES: Keyed = docs_by_key!("messages", "id");
 
 /// Message rows rewritten together, in `message_values`' order.
-static UPDATE_MESSAGES: RowStatement = RowStatement::around(
-    planned_per_call!(
-        "WITH v (tenant, id, contact, conversation, provider, provider_message_id, \
-         client_id, created_at, doc) AS (VALUES "
-    ),
-    9,
-    ") UPDATE messages SET contact = v.contact, conversation = v.conversation, \
-     provider = v.provider, provider_message_id = v.provider_message_id, \
-     client_id = v.client_id, created_at = v.created_at, doc = v.doc FROM v \
-     WHERE messages.tenant = v.tenant AND messages.id = v.id",
+static UPDATE_MESSAGES: Keyed = keyed_update!(
+    "messages" (
+        "tenant, id, contact, conversation, provider, provider_message_id, client_id, \
+         created_at, doc",
+        9
+    )
+    set "contact = v.contact, conversation = v.conversation, provider = v.provider, \
+         provider_message_id = v.provider_message_id, client_id = v.client_id, \
+         created_at = v.created_at, doc = v.doc"
+    where [id = id] ""
 );
 
 /// The rows `read` finds for `writes`' keys (locked where the database locks
 /// rows), decoded and keyed by `key_of`.
 pub(crate) async fn by_key<B: Backend, S: Session, W, T: DeserializeOwned>(
     session: &mut S,
-    read: &'static KeyedRead,
+    read: &'static Keyed,
     writes: &[W],
     key: impl Fn(&W) -> MessageKey,
     what: &str,
     key_of: impl Fn(&T) -> MessageKey,
 ) -> Result<HashMap<MessageKey, T>, StoreError> {
-    let query = if B::DIALECT.locks_rows {
-        &read.for_update
-    } else {
-        &read.plain
-    };
+    let query = read.of(&B::DIALECT);
     let row = |w: &W| {
         let (tenant, message) = key(w);
         vec![id(tenant), Value::Id(message.as_uuid())]
@@ -128,7 +190,8 @@ impl ChangedMessages {
         let style = B::DIALECT.placeholders;
         write_usages(session, style, &self.usage).await?;
         let changed = &self.messages;
-        write_rows(session, style, &UPDATE_MESSAGES, changed, message_values)
+        let update = UPDATE_MESSAGES.of(&B::DIALECT);
+        write_rows(session, style, update, changed, message_values)
             .await
             .map_err(|error| error.or_refused(|error| provider_id_taken(error, changed)))?;
         Ok(())

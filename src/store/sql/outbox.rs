@@ -5,10 +5,12 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::keyed::{self, ChangedMessages, MessageKey, OUTBOX_ITEMS, by_key, in_distinct_runs};
+use super::keyed::{
+    self, ChangedMessages, Keyed, MessageKey, OUTBOX_ITEMS, by_key, in_distinct_runs, keyed_update,
+};
 use super::ops::{finish, id, read_one};
-use super::rows::{RowStatement, write_rows};
-use super::{Backend, Session, Value, count, db, decode, nanos, outbox_values, planned_per_call};
+use super::rows::write_rows;
+use super::{Backend, Session, Value, count, db, decode, nanos, outbox_values};
 use crate::model::{MessageId, OutboxItem, TenantId};
 use crate::store::contract::{self, OutcomeEffect};
 use crate::store::{DispatchOutcome, OutboxFinish, StoreError};
@@ -16,14 +18,11 @@ use crate::store::{DispatchOutcome, OutboxFinish, StoreError};
 const OUTBOX_ITEM: &str = "SELECT doc FROM outbox WHERE tenant = $1 AND message = $2";
 
 /// Outbox rows rewritten together (a claim's, a batch of outcomes').
-static UPDATE_OUTBOXES: RowStatement = RowStatement::around(
-    planned_per_call!(
-        "WITH v (tenant, message, state, available_at, lease_until, attempts, doc) AS (VALUES "
-    ),
-    7,
-    ") UPDATE outbox SET state = v.state, available_at = v.available_at, \
-     lease_until = v.lease_until, attempts = v.attempts, doc = v.doc FROM v \
-     WHERE outbox.tenant = v.tenant AND outbox.message = v.message",
+static UPDATE_OUTBOXES: Keyed = keyed_update!(
+    "outbox" ("tenant, message, state, available_at, lease_until, attempts, doc", 7)
+    set "state = v.state, available_at = v.available_at, lease_until = v.lease_until, \
+         attempts = v.attempts, doc = v.doc"
+    where [message = message] ""
 );
 pub(crate) async fn claim_outbox<B: Backend>(
     backend: &B,
@@ -56,7 +55,7 @@ async fn claim<B: Backend, S: Session>(
     write_rows(
         session,
         B::DIALECT.placeholders,
-        &UPDATE_OUTBOXES,
+        UPDATE_OUTBOXES.of(&B::DIALECT),
         &claimed,
         outbox_values,
     )
@@ -140,7 +139,8 @@ async fn finish_items<'a, B: Backend, S: Session>(
         })
         .collect();
     let style = B::DIALECT.placeholders;
-    write_rows(session, style, &UPDATE_OUTBOXES, &updated, outbox_values)
+    let update = UPDATE_OUTBOXES.of(&B::DIALECT);
+    write_rows(session, style, update, &updated, outbox_values)
         .await
         .map_err(|error| error.or_refused(db))?;
     Ok((recorded, standing))
