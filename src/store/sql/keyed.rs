@@ -1,6 +1,8 @@
-//! Rows found and rewritten many at a time by (tenant, message id): the
-//! outbox items and messages a batch of send outcomes or status callbacks
-//! changes, in a few multi-row statements instead of a few per item.
+//! Rows found and rewritten many at a time by key: the outbox items and
+//! messages a batch of send outcomes or status callbacks changes, in a few
+//! multi-row statements instead of a few per item, and the form each database
+//! wants for such a statement ([`Keyed`], which a batch's contact updates use
+//! too).
 
 use std::collections::{HashMap, HashSet};
 
