@@ -137,8 +137,8 @@ where
 /// again by itself when the schema or its statistics change, and keeps them
 /// all.
 macro_rules! planned_per_call {
-    ($($sql:expr),+ $(,)?) => {
-        concat!("/* planned per call */ ", $($sql),+)
+    ($sql:literal) => {
+        concat!("/* planned per call */ ", $sql)
     };
 }
 pub(crate) use planned_per_call;

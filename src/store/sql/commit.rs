@@ -42,26 +42,28 @@ static CONTACT_TAGS: RowStatement = RowStatement::new(
 const DELETE_CONTACT_TAGS: &str = "DELETE FROM contact_tags WHERE tenant = $1 AND contact = $2";
 /// How many contacts one `TAGS_OF` statement reads the tag rows of.
 const CONTACTS_PER_TAG_READ: usize = 100;
-/// The tag rows of `$2, …, $101` (a shorter list repeats its last contact).
-static TAGS_OF: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT contact, tag FROM contact_tags WHERE tenant = $1 AND contact IN ({})",
-        ops::numbered(2, CONTACTS_PER_TAG_READ)
-    )
-});
-/// `TAGS_OF` probing each contact's rows by itself, once however often the
-/// padding names it (see [`Keyed`]).
-static TAGS_OF_PROBED: LazyLock<String> = LazyLock::new(|| {
-    let contacts: Vec<String> = (2..2 + CONTACTS_PER_TAG_READ)
-        .map(|n| format!("(${n})"))
-        .collect();
-    format!(
-        "SELECT k.id, t.tag FROM (SELECT DISTINCT id FROM (VALUES {}) v (id)) k \
-         CROSS JOIN LATERAL \
-         (SELECT tag FROM contact_tags WHERE tenant = $1 AND contact = k.id OFFSET 0) t",
-        contacts.join(", ")
-    )
-});
+/// The tag rows of `$2, …, $101` (a shorter list repeats its last contact);
+/// the probed form reads each contact's rows once however often the padding
+/// names it.
+static TAGS_OF: Keyed<LazyLock<String>> = Keyed::new(
+    LazyLock::new(|| {
+        format!(
+            "SELECT contact, tag FROM contact_tags WHERE tenant = $1 AND contact IN ({})",
+            ops::numbered(2, CONTACTS_PER_TAG_READ)
+        )
+    }),
+    LazyLock::new(|| {
+        let contacts: Vec<String> = (2..2 + CONTACTS_PER_TAG_READ)
+            .map(|n| format!("(${n})"))
+            .collect();
+        format!(
+            "SELECT k.id, t.tag FROM (SELECT DISTINCT id FROM (VALUES {}) v (id)) k \
+             CROSS JOIN LATERAL \
+             (SELECT tag FROM contact_tags WHERE tenant = $1 AND contact = k.id OFFSET 0) t",
+            contacts.join(", ")
+        )
+    }),
+);
 /// Contacts updated together, each only if its stored version is the one it
 /// was loaded at: the rows changed say whether every version held.
 static UPDATE_CONTACTS: Keyed = keyed_update!(
@@ -319,10 +321,7 @@ async fn read_tags<S: Session>(
     let args = std::iter::once(id(tenant))
         .chain(contacts.iter().chain(padding).cloned())
         .collect();
-    let statement = match dialect.probes_keys {
-        true => TAGS_OF_PROBED.as_str(),
-        false => TAGS_OF.as_str(),
-    };
+    let statement = TAGS_OF.of(dialect).as_str();
     Ok(session.id_texts(statement, args).await.map_err(db)?)
 }
 

@@ -24,19 +24,21 @@ pub(crate) type MessageKey = (TenantId, MessageId);
 /// LATERAL`, and by `ctid` when it writes the rows back), so the plan it
 /// caches for the statement is an index probe per key at any table size: a
 /// join's cached plan, chosen while the table was small, would scan it.
-pub(crate) struct Keyed {
-    joined: RowStatement,
-    probed: RowStatement,
+/// Most are multi-row statements ([`RowStatement`]); a fixed-length key list
+/// is plain text.
+pub(crate) struct Keyed<T = RowStatement> {
+    joined: T,
+    probed: T,
 }
 
-impl Keyed {
+impl<T> Keyed<T> {
     /// `joined` for SQLite, `probed` for PostgreSQL.
-    pub(crate) const fn new(joined: RowStatement, probed: RowStatement) -> Keyed {
+    pub(crate) const fn new(joined: T, probed: T) -> Keyed<T> {
         Keyed { joined, probed }
     }
 
     /// The form `dialect` runs.
-    pub(crate) fn of(&self, dialect: &Dialect) -> &RowStatement {
+    pub(crate) fn of(&self, dialect: &Dialect) -> &T {
         match dialect.probes_keys {
             true => &self.probed,
             false => &self.joined,
