@@ -141,18 +141,21 @@ macro_rules! planned_per_call {
         concat!("/* planned per call */ ", $sql)
     };
 }
+#[cfg(feature = "postgres")]
 pub(crate) use planned_per_call;
 
 /// The mark [`planned_per_call!`] opens a statement with.
 pub(crate) const PLANNED_PER_CALL: &str = planned_per_call!("");
 
 /// Whether PostgreSQL may keep `sql` prepared, plan and all, on a connection.
+#[cfg(feature = "postgres")]
 pub(crate) fn keeps_plan(sql: &str) -> bool {
     !sql.starts_with(PLANNED_PER_CALL)
 }
 
 /// SQLite keeps every statement prepared: it plans again by itself when the
 /// schema or its statistics change.
+#[cfg(feature = "sqlite")]
 pub(crate) fn keeps_every_plan(_sql: &str) -> bool {
     true
 }
