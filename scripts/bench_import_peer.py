@@ -10,19 +10,20 @@ store keeps).
 
     python3 scripts/bench_import_peer.py /tmp/import-bench/contacts.csv /tmp/import-bench/peer.sqlite
 
-Prints `python rows=… seconds=… rows_per_second=… peak_rss_mib=…`.
+Prints `python rows=… seconds=… rows_per_second=… db_seconds=… peak_rss_mib=…`,
+db_seconds being the time spent in `sqlite3` calls.
 """
 
 import csv
 import json
-import os
 import resource
-import sqlite3
 import sys
 import time
 import uuid
 
 import phonenumbers
+
+from import_tables import new_database
 
 BATCH = 500
 YES = {"true", "yes", "y", "1"}
@@ -30,39 +31,27 @@ YES = {"true", "yes", "y", "1"}
 
 def main():
     path, database = sys.argv[1], sys.argv[2]
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(database + suffix):
-            os.remove(database + suffix)
-    db = sqlite3.connect(database, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    # msgcore's own SQLite schema for these two tables (migrations/sqlite/0001_inbox.sql).
-    db.execute("CREATE TABLE contacts (tenant BLOB NOT NULL, id BLOB NOT NULL, phone TEXT NOT NULL, "
-               "name TEXT, name_key TEXT, version INTEGER NOT NULL, created_at INTEGER NOT NULL, "
-               "doc TEXT NOT NULL, PRIMARY KEY (tenant, id), UNIQUE (tenant, phone))")
-    db.execute("CREATE INDEX contacts_by_name ON contacts (tenant, name, phone)")
-    db.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant BLOB NOT NULL, "
-               "at INTEGER NOT NULL, doc TEXT NOT NULL)")
-    db.execute("CREATE INDEX events_by_tenant ON events (tenant, seq)")
-    db.execute("CREATE TABLE contact_tags (tenant BLOB NOT NULL, contact BLOB NOT NULL, "
-               "tag TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (tenant, contact, tag))")
-    db.execute("CREATE INDEX contact_tags_by_tag ON contact_tags (tenant, tag, created_at, contact)")
-    db.execute("CREATE INDEX contacts_by_creation ON contacts (tenant, created_at, id)")
+    db = new_database(database)
     tenant = uuid.UUID(int=7).bytes
     started = time.perf_counter()
     rows = created = invalid = duplicate = 0
     seen = set()
     contacts, events, tag_rows = [], [], []
 
+    db_seconds = 0.0
+
     def flush():
+        flush_started = time.perf_counter()
         db.execute("BEGIN")
         db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", contacts)
-        db.executemany("INSERT INTO events (tenant, at, doc) VALUES (?, ?, ?)", events)
+        db.executemany("INSERT INTO events (tenant, at, doc, contact, on_timeline) "
+                       "VALUES (?, ?, ?, ?, 1)", events)
         db.executemany("INSERT INTO contact_tags VALUES (?, ?, ?, ?)", tag_rows)
         db.execute("COMMIT")
         contacts.clear()
         events.clear()
         tag_rows.clear()
+        return time.perf_counter() - flush_started
 
     with open(path, newline="", encoding="utf-8-sig") as file:
         reader = csv.reader(file)
@@ -90,21 +79,23 @@ def main():
                    "consent": [], "created_at": now, "version": 1}
             for tag in tag_list:
                 tag_rows.append((tenant, contact_id.bytes, tag, now))
-                events.append((tenant, now, json.dumps({"type": "tag_added", "contact": str(contact_id), "tag": tag})))
+                events.append((tenant, now, json.dumps({"type": "tag_added", "contact": str(contact_id), "tag": tag}),
+                               contact_id.bytes))
             if opted_in.strip().lower() in YES:
                 doc["consent"].append({"channel": "whatsapp", "change": "opt_in", "source": "csv_import"})
-                events.append((tenant, now, json.dumps({"type": "consent_changed", "contact": str(contact_id)})))
+                events.append((tenant, now, json.dumps({"type": "consent_changed", "contact": str(contact_id)}),
+                               contact_id.bytes))
             name = name.strip()
             contacts.append((tenant, contact_id.bytes, e164, name, name.lower(), 1, now,
                              json.dumps(doc)))
             created += 1
             if len(contacts) == BATCH:
-                flush()
-    flush()
+                db_seconds += flush()
+    db_seconds += flush()
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"python rows={rows} seconds={seconds:.2f} rows_per_second={rows / seconds:.0f} "
-          f"peak_rss_mib={peak:.1f} created={created} invalid={invalid} duplicate={duplicate}")
+          f"db_seconds={db_seconds:.2f} peak_rss_mib={peak:.1f} created={created} invalid={invalid} duplicate={duplicate}")
 
 
 if __name__ == "__main__":
