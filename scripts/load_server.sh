@@ -8,8 +8,10 @@
 # Prints the load generator's line (webhooks/s, p50/p99/p999 latency), checks
 # that every acknowledged message id is in the database, then measures the
 # limit on the same disk: the same writes with no msgcore, batched 64 a
-# transaction on SQLite (scripts/ingest_limit_sqlite.py), over CONNECTIONS
-# pgbench clients on PostgreSQL (scripts/ingest_limit_pgbench.sh). With
+# transaction on SQLite (scripts/ingest_limit_sqlite.py); on PostgreSQL,
+# pgbench one message a transaction over CONNECTIONS clients, then 32 a
+# transaction from one client and from many (scripts/ingest_limit_pgbench.sh).
+# With
 # LOAD_DATABASE (an empty PostgreSQL database) the server runs on it instead
 # of a new SQLite file.
 set -eu
@@ -45,7 +47,12 @@ count_sql="SELECT count(*) FROM messages WHERE provider_message_id LIKE 'SM%'"
 case "$database" in
 postgres://* | postgresql://*)
     stored="$(psql -tA "$database" -c "$count_sql")"
-    limit="$(sh scripts/ingest_limit_pgbench.sh "$database" "$connections" 10)"
+    # One message a transaction over as many clients as the server had; then
+    # 32 a transaction (the server's group commit writes about that many at
+    # once) from one client, as the server's one writer, and from many.
+    limit="$(sh scripts/ingest_limit_pgbench.sh "$database" "$connections" 10)
+$(sh scripts/ingest_limit_pgbench.sh "$database" 1 10 32)
+$(sh scripts/ingest_limit_pgbench.sh "$database" "$connections" 10 32)"
     ;;
 *)
     stored="$(sqlite3 "$database" "$count_sql")"
