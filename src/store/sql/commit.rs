@@ -70,7 +70,7 @@ static UPDATE_CONTACTS: Keyed = keyed_update!(
     "contacts" ("tenant, id, phone, name, name_key, version, created_at, doc, expected", 9)
     set "phone = v.phone, name = v.name, name_key = v.name_key, version = v.version, \
          created_at = v.created_at, doc = v.doc"
-    where [id = id] " AND contacts.version = v.expected"
+    where id " AND contacts.version = v.expected"
 );
 static UPSERT_CONVERSATIONS: RowStatement = RowStatement::around(
     "INSERT INTO conversations (tenant, id, contact, status, assignee, channel, \

@@ -78,7 +78,7 @@ macro_rules! docs_by_key {
 }
 
 /// Rows of `$table` rewritten together from `$count` `$columns` each,
-/// matched by tenant and the `$key = $value` pairs, and only where `$guard`
+/// matched by tenant and `$key` (a column of both), and only where `$guard`
 /// (a condition on the stored row and the new values `v`) holds. When a
 /// concurrent writer changed a row first, PostgreSQL checks the guard again
 /// on the row as that writer left it, but never its `ctid` match: a row
@@ -89,16 +89,25 @@ macro_rules! keyed_update {
     (
         $table:literal ($columns:literal, $count:literal)
         set $set:literal
-        where [$($key:ident = $value:ident),+] $guard:literal
+        where $key:ident $guard:literal
     ) => {
         $crate::store::sql::keyed::Keyed::new(
             $crate::store::sql::rows::RowStatement::around(
                 concat!("WITH v (", $columns, ") AS (VALUES "),
                 $count,
                 concat!(
-                    ") UPDATE ", $table, " SET ", $set, " FROM v WHERE ",
-                    $table, ".tenant = v.tenant",
-                    $(" AND ", $table, ".", stringify!($key), " = v.", stringify!($value),)+
+                    ") UPDATE ",
+                    $table,
+                    " SET ",
+                    $set,
+                    " FROM v WHERE ",
+                    $table,
+                    ".tenant = v.tenant AND ",
+                    $table,
+                    ".",
+                    stringify!($key),
+                    " = v.",
+                    stringify!($key),
                     $guard
                 ),
             ),
@@ -107,10 +116,20 @@ macro_rules! keyed_update {
                 $count,
                 concat!(
                     "), v AS (SELECT k.*, t.ctid AS target FROM k CROSS JOIN LATERAL \
-                     (SELECT ctid FROM ", $table, " WHERE tenant = k.tenant",
-                    $(" AND ", stringify!($key), " = k.", stringify!($value),)+
-                    " OFFSET 0) t) UPDATE ", $table, " SET ", $set,
-                    " FROM v WHERE ", $table, ".ctid = v.target", $guard
+                     (SELECT ctid FROM ",
+                    $table,
+                    " WHERE tenant = k.tenant AND ",
+                    stringify!($key),
+                    " = k.",
+                    stringify!($key),
+                    " OFFSET 0) t) UPDATE ",
+                    $table,
+                    " SET ",
+                    $set,
+                    " FROM v WHERE ",
+                    $table,
+                    ".ctid = v.target",
+                    $guard
                 ),
             ),
         )
@@ -131,7 +150,7 @@ static UPDATE_MESSAGES: Keyed = keyed_update!(
     set "contact = v.contact, conversation = v.conversation, provider = v.provider, \
          provider_message_id = v.provider_message_id, client_id = v.client_id, \
          created_at = v.created_at, doc = v.doc"
-    where [id = id] ""
+    where id ""
 );
 
 /// The rows `read` finds for `writes`' keys (locked where the database locks

@@ -22,7 +22,7 @@ static UPDATE_OUTBOXES: Keyed = keyed_update!(
     "outbox" ("tenant, message, state, available_at, lease_until, attempts, doc", 7)
     set "state = v.state, available_at = v.available_at, lease_until = v.lease_until, \
          attempts = v.attempts, doc = v.doc"
-    where [message = message] ""
+    where message ""
 );
 pub(crate) async fn claim_outbox<B: Backend>(
     backend: &B,
