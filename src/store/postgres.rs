@@ -26,11 +26,13 @@
 //!   versions are kept in `msgcore_migrations`, apart from any `_sqlx_migrations`
 //!   of your own.
 //!
-//! A statement that looks up a list of keys (a batch of phone numbers, the
-//! messages a batch of status callbacks names) is planned on every call for
-//! the keys it gets; every other statement is prepared once per connection.
-//! A plan PostgreSQL caches for a key list while a table is small scans the
-//! tenant's rows, and it would stay with the connection as the table grows.
+//! A statement whose best plan depends on its arguments (an `IN (…)` list of
+//! phone numbers or tags, the inbox's optional filters) is planned on every
+//! call; every other statement is prepared once per connection, and the
+//! batched writes over a list of keys probe one key at a time, so their
+//! cached plan is an index probe at any table size. A plan PostgreSQL caches
+//! for a key list while a table is small scans the tenant's rows, and it
+//! would stay with the connection as the table grows.
 //! For TLS to a managed database, enable sqlx's `tls-rustls` or
 //! `tls-native-tls` feature in your own `Cargo.toml`.
 //!
