@@ -3,6 +3,7 @@
 //! Every rule here takes what it needs as arguments (`now` included), so each can
 //! be unit-tested, property-tested, fuzzed and benchmarked in isolation.
 
+pub mod api_key;
 pub mod audience;
 pub mod campaign;
 pub mod channel;
@@ -12,6 +13,7 @@ pub mod contact_edit;
 pub mod conversation;
 pub mod csat;
 pub mod delivery;
+pub(crate) mod id;
 pub mod import;
 pub mod keyword;
 pub mod message;

@@ -21,6 +21,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::core::api_key::{KeyRefusal, NewKeyError};
 use crate::core::campaign::{CampaignError, CampaignFinished};
 use crate::core::channel::UnknownChannel;
 use crate::core::consent::ConsentError;
@@ -123,6 +124,16 @@ pub enum Error {
     /// A tenant, contact, conversation or message the request named does not exist.
     #[error(transparent)]
     NotFound(#[from] NotFound),
+    /// A request's API key was missing, invalid, revoked, expired or short of
+    /// the scope the request needs.
+    #[error(transparent)]
+    ApiKey(#[from] KeyRefusal),
+    /// An API key could not be made as asked.
+    #[error(transparent)]
+    NewApiKey(#[from] NewKeyError),
+    /// The operating system's random source failed, so no secret could be made.
+    #[error("the operating system's random source failed: {0}")]
+    Randomness(getrandom::Error),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -223,6 +234,16 @@ pub enum ErrorKind {
     UnknownMessage,
     /// No campaign with that id.
     UnknownCampaign,
+    /// No API key with that id.
+    UnknownApiKey,
+    /// The request's API key is missing, invalid, revoked or expired.
+    Unauthorized,
+    /// The request's API key is valid but lacks the scope the request needs.
+    Forbidden,
+    /// An API key could not be made as asked (no name, no scope, a past expiry).
+    InvalidApiKeyRequest,
+    /// The operating system's random source failed.
+    Randomness,
     /// The store failed; a database failure may be transient.
     Store,
     /// Other writers kept changing the same contact, or the write queue is
@@ -270,6 +291,11 @@ impl ErrorKind {
             ErrorKind::UnknownConversation => "unknown_conversation",
             ErrorKind::UnknownMessage => "unknown_message",
             ErrorKind::UnknownCampaign => "unknown_campaign",
+            ErrorKind::UnknownApiKey => "unknown_api_key",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::InvalidApiKeyRequest => "invalid_api_key_request",
+            ErrorKind::Randomness => "randomness",
             ErrorKind::Store => "store",
             ErrorKind::Busy => "busy",
         }
@@ -285,17 +311,21 @@ impl ErrorKind {
     /// configuration or stored data is 500; everything else is a bad request.
     pub const fn http_status(self) -> u16 {
         match self {
-            ErrorKind::OptedOut | ErrorKind::OutsideWindow | ErrorKind::PlanLimit => 403,
+            ErrorKind::OptedOut
+            | ErrorKind::OutsideWindow
+            | ErrorKind::PlanLimit
+            | ErrorKind::Forbidden => 403,
             ErrorKind::Conflict | ErrorKind::InvalidTransition | ErrorKind::CampaignFinished => 409,
             ErrorKind::RateLimited | ErrorKind::QuietHours => 429,
-            ErrorKind::InvalidSignature => 401,
+            ErrorKind::InvalidSignature | ErrorKind::Unauthorized => 401,
             ErrorKind::UnknownTenant
             | ErrorKind::UnknownContact
             | ErrorKind::UnknownConversation
             | ErrorKind::UnknownMessage
-            | ErrorKind::UnknownCampaign => 404,
+            | ErrorKind::UnknownCampaign
+            | ErrorKind::UnknownApiKey => 404,
             ErrorKind::Busy => 503,
-            ErrorKind::Store => 500,
+            ErrorKind::Store | ErrorKind::Randomness => 500,
             ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
             _ => 400,
         }
@@ -348,6 +378,11 @@ impl Error {
             Error::NotFound(NotFound::Conversation(_)) => ErrorKind::UnknownConversation,
             Error::NotFound(NotFound::Message(_)) => ErrorKind::UnknownMessage,
             Error::NotFound(NotFound::Campaign(_)) => ErrorKind::UnknownCampaign,
+            Error::NotFound(NotFound::ApiKey(_)) => ErrorKind::UnknownApiKey,
+            Error::ApiKey(KeyRefusal::MissingScope { .. }) => ErrorKind::Forbidden,
+            Error::ApiKey(_) => ErrorKind::Unauthorized,
+            Error::NewApiKey(_) => ErrorKind::InvalidApiKeyRequest,
+            Error::Randomness(_) => ErrorKind::Randomness,
             Error::Store(StoreError::Taken { .. }) => ErrorKind::Conflict,
             Error::Store(StoreError::Overloaded { .. }) => ErrorKind::Busy,
             Error::Store(_) => ErrorKind::Store,

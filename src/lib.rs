@@ -384,6 +384,27 @@
 //! [`Inbox::respond`](engine::Inbox::respond), so a provider's webhook never waits
 //! for one.
 //!
+//! **API keys.** [`service::ApiKeys`] makes a tenant's keys (a name, SPEC §19's
+//! scopes, an optional expiry) and checks the token a request presents. The
+//! token (`msgcore_<id>_<256 random bits>`) is shown once; stores keep only its
+//! SHA-256 hash ([`core::api_key`]), compared in constant time. A missing,
+//! wrong, revoked or expired key is a 401, a valid key without the scope a 403,
+//! and a key opens its own tenant's data only.
+//!
+//! ```
+//! # async fn demo(keys: msgcore::service::ApiKeys, tenant: msgcore::model::TenantId)
+//! # -> Result<(), msgcore::Error> {
+//! use msgcore::core::api_key::{Scope, Scopes};
+//! use msgcore::service::NewApiKey;
+//!
+//! let new = NewApiKey::new("billing backend", Scopes::from([Scope::ContactsRead]));
+//! let created = keys.create(tenant, new).await?;
+//! println!("your key (shown once): {}", created.token());
+//! let who = keys.authenticate(Some(created.token()), Scope::ContactsRead).await?;
+//! assert_eq!(who.tenant, tenant);
+//! # Ok(()) }
+//! ```
+//!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
 //! which input; [`Error`] gathers them with a stable [`ErrorKind`], an HTTP status
 //! and whether a retry can help.
@@ -492,6 +513,7 @@ pub mod error;
 pub mod model;
 mod overlap;
 pub mod providers;
+pub mod service;
 pub mod store;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

@@ -12,6 +12,7 @@
 //! [`Delivery`](crate::core::delivery::Delivery), …) with the identity and
 //! bookkeeping a store needs; none of them has behaviour beyond small accessors.
 
+pub mod api_key;
 pub mod call;
 pub mod campaign;
 pub mod carrier_error;
@@ -26,7 +27,9 @@ pub mod outbox;
 pub mod status_callback;
 pub mod tenant;
 
+pub use crate::core::api_key::ApiKeyId;
 pub use crate::core::contact_edit::ContactEdit;
+pub use api_key::ApiKeyRecord;
 pub use call::{CallLog, CallSpeech};
 pub use campaign::{CampaignRecipient, CampaignRecord, RecipientOutcome, RecipientUpdate};
 pub use carrier_error::{CarrierError, CarrierErrorKind};

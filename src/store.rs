@@ -66,9 +66,9 @@ use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, Quota};
 use crate::core::usage::{Pricing, UsageLine};
 use crate::model::{
-    CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId, ConversationRecord,
-    EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName, RecipientUpdate, Tenant,
-    TenantId,
+    ApiKeyId, ApiKeyRecord, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
+    ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
+    RecipientUpdate, Tenant, TenantId,
 };
 
 /// Everything the inbox keeps, behind one trait so memory, SQLite, PostgreSQL or
@@ -424,6 +424,30 @@ pub trait Store: Send + Sync {
         quota: &Quota,
         now: DateTime<Utc>,
     ) -> Result<Decision, StoreError>;
+
+    /// Stores a new API key ([SPEC §16]). An id that is taken is
+    /// [`StoreError::Taken`], and the stored key is left as it was.
+    ///
+    /// [SPEC §16]: crate::core::api_key
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+    /// The key with `id`, whichever tenant's: a request's token names its key,
+    /// and the key its tenant, so this is the one read that no tenant scopes.
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKeyRecord>, StoreError>;
+    /// The tenant's keys, revoked ones included, oldest first.
+    async fn api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, StoreError>;
+    /// Revokes the tenant's key `id` at `at`; a key revoked before keeps its
+    /// first revocation's time. Whether the tenant has a key `id` (another
+    /// tenant's key is left alone and answers `false`).
+    async fn revoke_api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Records that key `id` opened a request at `at`; an earlier time than the
+    /// one recorded changes nothing, and nothing else of the key changes (a
+    /// use racing a revocation never undoes it).
+    async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     /// Whether the store answers: a round trip to the database (a health check's
     /// question). An error says why not.

@@ -187,3 +187,11 @@ mod provider_answers;
 fn provider_answer_seeds_are_read_without_panicking_and_only_2xx_is_accepted() {
     run_corpus("provider_answers", provider_answers::check);
 }
+
+#[path = "../fuzz/checks/api_key.rs"]
+mod api_key;
+
+#[test]
+fn api_key_seeds_read_or_are_refused_and_a_read_token_opens_only_its_own_hash() {
+    run_corpus("api_key", api_key::check);
+}

@@ -20,4 +20,7 @@ pub enum NotFound {
     /// The tenant has no campaign with this id.
     #[error("no campaign {0}")]
     Campaign(String),
+    /// The tenant has no API key with this id.
+    #[error("no API key {0}")]
+    ApiKey(String),
 }

@@ -23,6 +23,7 @@
 //! the contract (or fails), never on outside input; the records they build are
 //! the suite's own fixtures.
 
+mod api_keys;
 mod audience;
 mod batches;
 mod campaigns;
@@ -31,6 +32,10 @@ mod outbox;
 mod timeline;
 mod usage;
 
+pub use api_keys::{
+    a_revocation_sticks_and_uses_are_recorded_forwards,
+    api_keys_are_found_by_id_and_listed_per_tenant,
+};
 pub use audience::{
     an_audience_pages_through_tagged_contacts_in_creation_order,
     updated_contacts_are_in_the_audiences_of_their_new_tags,
@@ -118,6 +123,8 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     cancelling_skips_the_pending_and_nothing_is_queued_after(store).await;
     running_campaigns_are_the_started_active_ones_until_complete(store).await;
     a_sent_message_is_counted_once_by_channel_country_and_category(store).await;
+    api_keys_are_found_by_id_and_listed_per_tenant(store).await;
+    a_revocation_sticks_and_uses_are_recorded_forwards(store).await;
 }
 
 /// A fixed instant the checks count from.

@@ -24,9 +24,9 @@ use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
 use crate::core::usage::{Pricing, UsageLine};
 use crate::model::{
-    CallLog, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
-    ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
-    RecipientUpdate, Tenant, TenantId,
+    ApiKeyId, ApiKeyRecord, CallLog, CampaignRecipient, CampaignRecord, Contact, ContactId,
+    ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem,
+    ProviderName, RecipientUpdate, Tenant, TenantId,
 };
 
 /// An in-memory [`Store`].
@@ -53,6 +53,7 @@ struct Data {
     campaigns: campaigns::Campaigns,
     /// Each sent message's usage record.
     usage: HashMap<(TenantId, MessageId), UsageRecord>,
+    api_keys: HashMap<ApiKeyId, ApiKeyRecord>,
 }
 
 /// What a database would keep as unique indexes and foreign-key indexes.
@@ -779,6 +780,56 @@ impl Store for MemoryStore {
         limit: usize,
     ) -> Result<Vec<(TenantId, String)>, StoreError> {
         Ok(self.lock().campaigns.running(now, limit))
+    }
+
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        let mut data = self.lock();
+        if data.api_keys.contains_key(&key.id) {
+            return Err(StoreError::Taken {
+                what: format!("API key {}", key.id),
+            });
+        }
+        data.api_keys.insert(key.id, key.clone());
+        Ok(())
+    }
+
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKeyRecord>, StoreError> {
+        Ok(self.lock().api_keys.get(&id).cloned())
+    }
+
+    async fn api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        let data = self.lock();
+        let mut keys: Vec<ApiKeyRecord> = data
+            .api_keys
+            .values()
+            .filter(|key| key.tenant == tenant)
+            .cloned()
+            .collect();
+        keys.sort_by_key(|key| (key.created_at, key.id));
+        Ok(keys)
+    }
+
+    async fn revoke_api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut data = self.lock();
+        match data.api_keys.get_mut(&id) {
+            Some(key) if key.tenant == tenant => {
+                key.grant.revoked_at.get_or_insert(at);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        if let Some(key) = self.lock().api_keys.get_mut(&id) {
+            key.last_used_at = key.last_used_at.max(Some(at));
+        }
+        Ok(())
     }
 
     async fn health(&self) -> Result<(), StoreError> {

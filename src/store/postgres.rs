@@ -176,6 +176,11 @@ impl Backend for PostgresStore {
                 description: "usage",
                 sql: include_str!("../../migrations/postgres/0007_usage.sql"),
             },
+            Migration {
+                version: 8,
+                description: "api keys",
+                sql: include_str!("../../migrations/postgres/0008_api_keys.sql"),
+            },
         ],
     };
 

@@ -16,6 +16,7 @@
 //! instants beyond sort as those years' ends), so a lease or a retry time compares
 //! exactly as in memory.
 
+pub(crate) mod api_keys;
 pub(crate) mod campaigns;
 pub(crate) mod commit;
 pub(crate) mod keyed;
@@ -239,6 +240,12 @@ pub(crate) trait Session: Send + Sized {
         sql: &'static str,
         args: Vec<Value>,
     ) -> Result<Vec<usage::UsageRow>, sqlx::Error>;
+    /// API key rows ([`api_keys::KeyRow`]'s columns, in its order).
+    async fn key_rows(
+        &mut self,
+        sql: &'static str,
+        args: Vec<Value>,
+    ) -> Result<Vec<api_keys::KeyRow>, sqlx::Error>;
     /// Commits the transaction (a plain connection has nothing to commit).
     async fn commit(self) -> Result<(), sqlx::Error>;
     /// Rolls the transaction back.
@@ -363,6 +370,18 @@ macro_rules! session_impl {
                         segments: row.try_get(4)?,
                         charged_units: row.try_get(5)?,
                     })
+                })
+                .await
+            }
+
+            async fn key_rows(
+                &mut self,
+                sql: &'static str,
+                args: Vec<$crate::store::sql::Value>,
+            ) -> Result<Vec<$crate::store::sql::api_keys::KeyRow>, sqlx::Error> {
+                use sqlx::Row as _;
+                self.fetch_with(sql, args, |row| {
+                    Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
                 })
                 .await
             }
@@ -732,6 +751,44 @@ macro_rules! store_impl {
                 limit: usize,
             ) -> Result<Vec<($crate::model::TenantId, String)>, $crate::store::StoreError> {
                 $crate::store::sql::campaigns::running_campaigns(self, now, limit).await
+            }
+
+            async fn create_api_key(
+                &self,
+                key: &$crate::model::ApiKeyRecord,
+            ) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::api_keys::create_api_key(self, key).await
+            }
+
+            async fn api_key(
+                &self,
+                id: $crate::model::ApiKeyId,
+            ) -> Result<Option<$crate::model::ApiKeyRecord>, $crate::store::StoreError> {
+                $crate::store::sql::api_keys::api_key(self, id).await
+            }
+
+            async fn api_keys(
+                &self,
+                tenant: $crate::model::TenantId,
+            ) -> Result<Vec<$crate::model::ApiKeyRecord>, $crate::store::StoreError> {
+                $crate::store::sql::api_keys::api_keys(self, tenant).await
+            }
+
+            async fn revoke_api_key(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::ApiKeyId,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, $crate::store::StoreError> {
+                $crate::store::sql::api_keys::revoke_api_key(self, tenant, id, at).await
+            }
+
+            async fn record_api_key_use(
+                &self,
+                id: $crate::model::ApiKeyId,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::api_keys::record_api_key_use(self, id, at).await
             }
 
             async fn health(&self) -> Result<(), $crate::store::StoreError> {

@@ -163,6 +163,11 @@ impl Backend for SqliteStore {
                 description: "usage",
                 sql: include_str!("../../migrations/sqlite/0007_usage.sql"),
             },
+            Migration {
+                version: 8,
+                description: "api keys",
+                sql: include_str!("../../migrations/sqlite/0008_api_keys.sql"),
+            },
         ],
     };
 

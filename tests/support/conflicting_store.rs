@@ -16,9 +16,9 @@ use msgcore::core::delivery::{Delivery, StatusUpdate};
 use msgcore::core::ratelimit::{Decision, Quota};
 use msgcore::core::usage::{Pricing, UsageLine};
 use msgcore::model::{
-    CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId, ConversationRecord,
-    EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName, RecipientUpdate, Tenant,
-    TenantId,
+    ApiKeyId, ApiKeyRecord, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
+    ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
+    RecipientUpdate, Tenant, TenantId,
 };
 use msgcore::store::{
     BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, DispatchOutcome,
@@ -364,6 +364,26 @@ impl Store for ConflictingStore {
         limit: usize,
     ) -> Result<Vec<(TenantId, String)>, StoreError> {
         self.inner.running_campaigns(now, limit).await
+    }
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        self.inner.create_api_key(key).await
+    }
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKeyRecord>, StoreError> {
+        self.inner.api_key(id).await
+    }
+    async fn api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        self.inner.api_keys(tenant).await
+    }
+    async fn revoke_api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.inner.revoke_api_key(tenant, id, at).await
+    }
+    async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.inner.record_api_key_use(id, at).await
     }
     async fn health(&self) -> Result<(), StoreError> {
         self.inner.health().await
