@@ -405,6 +405,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! **The REST API** (feature `api`): `api::router` serves the seed's endpoints
+//! over those keys — `GET /status`, `GET/POST /contacts`, `GET/PATCH
+//! /contacts/{id}` so far — each refusing a request whose key lacks its scope,
+//! limiting every IP and key to 120 requests a minute in the store (so replicas
+//! share the limit), answering every error as `{"error": "…"}`, and describing
+//! itself at `GET /openapi.json`.
+//!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
 //! which input; [`Error`] gathers them with a stable [`ErrorKind`], an HTTP status
 //! and whether a retry can help.
@@ -494,6 +501,7 @@
 //! | `postgres` | [`store::PostgresStore`]: one database for many replicas (unique keys, `FOR UPDATE SKIP LOCKED` outbox, schema applied on connect) | no |
 //! | `conformance` | `store::conformance`: the `Store` contract as a public test suite, to run against your own store | no |
 //! | `axum` | `webhooks::router`: an axum `Router` serving Twilio, Telnyx and Meta webhooks (signature first, body limit, status codes that make providers retry only what can succeed) | no |
+//! | `api` | `api::router`: the REST API (SPEC §19) over Bearer API keys with scopes, per-IP and per-key rate limits kept in the store, `{"error"}` bodies, OpenAPI 3.1 at `/openapi.json` (utoipa); turns on `axum` | no |
 //!
 //! ## `msgctl`
 //!
@@ -506,6 +514,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "api")]
+#[cfg_attr(docsrs, doc(cfg(feature = "api")))]
+pub mod api;
 pub mod carrier;
 pub mod core;
 pub mod engine;

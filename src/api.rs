@@ -1,0 +1,223 @@
+//! The REST API (SPEC §19, feature `api`): the seed's endpoints over the
+//! [`service`](crate::service) layer, as an axum [`Router`] to mount, with its
+//! OpenAPI 3.1 document generated from the same code.
+//!
+//! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`
+//! ([`ApiKeys`]), and touches only the key's tenant. Answers follow the seed:
+//!
+//! | status | when |
+//! |---|---|
+//! | 401 | no key, or a key that is malformed, unknown, revoked or expired |
+//! | 403 | a valid key without the route's scope |
+//! | 404 | nothing with that id for the key's tenant (another tenant's record included) |
+//! | 400 | a malformed id, query or body, naming what was wrong |
+//! | 409 | a record that already exists |
+//! | 413 | a body over [`ApiConfig::body_limit`] |
+//! | 429 | over 120 requests a minute from one IP or with one key, with `Retry-After` |
+//! | 500 | the store failed (the body says no more) |
+//!
+//! Every error body is `{"error": "…"}`. The limits live in the store
+//! ([`Store::check_rate`](crate::store::Store::check_rate)), so replicas on one
+//! PostgreSQL share them. The per-IP limit reads the peer address: serve the
+//! router with `into_make_service_with_connect_info::<SocketAddr>()`, and
+//! behind a reverse proxy turn on [`ApiConfig::trust_forwarded_for`].
+//!
+//! ```
+//! use std::sync::Arc;
+//! use msgcore::api::{ApiConfig, router};
+//! use msgcore::engine::Inbox;
+//! use msgcore::store::MemoryStore;
+//!
+//! let inbox = Arc::new(Inbox::builder(Arc::new(MemoryStore::new())).build());
+//! let app: axum::Router = axum::Router::new()
+//!     .nest("/api/whatsapp-api", router(inbox, ApiConfig::default()));
+//! ```
+
+mod caller;
+mod contacts;
+mod error;
+mod status;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
+pub use error::ErrorBody;
+pub use status::StatusView;
+
+use crate::core::api_key::Scope;
+use crate::core::ratelimit::{Decision, Quota, RateLimited, RateScope};
+use crate::engine::Inbox;
+use crate::error::Error;
+use crate::service::{ApiKeys, Principal};
+use caller::Caller;
+use error::ApiError;
+
+/// The largest request body the API reads by default (1 MiB); a media upload
+/// has a limit of its own.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// How the API runs: its rate limit, body limit and proxy trust.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    quota: Quota,
+    body_limit: usize,
+    trust_forwarded_for: bool,
+}
+
+impl Default for ApiConfig {
+    /// 120 requests a minute per IP and per key (SPEC §10), 1 MiB bodies,
+    /// `X-Forwarded-For` ignored.
+    fn default() -> ApiConfig {
+        ApiConfig {
+            quota: Quota::api_requests(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl ApiConfig {
+    /// Each IP and each key may make `quota`'s requests.
+    pub fn rate_limit(mut self, quota: Quota) -> ApiConfig {
+        self.quota = quota;
+        self
+    }
+
+    /// Bodies over `bytes` are refused with 413.
+    pub fn body_limit(mut self, bytes: usize) -> ApiConfig {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Whether the client's address is the last entry of `X-Forwarded-For`
+    /// (the one your reverse proxy appended) instead of the connection's
+    /// peer. Off by default: without a proxy that sets it, any client could
+    /// name any address and escape its limit.
+    pub fn trust_forwarded_for(mut self, trust: bool) -> ApiConfig {
+        self.trust_forwarded_for = trust;
+        self
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct Api {
+    inbox: Arc<Inbox>,
+    keys: ApiKeys,
+    config: Arc<ApiConfig>,
+}
+
+impl Api {
+    /// The key's principal, if the caller is within its IP's limit, presents
+    /// a key that opens `needed` (any valid key when `None`), and is within
+    /// the key's limit. The IP's limit comes first, so guessing keys costs
+    /// requests like anything else.
+    async fn authorize(
+        &self,
+        caller: &Caller,
+        needed: Option<Scope>,
+    ) -> Result<Principal, ApiError> {
+        let ip = caller
+            .ip
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        self.limit(&format!("api:ip:{ip}")).await?;
+        let token = caller.token.as_deref();
+        let principal = match needed {
+            Some(scope) => self.keys.authenticate(token, scope).await?,
+            None => self.keys.identify(token).await?,
+        };
+        self.limit(&format!("api:key:{}", principal.key)).await?;
+        Ok(principal)
+    }
+
+    async fn limit(&self, key: &str) -> Result<(), Error> {
+        let quota = self.config.quota;
+        let now = self.inbox.clock.now();
+        match self.inbox.store.check_rate(key, &quota, now).await? {
+            Decision::Allow(_) => Ok(()),
+            Decision::Deny { retry_after } => Err(RateLimited {
+                scope: RateScope::ApiRequests,
+                quota,
+                retry_after,
+            }
+            .into()),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "msgcore REST API",
+        description = "Contacts, conversations, messages and campaigns of one tenant, \
+                       opened by a Bearer API key. Every error is {\"error\": \"…\"}."
+    ),
+    modifiers(&BearerKeys),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+/// Adds the Bearer scheme every route's `security` names.
+struct BearerKeys;
+
+impl utoipa::Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = Http::builder()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("An API key: msgcore_<id>_<secret>"))
+            .build();
+        components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The routes and their OpenAPI document, built together.
+fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(status::status))
+        .routes(routes!(contacts::list, contacts::create))
+        .routes(routes!(contacts::get_one, contacts::update))
+        .with_state(api)
+        .split_for_parts()
+}
+
+/// The OpenAPI 3.1 document of every route, as `GET /openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let inbox = Arc::new(Inbox::builder(Arc::new(crate::store::MemoryStore::new())).build());
+    parts(api(inbox, ApiConfig::default())).1
+}
+
+fn api(inbox: Arc<Inbox>, config: ApiConfig) -> Api {
+    Api {
+        keys: ApiKeys::new(Arc::clone(&inbox)),
+        inbox,
+        config: Arc::new(config),
+    }
+}
+
+/// The REST API over `inbox`, with `GET /openapi.json`; mount it where you
+/// like (the example server: `/api/whatsapp-api`).
+pub fn router(inbox: Arc<Inbox>, config: ApiConfig) -> Router {
+    let body_limit = config.body_limit;
+    let (routes, document) = parts(api(inbox, config));
+    let document = Arc::new(document);
+    routes
+        .route(
+            "/openapi.json",
+            get(move || {
+                let document = Arc::clone(&document);
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { ApiError::NoRoute })
+        .method_not_allowed_fallback(|| async { ApiError::NoMethod })
+        .layer(DefaultBodyLimit::max(body_limit))
+}

@@ -1,0 +1,391 @@
+//! `/contacts`: list, create, read and change the key's tenant's contacts.
+//! Consent set here has source `api`, which never undoes an opt-out (SPEC §2).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::Api;
+use super::caller::Caller;
+use super::error::{ApiError, ErrorBody, JsonBody, PathOf, QueryOf};
+use crate::core::api_key::Scope;
+use crate::core::channel::Channel;
+use crate::core::phone::E164;
+use crate::engine::{EditedBy, NotFound};
+use crate::error::Error;
+use crate::model::{Contact, ContactEdit, ContactId, TenantId};
+use crate::store::{AudienceQuery, ContactCursor};
+
+/// The most contacts one page holds.
+pub const MAX_PAGE_LIMIT: u32 = 100;
+/// How deep pages go: a page may start at most this many contacts in (narrow
+/// the list with `search` or `tag` to reach further).
+pub const MAX_PAGE_OFFSET: u32 = 10_000;
+/// The region a number without `+` is read in.
+const DEFAULT_REGION: &str = "US";
+
+/// A contact as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactView {
+    /// Its id.
+    pub id: String,
+    /// Its number, in E.164.
+    #[schema(example = "+919876543210")]
+    pub phone: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its e-mail address.
+    pub email: Option<String>,
+    /// Its company.
+    pub company: Option<String>,
+    /// Its tags, in the order they were added.
+    pub tags: Vec<String>,
+    /// Its other attributes, as JSON values.
+    #[schema(value_type = Object)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    /// Whether SMS may be sent to it.
+    pub sms_opted_in: bool,
+    /// Whether WhatsApp may be sent to it.
+    pub whatsapp_opted_in: bool,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When its profile, tags or consent last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Contact> for ContactView {
+    fn from(contact: &Contact) -> ContactView {
+        let consent = contact.consent.state();
+        ContactView {
+            id: contact.id.to_string(),
+            phone: contact.phone.as_str().to_owned(),
+            name: contact.name.clone(),
+            email: contact.email.clone(),
+            company: contact.company.clone(),
+            tags: contact.tags.clone(),
+            attributes: contact.attributes.clone(),
+            sms_opted_in: consent.allows(Channel::Sms),
+            whatsapp_opted_in: consent.allows(Channel::WhatsApp),
+            created_at: contact.created_at,
+            updated_at: contact.updated_at,
+        }
+    }
+}
+
+/// A page of contacts.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactList {
+    /// The contacts of this page.
+    pub contacts: Vec<ContactView>,
+    /// The page number.
+    pub page: u32,
+    /// The page size asked for.
+    pub limit: u32,
+    /// Whether a next page has contacts.
+    pub has_more: bool,
+}
+
+/// `GET /contacts`'s query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ListQuery {
+    /// Contacts whose name contains this (any case), or whose number contains its digits.
+    search: Option<String>,
+    /// Contacts with this tag.
+    tag: Option<String>,
+    /// The page, from 1.
+    #[param(minimum = 1, default = 1)]
+    page: Option<u32>,
+    /// Contacts per page.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    limit: Option<u32>,
+}
+
+/// `POST /contacts`'s body (the seed's, plus the fields `PATCH` takes).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateContact {
+    /// The number, in E.164 (or national, read as a US number).
+    #[schema(example = "+919876543210")]
+    pub phone: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its e-mail address.
+    pub email: Option<String>,
+    /// Its company.
+    pub company: Option<String>,
+    /// Its tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Attributes to set.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    /// The seed's field: consent to WhatsApp (this API is the WhatsApp API's).
+    pub opted_in: Option<bool>,
+    /// Consent to SMS.
+    pub sms_opted_in: Option<bool>,
+    /// Consent to WhatsApp; wins over `optedIn`.
+    pub whatsapp_opted_in: Option<bool>,
+}
+
+/// `PATCH /contacts/{id}`'s body: what to change; what is left out stays.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateContact {
+    /// The name to set.
+    pub name: Option<String>,
+    /// The e-mail address to set.
+    pub email: Option<String>,
+    /// The company to set.
+    pub company: Option<String>,
+    /// Tags to add.
+    #[serde(default)]
+    pub add_tags: Vec<String>,
+    /// Tags to remove.
+    #[serde(default)]
+    pub remove_tags: Vec<String>,
+    /// Attributes to merge; `null` removes one.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    /// Consent to SMS: `false` opts out; `true` never undoes an opt-out.
+    pub sms_opted_in: Option<bool>,
+    /// Consent to WhatsApp: `false` opts out; `true` never undoes an opt-out.
+    pub whatsapp_opted_in: Option<bool>,
+}
+
+/// The key's tenant's contacts, in creation order (by name when searching),
+/// a page at a time. Scope `contacts:read`.
+#[utoipa::path(
+    get,
+    path = "/contacts",
+    tag = "contacts",
+    params(ListQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of contacts", body = ContactList),
+        (status = 400, description = "A bad query", body = ErrorBody),
+        (status = 401, description = "No valid key", body = ErrorBody),
+        (status = 403, description = "The key lacks contacts:read", body = ErrorBody),
+        (status = 429, description = "Over the rate limit", body = ErrorBody),
+    )
+)]
+pub(super) async fn list(
+    State(api): State<Api>,
+    caller: Caller,
+    QueryOf(query): QueryOf<ListQuery>,
+) -> Result<Json<ContactList>, ApiError> {
+    let principal = api.authorize(&caller, Some(Scope::ContactsRead)).await?;
+    let (page, limit) = page_of(&query)?;
+    let offset = ((page - 1) * limit) as usize;
+    let wanted = offset + limit as usize + 1;
+    let mut found = matching(&api, principal.tenant, &query, wanted).await?;
+    let has_more = found.len() == wanted;
+    found.truncate(wanted - 1);
+    let contacts = found.iter().skip(offset).map(ContactView::from).collect();
+    Ok(Json(ContactList {
+        contacts,
+        page,
+        limit,
+        has_more,
+    }))
+}
+
+/// The page and limit asked for, if they are within bounds.
+fn page_of(query: &ListQuery) -> Result<(u32, u32), ApiError> {
+    let page = query.page.unwrap_or(1);
+    let limit = query.limit.unwrap_or(20);
+    let bad = |message: String| ApiError::Rejected {
+        status: StatusCode::BAD_REQUEST,
+        message,
+    };
+    if page == 0 || !(1..=MAX_PAGE_LIMIT).contains(&limit) {
+        return Err(bad(format!(
+            "page starts at 1 and limit is 1 to {MAX_PAGE_LIMIT}"
+        )));
+    }
+    if (page - 1).saturating_mul(limit) > MAX_PAGE_OFFSET {
+        return Err(bad(format!(
+            "pages reach {MAX_PAGE_OFFSET} contacts deep; narrow the list with search or tag"
+        )));
+    }
+    Ok((page, limit))
+}
+
+/// The first `wanted` contacts the query matches, deleted ones left out.
+async fn matching(
+    api: &Api,
+    tenant: TenantId,
+    query: &ListQuery,
+    wanted: usize,
+) -> Result<Vec<Contact>, Error> {
+    let has_tag = |c: &Contact| query.tag.as_ref().is_none_or(|tag| c.tags.contains(tag));
+    if let Some(text) = &query.search {
+        // A search is sorted by name; reading past the deepest page keeps the
+        // tag filter's pages whole.
+        let limit = MAX_PAGE_OFFSET as usize + MAX_PAGE_LIMIT as usize + 1;
+        let mut found = api.inbox.search_contacts(tenant, text, limit).await?;
+        found.retain(has_tag);
+        found.truncate(wanted);
+        return Ok(found);
+    }
+    let mut audience = AudienceQuery {
+        tags_any: query.tag.iter().cloned().collect(),
+        tags_all: Vec::new(),
+        after: None,
+        limit: 500,
+    };
+    let mut found = Vec::new();
+    while found.len() < wanted {
+        let page = api.inbox.store.audience(tenant, &audience).await?;
+        let Some(last) = page.last() else { break };
+        audience.after = Some(ContactCursor::after(last));
+        let full = page.len() == audience.limit;
+        found.extend(page.into_iter().filter(|c| !c.is_deleted()));
+        if !full {
+            break;
+        }
+    }
+    found.truncate(wanted);
+    Ok(found)
+}
+
+/// Creates a contact. Scope `contacts:write`; a number the tenant has a
+/// contact for is 409.
+#[utoipa::path(
+    post,
+    path = "/contacts",
+    tag = "contacts",
+    request_body = CreateContact,
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "Created", body = ContactView),
+        (status = 400, description = "A bad body or number", body = ErrorBody),
+        (status = 401, description = "No valid key", body = ErrorBody),
+        (status = 403, description = "The key lacks contacts:write", body = ErrorBody),
+        (status = 409, description = "The number has a contact", body = ErrorBody),
+        (status = 429, description = "Over the rate limit", body = ErrorBody),
+    )
+)]
+pub(super) async fn create(
+    State(api): State<Api>,
+    caller: Caller,
+    JsonBody(body): JsonBody<CreateContact>,
+) -> Result<(StatusCode, Json<ContactView>), ApiError> {
+    let principal = api.authorize(&caller, Some(Scope::ContactsWrite)).await?;
+    let phone = E164::parse(&body.phone, Some(DEFAULT_REGION)).map_err(Error::from)?;
+    if api
+        .inbox
+        .contact_by_phone(principal.tenant, &phone)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::Rejected {
+            status: StatusCode::CONFLICT,
+            message: format!("a contact with number {phone} exists"),
+        });
+    }
+    let edit = ContactEdit {
+        name: body.name,
+        email: body.email,
+        company: body.company,
+        add_tags: body.tags,
+        remove_tags: Vec::new(),
+        attributes: body.attributes,
+        sms_opted_in: body.sms_opted_in,
+        whatsapp_opted_in: body.whatsapp_opted_in.or(body.opted_in),
+    };
+    let edited = api
+        .inbox
+        .edit_contact(principal.tenant, phone, &edit, &EditedBy::Api)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ContactView::from(&edited.contact)),
+    ))
+}
+
+/// One contact of the key's tenant. Scope `contacts:read`.
+#[utoipa::path(
+    get,
+    path = "/contacts/{id}",
+    tag = "contacts",
+    params(("id" = String, Path, description = "The contact's id")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The contact", body = ContactView),
+        (status = 400, description = "Not an id", body = ErrorBody),
+        (status = 401, description = "No valid key", body = ErrorBody),
+        (status = 403, description = "The key lacks contacts:read", body = ErrorBody),
+        (status = 404, description = "No such contact", body = ErrorBody),
+        (status = 429, description = "Over the rate limit", body = ErrorBody),
+    )
+)]
+pub(super) async fn get_one(
+    State(api): State<Api>,
+    caller: Caller,
+    PathOf(id): PathOf<String>,
+) -> Result<Json<ContactView>, ApiError> {
+    let principal = api.authorize(&caller, Some(Scope::ContactsRead)).await?;
+    let contact = load(&api, principal.tenant, &id).await?;
+    Ok(Json(ContactView::from(&contact)))
+}
+
+/// Changes a contact of the key's tenant. Scope `contacts:write`.
+#[utoipa::path(
+    patch,
+    path = "/contacts/{id}",
+    tag = "contacts",
+    params(("id" = String, Path, description = "The contact's id")),
+    request_body = UpdateContact,
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The contact as changed", body = ContactView),
+        (status = 400, description = "A bad id or body", body = ErrorBody),
+        (status = 401, description = "No valid key", body = ErrorBody),
+        (status = 403, description = "The key lacks contacts:write", body = ErrorBody),
+        (status = 404, description = "No such contact", body = ErrorBody),
+        (status = 429, description = "Over the rate limit", body = ErrorBody),
+    )
+)]
+pub(super) async fn update(
+    State(api): State<Api>,
+    caller: Caller,
+    PathOf(id): PathOf<String>,
+    JsonBody(body): JsonBody<UpdateContact>,
+) -> Result<Json<ContactView>, ApiError> {
+    let principal = api.authorize(&caller, Some(Scope::ContactsWrite)).await?;
+    let contact = load(&api, principal.tenant, &id).await?;
+    let edit = ContactEdit {
+        name: body.name,
+        email: body.email,
+        company: body.company,
+        add_tags: body.add_tags,
+        remove_tags: body.remove_tags,
+        attributes: body.attributes,
+        sms_opted_in: body.sms_opted_in,
+        whatsapp_opted_in: body.whatsapp_opted_in,
+    };
+    let edited = api
+        .inbox
+        .edit_contact(principal.tenant, contact.phone, &edit, &EditedBy::Api)
+        .await?;
+    Ok(Json(ContactView::from(&edited.contact)))
+}
+
+/// The tenant's contact `id`: a text that is no id is as unknown as an id
+/// of another tenant's contact.
+async fn load(api: &Api, tenant: TenantId, id: &str) -> Result<Contact, ApiError> {
+    let unknown = || Error::from(NotFound::Contact(id.to_owned()));
+    let id: ContactId = id.parse().map_err(|_| unknown())?;
+    let contact = api.inbox.contact(tenant, id).await?;
+    Ok(contact.ok_or_else(unknown)?)
+}

@@ -1,0 +1,156 @@
+//! How the REST API answers a failure: the seed's status codes and
+//! `{"error": "…"}`, never a database's or a key's details.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{Error, ErrorKind};
+
+/// Every error's body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for a person to read.
+    #[schema(example = "invalid API key")]
+    pub error: String,
+}
+
+/// A request the API refused or could not carry out.
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    /// Anything the engine or the service layer refused.
+    Engine(Error),
+    /// The request cannot be carried out as it stands: axum could not read
+    /// it (a query, a body: 400, 413, 415, 422 as 400), or it names a record
+    /// that exists (409). Its status and what was wrong.
+    Rejected {
+        /// The status axum chose.
+        status: StatusCode,
+        /// What it said was wrong.
+        message: String,
+    },
+    /// No route has this path.
+    NoRoute,
+    /// The route has no handler for this method.
+    NoMethod,
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> ApiError {
+        ApiError::Engine(error)
+    }
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        let code = match self {
+            ApiError::Engine(error) => error.http_status(),
+            // The seed's codes have no 422: a body of the wrong shape is a 400.
+            ApiError::Rejected { status, .. } => match status.as_u16() {
+                422 => 400,
+                code => code,
+            },
+            ApiError::NoRoute => 404,
+            ApiError::NoMethod => 405,
+        };
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn message(&self) -> String {
+        match self {
+            // A database's message can name tables, hosts or values: say only
+            // that the server failed, and log the rest.
+            ApiError::Engine(error) if error.kind() == ErrorKind::Store => {
+                "the server could not complete the request; try again".to_owned()
+            }
+            ApiError::Engine(error) => error.to_string(),
+            ApiError::Rejected { message, .. } => message.clone(),
+            ApiError::NoRoute => "no such route".to_owned(),
+            ApiError::NoMethod => "this route does not take that method".to_owned(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "API request failed");
+        }
+        let retry_after = match &self {
+            ApiError::Engine(Error::RateLimited(limited)) => {
+                HeaderValue::from_str(&limited.retry_after_header()).ok()
+            }
+            _ => None,
+        };
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error: self.message(),
+            }),
+        )
+            .into_response();
+        if let Some(value) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// A JSON body, refused with `{"error"}` like everything else.
+pub(crate) struct JsonBody<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(ApiError::Rejected {
+                status: rejection.status(),
+                message: rejection.body_text(),
+            }),
+        }
+    }
+}
+
+/// Declares `$name<T>`, axum's `$inner<T>` refused with `{"error"}` like
+/// everything else.
+macro_rules! part_extractor {
+    ($(#[$doc:meta])* $name:ident, $inner:ident) => {
+        $(#[$doc])*
+        pub(crate) struct $name<T>(pub(crate) T);
+
+        impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send>
+            axum::extract::FromRequestParts<S> for $name<T>
+        {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                state: &S,
+            ) -> Result<Self, ApiError> {
+                match axum::extract::$inner::<T>::from_request_parts(parts, state).await {
+                    Ok(axum::extract::$inner(value)) => Ok($name(value)),
+                    Err(rejection) => Err(ApiError::Rejected {
+                        status: rejection.status(),
+                        message: rejection.body_text(),
+                    }),
+                }
+            }
+        }
+    };
+}
+
+part_extractor!(
+    /// A query string.
+    QueryOf,
+    Query
+);
+part_extractor!(
+    /// A path parameter.
+    PathOf,
+    Path
+);

@@ -1,0 +1,175 @@
+//! Every route of the OpenAPI document fails closed: no key, a wrong, expired
+//! or revoked key, another tenant's key and a key without the route's scope
+//! are refused and shown nothing of tenant A.
+
+use axum::http::Method;
+use chrono::TimeDelta;
+use msgcore::core::api_key::Scope;
+use serde_json::{Value, json};
+
+use crate::harness::{World, refused};
+
+const A_PHONE: &str = "+14155550123";
+const A_NAME: &str = "Ada Secret";
+
+/// Every operation the API serves: its method, its path, the scope it needs
+/// (`None`: any valid key) and a valid body for it.
+fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
+    vec![
+        (Method::GET, "/status", None, None),
+        (Method::GET, "/contacts", Some(Scope::ContactsRead), None),
+        (
+            Method::POST,
+            "/contacts",
+            Some(Scope::ContactsWrite),
+            Some(json!({"phone": "+14155550199", "name": "New"})),
+        ),
+        (
+            Method::GET,
+            "/contacts/{id}",
+            Some(Scope::ContactsRead),
+            None,
+        ),
+        (
+            Method::PATCH,
+            "/contacts/{id}",
+            Some(Scope::ContactsWrite),
+            Some(json!({"name": "Changed", "addTags": ["x"]})),
+        ),
+    ]
+}
+
+/// The document's operations, as `(METHOD, path)`.
+fn documented() -> Vec<(String, String)> {
+    let document = serde_json::to_value(msgcore::api::openapi()).unwrap();
+    let mut found = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            found.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn the_table_below_covers_every_route_of_the_openapi_document() {
+    let mut listed: Vec<(String, String)> = operations()
+        .into_iter()
+        .map(|(method, path, _, _)| (method.to_string(), path.to_owned()))
+        .collect();
+    listed.sort();
+    assert_eq!(listed, documented(), "add the new route to operations()");
+}
+
+/// Tenant A with one contact; its id.
+async fn a_with_a_contact(w: &World) -> String {
+    let key = w.key(&w.a, &[Scope::ContactsWrite]).await;
+    let body = json!({"phone": A_PHONE, "name": A_NAME, "tags": ["vip"]});
+    let created = w
+        .call(Method::POST, "/contacts", Some(&key), Some(body))
+        .await;
+    assert_eq!(created.status.as_u16(), 201, "{created:?}");
+    created.body["id"].as_str().unwrap().to_owned()
+}
+
+/// Asserts the answer shows nothing of tenant A's contact.
+fn shows_nothing_of_a(answer: &crate::harness::Answer) {
+    let text = answer.body.to_string();
+    assert!(!text.contains(A_PHONE) && !text.contains(A_NAME), "{text}");
+}
+
+#[tokio::test]
+async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_with_401() {
+    let w = World::new().await;
+    let id = a_with_a_contact(&w).await;
+    let good = w.key(&w.a, &[Scope::Admin]).await;
+    let wrong = format!("{}x", &good[..good.len() - 1]);
+    let revoked = w.key(&w.a, &[Scope::Admin]).await;
+    let revoked_id = w.keys.list(w.a.id).await.unwrap().last().unwrap().id;
+    w.keys.revoke(w.a.id, revoked_id).await.unwrap();
+    let mut expiring = msgcore::service::NewApiKey::new("soon", [Scope::Admin].into());
+    expiring.expires_at = Some(crate::harness::t0() + TimeDelta::minutes(1));
+    let expired = w.keys.create(w.a.id, expiring).await.unwrap();
+    w.clock.advance(TimeDelta::minutes(1));
+
+    let keys: [(&str, Option<&str>); 5] = [
+        ("no key", None),
+        ("not a key", Some("nonsense")),
+        ("a wrong secret", Some(&wrong)),
+        ("a revoked key", Some(&revoked)),
+        ("an expired key", Some(expired.token())),
+    ];
+    for (method, path, _, body) in operations() {
+        let path = path.replace("{id}", &id);
+        for (what, key) in keys {
+            let answer = w.call(method.clone(), &path, key, body.clone()).await;
+            refused(&answer, 401);
+            shows_nothing_of_a(&answer);
+            assert!(
+                !answer.body.to_string().contains("msgcore_"),
+                "{what}: {answer:?}"
+            );
+        }
+    }
+    let contact = w.get(&format!("/contacts/{id}"), &good).await;
+    assert_eq!(
+        contact.body["name"], A_NAME,
+        "a refused request changed the contact"
+    );
+}
+
+#[tokio::test]
+async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
+    let w = World::new().await;
+    let id = a_with_a_contact(&w).await;
+    for (method, path, needed, body) in operations() {
+        let Some(needed) = needed else { continue };
+        let others: Vec<Scope> = Scope::ALL
+            .into_iter()
+            .filter(|s| *s != needed && *s != Scope::Admin)
+            .collect();
+        let key = w.key(&w.a, &others).await;
+        let path = path.replace("{id}", &id);
+        let answer = w
+            .call(method.clone(), &path, Some(&key), body.clone())
+            .await;
+        refused(&answer, 403);
+        assert_eq!(
+            answer.body["error"],
+            format!("this API key lacks the scope {needed}")
+        );
+        shows_nothing_of_a(&answer);
+    }
+}
+
+#[tokio::test]
+async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
+    let w = World::new().await;
+    let id = a_with_a_contact(&w).await;
+    let b = w.key(&w.b, &[Scope::Admin]).await;
+    for (method, path, _, body) in operations() {
+        let by_id = path.contains("{id}");
+        let answer = w
+            .call(method.clone(), &path.replace("{id}", &id), Some(&b), body)
+            .await;
+        shows_nothing_of_a(&answer);
+        if by_id {
+            refused(&answer, 404);
+        } else {
+            assert!(answer.status.is_success(), "{method} {path}: {answer:?}");
+        }
+    }
+    let a = w.key(&w.a, &[Scope::ContactsRead]).await;
+    let contact = w.get(&format!("/contacts/{id}"), &a).await;
+    assert_eq!(contact.body["name"], A_NAME);
+    assert_eq!(contact.body["tags"], json!(["vip"]));
+    let listed = w.get("/contacts", &b).await;
+    let phones: Vec<&str> = listed.body["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["phone"].as_str().unwrap())
+        .collect();
+    assert_eq!(phones, ["+14155550199"], "B lists only the contact B made");
+}

@@ -1,0 +1,145 @@
+//! Two tenants, a clock, and requests to the API as a client sends them.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use chrono::{DateTime, TimeZone, Utc};
+use http_body_util::BodyExt;
+use msgcore::api::{ApiConfig, router};
+use msgcore::core::api_key::{Scope, Scopes};
+use msgcore::engine::{Inbox, ManualClock};
+use msgcore::model::{Tenant, TenantId, TenantNumber, TenantSettings};
+use msgcore::service::{ApiKeys, NewApiKey};
+use msgcore::store::MemoryStore;
+use msgcore::{Channel, E164};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap()
+}
+
+pub struct World {
+    pub app: axum::Router,
+    pub keys: ApiKeys,
+    pub clock: Arc<ManualClock>,
+    pub a: Tenant,
+    pub b: Tenant,
+}
+
+/// An answer: its status, its `Retry-After`, and its body as JSON.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub retry_after: Option<String>,
+    pub body: Value,
+}
+
+fn tenant(slug: &str, number: &str) -> Tenant {
+    Tenant {
+        id: TenantId::from_uuid(uuid::Uuid::now_v7()),
+        slug: slug.to_owned(),
+        org_name: format!("{slug} Corp"),
+        numbers: vec![TenantNumber {
+            channel: Channel::WhatsApp,
+            number: number.parse::<E164>().unwrap(),
+        }],
+        settings: TenantSettings::default(),
+    }
+}
+
+impl World {
+    pub async fn new() -> World {
+        World::with(ApiConfig::default()).await
+    }
+
+    pub async fn with(config: ApiConfig) -> World {
+        let clock = Arc::new(ManualClock::new(t0()));
+        let store = Arc::new(MemoryStore::new());
+        let inbox = Arc::new(Inbox::builder(store).clock(clock.clone()).build());
+        let (a, b) = (tenant("a", "+14155550901"), tenant("b", "+14155550902"));
+        inbox.put_tenant(&a).await.unwrap();
+        inbox.put_tenant(&b).await.unwrap();
+        let peer = SocketAddr::from(([203, 0, 113, 7], 40_000));
+        let app = router(Arc::clone(&inbox), config).layer(MockConnectInfo(peer));
+        World {
+            app,
+            keys: ApiKeys::new(Arc::clone(&inbox)),
+            clock,
+            a,
+            b,
+        }
+    }
+
+    /// A new key of `tenant` with `scopes`.
+    pub async fn key(&self, tenant: &Tenant, scopes: &[Scope]) -> String {
+        let scopes: Scopes = scopes.iter().copied().collect();
+        let created = self
+            .keys
+            .create(tenant.id, NewApiKey::new("test", scopes))
+            .await;
+        created.unwrap().token().to_owned()
+    }
+
+    /// Sends `method path` with `key` (none: no `Authorization`) and `body`.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(key) = key {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("{status}: not JSON: {}", String::from_utf8_lossy(&bytes)));
+        Answer {
+            status,
+            retry_after,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> Answer {
+        self.call(Method::GET, path, Some(key), None).await
+    }
+}
+
+/// Asserts an error answer: `status`, and a body that is `{"error": text}`
+/// and nothing else.
+pub fn refused(answer: &Answer, status: u16) {
+    assert_eq!(answer.status.as_u16(), status, "{answer:?}");
+    let object = answer.body.as_object().expect("an object");
+    assert_eq!(
+        object.len(),
+        1,
+        "an error body holds only its error: {answer:?}"
+    );
+    assert!(
+        object["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{answer:?}"
+    );
+}

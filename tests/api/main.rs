@@ -1,0 +1,7 @@
+//! The REST API driven in process (`tower::ServiceExt::oneshot`) over an
+//! inbox on the memory store, with keys made through `ApiKeys`.
+
+mod access;
+mod contacts;
+mod harness;
+mod limits;
