@@ -21,23 +21,13 @@ dir="${3:-$(mktemp -d)}"
 port="${LOAD_PORT:-18080}"
 token="load-test-auth-token"
 cd "$(dirname "$0")/.."
-cargo build --quiet --release --example server --features axum,http,sqlite,postgres
+cargo build --quiet --release --example server --features api,http,sqlite,postgres
 cargo build --quiet --release --example loadgen --features http,twilio
 mkdir -p "$dir"
 database="${LOAD_DATABASE:-$dir/inbox.sqlite}"
 rm -f "$dir/inbox.sqlite" "$dir/inbox.sqlite-wal" "$dir/inbox.sqlite-shm"
-# The provider API points at a closed port: nothing leaves this machine.
-MSGCORE_LISTEN="127.0.0.1:$port" MSGCORE_PUBLIC_URL="https://inbox.example.test" \
-    MSGCORE_DATABASE="$database" RUST_LOG=warn \
-    TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef TWILIO_AUTH_TOKEN="$token" \
-    TWILIO_FROM_NUMBER=+12025551234 TWILIO_API_BASE_URL=http://127.0.0.1:9 \
-    target/release/examples/server >"$dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    grep -q "listening" "$dir/server.log" 2>/dev/null && break
-    sleep 0.1
-done
+. scripts/local_server.sh
+start_server target/release/examples/server "$port" "$database" "$dir/server.log" "$token"
 target/release/examples/loadgen --url "http://127.0.0.1:$port/twilio/demo/sms" \
     --signed-url "https://inbox.example.test/twilio/demo/sms" --auth-token "$token" \
     --connections "$connections" --count "$count" --acked "$dir/acked.txt"

@@ -506,7 +506,7 @@
 //! ## `msgctl`
 //!
 //! `cargo run --example quickstart` narrates a whole conversation, offline.
-//! `cargo run --example server --features axum,http,sqlite` is a runnable backend
+//! `cargo run --example server --features api,http,sqlite` is a runnable backend
 //! configured from environment variables (see the README). The example `msgctl` exposes these rules as JSON Lines commands for debugging
 //! a deployment: `cargo run --example msgctl -- e164 < numbers.jsonl`. See
 //! `examples/msgctl/`.

@@ -623,7 +623,7 @@ fn a_postgres_url_names_the_database_and_the_banner_hides_its_password() {
     let config = Config::from_vars(|name| vars.get(name).map(|v| (*v).to_owned()));
 
     if cfg!(feature = "postgres") {
-        let database = config.expect("a valid configuration").database;
+        let database = config.expect("a valid configuration").inbox.database;
         assert_eq!(database, Database::Postgres(url.to_owned()));
         assert_eq!(database.to_string(), "postgres://db.internal:5432/msgcore");
     } else {

@@ -1,12 +1,13 @@
 //! The running server: the SQLite store, the inbox, the webhook router mounted at
-//! the public URL's path, and the dispatcher sending the outbox through the
-//! configured carriers.
+//! the public URL's path, the REST API at [`API_PATH`], and the dispatcher
+//! sending the outbox through the configured carriers.
 
 use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
+use msgcore::api;
 use msgcore::carrier::HttpCarrier;
 use msgcore::carrier::{Carrier, ChannelCarriers};
 use msgcore::core::channel::Channel;
@@ -22,7 +23,10 @@ use msgcore::webhooks::{self, WebhookConfig, WebhookProvider};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::config::{Config, Database, Provider};
+use super::config::{Config, Database, InboxConfig, Provider};
+
+/// Where the REST API is mounted, as SPEC §19 says.
+pub const API_PATH: &str = "/api/whatsapp-api";
 
 /// Any start-up failure, said plainly.
 pub type StartError = Box<dyn Error + Send + Sync>;
@@ -53,7 +57,7 @@ impl Running {
 }
 
 /// The store `database` names, its schema applied.
-async fn open_store(database: &Database) -> Result<Arc<dyn Store>, StartError> {
+pub async fn open_store(database: &Database) -> Result<Arc<dyn Store>, StartError> {
     match database {
         Database::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path).await?)),
         #[cfg(feature = "postgres")]
@@ -67,19 +71,23 @@ async fn open_store(database: &Database) -> Result<Arc<dyn Store>, StartError> {
 /// Opens the store, makes sure the tenant exists, and starts listening and
 /// dispatching.
 pub async fn start(config: &Config) -> Result<Running, StartError> {
-    let store = open_store(&config.database).await?;
+    let store = open_store(&config.inbox.database).await?;
     // Concurrent webhooks share transactions: one durable write for many.
     let inbox = Arc::new(
         Inbox::builder(store.clone())
             .group_commit(GroupCommitOptions::default())
             .build(),
     );
-    let tenant = ensure_tenant(&inbox, config).await?;
+    let tenant = ensure_tenant(&inbox, &config.inbox).await?;
     let webhook_config = webhook_config(config)?;
     let webhook_urls = webhook_config.webhook_urls();
     let app = mount(
         webhooks::router(inbox.clone(), webhook_config),
         mount_path(&config.public_url),
+    )
+    .nest(
+        API_PATH,
+        api::router(inbox.clone(), config.api.api_config()?),
     )
     .route("/health", {
         let inbox = inbox.clone();
@@ -97,9 +105,13 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let server = tokio::spawn(
-        axum::serve(listener, app)
-            .with_graceful_shutdown(until_stopped(stopped.clone()))
-            .into_future(),
+        // The API's per-IP limit reads the peer's address.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(until_stopped(stopped.clone()))
+        .into_future(),
     );
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped)));
     Ok(Running {
@@ -132,7 +144,7 @@ async fn until_stopped(mut stopped: watch::Receiver<bool>) {
 /// The tenant named by `MSGCORE_TENANT`, created on first start. It honours
 /// STOP/START/HELP on WhatsApp as well as SMS: a demo should show the strictest
 /// compliance, and a contact who writes STOP on WhatsApp means it.
-async fn ensure_tenant(inbox: &Inbox, config: &Config) -> Result<Tenant, StartError> {
+pub async fn ensure_tenant(inbox: &Inbox, config: &InboxConfig) -> Result<Tenant, StartError> {
     if let Some(tenant) = inbox.store().tenant_by_slug(&config.tenant_slug).await? {
         return Ok(tenant);
     }
@@ -184,7 +196,7 @@ fn webhook_config(config: &Config) -> Result<WebhookConfig, StartError> {
             .meta(&meta.app_secret, &meta.verify_token)?
             .meta_number(
                 &meta.phone_number_id,
-                TenantRef::Slug(config.tenant_slug.clone()),
+                TenantRef::Slug(config.inbox.tenant_slug.clone()),
             );
     }
     Ok(webhooks)

@@ -5,7 +5,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use chrono::TimeDelta;
+use msgcore::api::ApiConfig;
 use msgcore::core::channel::Channel;
+use msgcore::core::ratelimit::Quota;
 use msgcore::providers::env_error::{EnvError, EnvErrors};
 use msgcore::providers::{meta, telnyx, twilio};
 
@@ -15,6 +18,8 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_DATABASE: &str = "msgcore.db";
 /// The tenant the server creates unless `MSGCORE_TENANT` says otherwise.
 const DEFAULT_TENANT: &str = "demo";
+/// Requests a minute per IP and per key unless `MSGCORE_API_RATE_LIMIT` says otherwise.
+const DEFAULT_API_RATE_LIMIT: u32 = 120;
 
 /// The variables that turn a provider on; the rest of its variables are then required.
 const PROVIDER_SWITCHES: [&str; 3] = ["TWILIO_ACCOUNT_SID", "TELNYX_API_KEY", "META_ACCESS_TOKEN"];
@@ -27,12 +32,10 @@ pub struct Config {
     /// The URL providers reach this server at (`MSGCORE_PUBLIC_URL`): signatures
     /// are checked against it, and its path is where the webhooks are mounted.
     pub public_url: String,
-    /// Where the inbox is kept (`MSGCORE_DATABASE`).
-    pub database: Database,
-    /// The tenant created at start-up if missing (`MSGCORE_TENANT`, `MSGCORE_ORG_NAME`).
-    pub tenant_slug: String,
-    /// The tenant's name, used in keyword replies and the voice greeting.
-    pub org_name: String,
+    /// Where the inbox is kept and whose it is.
+    pub inbox: InboxConfig,
+    /// How the REST API at `/api/whatsapp-api` limits its callers.
+    pub api: ApiSettings,
     /// Twilio, when `TWILIO_ACCOUNT_SID` is set.
     pub twilio: Option<Twilio>,
     /// Telnyx, when `TELNYX_API_KEY` is set.
@@ -43,6 +46,91 @@ pub struct Config {
     pub sms: Option<Provider>,
     /// Which provider sends WhatsApp (`MSGCORE_WHATSAPP_PROVIDER`).
     pub whatsapp: Option<Provider>,
+}
+
+/// Where the inbox is kept and whose it is: all that `create-key` needs, so
+/// that making a key does not need a provider's secrets.
+#[derive(Debug, Clone)]
+pub struct InboxConfig {
+    /// Where the inbox is kept (`MSGCORE_DATABASE`).
+    pub database: Database,
+    /// The tenant created at start-up if missing (`MSGCORE_TENANT`, `MSGCORE_ORG_NAME`).
+    pub tenant_slug: String,
+    /// The tenant's name, used in keyword replies and the voice greeting.
+    pub org_name: String,
+}
+
+impl InboxConfig {
+    /// Reads `MSGCORE_DATABASE`, `MSGCORE_TENANT` and `MSGCORE_ORG_NAME`.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<InboxConfig, EnvError> {
+        let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        Ok(InboxConfig {
+            database: database(var("MSGCORE_DATABASE"))?,
+            tenant_slug: tenant_slug(&var),
+            org_name: var("MSGCORE_ORG_NAME").unwrap_or_else(|| "Demo".to_owned()),
+        })
+    }
+}
+
+/// The REST API's limits.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Requests a minute each IP and each key may make (`MSGCORE_API_RATE_LIMIT`,
+    /// default 120, as SPEC §10 says).
+    pub requests_per_minute: u32,
+    /// Whether the client is the last `X-Forwarded-For` entry
+    /// (`MSGCORE_TRUST_FORWARDED_FOR=true`; only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+}
+
+impl ApiSettings {
+    /// The library's settings for these limits.
+    pub fn api_config(&self) -> Result<ApiConfig, msgcore::core::ratelimit::QuotaError> {
+        let quota = Quota::new(self.requests_per_minute, TimeDelta::minutes(1))?;
+        Ok(ApiConfig::default()
+            .rate_limit(quota)
+            .trust_forwarded_for(self.trust_forwarded_for))
+    }
+}
+
+fn tenant_slug(var: &impl Fn(&str) -> Option<String>) -> String {
+    var("MSGCORE_TENANT").unwrap_or_else(|| DEFAULT_TENANT.to_owned())
+}
+
+fn api_settings(var: &impl Fn(&str) -> Option<String>) -> Result<ApiSettings, EnvErrors> {
+    let mut problems = EnvErrors::default();
+    let requests_per_minute = problems.keep(match var("MSGCORE_API_RATE_LIMIT") {
+        None => Ok(DEFAULT_API_RATE_LIMIT),
+        Some(value) => value
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                EnvError::new(
+                    "MSGCORE_API_RATE_LIMIT",
+                    format!("must be a positive number of requests a minute, got {value:?}"),
+                )
+            }),
+    });
+    let trust_forwarded_for = problems.keep(match var("MSGCORE_TRUST_FORWARDED_FOR") {
+        None => Ok(false),
+        Some(value) => match value.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            _ => Err(EnvError::new(
+                "MSGCORE_TRUST_FORWARDED_FOR",
+                format!("must be true or false, got {value:?}"),
+            )),
+        },
+    });
+    let settings = requests_per_minute.zip(trust_forwarded_for).map(
+        |(requests_per_minute, trust_forwarded_for)| ApiSettings {
+            requests_per_minute,
+            trust_forwarded_for,
+        },
+    );
+    problems.finish(settings)
 }
 
 /// Where the inbox is kept: a SQLite file, or a PostgreSQL database that
@@ -134,7 +222,9 @@ impl Config {
         let mut problems = EnvErrors::default();
         let listen = problems.keep(listen(var("MSGCORE_LISTEN")));
         let public_url = problems.keep(public_url(var("MSGCORE_PUBLIC_URL")));
-        let tenant_slug = var("MSGCORE_TENANT").unwrap_or_else(|| DEFAULT_TENANT.to_owned());
+        let inbox = problems.keep(InboxConfig::from_vars(var));
+        let api = problems.keep_all(api_settings(&var));
+        let tenant_slug = tenant_slug(&var);
         let callbacks = public_url.as_deref().map(|url| Callbacks {
             url,
             tenant: &tenant_slug,
@@ -151,7 +241,6 @@ impl Config {
             (Provider::Telnyx, telnyx.is_some()),
             (Provider::Meta, meta.is_some()),
         ];
-        let database = problems.keep(database(var("MSGCORE_DATABASE")));
         let sms = problems.keep(route(&var, Channel::Sms, &configured));
         let whatsapp = problems.keep(route(&var, Channel::WhatsApp, &configured));
         if PROVIDER_SWITCHES.iter().all(|name| var(name).is_none()) {
@@ -163,14 +252,13 @@ impl Config {
         let config = listen
             .zip(public_url)
             .zip(sms.zip(whatsapp))
-            .zip(database)
+            .zip(inbox.zip(api))
             .map(
-                |(((listen, public_url), (sms, whatsapp)), database)| Config {
+                |(((listen, public_url), (sms, whatsapp)), (inbox, api))| Config {
                     listen,
                     public_url,
-                    database,
-                    tenant_slug,
-                    org_name: var("MSGCORE_ORG_NAME").unwrap_or_else(|| "Demo".to_owned()),
+                    inbox,
+                    api,
                     twilio,
                     telnyx,
                     meta,
@@ -203,7 +291,7 @@ fn database(value: Option<String>) -> Result<Database, EnvError> {
         Err(EnvError::new(
             "MSGCORE_DATABASE",
             "is a PostgreSQL URL: build the server with the postgres feature \
-             (--features axum,http,sqlite,postgres)",
+             (--features api,http,sqlite,postgres)",
         ))
     }
 }

@@ -4,22 +4,73 @@
 //! ```sh
 //! MSGCORE_PUBLIC_URL=https://your-tunnel.example \
 //! TWILIO_ACCOUNT_SID=AC… TWILIO_AUTH_TOKEN=… TWILIO_FROM_NUMBER=+12025551234 \
-//!   cargo run --example server --features axum,http,sqlite
+//!   cargo run --example server --features api,http,sqlite
 //! ```
 //!
 //! Every variable is listed in the README ("Running the example server"). At
 //! start-up it prints the exact webhook URLs to paste into each provider's console.
+//! The REST API answers at `/api/whatsapp-api`; its keys are made with
+//!
+//! ```sh
+//! cargo run --example server --features api,http,sqlite -- \
+//!   create-key --name CRM --scopes contacts:read,messages:send
+//! ```
 
 pub mod app;
 pub mod config;
+pub mod keys;
 
 use std::process::ExitCode;
 
-use config::Config;
+use config::{Config, InboxConfig};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     log_to_stderr();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.split_first() {
+        None => serve().await,
+        Some((command, rest)) if command == "create-key" => create_key(rest).await,
+        Some((other, _)) => {
+            eprintln!("msgcore server: unknown command {other:?}\n{}", keys::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `create-key`: the token alone on standard output, the rest on standard error.
+async fn create_key(args: &[String]) -> ExitCode {
+    let request = match keys::KeyRequest::from_args(args) {
+        Ok(request) => request,
+        Err(problem) => {
+            eprintln!("msgcore server: {problem}\n{}", keys::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let config = match InboxConfig::from_vars(|name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(problem) => {
+            eprintln!(
+                "msgcore server: cannot make a key; fix this environment variable:\n  - {problem}"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match keys::create_key(&config, request).await {
+        Ok(created) => {
+            eprintln!("{}", keys::describe(&created));
+            println!("{}", created.token());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("msgcore server: cannot make a key: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+async fn serve() -> ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(problems) => {
@@ -86,7 +137,12 @@ fn print_banner(config: &Config, running: &app::Running) {
     println!("msgcore server listening on http://{}", running.addr);
     println!(
         "inbox: {} (tenant {:?}, {})",
-        config.database, running.tenant.slug, running.tenant.org_name
+        config.inbox.database, running.tenant.slug, running.tenant.org_name
+    );
+    println!(
+        "REST API: http://{}{}/ (make a key: create-key --name NAME --scopes SCOPES)",
+        running.addr,
+        app::API_PATH
     );
     println!("paste these webhook URLs into the providers' consoles:");
     for url in &running.webhook_urls {

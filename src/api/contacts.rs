@@ -23,9 +23,10 @@ use crate::store::{AudienceQuery, ContactCursor};
 
 /// The most contacts one page holds.
 pub const MAX_PAGE_LIMIT: u32 = 100;
-/// How deep pages go: a page may start at most this many contacts in (narrow
-/// the list with `search` or `tag` to reach further).
-pub const MAX_PAGE_OFFSET: u32 = 10_000;
+/// The deepest page: with [`MAX_PAGE_LIMIT`], lists reach 10,000 contacts in
+/// (narrow the list with `search` or `tag` to reach further), so that no
+/// request walks a tenant's whole audience.
+pub const MAX_PAGE: u32 = 100;
 /// The region a number without `+` is read in.
 const DEFAULT_REGION: &str = "US";
 
@@ -100,8 +101,8 @@ pub(super) struct ListQuery {
     search: Option<String>,
     /// Contacts with this tag.
     tag: Option<String>,
-    /// The page, from 1.
-    #[param(minimum = 1, default = 1)]
+    /// The page, from 1 to 100 (narrow with `search` or `tag` to go deeper).
+    #[param(minimum = 1, maximum = 100, default = 1)]
     page: Option<u32>,
     /// Contacts per page.
     #[param(minimum = 1, maximum = 100, default = 20)]
@@ -207,15 +208,13 @@ fn page_of(query: &ListQuery) -> Result<(u32, u32), ApiError> {
         status: StatusCode::BAD_REQUEST,
         message,
     };
-    if page == 0 || !(1..=MAX_PAGE_LIMIT).contains(&limit) {
+    if !(1..=MAX_PAGE).contains(&page) {
         return Err(bad(format!(
-            "page starts at 1 and limit is 1 to {MAX_PAGE_LIMIT}"
+            "page is 1 to {MAX_PAGE}; narrow the list with search or tag to go deeper"
         )));
     }
-    if (page - 1).saturating_mul(limit) > MAX_PAGE_OFFSET {
-        return Err(bad(format!(
-            "pages reach {MAX_PAGE_OFFSET} contacts deep; narrow the list with search or tag"
-        )));
+    if !(1..=MAX_PAGE_LIMIT).contains(&limit) {
+        return Err(bad(format!("limit is 1 to {MAX_PAGE_LIMIT}")));
     }
     Ok((page, limit))
 }
@@ -231,7 +230,7 @@ async fn matching(
     if let Some(text) = &query.search {
         // A search is sorted by name; reading past the deepest page keeps the
         // tag filter's pages whole.
-        let limit = MAX_PAGE_OFFSET as usize + MAX_PAGE_LIMIT as usize + 1;
+        let limit = (MAX_PAGE * MAX_PAGE_LIMIT) as usize + 1;
         let mut found = api.inbox.search_contacts(tenant, text, limit).await?;
         found.retain(has_tag);
         found.truncate(wanted);
@@ -272,6 +271,8 @@ async fn matching(
         (status = 401, description = "No valid key", body = ErrorBody),
         (status = 403, description = "The key lacks contacts:write", body = ErrorBody),
         (status = 409, description = "The number has a contact", body = ErrorBody),
+        (status = 413, description = "The body is over the limit", body = ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
         (status = 429, description = "Over the rate limit", body = ErrorBody),
     )
 )]
@@ -353,6 +354,8 @@ pub(super) async fn get_one(
         (status = 401, description = "No valid key", body = ErrorBody),
         (status = 403, description = "The key lacks contacts:write", body = ErrorBody),
         (status = 404, description = "No such contact", body = ErrorBody),
+        (status = 413, description = "The body is over the limit", body = ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
         (status = 429, description = "Over the rate limit", body = ErrorBody),
     )
 )]

@@ -1,0 +1,32 @@
+#!/bin/sh
+# schemathesis (PyPI) against the example server's own /openapi.json, with a
+# key that `create-key` made: every generated request, valid and invalid,
+# must get no 5xx and a response the document describes. Also checks that
+# the API refuses requests without the key (schemathesis's ignored_auth).
+#
+#     sh scripts/api_conformance.sh [MAX_EXAMPLES] [DIR]
+#
+# Exits non-zero on any failure; the server's log is in DIR/server.log.
+set -eu
+max_examples="${1:-100}"
+dir="${2:-$(mktemp -d)}"
+port="${API_PORT:-18090}"
+cd "$(dirname "$0")/.."
+cargo build --quiet --example server --features api,http,sqlite
+mkdir -p "$dir"
+rm -f "$dir/api.sqlite" "$dir/api.sqlite-wal" "$dir/api.sqlite-shm"
+# The rate limit is raised so that schemathesis's thousands of requests test
+# the routes, not the limiter (tests/api/limits.rs tests that).
+export MSGCORE_API_RATE_LIMIT=1000000
+key="$(MSGCORE_DATABASE="$dir/api.sqlite" target/debug/examples/server \
+    create-key --name schemathesis --scopes admin 2>"$dir/create-key.log")" ||
+    { cat "$dir/create-key.log" >&2; exit 1; }
+. scripts/local_server.sh
+start_server target/debug/examples/server "$port" "$dir/api.sqlite" "$dir/server.log"
+base="http://127.0.0.1:$port/api/whatsapp-api"
+schemathesis --config-file scripts/schemathesis.toml run "$base/openapi.json" --url "$base" \
+    --header "Authorization: Bearer $key" \
+    --checks all \
+    --max-examples "$max_examples" \
+    --seed 1 \
+    --workers 2

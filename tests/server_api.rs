@@ -1,0 +1,229 @@
+//! The example server's REST API: mounted at `/api/whatsapp-api`, opened by a
+//! key that `create-key` made in the same SQLite file, limited as the
+//! environment says, over real HTTP on 127.0.0.1.
+#![cfg(all(feature = "api", feature = "http", feature = "sqlite"))]
+
+use std::collections::HashMap;
+
+use chrono::TimeDelta;
+use serde_json::Value;
+use wiremock::MockServer;
+
+use msgcore::core::api_key::{Scope, Scopes};
+
+#[allow(dead_code)]
+#[path = "../examples/server/main.rs"]
+mod server_example;
+
+#[path = "support/databases.rs"]
+mod databases;
+
+use server_example::app::{self, API_PATH, Running};
+use server_example::config::{Config, InboxConfig};
+use server_example::keys::{self, KeyRequest};
+
+/// A Twilio-only deployment on `database`, with `extra` variables on top.
+fn config(mock: &MockServer, database: &databases::TempFile, extra: &[(&str, &str)]) -> Config {
+    let mut vars: HashMap<&str, String> = HashMap::from([
+        ("MSGCORE_LISTEN", "127.0.0.1:0".to_owned()),
+        (
+            "MSGCORE_PUBLIC_URL",
+            "https://inbox.example.test".to_owned(),
+        ),
+        ("MSGCORE_DATABASE", database.0.display().to_string()),
+        ("MSGCORE_ORG_NAME", "Corner Shop".to_owned()),
+        (
+            "TWILIO_ACCOUNT_SID",
+            "AC0123456789abcdef0123456789abcdef".to_owned(),
+        ),
+        (
+            "TWILIO_AUTH_TOKEN",
+            "twilio-auth-token-for-tests".to_owned(),
+        ),
+        ("TWILIO_FROM_NUMBER", "+12025551234".to_owned()),
+        ("TWILIO_API_BASE_URL", mock.uri()),
+    ]);
+    vars.extend(
+        extra
+            .iter()
+            .map(|(name, value)| (*name, (*value).to_owned())),
+    );
+    Config::from_vars(|name| vars.get(name).cloned()).expect("valid configuration")
+}
+
+fn args(line: &str) -> Vec<String> {
+    line.split_whitespace().map(str::to_owned).collect()
+}
+
+/// `create-key` run in-process on the server's inbox: the token.
+async fn create_key(config: &Config, line: &str) -> String {
+    let request = KeyRequest::from_args(&args(line)).expect("valid arguments");
+    let created = keys::create_key(&config.inbox, request)
+        .await
+        .expect("the key is made");
+    created.token().to_owned()
+}
+
+/// `GET` of an API path with `token`: the status and the JSON body.
+async fn get(running: &Running, route: &str, token: Option<&str>) -> (u16, Value) {
+    let mut request =
+        reqwest::Client::new().get(format!("http://{}{API_PATH}{route}", running.addr));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("a body");
+    (status, serde_json::from_str(&body).expect("a JSON body"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_made_by_create_key_opens_the_api_mounted_at_api_whatsapp_api() {
+    let mock = MockServer::start().await;
+    let database = databases::TempFile::new();
+    let config = config(&mock, &database, &[]);
+    let token = create_key(&config, "--name CRM --scopes contacts:read").await;
+    let running = app::start(&config).await.expect("the server starts");
+
+    let (status, body) = get(&running, "/status", Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["businessName"], "Corner Shop");
+    let (status, body) = get(&running, "/contacts", Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["contacts"], Value::Array(Vec::new()));
+
+    let (status, body) = get(&running, "/contacts", None).await;
+    assert_eq!(status, 401);
+    assert!(body["error"].is_string(), "{body}");
+    running.stop().await.expect("a clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_made_before_the_first_start_belongs_to_the_tenant_the_server_then_serves() {
+    let mock = MockServer::start().await;
+    let database = databases::TempFile::new();
+    let config = config(&mock, &database, &[("MSGCORE_TENANT", "corner")]);
+    let token = create_key(&config, "--name first --scopes admin").await;
+
+    let running = app::start(&config).await.expect("the server starts");
+
+    assert_eq!(running.tenant.slug, "corner");
+    let (status, _) = get(&running, "/contacts", Some(&token)).await;
+    assert_eq!(status, 200);
+    running.stop().await.expect("a clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rate_limit_comes_from_msgcore_api_rate_limit() {
+    let mock = MockServer::start().await;
+    let database = databases::TempFile::new();
+    let config = config(&mock, &database, &[("MSGCORE_API_RATE_LIMIT", "2")]);
+    let token = create_key(&config, "--name CRM --scopes contacts:read").await;
+    let running = app::start(&config).await.expect("the server starts");
+
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(get(&running, "/status", Some(&token)).await.0);
+    }
+
+    assert_eq!(statuses, [200, 200, 429]);
+    running.stop().await.expect("a clean stop");
+}
+
+#[test]
+fn api_settings_that_make_no_sense_are_refused_naming_the_variable() {
+    let vars: HashMap<&str, &str> = HashMap::from([
+        ("MSGCORE_PUBLIC_URL", "https://inbox.example.test"),
+        ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+        ("TWILIO_AUTH_TOKEN", "token"),
+        ("TWILIO_FROM_NUMBER", "+12025551234"),
+        ("MSGCORE_API_RATE_LIMIT", "0"),
+        ("MSGCORE_TRUST_FORWARDED_FOR", "sometimes"),
+    ]);
+
+    let problems = Config::from_vars(|name| vars.get(name).map(|v| (*v).to_owned()))
+        .expect_err("two bad settings");
+
+    let variables: Vec<&str> = problems.problems().iter().map(|p| p.variable).collect();
+    assert_eq!(
+        variables,
+        ["MSGCORE_API_RATE_LIMIT", "MSGCORE_TRUST_FORWARDED_FOR"]
+    );
+}
+
+#[test]
+fn create_key_reads_its_name_scopes_and_expiry() {
+    let request = KeyRequest::from_args(&args(
+        "--scopes contacts:read,messages:send --name CRM --expires-in-days 30",
+    ))
+    .expect("valid arguments");
+
+    assert_eq!(
+        request,
+        KeyRequest {
+            name: "CRM".to_owned(),
+            scopes: Scopes::from([Scope::ContactsRead, Scope::MessagesSend]),
+            expires_in_days: Some(30),
+        }
+    );
+}
+
+#[test]
+fn create_key_refuses_a_missing_name_no_scopes_an_unknown_scope_and_a_bad_expiry() {
+    let refusals = [
+        ("--scopes admin", "--name is required"),
+        ("--name CRM", "--scopes is required"),
+        (
+            "--name CRM --scopes contacts:delete",
+            "unknown scope \"contacts:delete\"",
+        ),
+        (
+            "--name CRM --scopes admin --expires-in-days 0",
+            "--expires-in-days",
+        ),
+        (
+            "--name CRM --scopes admin --expires-in-days soon",
+            "--expires-in-days",
+        ),
+        (
+            "--name CRM --scopes admin --color red",
+            "unknown option \"--color\"",
+        ),
+        ("--name", "--name needs a value"),
+    ];
+    for (line, said) in refusals {
+        let problem = KeyRequest::from_args(&args(line)).expect_err(line);
+        assert!(problem.contains(said), "{line}: {problem}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_made_to_expire_in_30_days_expires_30_days_after_it_was_made() {
+    let database = databases::TempFile::new();
+    let inbox = InboxConfig::from_vars(|name| {
+        (name == "MSGCORE_DATABASE").then(|| database.0.display().to_string())
+    })
+    .expect("valid configuration");
+    let request = KeyRequest::from_args(&args("--name CRM --scopes admin --expires-in-days 30"))
+        .expect("valid");
+
+    let created = keys::create_key(&inbox, request)
+        .await
+        .expect("the key is made");
+
+    let expires_at = created.key.grant.expires_at.expect("an expiry");
+    let lifetime = expires_at - created.key.created_at;
+    assert!(
+        (lifetime - TimeDelta::days(30)).abs() < TimeDelta::seconds(1),
+        "{lifetime}"
+    );
+    let described = keys::describe(&created);
+    assert!(
+        described.contains("scopes admin") && described.contains("expires"),
+        "{described}"
+    );
+    assert!(
+        !described.contains(created.token()),
+        "the token is printed apart, once"
+    );
+}
