@@ -52,11 +52,9 @@ pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
 pub use error::ErrorBody;
 pub use status::StatusView;
 
-use crate::core::api_key::Scope;
-use crate::core::ratelimit::{Decision, Quota, RateLimited, RateScope};
+use crate::core::ratelimit::Quota;
 use crate::engine::Inbox;
-use crate::error::Error;
-use crate::service::{ApiKeys, Principal};
+use crate::service::{Operations, Origin, Principal};
 use caller::Caller;
 use error::ApiError;
 
@@ -110,46 +108,16 @@ impl ApiConfig {
 /// What every handler shares.
 #[derive(Clone)]
 pub(crate) struct Api {
-    inbox: Arc<Inbox>,
-    keys: ApiKeys,
+    ops: Operations,
     config: Arc<ApiConfig>,
 }
 
 impl Api {
-    /// The key's principal, if the caller is within its IP's limit, presents
-    /// a key that opens `needed` (any valid key when `None`), and is within
-    /// the key's limit. The IP's limit comes first, so guessing keys costs
-    /// requests like anything else.
-    async fn authorize(
-        &self,
-        caller: &Caller,
-        needed: Option<Scope>,
-    ) -> Result<Principal, ApiError> {
-        let ip = caller
-            .ip
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        self.limit(&format!("api:ip:{ip}")).await?;
-        let token = caller.token.as_deref();
-        let principal = match needed {
-            Some(scope) => self.keys.authenticate(token, scope).await?,
-            None => self.keys.identify(token).await?,
-        };
-        self.limit(&format!("api:key:{}", principal.key)).await?;
-        Ok(principal)
-    }
-
-    async fn limit(&self, key: &str) -> Result<(), Error> {
-        let quota = self.config.quota;
-        let now = self.inbox.clock.now();
-        match self.inbox.store.check_rate(key, &quota, now).await? {
-            Decision::Allow(_) => Ok(()),
-            Decision::Deny { retry_after } => Err(RateLimited {
-                scope: RateScope::ApiRequests,
-                quota,
-                retry_after,
-            }
-            .into()),
-        }
+    /// The principal of a caller within its IP's and its key's limits
+    /// ([`Operations::enter`]); each operation then checks its scope.
+    async fn enter(&self, caller: &Caller) -> Result<Principal, ApiError> {
+        let origin = caller.ip.map_or(Origin::Unknown, Origin::Address);
+        Ok(self.ops.enter(origin, caller.token.as_deref()).await?)
     }
 }
 
@@ -197,8 +165,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 fn api(inbox: Arc<Inbox>, config: ApiConfig) -> Api {
     Api {
-        keys: ApiKeys::new(Arc::clone(&inbox)),
-        inbox,
+        ops: Operations::new(inbox).rate_limit(config.quota),
         config: Arc::new(config),
     }
 }

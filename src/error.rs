@@ -43,6 +43,7 @@ use crate::core::window::WindowError;
 use crate::engine::NotFound;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 use crate::providers::signature::SignatureError;
+use crate::service::RequestError;
 use crate::store::StoreError;
 
 /// Any error msgcore returns.
@@ -131,6 +132,10 @@ pub enum Error {
     /// An API key could not be made as asked.
     #[error(transparent)]
     NewApiKey(#[from] NewKeyError),
+    /// The service layer refused an API request (a page out of bounds, a
+    /// contact that exists).
+    #[error(transparent)]
+    Request(#[from] RequestError),
     /// The operating system's random source failed, so no secret could be made.
     #[error("the operating system's random source failed: {0}")]
     Randomness(getrandom::Error),
@@ -242,6 +247,8 @@ pub enum ErrorKind {
     Forbidden,
     /// An API key could not be made as asked (no name, no scope, a past expiry).
     InvalidApiKeyRequest,
+    /// An API request was out of bounds (a page too deep, a page size over 100).
+    InvalidRequest,
     /// The operating system's random source failed.
     Randomness,
     /// The store failed; a database failure may be transient.
@@ -295,6 +302,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::InvalidApiKeyRequest => "invalid_api_key_request",
+            ErrorKind::InvalidRequest => "invalid_request",
             ErrorKind::Randomness => "randomness",
             ErrorKind::Store => "store",
             ErrorKind::Busy => "busy",
@@ -382,6 +390,8 @@ impl Error {
             Error::ApiKey(KeyRefusal::MissingScope { .. }) => ErrorKind::Forbidden,
             Error::ApiKey(_) => ErrorKind::Unauthorized,
             Error::NewApiKey(_) => ErrorKind::InvalidApiKeyRequest,
+            Error::Request(RequestError::ContactExists { .. }) => ErrorKind::Conflict,
+            Error::Request(_) => ErrorKind::InvalidRequest,
             Error::Randomness(_) => ErrorKind::Randomness,
             Error::Store(StoreError::Taken { .. }) => ErrorKind::Conflict,
             Error::Store(StoreError::Overloaded { .. }) => ErrorKind::Busy,

@@ -3,8 +3,18 @@
 //!
 //! It sits over the [`Inbox`](crate::engine::Inbox) and draws what the pure
 //! core must be handed: `now` from the inbox's clock, ids from its id source,
-//! and secrets from the operating system's random source.
+//! and secrets from the operating system's random source. [`Operations`] is
+//! its door: [`Operations::enter`] turns a request's origin and token into a
+//! [`Principal`], and every operation checks that principal's scope.
 
 pub mod api_keys;
+mod contacts;
+mod operations;
+mod page;
+mod request_error;
 
 pub use api_keys::{ApiKeys, CreatedApiKey, NewApiKey, Principal};
+pub use contacts::ContactFilter;
+pub use operations::{Operations, Origin};
+pub use page::{DEFAULT_PAGE_LIMIT, MAX_PAGE, MAX_PAGE_LIMIT, Page, PageError, PageRequest};
+pub use request_error::RequestError;

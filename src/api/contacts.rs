@@ -13,22 +13,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::Api;
 use super::caller::Caller;
 use super::error::{ApiError, ErrorBody, JsonBody, PathOf, QueryOf};
-use crate::core::api_key::Scope;
 use crate::core::channel::Channel;
-use crate::core::phone::E164;
-use crate::engine::{EditedBy, NotFound};
 use crate::error::Error;
-use crate::model::{Contact, ContactEdit, ContactId, TenantId};
-use crate::store::{AudienceQuery, ContactCursor};
-
-/// The most contacts one page holds.
-pub const MAX_PAGE_LIMIT: u32 = 100;
-/// The deepest page: with [`MAX_PAGE_LIMIT`], lists reach 10,000 contacts in
-/// (narrow the list with `search` or `tag` to reach further), so that no
-/// request walks a tenant's whole audience.
-pub const MAX_PAGE: u32 = 100;
-/// The region a number without `+` is read in.
-const DEFAULT_REGION: &str = "US";
+use crate::model::{Contact, ContactEdit};
+use crate::service::{ContactFilter, Page, PageRequest};
 
 /// A contact as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,6 +79,17 @@ pub struct ContactList {
     pub limit: u32,
     /// Whether a next page has contacts.
     pub has_more: bool,
+}
+
+impl From<Page<Contact>> for ContactList {
+    fn from(page: Page<Contact>) -> ContactList {
+        ContactList {
+            contacts: page.items.iter().map(ContactView::from).collect(),
+            page: page.page,
+            limit: page.limit,
+            has_more: page.has_more,
+        }
+    }
 }
 
 /// `GET /contacts`'s query.
@@ -184,77 +183,14 @@ pub(super) async fn list(
     caller: Caller,
     QueryOf(query): QueryOf<ListQuery>,
 ) -> Result<Json<ContactList>, ApiError> {
-    let principal = api.authorize(&caller, Some(Scope::ContactsRead)).await?;
-    let (page, limit) = page_of(&query)?;
-    let offset = ((page - 1) * limit) as usize;
-    let wanted = offset + limit as usize + 1;
-    let mut found = matching(&api, principal.tenant, &query, wanted).await?;
-    let has_more = found.len() == wanted;
-    found.truncate(wanted - 1);
-    let contacts = found.iter().skip(offset).map(ContactView::from).collect();
-    Ok(Json(ContactList {
-        contacts,
-        page,
-        limit,
-        has_more,
-    }))
-}
-
-/// The page and limit asked for, if they are within bounds.
-fn page_of(query: &ListQuery) -> Result<(u32, u32), ApiError> {
-    let page = query.page.unwrap_or(1);
-    let limit = query.limit.unwrap_or(20);
-    let bad = |message: String| ApiError::Rejected {
-        status: StatusCode::BAD_REQUEST,
-        message,
+    let principal = api.enter(&caller).await?;
+    let page = PageRequest::new(query.page, query.limit).map_err(Error::from)?;
+    let filter = ContactFilter {
+        search: query.search,
+        tag: query.tag,
     };
-    if !(1..=MAX_PAGE).contains(&page) {
-        return Err(bad(format!(
-            "page is 1 to {MAX_PAGE}; narrow the list with search or tag to go deeper"
-        )));
-    }
-    if !(1..=MAX_PAGE_LIMIT).contains(&limit) {
-        return Err(bad(format!("limit is 1 to {MAX_PAGE_LIMIT}")));
-    }
-    Ok((page, limit))
-}
-
-/// The first `wanted` contacts the query matches, deleted ones left out.
-async fn matching(
-    api: &Api,
-    tenant: TenantId,
-    query: &ListQuery,
-    wanted: usize,
-) -> Result<Vec<Contact>, Error> {
-    let has_tag = |c: &Contact| query.tag.as_ref().is_none_or(|tag| c.tags.contains(tag));
-    if let Some(text) = &query.search {
-        // A search is sorted by name; reading past the deepest page keeps the
-        // tag filter's pages whole.
-        let limit = (MAX_PAGE * MAX_PAGE_LIMIT) as usize + 1;
-        let mut found = api.inbox.search_contacts(tenant, text, limit).await?;
-        found.retain(has_tag);
-        found.truncate(wanted);
-        return Ok(found);
-    }
-    let mut audience = AudienceQuery {
-        tags_any: query.tag.iter().cloned().collect(),
-        tags_all: Vec::new(),
-        after: None,
-        limit: 500,
-    };
-    let mut found = Vec::new();
-    while found.len() < wanted {
-        let page = api.inbox.store.audience(tenant, &audience).await?;
-        let Some(last) = page.last() else { break };
-        audience.after = Some(ContactCursor::after(last));
-        let full = page.len() == audience.limit;
-        found.extend(page.into_iter().filter(|c| !c.is_deleted()));
-        if !full {
-            break;
-        }
-    }
-    found.truncate(wanted);
-    Ok(found)
+    let found = api.ops.list_contacts(&principal, &filter, page).await?;
+    Ok(Json(ContactList::from(found)))
 }
 
 /// Creates a contact. Scope `contacts:write`; a number the tenant has a
@@ -281,19 +217,7 @@ pub(super) async fn create(
     caller: Caller,
     JsonBody(body): JsonBody<CreateContact>,
 ) -> Result<(StatusCode, Json<ContactView>), ApiError> {
-    let principal = api.authorize(&caller, Some(Scope::ContactsWrite)).await?;
-    let phone = E164::parse(&body.phone, Some(DEFAULT_REGION)).map_err(Error::from)?;
-    if api
-        .inbox
-        .contact_by_phone(principal.tenant, &phone)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::Rejected {
-            status: StatusCode::CONFLICT,
-            message: format!("a contact with number {phone} exists"),
-        });
-    }
+    let principal = api.enter(&caller).await?;
     let edit = ContactEdit {
         name: body.name,
         email: body.email,
@@ -304,14 +228,11 @@ pub(super) async fn create(
         sms_opted_in: body.sms_opted_in,
         whatsapp_opted_in: body.whatsapp_opted_in.or(body.opted_in),
     };
-    let edited = api
-        .inbox
-        .edit_contact(principal.tenant, phone, &edit, &EditedBy::Api)
+    let contact = api
+        .ops
+        .create_contact(&principal, &body.phone, &edit)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ContactView::from(&edited.contact)),
-    ))
+    Ok((StatusCode::CREATED, Json(ContactView::from(&contact))))
 }
 
 /// One contact of the key's tenant. Scope `contacts:read`.
@@ -335,8 +256,8 @@ pub(super) async fn get_one(
     caller: Caller,
     PathOf(id): PathOf<String>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let principal = api.authorize(&caller, Some(Scope::ContactsRead)).await?;
-    let contact = load(&api, principal.tenant, &id).await?;
+    let principal = api.enter(&caller).await?;
+    let contact = api.ops.contact(&principal, &id).await?;
     Ok(Json(ContactView::from(&contact)))
 }
 
@@ -365,8 +286,7 @@ pub(super) async fn update(
     PathOf(id): PathOf<String>,
     JsonBody(body): JsonBody<UpdateContact>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let principal = api.authorize(&caller, Some(Scope::ContactsWrite)).await?;
-    let contact = load(&api, principal.tenant, &id).await?;
+    let principal = api.enter(&caller).await?;
     let edit = ContactEdit {
         name: body.name,
         email: body.email,
@@ -377,18 +297,6 @@ pub(super) async fn update(
         sms_opted_in: body.sms_opted_in,
         whatsapp_opted_in: body.whatsapp_opted_in,
     };
-    let edited = api
-        .inbox
-        .edit_contact(principal.tenant, contact.phone, &edit, &EditedBy::Api)
-        .await?;
-    Ok(Json(ContactView::from(&edited.contact)))
-}
-
-/// The tenant's contact `id`: a text that is no id is as unknown as an id
-/// of another tenant's contact.
-async fn load(api: &Api, tenant: TenantId, id: &str) -> Result<Contact, ApiError> {
-    let unknown = || Error::from(NotFound::Contact(id.to_owned()));
-    let id: ContactId = id.parse().map_err(|_| unknown())?;
-    let contact = api.inbox.contact(tenant, id).await?;
-    Ok(contact.ok_or_else(unknown)?)
+    let contact = api.ops.update_contact(&principal, &id, &edit).await?;
+    Ok(Json(ContactView::from(&contact)))
 }

@@ -60,7 +60,7 @@ pub(super) async fn status(
     State(api): State<Api>,
     caller: Caller,
 ) -> Result<Json<StatusView>, ApiError> {
-    let principal = api.authorize(&caller, None).await?;
-    let tenant = api.inbox.tenant(principal.tenant).await?;
+    let principal = api.enter(&caller).await?;
+    let tenant = api.ops.status(&principal).await?;
     Ok(Json(StatusView::of(&tenant)))
 }

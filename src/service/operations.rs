@@ -1,0 +1,97 @@
+//! [`Operations`]: the door every API request goes through, whether it came
+//! over REST or MCP — the rate limits, the key, and then the operation, which
+//! checks the key's scope and touches only the key's tenant.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use super::api_keys::{ApiKeys, Principal};
+use crate::core::ratelimit::{Decision, Quota, RateLimited, RateScope};
+use crate::engine::Inbox;
+use crate::error::Error;
+use crate::model::Tenant;
+
+/// Where a request comes from, for the per-IP limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A network client at this address.
+    Address(IpAddr),
+    /// A network client whose address cannot be told (a server started
+    /// without connection info): all such share one limit, so that none
+    /// escapes it.
+    Unknown,
+    /// The operator's own process, over stdio: only the key's limit applies.
+    Local,
+}
+
+/// The operations of SPEC §19 on one inbox, as the REST API and the MCP
+/// server offer them. Cheap to clone.
+///
+/// [`enter`](Self::enter) turns a request's origin and token into a
+/// [`Principal`] (or a refusal); every other method takes that principal,
+/// checks its scope first, and reads or writes only its tenant's records:
+/// another tenant's id is as unknown as an id that never existed.
+#[derive(Debug, Clone)]
+pub struct Operations {
+    pub(crate) inbox: Arc<Inbox>,
+    keys: ApiKeys,
+    quota: Quota,
+}
+
+impl Operations {
+    /// The operations on `inbox`, limited to 120 requests a minute per IP and
+    /// per key (SPEC §10).
+    pub fn new(inbox: Arc<Inbox>) -> Operations {
+        Operations {
+            keys: ApiKeys::new(Arc::clone(&inbox)),
+            inbox,
+            quota: Quota::api_requests(),
+        }
+    }
+
+    /// Each IP and each key may make `quota`'s requests.
+    pub fn rate_limit(mut self, quota: Quota) -> Operations {
+        self.quota = quota;
+        self
+    }
+
+    /// The inbox operated on.
+    pub fn inbox(&self) -> &Arc<Inbox> {
+        &self.inbox
+    }
+
+    /// Who presents `token` from `origin`, if the origin is within its limit,
+    /// the token opens a valid key (neither revoked nor expired), and the key
+    /// is within its limit. The origin's limit comes first, so guessing keys
+    /// costs requests like anything else. Limits live in the store
+    /// ([`Store::check_rate`](crate::store::Store::check_rate)), so replicas
+    /// share them.
+    pub async fn enter(&self, origin: Origin, token: Option<&str>) -> Result<Principal, Error> {
+        match origin {
+            Origin::Address(ip) => self.limit(&format!("api:ip:{ip}")).await?,
+            Origin::Unknown => self.limit("api:ip:unknown").await?,
+            Origin::Local => {}
+        }
+        let principal = self.keys.identify(token).await?;
+        self.limit(&format!("api:key:{}", principal.key)).await?;
+        Ok(principal)
+    }
+
+    /// The principal's tenant: its name and numbers. Any valid key.
+    pub async fn status(&self, principal: &Principal) -> Result<Tenant, Error> {
+        self.inbox.tenant(principal.tenant).await
+    }
+
+    async fn limit(&self, key: &str) -> Result<(), Error> {
+        let now = self.inbox.clock.now();
+        match self.inbox.store.check_rate(key, &self.quota, now).await? {
+            Decision::Allow(_) => Ok(()),
+            Decision::Deny { retry_after } => Err(RateLimited {
+                scope: RateScope::ApiRequests,
+                quota: self.quota,
+                retry_after,
+            }
+            .into()),
+        }
+    }
+}
