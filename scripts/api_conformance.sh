@@ -4,12 +4,13 @@
 # must get no 5xx and a response the document describes. Also checks that
 # the API refuses requests without the key (schemathesis's ignored_auth).
 #
-#     sh scripts/api_conformance.sh [MAX_EXAMPLES] [DIR]
+#     sh scripts/api_conformance.sh [MAX_EXAMPLES] [DIR] [SCHEMATHESIS OPTIONS…]
 #
 # Exits non-zero on any failure; the server's log is in DIR/server.log.
 set -eu
 max_examples="${1:-100}"
 dir="${2:-$(mktemp -d)}"
+shift $(($# < 2 ? $# : 2))
 port="${API_PORT:-18090}"
 cd "$(dirname "$0")/.."
 cargo build --quiet --example server --features api,http,sqlite
@@ -24,9 +25,22 @@ key="$(MSGCORE_DATABASE="$dir/api.sqlite" target/debug/examples/server \
 . scripts/local_server.sh
 start_server target/debug/examples/server "$port" "$dir/api.sqlite" "$dir/server.log"
 base="http://127.0.0.1:$port/api/whatsapp-api"
+# One contact with a conversation, so that the routes that take an id reach
+# their data (scripts/schemathesis.toml names them).
+api() {
+    curl -sS -f -X POST -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+        -d "$2" "$base$1"
+}
+field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+export SEED_PHONE=+14155550100
+SEED_CONTACT="$(api /contacts \
+    "{\"phone\": \"$SEED_PHONE\", \"smsOptedIn\": true, \"whatsappOptedIn\": true}" | field "['id']")"
+SEED_CONVERSATION="$(api /send "{\"to\": \"$SEED_PHONE\", \"type\": \"text\", \"text\": \"Hello\",
+    \"channel\": \"sms\", \"kind\": \"transactional\"}" | field "['message']['conversationId']")"
+export SEED_CONTACT SEED_CONVERSATION
 schemathesis --config-file scripts/schemathesis.toml run "$base/openapi.json" --url "$base" \
     --header "Authorization: Bearer $key" \
     --checks all \
     --max-examples "$max_examples" \
     --seed 1 \
-    --workers 2
+    --workers 2 "$@"

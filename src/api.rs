@@ -2,8 +2,21 @@
 //! [`service`](crate::service) layer, as an axum [`Router`] to mount, with its
 //! OpenAPI 3.1 document generated from the same code.
 //!
-//! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`
-//! ([`ApiKeys`]), and touches only the key's tenant. Answers follow the seed:
+//! | route | scope | what |
+//! |---|---|---|
+//! | `GET /status` | any | the tenant's name and numbers |
+//! | `GET /contacts` | `contacts:read` | `search`, `tag`, `page` (1–100), `limit` (1–100, default 20) |
+//! | `POST /contacts` | `contacts:write` | the seed's body; `optedIn` is WhatsApp consent |
+//! | `GET /contacts/{id}`, `PATCH /contacts/{id}` | `contacts:read`, `contacts:write` | one contact; tags added and removed, attributes merged |
+//! | `GET /chats` | `messages:read` | conversations, the most recently active first; `status`, `page`, `limit` |
+//! | `GET /chats/{id}` | `messages:read` | a conversation with its contact's latest 50 messages |
+//! | `POST /conversations/{id}/messages` | `messages:send` | a text reply (`content`, `channel`, `clientId`) |
+//! | `POST /send` | `messages:send` | any type of the seed's table to a contact's number (`channel`, `kind`, `clientId`) |
+//!
+//! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`,
+//! checked before the request's id or body is read, and touches only the
+//! key's tenant. The handlers are thin: [`Operations`] does the work, and
+//! the MCP server shares it. Answers follow the seed:
 //!
 //! | status | when |
 //! |---|---|
@@ -11,10 +24,13 @@
 //! | 403 | a valid key without the route's scope |
 //! | 404 | nothing with that id for the key's tenant (another tenant's record included) |
 //! | 400 | a malformed id, query or body, naming what was wrong |
+//! | 403 | also: a send to a contact without consent on the channel, or free-form WhatsApp outside the 24-hour window |
 //! | 409 | a record that already exists |
 //! | 413 | a body over [`ApiConfig::body_limit`] |
-//! | 429 | over 120 requests a minute from one IP or with one key, with `Retry-After` |
+//! | 415 | a body not sent as `application/json` |
+//! | 429 | over 120 requests a minute from one IP or with one key, or the recipient's send limit (`Retry-After` in seconds); a marketing send in quiet hours (`Retry-After` as the date the hold lifts) |
 //! | 500 | the store failed (the body says no more) |
+//! | 503 | too busy to write now; try again |
 //!
 //! Every error body is `{"error": "…"}`. The limits live in the store
 //! ([`Store::check_rate`](crate::store::Store::check_rate)), so replicas on one
@@ -34,8 +50,11 @@
 //! ```
 
 mod caller;
+mod chats;
 mod contacts;
 mod error;
+mod messages;
+mod params;
 mod status;
 
 use std::sync::Arc;
@@ -48,14 +67,16 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use chats::{ChatList, ChatThread, ChatView, ReplyBody};
 pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
 pub use error::ErrorBody;
+pub use messages::{MessageView, SentMessage};
+pub use params::{ChannelName, SendKindName, StatusName};
 pub use status::StatusView;
 
 use crate::core::ratelimit::Quota;
 use crate::engine::Inbox;
-use crate::service::{Operations, Origin, Principal};
-use caller::Caller;
+use crate::service::Operations;
 use error::ApiError;
 
 /// The largest request body the API reads by default (1 MiB); a media upload
@@ -112,15 +133,6 @@ pub(crate) struct Api {
     config: Arc<ApiConfig>,
 }
 
-impl Api {
-    /// The principal of a caller within its IP's and its key's limits
-    /// ([`Operations::enter`]); each operation then checks its scope.
-    async fn enter(&self, caller: &Caller) -> Result<Principal, ApiError> {
-        let origin = caller.ip.map_or(Origin::Unknown, Origin::Address);
-        Ok(self.ops.enter(origin, caller.token.as_deref()).await?)
-    }
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -153,6 +165,10 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(status::status))
         .routes(routes!(contacts::list, contacts::create))
         .routes(routes!(contacts::get_one, contacts::update))
+        .routes(routes!(chats::list))
+        .routes(routes!(chats::get_one))
+        .routes(routes!(chats::reply))
+        .routes(routes!(messages::send))
         .with_state(api)
         .split_for_parts()
 }

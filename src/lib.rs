@@ -406,11 +406,15 @@
 //! ```
 //!
 //! **The REST API** (feature `api`): `api::router` serves the seed's endpoints
-//! over those keys — `GET /status`, `GET/POST /contacts`, `GET/PATCH
-//! /contacts/{id}` so far — each refusing a request whose key lacks its scope,
-//! limiting every IP and key to 120 requests a minute in the store (so replicas
-//! share the limit), answering every error as `{"error": "…"}`, and describing
-//! itself at `GET /openapi.json`.
+//! over those keys — `GET /status`, contacts (`GET/POST /contacts`,
+//! `GET/PATCH /contacts/{id}`), conversations (`GET /chats`, `GET
+//! /chats/{id}`, `POST /conversations/{id}/messages`) and `POST /send` (every
+//! content type, through every gate) so far — refusing a request whose key is
+//! missing or lacks the route's scope before reading its body, limiting every
+//! IP and key to 120 requests a minute in the store (so replicas share the
+//! limit), answering every error as `{"error": "…"}`, and describing itself at
+//! `GET /openapi.json`. The handlers only translate HTTP: [`service::Operations`]
+//! does the work, so the MCP server will answer exactly as REST does.
 //!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
 //! which input; [`Error`] gathers them with a stable [`ErrorKind`], an HTTP status
@@ -501,7 +505,7 @@
 //! | `postgres` | [`store::PostgresStore`]: one database for many replicas (unique keys, `FOR UPDATE SKIP LOCKED` outbox, schema applied on connect) | no |
 //! | `conformance` | `store::conformance`: the `Store` contract as a public test suite, to run against your own store | no |
 //! | `axum` | `webhooks::router`: an axum `Router` serving Twilio, Telnyx and Meta webhooks (signature first, body limit, status codes that make providers retry only what can succeed) | no |
-//! | `api` | `api::router`: the REST API (SPEC §19) over Bearer API keys with scopes, per-IP and per-key rate limits kept in the store, `{"error"}` bodies, OpenAPI 3.1 at `/openapi.json` (utoipa); turns on `axum` | no |
+//! | `api` | `api::router`: the REST API (SPEC §19) over `service::Operations` and Bearer API keys with scopes, per-IP and per-key rate limits kept in the store, `{"error"}` bodies, OpenAPI 3.1 at `/openapi.json` (utoipa); turns on `axum` | no |
 //!
 //! ## `msgctl`
 //!

@@ -9,12 +9,16 @@
 
 pub mod api_keys;
 mod contacts;
+mod conversations;
 mod operations;
 mod page;
 mod request_error;
+mod send;
 
 pub use api_keys::{ApiKeys, CreatedApiKey, NewApiKey, Principal};
 pub use contacts::ContactFilter;
+pub use conversations::{RECENT_MESSAGES, Reply, Thread};
 pub use operations::{Operations, Origin};
 pub use page::{DEFAULT_PAGE_LIMIT, MAX_PAGE, MAX_PAGE_LIMIT, Page, PageError, PageRequest};
 pub use request_error::RequestError;
+pub use send::Outgoing;

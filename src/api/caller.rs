@@ -1,6 +1,7 @@
-//! Who is calling: the client's address for the per-IP limit, and the key it
-//! presents. Reading them never fails; deciding what they may do is
-//! [`Api::authorize`](super::Api::authorize)'s.
+//! Who is calling: the client's address for the per-IP limit and the key it
+//! presents ([`Caller`]), and what they add up to ([`Authorized`]): an
+//! extractor that runs before the body is read, so that a caller without a
+//! valid key is refused with 401 whatever it sent.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -9,6 +10,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 
 use super::Api;
+use super::error::ApiError;
+use crate::service::{Origin, Principal};
 
 /// What a request says about its sender. Its `Debug` never shows the token.
 #[derive(Clone)]
@@ -46,6 +49,22 @@ impl FromRequestParts<Api> for Caller {
             ip: forwarded.or(peer),
             token: bearer(&parts.headers),
         })
+    }
+}
+
+/// The principal of a caller within its IP's and its key's limits
+/// ([`Operations::enter`](crate::service::Operations::enter)); each operation
+/// then checks its scope.
+pub(crate) struct Authorized(pub(crate) Principal);
+
+impl FromRequestParts<Api> for Authorized {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, api: &Api) -> Result<Authorized, ApiError> {
+        let Ok(caller) = Caller::from_request_parts(parts, api).await;
+        let origin = caller.ip.map_or(Origin::Unknown, Origin::Address);
+        let principal = api.ops.enter(origin, caller.token.as_deref()).await?;
+        Ok(Authorized(principal))
     }
 }
 

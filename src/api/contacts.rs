@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Api;
-use super::caller::Caller;
-use super::error::{ApiError, ErrorBody, JsonBody, PathOf, QueryOf};
+use super::caller::Authorized;
+use super::error::{ApiError, BodyRefusals, ErrorBody, JsonBody, PathOf, QueryOf, Refusals};
 use crate::core::channel::Channel;
 use crate::error::Error;
 use crate::model::{Contact, ContactEdit};
@@ -173,17 +173,15 @@ pub struct UpdateContact {
     responses(
         (status = 200, description = "A page of contacts", body = ContactList),
         (status = 400, description = "A bad query", body = ErrorBody),
-        (status = 401, description = "No valid key", body = ErrorBody),
         (status = 403, description = "The key lacks contacts:read", body = ErrorBody),
-        (status = 429, description = "Over the rate limit", body = ErrorBody),
+        Refusals,
     )
 )]
 pub(super) async fn list(
     State(api): State<Api>,
-    caller: Caller,
+    Authorized(principal): Authorized,
     QueryOf(query): QueryOf<ListQuery>,
 ) -> Result<Json<ContactList>, ApiError> {
-    let principal = api.enter(&caller).await?;
     let page = PageRequest::new(query.page, query.limit).map_err(Error::from)?;
     let filter = ContactFilter {
         search: query.search,
@@ -204,20 +202,17 @@ pub(super) async fn list(
     responses(
         (status = 201, description = "Created", body = ContactView),
         (status = 400, description = "A bad body or number", body = ErrorBody),
-        (status = 401, description = "No valid key", body = ErrorBody),
         (status = 403, description = "The key lacks contacts:write", body = ErrorBody),
         (status = 409, description = "The number has a contact", body = ErrorBody),
-        (status = 413, description = "The body is over the limit", body = ErrorBody),
-        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-        (status = 429, description = "Over the rate limit", body = ErrorBody),
+        Refusals,
+        BodyRefusals,
     )
 )]
 pub(super) async fn create(
     State(api): State<Api>,
-    caller: Caller,
+    Authorized(principal): Authorized,
     JsonBody(body): JsonBody<CreateContact>,
 ) -> Result<(StatusCode, Json<ContactView>), ApiError> {
-    let principal = api.enter(&caller).await?;
     let edit = ContactEdit {
         name: body.name,
         email: body.email,
@@ -244,19 +239,16 @@ pub(super) async fn create(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The contact", body = ContactView),
-        (status = 400, description = "Not an id", body = ErrorBody),
-        (status = 401, description = "No valid key", body = ErrorBody),
         (status = 403, description = "The key lacks contacts:read", body = ErrorBody),
         (status = 404, description = "No such contact", body = ErrorBody),
-        (status = 429, description = "Over the rate limit", body = ErrorBody),
+        Refusals,
     )
 )]
 pub(super) async fn get_one(
     State(api): State<Api>,
-    caller: Caller,
+    Authorized(principal): Authorized,
     PathOf(id): PathOf<String>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let principal = api.enter(&caller).await?;
     let contact = api.ops.contact(&principal, &id).await?;
     Ok(Json(ContactView::from(&contact)))
 }
@@ -272,21 +264,18 @@ pub(super) async fn get_one(
     responses(
         (status = 200, description = "The contact as changed", body = ContactView),
         (status = 400, description = "A bad id or body", body = ErrorBody),
-        (status = 401, description = "No valid key", body = ErrorBody),
         (status = 403, description = "The key lacks contacts:write", body = ErrorBody),
         (status = 404, description = "No such contact", body = ErrorBody),
-        (status = 413, description = "The body is over the limit", body = ErrorBody),
-        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-        (status = 429, description = "Over the rate limit", body = ErrorBody),
+        Refusals,
+        BodyRefusals,
     )
 )]
 pub(super) async fn update(
     State(api): State<Api>,
-    caller: Caller,
+    Authorized(principal): Authorized,
     PathOf(id): PathOf<String>,
     JsonBody(body): JsonBody<UpdateContact>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let principal = api.enter(&caller).await?;
     let edit = ContactEdit {
         name: body.name,
         email: body.email,

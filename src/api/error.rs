@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
 
 use crate::error::{Error, ErrorKind};
 
@@ -15,6 +15,43 @@ pub struct ErrorBody {
     /// What went wrong, for a person to read.
     #[schema(example = "invalid API key")]
     pub error: String,
+}
+
+/// The refusals every route with a key can answer, for its OpenAPI entry.
+#[derive(IntoResponses)]
+#[allow(dead_code, reason = "only its OpenAPI description is used")]
+pub(crate) enum Refusals {
+    /// No valid key.
+    #[response(
+        status = 401,
+        description = "No valid key: missing, malformed, unknown, revoked or expired"
+    )]
+    Unauthorized(#[to_schema] ErrorBody),
+    /// Over a limit.
+    #[response(
+        status = 429,
+        description = "Over a rate limit (per IP, per key, or a recipient's sends), or a \
+                       marketing send in quiet hours; Retry-After says when to try again"
+    )]
+    TooMany(#[to_schema] ErrorBody),
+    /// The store failed.
+    #[response(status = 500, description = "The server failed; the body says no more")]
+    Failed(#[to_schema] ErrorBody),
+}
+
+/// The further refusals of a route that writes a JSON body.
+#[derive(IntoResponses)]
+#[allow(dead_code, reason = "only its OpenAPI description is used")]
+pub(crate) enum BodyRefusals {
+    /// Too large.
+    #[response(status = 413, description = "The body is over the limit")]
+    TooLarge(#[to_schema] ErrorBody),
+    /// Not JSON.
+    #[response(status = 415, description = "The body is not sent as application/json")]
+    NotJson(#[to_schema] ErrorBody),
+    /// Too busy.
+    #[response(status = 503, description = "Too busy to write now; try again")]
+    Busy(#[to_schema] ErrorBody),
 }
 
 /// A request the API refused or could not carry out.
@@ -82,6 +119,11 @@ impl IntoResponse for ApiError {
         let retry_after = match &self {
             ApiError::Engine(Error::RateLimited(limited)) => {
                 HeaderValue::from_str(&limited.retry_after_header()).ok()
+            }
+            // A quiet-hours hold lifts at an instant: Retry-After's HTTP-date form.
+            ApiError::Engine(Error::QuietHours(hold)) => {
+                let date = hold.until.format("%a, %d %b %Y %H:%M:%S GMT");
+                HeaderValue::from_str(&date.to_string()).ok()
             }
             _ => None,
         };

@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Api;
-use super::caller::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::caller::Authorized;
+use super::error::{ApiError, Refusals};
 use crate::core::channel::Channel;
 use crate::model::Tenant;
 
@@ -52,15 +52,13 @@ impl StatusView {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The tenant's connection", body = StatusView),
-        (status = 401, description = "No valid key", body = ErrorBody),
-        (status = 429, description = "Over the rate limit", body = ErrorBody),
+        Refusals,
     )
 )]
 pub(super) async fn status(
     State(api): State<Api>,
-    caller: Caller,
+    Authorized(principal): Authorized,
 ) -> Result<Json<StatusView>, ApiError> {
-    let principal = api.enter(&caller).await?;
     let tenant = api.ops.status(&principal).await?;
     Ok(Json(StatusView::of(&tenant)))
 }

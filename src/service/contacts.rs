@@ -3,7 +3,7 @@
 //! (SPEC §2).
 
 use super::api_keys::Principal;
-use super::operations::Operations;
+use super::operations::{DEFAULT_REGION, Operations};
 use super::page::{MAX_PAGE, MAX_PAGE_LIMIT, Page, PageRequest};
 use super::request_error::RequestError;
 use crate::core::api_key::Scope;
@@ -13,8 +13,6 @@ use crate::error::Error;
 use crate::model::{Contact, ContactEdit, ContactId, TenantId};
 use crate::store::{AudienceQuery, ContactCursor};
 
-/// The region a number without `+` is read in.
-const DEFAULT_REGION: &str = "US";
 /// Contacts read from the store at a time while walking the audience.
 const WALK_BATCH: usize = 500;
 

@@ -11,6 +11,9 @@ use crate::engine::Inbox;
 use crate::error::Error;
 use crate::model::Tenant;
 
+/// The region a number written without `+` is read in.
+pub(crate) const DEFAULT_REGION: &str = "US";
+
 /// Where a request comes from, for the per-IP limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {

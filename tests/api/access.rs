@@ -2,7 +2,8 @@
 //! or revoked key, another tenant's key and a key without the route's scope
 //! are refused and shown nothing of tenant A.
 
-use axum::http::Method;
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use chrono::TimeDelta;
 use msgcore::core::api_key::Scope;
 use serde_json::{Value, json};
@@ -11,6 +12,9 @@ use crate::harness::{World, refused};
 
 const A_PHONE: &str = "+14155550123";
 const A_NAME: &str = "Ada Secret";
+const A_TEXT: &str = "Ada's secret order";
+/// A number the table's requests create a contact for and send to.
+const OTHER_PHONE: &str = "+14155550199";
 
 /// Every operation the API serves: its method, its path, the scope it needs
 /// (`None`: any valid key) and a valid body for it.
@@ -22,7 +26,7 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Method::POST,
             "/contacts",
             Some(Scope::ContactsWrite),
-            Some(json!({"phone": "+14155550199", "name": "New"})),
+            Some(json!({"phone": OTHER_PHONE, "name": "New", "smsOptedIn": true})),
         ),
         (
             Method::GET,
@@ -36,7 +40,34 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Some(Scope::ContactsWrite),
             Some(json!({"name": "Changed", "addTags": ["x"]})),
         ),
+        (Method::GET, "/chats", Some(Scope::MessagesRead), None),
+        (Method::GET, "/chats/{id}", Some(Scope::MessagesRead), None),
+        (
+            Method::POST,
+            "/conversations/{id}/messages",
+            Some(Scope::MessagesSend),
+            Some(json!({"content": "A reply"})),
+        ),
+        (
+            Method::POST,
+            "/send",
+            Some(Scope::MessagesSend),
+            Some(
+                json!({"to": OTHER_PHONE, "type": "text", "text": "Hi", "channel": "sms",
+                         "kind": "transactional"}),
+            ),
+        ),
     ]
+}
+
+/// A path of the table with its `{id}`: tenant A's contact's for
+/// `/contacts/{id}`, its conversation's for the others.
+fn with_id(path: &str, a: &TenantA) -> String {
+    let id = match path.starts_with("/contacts/") {
+        true => &a.contact,
+        false => &a.conversation,
+    };
+    path.replace("{id}", id)
 }
 
 /// The document's operations, as `(METHOD, path)`.
@@ -62,27 +93,66 @@ fn the_table_below_covers_every_route_of_the_openapi_document() {
     assert_eq!(listed, documented(), "add the new route to operations()");
 }
 
-/// Tenant A with one contact; its id.
-async fn a_with_a_contact(w: &World) -> String {
-    let key = w.key(&w.a, &[Scope::ContactsWrite]).await;
-    let body = json!({"phone": A_PHONE, "name": A_NAME, "tags": ["vip"]});
+/// Tenant A's contact and the conversation a message to it started.
+struct TenantA {
+    contact: String,
+    conversation: String,
+}
+
+/// Tenant A with one contact, opted in to SMS, and one message sent to it.
+async fn tenant_a(w: &World) -> TenantA {
+    let key = w
+        .key(&w.a, &[Scope::ContactsWrite, Scope::MessagesSend])
+        .await;
+    let body = json!({"phone": A_PHONE, "name": A_NAME, "tags": ["vip"], "smsOptedIn": true});
     let created = w
         .call(Method::POST, "/contacts", Some(&key), Some(body))
         .await;
     assert_eq!(created.status.as_u16(), 201, "{created:?}");
-    created.body["id"].as_str().unwrap().to_owned()
+    let message = json!({"to": A_PHONE, "type": "text", "text": A_TEXT, "channel": "sms",
+                         "kind": "transactional"});
+    let sent = w
+        .call(Method::POST, "/send", Some(&key), Some(message))
+        .await;
+    assert_eq!(sent.status.as_u16(), 201, "{sent:?}");
+    TenantA {
+        contact: created.body["id"].as_str().unwrap().to_owned(),
+        conversation: sent.body["message"]["conversationId"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    }
+}
+
+/// Tenant A's records, read with an admin key: its contact's name and its
+/// conversation's messages' texts.
+async fn a_as_stored(w: &World, a: &TenantA) -> (Value, Vec<Value>) {
+    let key = w.key(&w.a, &[Scope::Admin]).await;
+    let contact = w.get(&format!("/contacts/{}", a.contact), &key).await;
+    let chat = w.get(&format!("/chats/{}", a.conversation), &key).await;
+    let texts = chat.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].clone())
+        .collect();
+    (contact.body["name"].clone(), texts)
 }
 
 /// Asserts the answer shows nothing of tenant A's contact.
 fn shows_nothing_of_a(answer: &crate::harness::Answer) {
     let text = answer.body.to_string();
-    assert!(!text.contains(A_PHONE) && !text.contains(A_NAME), "{text}");
+    assert!(
+        !text.contains(A_PHONE) && !text.contains(A_NAME) && !text.contains(A_TEXT),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_with_401() {
     let w = World::new().await;
-    let id = a_with_a_contact(&w).await;
+    let a = tenant_a(&w).await;
+    let before = a_as_stored(&w, &a).await;
     let good = w.key(&w.a, &[Scope::Admin]).await;
     let wrong = format!("{}x", &good[..good.len() - 1]);
     let revoked = w.key(&w.a, &[Scope::Admin]).await;
@@ -101,7 +171,7 @@ async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_wit
         ("an expired key", Some(expired.token())),
     ];
     for (method, path, _, body) in operations() {
-        let path = path.replace("{id}", &id);
+        let path = with_id(path, &a);
         for (what, key) in keys {
             let answer = w.call(method.clone(), &path, key, body.clone()).await;
             refused(&answer, 401);
@@ -112,17 +182,18 @@ async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_wit
             );
         }
     }
-    let contact = w.get(&format!("/contacts/{id}"), &good).await;
     assert_eq!(
-        contact.body["name"], A_NAME,
-        "a refused request changed the contact"
+        a_as_stored(&w, &a).await,
+        before,
+        "a refused request changed tenant A's records"
     );
 }
 
 #[tokio::test]
 async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
     let w = World::new().await;
-    let id = a_with_a_contact(&w).await;
+    let a = tenant_a(&w).await;
+    let before = a_as_stored(&w, &a).await;
     for (method, path, needed, body) in operations() {
         let Some(needed) = needed else { continue };
         let others: Vec<Scope> = Scope::ALL
@@ -130,7 +201,7 @@ async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
             .filter(|s| *s != needed && *s != Scope::Admin)
             .collect();
         let key = w.key(&w.a, &others).await;
-        let path = path.replace("{id}", &id);
+        let path = with_id(path, &a);
         let answer = w
             .call(method.clone(), &path, Some(&key), body.clone())
             .await;
@@ -141,17 +212,19 @@ async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
         );
         shows_nothing_of_a(&answer);
     }
+    assert_eq!(a_as_stored(&w, &a).await, before);
 }
 
 #[tokio::test]
 async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
     let w = World::new().await;
-    let id = a_with_a_contact(&w).await;
+    let a = tenant_a(&w).await;
+    let before = a_as_stored(&w, &a).await;
     let b = w.key(&w.b, &[Scope::Admin]).await;
     for (method, path, _, body) in operations() {
         let by_id = path.contains("{id}");
         let answer = w
-            .call(method.clone(), &path.replace("{id}", &id), Some(&b), body)
+            .call(method.clone(), &with_id(path, &a), Some(&b), body)
             .await;
         shows_nothing_of_a(&answer);
         if by_id {
@@ -160,10 +233,7 @@ async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
             assert!(answer.status.is_success(), "{method} {path}: {answer:?}");
         }
     }
-    let a = w.key(&w.a, &[Scope::ContactsRead]).await;
-    let contact = w.get(&format!("/contacts/{id}"), &a).await;
-    assert_eq!(contact.body["name"], A_NAME);
-    assert_eq!(contact.body["tags"], json!(["vip"]));
+    assert_eq!(a_as_stored(&w, &a).await, before);
     let listed = w.get("/contacts", &b).await;
     let phones: Vec<&str> = listed.body["contacts"]
         .as_array()
@@ -171,5 +241,26 @@ async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
         .iter()
         .map(|c| c["phone"].as_str().unwrap())
         .collect();
-    assert_eq!(phones, ["+14155550199"], "B lists only the contact B made");
+    assert_eq!(phones, [OTHER_PHONE], "B lists only the contact B made");
+    let chats = w.get("/chats", &b).await;
+    let chats = chats.body["chats"].as_array().unwrap();
+    assert_eq!(chats.len(), 1, "B lists only the conversation B started");
+    assert_eq!(chats[0]["contactPhone"], OTHER_PHONE);
+}
+
+#[tokio::test]
+async fn a_caller_without_a_key_is_refused_before_its_body_or_id_is_read() {
+    let w = World::new().await;
+    for (method, path, _, body) in operations() {
+        let mut request = Request::builder()
+            .method(method.clone())
+            .uri(path.replace("{id}", "not-an-id"));
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let answer = w
+            .send(request.body(Body::from("{\"to\": nonsense")).unwrap())
+            .await;
+        refused(&answer, 401);
+    }
 }
