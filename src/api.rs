@@ -32,7 +32,9 @@
 //! | 500 | the store failed (the body says no more) |
 //! | 503 | too busy to write now; try again |
 //!
-//! Every error body is `{"error": "…"}`. The limits live in the store
+//! Every error body is `{"error": "…"}`. Each request is logged at `info`
+//! as one line: method, route template (no ids, no query), status, time, and
+//! the tenant and key id once a key was accepted; never a token. The limits live in the store
 //! ([`Store::check_rate`](crate::store::Store::check_rate)), so replicas on one
 //! PostgreSQL share them. The per-IP limit reads the peer address: serve the
 //! router with `into_make_service_with_connect_info::<SocketAddr>()`, and
@@ -49,6 +51,7 @@
 //!     .nest("/api/whatsapp-api", router(inbox, ApiConfig::default()));
 //! ```
 
+mod access_log;
 mod caller;
 mod chats;
 mod contacts;
@@ -203,4 +206,5 @@ pub fn router(inbox: Arc<Inbox>, config: ApiConfig) -> Router {
         .fallback(|| async { ApiError::NoRoute })
         .method_not_allowed_fallback(|| async { ApiError::NoMethod })
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(access_log::log_request))
 }

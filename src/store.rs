@@ -425,6 +425,26 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Decision, StoreError>;
 
+    /// [`check_rate`](Store::check_rate) for each of `keys` in order, each
+    /// against `quota`, stopping at the first refusal: the keys before it are
+    /// charged, it and those after are not. `None` when every key allowed
+    /// the request, else how long until the refusing key would. One API
+    /// request checks its IP and its key this way, in one write where the
+    /// store can.
+    async fn check_rates(
+        &self,
+        keys: &[&str],
+        quota: &Quota,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TimeDelta>, StoreError> {
+        for key in keys {
+            if let Decision::Deny { retry_after } = self.check_rate(key, quota, now).await? {
+                return Ok(Some(retry_after));
+            }
+        }
+        Ok(None)
+    }
+
     /// Stores a new API key ([SPEC §16]). An id that is taken is
     /// [`StoreError::Taken`], and the stored key is left as it was.
     ///

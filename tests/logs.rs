@@ -1,13 +1,8 @@
 //! What the crate writes to the log: a line per webhook naming its tenant and
 //! provider message id, refusals with their reason, a line per send with its
 //! message id and attempt; never a secret, a body or a contact's number.
-//!
-//! One subscriber for the whole binary, installed before any test logs: tracing
-//! caches per call site whether anyone listens, and a subscriber set for one
-//! thread races that cache when other tests log at once.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use axum::http::StatusCode;
@@ -17,8 +12,9 @@ use msgcore::core::channel::Channel;
 use msgcore::core::message::Content;
 use msgcore::engine::{DispatchPolicy, Dispatcher, SendRequest};
 use msgcore::model::{CarrierError, OutboxItem, ProviderName};
-use tracing_subscriber::fmt::MakeWriter;
 
+#[path = "support/captured_log.rs"]
+mod captured_log;
 #[path = "support/demo_tenant.rs"]
 mod demo_tenant;
 #[allow(dead_code)]
@@ -27,47 +23,14 @@ mod harness;
 
 use harness::*;
 
-/// Everything logged in this binary, as text.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
-/// The binary's log, at `info`; the subscriber is installed on first use.
-fn log() -> &'static Captured {
-    static LOG: OnceLock<Captured> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let captured = Captured::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::INFO)
-            .with_writer(captured.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        captured
-    })
+/// The binary's log, at `info`.
+fn log() -> &'static captured_log::Captured {
+    captured_log::log(tracing::Level::INFO)
 }
 
 /// The log lines that mention `needle`.
 fn lines_with(needle: &str) -> Vec<String> {
-    let text = String::from_utf8_lossy(&log().0.lock().unwrap()).into_owned();
+    let text = everything();
     text.lines()
         .filter(|line| line.contains(needle))
         .map(str::to_owned)
@@ -75,7 +38,7 @@ fn lines_with(needle: &str) -> Vec<String> {
 }
 
 fn everything() -> String {
-    String::from_utf8_lossy(&log().0.lock().unwrap()).into_owned()
+    captured_log::everything(tracing::Level::INFO)
 }
 
 const PRIVATE_TEXT: &str = "my card number is 4111 1111 1111 1111";

@@ -9,6 +9,9 @@ local contacts = tonumber(os.getenv("CONTACTS") or "20000")
 local areas = {"415", "650", "212", "312", "617", "206", "303", "512", "702", "808"}
 local counter = 0
 local started = 0
+-- Added to the -H headers (a header table given to wrk.format would replace them).
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
 
 function setup(thread)
     thread:set("offset", started)
@@ -17,7 +20,7 @@ end
 
 -- The n-th number: +1 <area> 555 <4 digits>, 100,000 of them.
 local function phone(n)
-    local area = areas[(n // 10000) % #areas + 1]
+    local area = areas[math.floor(n / 10000) % #areas + 1]
     return string.format("+1%s555%04d", area, n % 10000)
 end
 
@@ -32,5 +35,5 @@ function request()
             '{"to": "%s", "type": "text", "text": "Your code is %04d", "channel": "sms", "kind": "transactional"}',
             phone(n % contacts), n % 10000)
     end
-    return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+    return wrk.format(nil, nil, nil, body)
 end

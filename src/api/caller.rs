@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 
 use super::Api;
+use super::access_log::Accepted;
 use super::error::ApiError;
 use crate::service::{Origin, Principal};
 
@@ -64,6 +65,9 @@ impl FromRequestParts<Api> for Authorized {
         let Ok(caller) = Caller::from_request_parts(parts, api).await;
         let origin = caller.ip.map_or(Origin::Unknown, Origin::Address);
         let principal = api.ops.enter(origin, caller.token.as_deref()).await?;
+        if let Some(accepted) = parts.extensions.get::<Accepted>() {
+            accepted.note(principal.tenant, principal.key);
+        }
         Ok(Authorized(principal))
     }
 }

@@ -122,6 +122,9 @@ impl Operations {
         };
         let mut found = Vec::new();
         while found.len() < wanted {
+            // Read no more than the page needs: each contact read is a
+            // document parsed.
+            audience.limit = (wanted - found.len()).min(WALK_BATCH);
             let batch = self.inbox.store.audience(tenant, &audience).await?;
             let Some(last) = batch.last() else { break };
             audience.after = Some(ContactCursor::after(last));

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::api_keys::{ApiKeys, Principal};
-use crate::core::ratelimit::{Decision, Quota, RateLimited, RateScope};
+use crate::core::ratelimit::{Quota, RateLimited, RateScope};
 use crate::engine::Inbox;
 use crate::error::Error;
 use crate::model::Tenant;
@@ -65,19 +65,30 @@ impl Operations {
 
     /// Who presents `token` from `origin`, if the origin is within its limit,
     /// the token opens a valid key (neither revoked nor expired), and the key
-    /// is within its limit. The origin's limit comes first, so guessing keys
-    /// costs requests like anything else. Limits live in the store
-    /// ([`Store::check_rate`](crate::store::Store::check_rate)), so replicas
-    /// share them.
+    /// is within its limit. Every request counts against its origin's limit,
+    /// a refused key's included, so guessing keys costs requests like
+    /// anything else; an origin over its limit is answered 429 before the
+    /// key's verdict. Both limits are checked in one write to the store
+    /// ([`Store::check_rates`](crate::store::Store::check_rates)), so
+    /// replicas share them.
     pub async fn enter(&self, origin: Origin, token: Option<&str>) -> Result<Principal, Error> {
-        match origin {
-            Origin::Address(ip) => self.limit(&format!("api:ip:{ip}")).await?,
-            Origin::Unknown => self.limit("api:ip:unknown").await?,
-            Origin::Local => {}
-        }
-        let principal = self.keys.identify(token).await?;
-        self.limit(&format!("api:key:{}", principal.key)).await?;
-        Ok(principal)
+        let origin_key = match origin {
+            Origin::Address(ip) => Some(format!("api:ip:{ip}")),
+            Origin::Unknown => Some("api:ip:unknown".to_owned()),
+            Origin::Local => None,
+        };
+        let identified = self.keys.identify(token).await;
+        let key_key = identified
+            .as_ref()
+            .ok()
+            .map(|principal| format!("api:key:{}", principal.key));
+        let limits: Vec<&str> = origin_key
+            .iter()
+            .chain(&key_key)
+            .map(String::as_str)
+            .collect();
+        self.limit(&limits).await?;
+        identified
     }
 
     /// The principal's tenant: its name and numbers. Any valid key.
@@ -85,11 +96,11 @@ impl Operations {
         self.inbox.tenant(principal.tenant).await
     }
 
-    async fn limit(&self, key: &str) -> Result<(), Error> {
+    async fn limit(&self, keys: &[&str]) -> Result<(), Error> {
         let now = self.inbox.clock.now();
-        match self.inbox.store.check_rate(key, &self.quota, now).await? {
-            Decision::Allow(_) => Ok(()),
-            Decision::Deny { retry_after } => Err(RateLimited {
+        match self.inbox.store.check_rates(keys, &self.quota, now).await? {
+            None => Ok(()),
+            Some(retry_after) => Err(RateLimited {
                 scope: RateScope::ApiRequests,
                 quota: self.quota,
                 retry_after,

@@ -100,6 +100,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     bulk_actions_change_flags(store).await;
     the_timeline_is_in_order_and_limited(store).await;
     the_shared_rate_limiter_allows_the_burst_then_refuses(store).await;
+    several_limits_are_charged_in_order_up_to_the_first_refusal(store).await;
     a_contact_update_to_a_taken_phone_is_refused(store).await;
     a_second_outbox_item_for_a_message_is_a_duplicate(store).await;
     a_provider_message_id_of_another_message_is_refused_when_finishing(store).await;
@@ -1388,6 +1389,48 @@ pub async fn the_shared_rate_limiter_allows_the_burst_then_refuses<S: Store + ?S
     assert!(
         matches!(other, Decision::Allow(_)),
         "another key is not affected"
+    );
+}
+
+/// [`Store::check_rates`] charges its keys in order and stops at the first
+/// that refuses: the keys after it are not charged.
+pub async fn several_limits_are_charged_in_order_up_to_the_first_refusal<S: Store + ?Sized>(
+    store: &S,
+) {
+    let quota = Quota::new(2, TimeDelta::minutes(1)).expect("a valid quota");
+    let run = RandomIds.next_id().simple();
+    let (first, second) = (format!("ip:{run}"), format!("key:{run}"));
+    let both = [first.as_str(), second.as_str()];
+    assert_eq!(
+        store.check_rates(&both, &quota, t0()).await.expect("check"),
+        None
+    );
+    assert_eq!(
+        store
+            .check_rates(&[&first], &quota, t0())
+            .await
+            .expect("check"),
+        None,
+        "the first key's second request of two"
+    );
+    let refused = store.check_rates(&both, &quota, t0()).await.expect("check");
+    assert_eq!(
+        refused,
+        Some(TimeDelta::seconds(30)),
+        "the first key is spent"
+    );
+    assert_eq!(
+        store
+            .check_rates(&[&second], &quota, t0())
+            .await
+            .expect("check"),
+        None,
+        "the refusal did not charge the second key, which has one request left"
+    );
+    assert_eq!(
+        store.check_rates(&[], &quota, t0()).await.expect("check"),
+        None,
+        "no key, no limit"
     );
 }
 

@@ -191,4 +191,12 @@ impl Backend for PostgresStore {
     async fn write(&self) -> Result<Self::Session, sqlx::Error> {
         Ok(Conn::Tx(self.pool.begin().await?))
     }
+
+    async fn write_volatile(&self) -> Result<Self::Session, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
+            .await?;
+        Ok(Conn::Tx(tx))
+    }
 }

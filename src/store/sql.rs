@@ -676,6 +676,15 @@ macro_rules! store_impl {
                 $crate::store::sql::ops::check_rate(self, key, quota, now).await
             }
 
+            async fn check_rates(
+                &self,
+                keys: &[&str],
+                quota: &$crate::core::ratelimit::Quota,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<chrono::TimeDelta>, $crate::store::StoreError> {
+                $crate::store::sql::ops::check_rates(self, keys, quota, now).await
+            }
+
             async fn create_campaign(
                 &self,
                 campaign: &$crate::model::CampaignRecord,
@@ -812,6 +821,13 @@ pub(crate) trait Backend: Send + Sync {
     /// A transaction that will write: it holds the write lock from its start
     /// (SQLite's `BEGIN IMMEDIATE`) or takes row locks as it goes (PostgreSQL).
     async fn write(&self) -> Result<Self::Session, sqlx::Error>;
+    /// A write transaction whose commit need not survive a power loss, for
+    /// rate-limit state: losing its last commits lets a client make a few
+    /// more requests, and never loses a record. Its commit does not wait for
+    /// the disk (SQLite `synchronous = NORMAL` in WAL mode, PostgreSQL
+    /// `synchronous_commit = off`), so a limit check on every API request
+    /// costs no fsync. Either database stays consistent after a crash.
+    async fn write_volatile(&self) -> Result<Self::Session, sqlx::Error>;
 }
 
 /// The claim query: the oldest claimable item of each queue whose earlier items

@@ -5,7 +5,10 @@
 //! is one `BEGIN IMMEDIATE` transaction, which takes SQLite's write lock at its
 //! start, so two writers queue (up to [`SqliteStore::BUSY_TIMEOUT`]) instead of
 //! both reading and then failing to upgrade. The schema is embedded and applied
-//! when the store opens.
+//! when the store opens. Rate-limit state alone is written through a
+//! connection of its own whose commits do not wait for the disk
+//! (`synchronous = NORMAL`): a limit checked on every API request costs no
+//! fsync, and a power loss can only forget its last few counts.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -23,7 +26,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use super::StoreError;
 use super::sql::{self, Backend, Conn, Dialect, Migration};
@@ -32,6 +37,9 @@ use super::sql::{self, Backend, Conn, Dialect, Migration};
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Connections whose commits do not wait for the disk, for rate-limit
+    /// state ([`Backend::write_volatile`]); the same pool in memory.
+    volatile: SqlitePool,
 }
 
 impl SqliteStore {
@@ -56,10 +64,18 @@ impl SqliteStore {
         // checking it first is one more hand-over to its worker thread per read.
         let pool = SqlitePoolOptions::new()
             .test_before_acquire(false)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(sql::db)?;
-        SqliteStore::with_pool(pool).await
+        // NORMAL, not OFF: in WAL mode it still syncs at checkpoints, so a
+        // checkpoint this pool runs never leaves the file corrupt. One
+        // connection: its writers queue in the pool, not in SQLite's busy
+        // handler, which sleeps.
+        let volatile = SqlitePoolOptions::new()
+            .test_before_acquire(false)
+            .max_connections(1)
+            .connect_lazy_with(options.synchronous(SqliteSynchronous::Normal));
+        SqliteStore::with_pools(pool, volatile).await
     }
 
     /// A new in-memory database with the schema applied; it lives as long as the
@@ -81,11 +97,11 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(sql::db)?;
-        SqliteStore::with_pool(pool).await
+        SqliteStore::with_pools(pool.clone(), pool).await
     }
 
-    async fn with_pool(pool: SqlitePool) -> Result<SqliteStore, StoreError> {
-        let store = SqliteStore { pool };
+    async fn with_pools(pool: SqlitePool, volatile: SqlitePool) -> Result<SqliteStore, StoreError> {
+        let store = SqliteStore { pool, volatile };
         sql::migrate(&store).await?;
         Ok(store)
     }
@@ -177,5 +193,9 @@ impl Backend for SqliteStore {
 
     async fn write(&self) -> Result<Self::Session, sqlx::Error> {
         Ok(Conn::Tx(self.pool.begin_with("BEGIN IMMEDIATE").await?))
+    }
+
+    async fn write_volatile(&self) -> Result<Self::Session, sqlx::Error> {
+        Ok(Conn::Tx(self.volatile.begin_with("BEGIN IMMEDIATE").await?))
     }
 }

@@ -6,3 +6,4 @@ mod chats;
 mod contacts;
 mod harness;
 mod limits;
+mod logs;

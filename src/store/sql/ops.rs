@@ -5,7 +5,7 @@
 //! and PostgreSQL (`$1` parameters work in both) are the constants below; the
 //! others come from the backend's [`Dialect`](super::Dialect).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{
@@ -643,8 +643,30 @@ pub(crate) async fn check_rate<B: Backend>(
     quota: &Quota,
     now: DateTime<Utc>,
 ) -> Result<Decision, StoreError> {
-    let mut session = backend.write().await.map_err(db)?;
+    let mut session = backend.write_volatile().await.map_err(db)?;
     let result = rate(&mut session, B::DIALECT.rate_for_update, key, quota, now).await;
+    finish(session, result).await
+}
+
+/// The keys' limits in order in one transaction, up to the first refusal.
+pub(crate) async fn check_rates<B: Backend>(
+    backend: &B,
+    keys: &[&str],
+    quota: &Quota,
+    now: DateTime<Utc>,
+) -> Result<Option<TimeDelta>, StoreError> {
+    let mut session = backend.write_volatile().await.map_err(db)?;
+    let mut result = Ok(None);
+    for key in keys {
+        result = match rate(&mut session, B::DIALECT.rate_for_update, key, quota, now).await {
+            Ok(Decision::Allow(_)) => Ok(None),
+            Ok(Decision::Deny { retry_after }) => Ok(Some(retry_after)),
+            Err(error) => Err(error),
+        };
+        if !matches!(result, Ok(None)) {
+            break;
+        }
+    }
     finish(session, result).await
 }
 
