@@ -37,6 +37,9 @@ SEED_CONTACT="$(api /contacts \
     "{\"phone\": \"$SEED_PHONE\", \"smsOptedIn\": true, \"whatsappOptedIn\": true}" | field "['id']")"
 SEED_CONVERSATION="$(api /send "{\"to\": \"$SEED_PHONE\", \"type\": \"text\", \"text\": \"Hello\",
     \"channel\": \"sms\", \"kind\": \"transactional\"}" | field "['message']['conversationId']")"
+export SEED_CAMPAIGN=seeded-campaign
+api /campaigns "{\"id\": \"$SEED_CAMPAIGN\", \"channel\": \"sms\", \"text\": \"Hi {name}\",
+    \"start_at\": \"2030-01-01T00:00:00Z\"}" >/dev/null
 export SEED_CONTACT SEED_CONVERSATION
 schemathesis --config-file scripts/schemathesis.toml run "$base/openapi.json" --url "$base" \
     --header "Authorization: Bearer $key" \

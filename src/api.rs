@@ -12,6 +12,9 @@
 //! | `GET /chats/{id}` | `messages:read` | a conversation with its contact's latest 50 messages |
 //! | `POST /conversations/{id}/messages` | `messages:send` | a text reply (`content`, `channel`, `clientId`) |
 //! | `POST /send` | `messages:send` | any type of the seed's table to a contact's number (`channel`, `kind`, `clientId`) |
+//! | `POST /campaigns` | `campaigns:write` | SPEC §18's campaign form; the audience frozen |
+//! | `GET /campaigns`, `GET /campaigns/{id}` | `messages:read` | newest first; one with its counts |
+//! | `POST /campaigns/{id}/pause`, `…/resume`, `…/cancel` | `campaigns:write` | the campaign as changed, with its counts |
 //!
 //! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`,
 //! checked before the request's id or body is read, and touches only the
@@ -53,6 +56,7 @@
 
 mod access_log;
 mod caller;
+mod campaigns;
 mod chats;
 mod contacts;
 mod error;
@@ -70,6 +74,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use campaigns::{CampaignDetail, CampaignList, CampaignView, CountsView};
 pub use chats::{ChatList, ChatThread, ChatView, ReplyBody};
 pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
 pub use error::ErrorBody;
@@ -172,6 +177,11 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(chats::get_one))
         .routes(routes!(chats::reply))
         .routes(routes!(messages::send))
+        .routes(routes!(campaigns::create, campaigns::list))
+        .routes(routes!(campaigns::get_one))
+        .routes(routes!(campaigns::pause))
+        .routes(routes!(campaigns::resume))
+        .routes(routes!(campaigns::cancel))
         .with_state(api)
         .split_for_parts()
 }

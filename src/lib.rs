@@ -408,8 +408,9 @@
 //! **The REST API** (feature `api`): `api::router` serves the seed's endpoints
 //! over those keys — `GET /status`, contacts (`GET/POST /contacts`,
 //! `GET/PATCH /contacts/{id}`), conversations (`GET /chats`, `GET
-//! /chats/{id}`, `POST /conversations/{id}/messages`) and `POST /send` (every
-//! content type, through every gate) so far — refusing a request whose key is
+//! /chats/{id}`, `POST /conversations/{id}/messages`), `POST /send` (every
+//! content type, through every gate) and campaigns (`POST/GET /campaigns`,
+//! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`) so far — refusing a request whose key is
 //! missing or lacks the route's scope before reading its body, limiting every
 //! IP and key to 120 requests a minute in the store (so replicas share the
 //! limit), answering every error as `{"error": "…"}`, and describing itself at

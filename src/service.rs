@@ -8,6 +8,7 @@
 //! [`Principal`], and every operation checks that principal's scope.
 
 pub mod api_keys;
+mod campaigns;
 mod contacts;
 mod conversations;
 mod operations;
@@ -16,6 +17,7 @@ mod request_error;
 mod send;
 
 pub use api_keys::{ApiKeys, CreatedApiKey, NewApiKey, Principal};
+pub use campaigns::CampaignReport;
 pub use contacts::ContactFilter;
 pub use conversations::{RECENT_MESSAGES, Reply, Thread};
 pub use operations::{Operations, Origin};

@@ -355,6 +355,14 @@ pub trait Store: Send + Sync {
         id: &str,
     ) -> Result<Option<CampaignRecord>, StoreError>;
 
+    /// The tenant's campaigns, newest first (by creation, then id), at most
+    /// `limit`.
+    async fn campaigns(
+        &self,
+        tenant: TenantId,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecord>, StoreError>;
+
     /// Writes a campaign loaded at `expected_version` (its `version` one more);
     /// [`CommitError::Conflict`] if it changed meanwhile, and nothing is written.
     /// A campaign written as cancelled has every pending recipient skipped

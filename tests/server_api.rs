@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::TimeDelta;
-use serde_json::Value;
-use wiremock::MockServer;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use msgcore::core::api_key::{Scope, Scopes};
 
@@ -62,6 +63,21 @@ async fn create_key(config: &Config, line: &str) -> String {
         .await
         .expect("the key is made");
     created.token().to_owned()
+}
+
+/// `POST` of `body` to an API path with `token`: the status and the JSON body.
+async fn post(running: &Running, route: &str, token: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("http://{}{API_PATH}{route}", running.addr))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("a body");
+    (status, serde_json::from_str(&body).expect("a JSON body"))
 }
 
 /// `GET` of an API path with `token`: the status and the JSON body.
@@ -226,4 +242,52 @@ async fn a_key_made_to_expire_in_30_days_expires_30_days_after_it_was_made() {
         !described.contains(created.token()),
         "the token is printed apart, once"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_made_through_the_api_reaches_the_provider_through_the_scheduler() {
+    let mock = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json",
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "sid": "SM00000000000000000000000000000001", "status": "queued"
+        })))
+        .mount(&mock)
+        .await;
+    let database = databases::TempFile::new();
+    let config = config(&mock, &database, &[]);
+    let token = create_key(&config, "--name CRM --scopes admin").await;
+    let running = app::start(&config).await.expect("the server starts");
+    for (phone, name) in [("+14155550101", "Ann"), ("+14155550102", "Bob")] {
+        let body = json!({"phone": phone, "name": name, "smsOptedIn": true});
+        assert_eq!(post(&running, "/contacts", &token, body).await.0, 201);
+    }
+
+    // Transactional: the test must not depend on the hour in California.
+    let campaign = json!({"id": "notice", "channel": "sms", "text": "Hi {name}, we open at 10.",
+                          "kind": "transactional"});
+    let (status, created) = post(&running, "/campaigns", &token, campaign).await;
+    assert_eq!(status, 201, "{created}");
+
+    let mut bodies = Vec::new();
+    for _ in 0..100 {
+        let received = mock.received_requests().await.unwrap_or_default();
+        bodies = received
+            .iter()
+            .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+            .collect::<Vec<_>>();
+        if bodies.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    bodies.sort();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert!(bodies[0].contains("Hi+Ann"), "{}", bodies[0]);
+    assert!(bodies[1].contains("Hi+Bob"), "{}", bodies[1]);
+    let (_, read) = get(&running, "/campaigns/notice", Some(&token)).await;
+    assert_eq!(read["counts"]["pending"], 0, "{read}");
+    running.stop().await.expect("a clean stop");
 }

@@ -585,7 +585,10 @@ mod postgres {
             .fetch_all(stores[0].pool())
             .await
             .unwrap();
-        assert_eq!(applied, [(1,), (2,), (3,), (4,), (5,), (6,), (7,), (8,)]);
+        assert_eq!(
+            applied,
+            [(1,), (2,), (3,), (4,), (5,), (6,), (7,), (8,), (9,)]
+        );
     }
 
     #[tokio::test]

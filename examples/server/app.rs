@@ -1,6 +1,7 @@
 //! The running server: the SQLite store, the inbox, the webhook router mounted at
-//! the public URL's path, the REST API at [`API_PATH`], and the dispatcher
-//! sending the outbox through the configured carriers.
+//! the public URL's path, the REST API at [`API_PATH`], the campaign
+//! scheduler queuing what campaigns have due, and the dispatcher sending the
+//! outbox through the configured carriers.
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -13,7 +14,8 @@ use msgcore::carrier::{Carrier, ChannelCarriers};
 use msgcore::core::channel::Channel;
 use msgcore::core::keyword::KeywordConfig;
 use msgcore::engine::{
-    DispatchPolicy, Dispatcher, GroupCommitOptions, Inbox, KeywordMenuBot, RunReport, SystemClock,
+    CampaignPass, CampaignScheduler, DispatchPolicy, Dispatcher, GroupCommitOptions, Inbox,
+    KeywordMenuBot, RunReport, SystemClock,
 };
 use msgcore::model::TenantRef;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
@@ -44,6 +46,7 @@ pub struct Running {
     stop: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     dispatcher: JoinHandle<RunReport>,
+    campaigns: JoinHandle<CampaignPass>,
 }
 
 impl Running {
@@ -52,6 +55,7 @@ impl Running {
     pub async fn stop(self) -> Result<RunReport, StartError> {
         let _ = self.stop.send(true);
         self.server.await??;
+        self.campaigns.await?;
         Ok(self.dispatcher.await?)
     }
 }
@@ -113,6 +117,9 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         .with_graceful_shutdown(until_stopped(stopped.clone()))
         .into_future(),
     );
+    // Campaigns made through the API are queued as their throttle allows.
+    let campaigns = CampaignScheduler::new(inbox.clone());
+    let campaigns = tokio::spawn(campaigns.run(until_stopped(stopped.clone())));
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped)));
     Ok(Running {
         addr,
@@ -122,6 +129,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         stop,
         server,
         dispatcher,
+        campaigns,
     })
 }
 

@@ -48,6 +48,7 @@ pub use batches::{
 pub use campaigns::{
     a_campaign_is_created_once_with_its_recipients_in_order,
     a_recipient_is_queued_once_and_counted_from_its_message,
+    campaigns_are_listed_per_tenant_newest_first,
     cancelling_skips_the_pending_and_nothing_is_queued_after,
     recipients_are_claimed_in_order_within_the_throttle_once_per_lease,
     running_campaigns_are_the_started_active_ones_until_complete,
@@ -123,6 +124,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_recipient_is_queued_once_and_counted_from_its_message(store).await;
     cancelling_skips_the_pending_and_nothing_is_queued_after(store).await;
     running_campaigns_are_the_started_active_ones_until_complete(store).await;
+    campaigns_are_listed_per_tenant_newest_first(store).await;
     a_sent_message_is_counted_once_by_channel_country_and_category(store).await;
     api_keys_are_found_by_id_and_listed_per_tenant(store).await;
     a_revocation_sticks_and_uses_are_recorded_forwards(store).await;

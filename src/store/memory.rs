@@ -725,6 +725,14 @@ impl Store for MemoryStore {
         Ok(self.lock().campaigns.get(tenant, id).cloned())
     }
 
+    async fn campaigns(
+        &self,
+        tenant: TenantId,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecord>, StoreError> {
+        Ok(self.lock().campaigns.list(tenant, limit))
+    }
+
     async fn update_campaign(
         &self,
         campaign: &CampaignRecord,

@@ -181,6 +181,11 @@ impl Backend for PostgresStore {
                 description: "api keys",
                 sql: include_str!("../../migrations/postgres/0008_api_keys.sql"),
             },
+            Migration {
+                version: 9,
+                description: "campaign list",
+                sql: include_str!("../../migrations/postgres/0009_campaign_list.sql"),
+            },
         ],
     };
 

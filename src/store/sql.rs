@@ -754,6 +754,14 @@ macro_rules! store_impl {
                 $crate::store::sql::campaigns::campaign_counts(self, tenant, campaign).await
             }
 
+            async fn campaigns(
+                &self,
+                tenant: $crate::model::TenantId,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::CampaignRecord>, $crate::store::StoreError> {
+                $crate::store::sql::campaigns::campaigns(self, tenant, limit).await
+            }
+
             async fn running_campaigns(
                 &self,
                 now: chrono::DateTime<chrono::Utc>,

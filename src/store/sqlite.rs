@@ -184,6 +184,11 @@ impl Backend for SqliteStore {
                 description: "api keys",
                 sql: include_str!("../../migrations/sqlite/0008_api_keys.sql"),
             },
+            Migration {
+                version: 9,
+                description: "campaign list",
+                sql: include_str!("../../migrations/sqlite/0009_campaign_list.sql"),
+            },
         ],
     };
 

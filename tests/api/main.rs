@@ -2,6 +2,7 @@
 //! inbox on the memory store, with keys made through `ApiKeys`.
 
 mod access;
+mod campaigns;
 mod chats;
 mod contacts;
 mod harness;

@@ -365,6 +365,13 @@ impl Store for ConflictingStore {
     ) -> Result<Vec<(TenantId, String)>, StoreError> {
         self.inner.running_campaigns(now, limit).await
     }
+    async fn campaigns(
+        &self,
+        tenant: TenantId,
+        limit: usize,
+    ) -> Result<Vec<CampaignRecord>, StoreError> {
+        self.inner.campaigns(tenant, limit).await
+    }
     async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
         self.inner.create_api_key(key).await
     }

@@ -405,3 +405,33 @@ pub async fn running_campaigns_are_the_started_active_ones_until_complete<S: Sto
         .await;
     assert_eq!(ours(running.expect("running")), ["first"]);
 }
+
+/// A tenant's campaigns are listed newest first, up to the limit, and never
+/// another tenant's.
+pub async fn campaigns_are_listed_per_tenant_newest_first<S: Store + ?Sized>(store: &S) {
+    let (a, b) = (tenant(), tenant());
+    put(store, &a).await;
+    put(store, &b).await;
+    for (tenant, id, minutes) in [
+        (&a, "first", 0),
+        (&b, "other", 1),
+        (&a, "second", 2),
+        (&a, "third", 3),
+    ] {
+        let (mut record, recipients, _) = campaign_of(store, tenant.id, id, None, 0, &[]).await;
+        record.created_at = t0() + TimeDelta::minutes(minutes);
+        store
+            .create_campaign(&record, &recipients)
+            .await
+            .expect("create_campaign");
+    }
+    let ids = |records: Vec<CampaignRecord>| -> Vec<String> {
+        records.into_iter().map(|r| r.id).collect()
+    };
+
+    let newest = store.campaigns(a.id, 2).await.expect("campaigns");
+    let all_of_b = store.campaigns(b.id, 10).await.expect("campaigns");
+
+    assert_eq!(ids(newest), ["third", "second"]);
+    assert_eq!(ids(all_of_b), ["other"]);
+}

@@ -193,6 +193,17 @@ impl Campaigns {
         ))
     }
 
+    /// The tenant's campaigns, newest first.
+    pub(super) fn list(&self, tenant: TenantId, limit: usize) -> Vec<CampaignRecord> {
+        let mut found: Vec<&CampaignRecord> = self
+            .records
+            .values()
+            .filter(|r| r.tenant == tenant)
+            .collect();
+        found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        found.into_iter().take(limit).cloned().collect()
+    }
+
     pub(super) fn running(&self, now: DateTime<Utc>, limit: usize) -> Vec<(TenantId, String)> {
         let mut running: Vec<&CampaignRecord> = self
             .records

@@ -24,6 +24,9 @@ const INSERT_CAMPAIGN: &str = "INSERT INTO campaigns \
 const UPDATE_CAMPAIGN: &str = "UPDATE campaigns SET status = $3, start_at = $4, \
      created_at = $5, version = $6, doc = $7 WHERE tenant = $1 AND id = $2 AND version = $8";
 const CAMPAIGN: &str = "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2";
+/// Newest first; the index `campaigns_by_tenant` serves it.
+const LIST: &str = "SELECT doc FROM campaigns WHERE tenant = $1 \
+     ORDER BY created_at DESC, id DESC LIMIT $2";
 const RUNNING: &str = "SELECT doc FROM campaigns WHERE status = 'active' AND start_at <= $1 \
      ORDER BY created_at, id LIMIT $2";
 static RECIPIENTS: RowStatement = RowStatement::new(
@@ -383,6 +386,17 @@ pub(crate) async fn campaign_counts<B: Backend>(
         states.push((state_of(&state, reason)?, status));
     }
     Ok(Some(CampaignCounts::tally(states)))
+}
+
+pub(crate) async fn campaigns<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    limit: usize,
+) -> Result<Vec<CampaignRecord>, StoreError> {
+    let mut session = backend.read().await.map_err(db)?;
+    let args = vec![id(tenant), Value::Int(count(limit))];
+    let docs = session.texts(LIST, args).await.map_err(db)?;
+    docs.iter().map(|doc| decode(doc, "campaign")).collect()
 }
 
 pub(crate) async fn running_campaigns<B: Backend>(
