@@ -8,6 +8,7 @@
 //! | `GET /contacts` | `contacts:read` | `search`, `tag`, `page` (1–100), `limit` (1–100, default 20) |
 //! | `POST /contacts` | `contacts:write` | the seed's body; `optedIn` is WhatsApp consent |
 //! | `GET /contacts/{id}`, `PATCH /contacts/{id}` | `contacts:read`, `contacts:write` | one contact; tags added and removed, attributes merged |
+//! | `POST /contacts/import` | `contacts:write` | a CSV file (`text/csv`, or `multipart/form-data` with `file` and optional `mappings`), up to [`IMPORT_BODY_LIMIT`]; SPEC §18's report |
 //! | `GET /chats` | `messages:read` | conversations, the most recently active first; `status`, `page`, `limit` |
 //! | `GET /chats/{id}` | `messages:read` | a conversation with its contact's latest 50 messages |
 //! | `POST /conversations/{id}/messages` | `messages:send` | a text reply (`content`, `channel`, `clientId`) |
@@ -60,6 +61,7 @@ mod campaigns;
 mod chats;
 mod contacts;
 mod error;
+mod import;
 mod messages;
 mod params;
 mod status;
@@ -78,6 +80,7 @@ pub use campaigns::{CampaignDetail, CampaignList, CampaignView, CountsView};
 pub use chats::{ChatList, ChatThread, ChatView, ReplyBody};
 pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
 pub use error::ErrorBody;
+pub use import::IMPORT_BODY_LIMIT;
 pub use messages::{MessageView, SentMessage};
 pub use params::{ChannelName, SendKindName, StatusName};
 pub use status::StatusView;
@@ -173,6 +176,12 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(status::status))
         .routes(routes!(contacts::list, contacts::create))
         .routes(routes!(contacts::get_one, contacts::update))
+        .merge(
+            // A CSV file may be larger than any other body.
+            OpenApiRouter::new()
+                .routes(routes!(import::import))
+                .layer(DefaultBodyLimit::max(import::IMPORT_BODY_LIMIT)),
+        )
         .routes(routes!(chats::list))
         .routes(routes!(chats::get_one))
         .routes(routes!(chats::reply))

@@ -407,7 +407,7 @@
 //!
 //! **The REST API** (feature `api`): `api::router` serves the seed's endpoints
 //! over those keys — `GET /status`, contacts (`GET/POST /contacts`,
-//! `GET/PATCH /contacts/{id}`), conversations (`GET /chats`, `GET
+//! `GET/PATCH /contacts/{id}`, `POST /contacts/import`), conversations (`GET /chats`, `GET
 //! /chats/{id}`, `POST /conversations/{id}/messages`), `POST /send` (every
 //! content type, through every gate) and campaigns (`POST/GET /campaigns`,
 //! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`) so far — refusing a request whose key is

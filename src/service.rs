@@ -11,6 +11,7 @@ pub mod api_keys;
 mod campaigns;
 mod contacts;
 mod conversations;
+mod import;
 mod operations;
 mod page;
 mod request_error;

@@ -16,6 +16,8 @@ const A_TEXT: &str = "Ada's secret order";
 const A_CAMPAIGN: &str = "ada-secret-sale";
 /// A number the table's requests create a contact for and send to.
 const OTHER_PHONE: &str = "+14155550199";
+/// A number the table's import creates a contact for.
+const IMPORTED_PHONE: &str = "+14155550198";
 
 /// Every operation the API serves: its method, its path, the scope it needs
 /// (`None`: any valid key) and a valid body for it.
@@ -40,6 +42,12 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             "/contacts/{id}",
             Some(Scope::ContactsWrite),
             Some(json!({"name": "Changed", "addTags": ["x"]})),
+        ),
+        (
+            Method::POST,
+            "/contacts/import",
+            Some(Scope::ContactsWrite),
+            Some(json!(format!("phone,name\n{IMPORTED_PHONE},Imported\n"))),
         ),
         (Method::GET, "/chats", Some(Scope::MessagesRead), None),
         (Method::GET, "/chats/{id}", Some(Scope::MessagesRead), None),
@@ -301,7 +309,11 @@ async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
         .iter()
         .map(|c| c["phone"].as_str().unwrap())
         .collect();
-    assert_eq!(phones, [OTHER_PHONE], "B lists only the contact B made");
+    assert_eq!(
+        phones,
+        [OTHER_PHONE, IMPORTED_PHONE],
+        "B lists only the contacts B made"
+    );
     let chats = w.get("/chats", &b).await;
     let chats = chats.body["chats"].as_array().unwrap();
     assert_eq!(chats.len(), 1, "B lists only the conversation B started");

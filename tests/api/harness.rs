@@ -84,7 +84,8 @@ impl World {
         created.unwrap().token().to_owned()
     }
 
-    /// Sends `method path` with `key` (none: no `Authorization`) and `body`.
+    /// Sends `method path` with `key` (none: no `Authorization`) and `body`:
+    /// JSON, or a CSV file when it is a JSON string.
     pub async fn call(
         &self,
         method: Method,
@@ -97,6 +98,11 @@ impl World {
             request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
         }
         let body = match body {
+            // A JSON string is sent as a CSV file.
+            Some(Value::String(csv)) => {
+                request = request.header(header::CONTENT_TYPE, "text/csv");
+                Body::from(csv)
+            }
             Some(json) => {
                 request = request.header(header::CONTENT_TYPE, "application/json");
                 Body::from(json.to_string())

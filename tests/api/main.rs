@@ -6,5 +6,6 @@ mod campaigns;
 mod chats;
 mod contacts;
 mod harness;
+mod import;
 mod limits;
 mod logs;
