@@ -16,6 +16,8 @@
 //! | `POST /campaigns` | `campaigns:write` | SPEC §18's campaign form; the audience frozen |
 //! | `GET /campaigns`, `GET /campaigns/{id}` | `messages:read` | newest first; one with its counts |
 //! | `POST /campaigns/{id}/pause`, `…/resume`, `…/cancel` | `campaigns:write` | the campaign as changed, with its counts |
+//! | `GET /templates` | `messages:read` | the approved WhatsApp templates of the tenant's settings |
+//! | `GET /quick-replies` | `messages:read` | its quick replies; `prefix` for a picker |
 //!
 //! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`,
 //! checked before the request's id or body is read, and touches only the
@@ -65,6 +67,7 @@ mod import;
 mod messages;
 mod params;
 mod status;
+mod templates;
 
 use std::sync::Arc;
 
@@ -84,6 +87,7 @@ pub use import::IMPORT_BODY_LIMIT;
 pub use messages::{MessageView, SentMessage};
 pub use params::{ChannelName, SendKindName, StatusName};
 pub use status::StatusView;
+pub use templates::{QuickReplyList, QuickReplyView, TemplateList, TemplateView};
 
 use crate::core::ratelimit::Quota;
 use crate::engine::Inbox;
@@ -191,6 +195,8 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::pause))
         .routes(routes!(campaigns::resume))
         .routes(routes!(campaigns::cancel))
+        .routes(routes!(templates::templates))
+        .routes(routes!(templates::quick_replies))
         .with_state(api)
         .split_for_parts()
 }

@@ -409,8 +409,9 @@
 //! over those keys — `GET /status`, contacts (`GET/POST /contacts`,
 //! `GET/PATCH /contacts/{id}`, `POST /contacts/import`), conversations (`GET /chats`, `GET
 //! /chats/{id}`, `POST /conversations/{id}/messages`), `POST /send` (every
-//! content type, through every gate) and campaigns (`POST/GET /campaigns`,
-//! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`) so far — refusing a request whose key is
+//! content type, through every gate), campaigns (`POST/GET /campaigns`,
+//! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`),
+//! `GET /templates` and `GET /quick-replies` so far — refusing a request whose key is
 //! missing or lacks the route's scope before reading its body, limiting every
 //! IP and key to 120 requests a minute in the store (so replicas share the
 //! limit), answering every error as `{"error": "…"}`, and describing itself at

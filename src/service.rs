@@ -16,6 +16,7 @@ mod operations;
 mod page;
 mod request_error;
 mod send;
+mod templates;
 
 pub use api_keys::{ApiKeys, CreatedApiKey, NewApiKey, Principal};
 pub use campaigns::CampaignReport;

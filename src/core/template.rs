@@ -66,6 +66,7 @@
 //! [`WhatsAppBody`] reads a Meta template body, where only `{{1}}`…`{{n}}` are
 //! placeholders, and checks the numbering and the parameters sent with it.
 
+mod approved;
 mod error;
 mod inbox;
 mod policy;
@@ -78,6 +79,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use self::approved::{ApprovedTemplate, ApprovedTemplateError, TemplateCategory};
 pub use self::error::{Position, TemplateError};
 pub use self::inbox::InboxVariables;
 pub use self::policy::MissingPolicy;

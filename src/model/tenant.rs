@@ -12,7 +12,9 @@ use crate::core::csat::SurveyConfig;
 use crate::core::keyword::KeywordConfig;
 use crate::core::phone::E164;
 use crate::core::plan::PlanLimits;
+use crate::core::quick_reply::QuickReplies;
 use crate::core::tagging::TagRule;
+use crate::core::template::ApprovedTemplate;
 use crate::core::window::WindowPolicy;
 
 /// The carrier a message came through or leaves by (`"twilio"`, `"telnyx"`,
@@ -98,6 +100,11 @@ pub struct TenantSettings {
     pub replies: KeywordReplies,
     /// Auto-tagging rules (SPEC §8), in order.
     pub tag_rules: Vec<TagRule>,
+    /// The WhatsApp templates Meta approved for the tenant, for agents and
+    /// API clients to pick from.
+    pub templates: Vec<ApprovedTemplate>,
+    /// Its quick replies (SPEC §7), unique by shortcut.
+    pub quick_replies: QuickReplies,
     /// The CSAT survey (SPEC §4).
     pub survey: SurveyConfig,
     /// When an inbound message resumes a resolved conversation (SPEC §4).
@@ -117,6 +124,8 @@ impl Default for TenantSettings {
             provider_sends_keyword_replies: false,
             replies: KeywordReplies::default(),
             tag_rules: Vec::new(),
+            templates: Vec::new(),
+            quick_replies: QuickReplies::new(),
             survey: SurveyConfig::default(),
             resumption: ResumptionPolicy::default(),
             window: WindowPolicy::default(),

@@ -73,6 +73,13 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Some(json!({"id": "from-the-table", "channel": "sms", "text": "Hi {name}"})),
         ),
         (Method::GET, "/campaigns", Some(Scope::MessagesRead), None),
+        (Method::GET, "/templates", Some(Scope::MessagesRead), None),
+        (
+            Method::GET,
+            "/quick-replies",
+            Some(Scope::MessagesRead),
+            None,
+        ),
         (
             Method::GET,
             "/campaigns/{id}",

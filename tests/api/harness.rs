@@ -24,6 +24,7 @@ pub fn t0() -> DateTime<Utc> {
 
 pub struct World {
     pub app: axum::Router,
+    pub inbox: Arc<Inbox>,
     pub keys: ApiKeys,
     pub clock: Arc<ManualClock>,
     pub a: Tenant,
@@ -68,6 +69,7 @@ impl World {
         World {
             app,
             keys: ApiKeys::new(Arc::clone(&inbox)),
+            inbox,
             clock,
             a,
             b,

@@ -9,3 +9,4 @@ mod harness;
 mod import;
 mod limits;
 mod logs;
+mod templates;

@@ -39,10 +39,27 @@ const MAX_SPACE_RUN: usize = 4;
 /// ));
 /// # Ok::<(), WhatsAppError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialized as its text; deserializing parses it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct WhatsAppBody {
     template: Template,
     parameter_count: usize,
+}
+
+impl TryFrom<String> for WhatsAppBody {
+    type Error = WhatsAppError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        WhatsAppBody::parse(&text)
+    }
+}
+
+impl From<WhatsAppBody> for String {
+    fn from(body: WhatsAppBody) -> String {
+        body.as_str().to_owned()
+    }
 }
 
 /// Why a WhatsApp template body, or the parameters sent with it, would be rejected.
