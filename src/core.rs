@@ -28,4 +28,5 @@ pub mod template;
 pub(crate) mod text;
 pub mod trigger;
 pub mod usage;
+pub mod webhook_signing;
 pub mod window;

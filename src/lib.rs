@@ -405,6 +405,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! **Outgoing webhook signatures.** [`core::webhook_signing`] signs a
+//! delivery as Standard Webhooks does, so endpoints verify it with that
+//! specification's libraries; its output equals the `standardwebhooks`
+//! package's on 1,000 cases.
+//!
 //! **The REST API** (feature `api`): `api::router` serves the seed's endpoints
 //! over those keys — `GET /status`, contacts (`GET/POST /contacts`,
 //! `GET/PATCH /contacts/{id}`, `POST /contacts/import`), conversations (`GET /chats`, `GET

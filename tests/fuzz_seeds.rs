@@ -195,3 +195,11 @@ mod api_key;
 fn api_key_seeds_read_or_are_refused_and_a_read_token_opens_only_its_own_hash() {
     run_corpus("api_key", api_key::check);
 }
+
+#[path = "../fuzz/checks/webhook_secret.rs"]
+mod webhook_secret;
+
+#[test]
+fn webhook_secret_seeds_read_or_are_refused_and_a_read_secret_round_trips_and_verifies() {
+    run_corpus("webhook_secret", webhook_secret::check);
+}
