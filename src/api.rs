@@ -41,7 +41,7 @@
 //! Every error body is `{"error": "…"}`. Each request is logged at `info`
 //! as one line: method, route template (no ids, no query), status, time, and
 //! the tenant and key id once a key was accepted; never a token. The limits live in the store
-//! ([`Store::check_rate`](crate::store::Store::check_rate)), so replicas on one
+//! ([`Store::check_rates`](crate::store::Store::check_rates)), so replicas on one
 //! PostgreSQL share them. The per-IP limit reads the peer address: serve the
 //! router with `into_make_service_with_connect_info::<SocketAddr>()`, and
 //! behind a reverse proxy turn on [`ApiConfig::trust_forwarded_for`].

@@ -15,7 +15,6 @@ use super::Api;
 use super::caller::Authorized;
 use super::error::{ApiError, BodyRefusals, ErrorBody, JsonBody, PathOf, QueryOf, Refusals};
 use crate::core::campaign::{CampaignChange, CampaignCounts, CampaignDefinition};
-use crate::error::Error;
 use crate::model::CampaignRecord;
 use crate::service::{CampaignReport, Page, PageRequest};
 
@@ -41,10 +40,7 @@ impl From<&CampaignRecord> for CampaignView {
     fn from(record: &CampaignRecord) -> CampaignView {
         CampaignView {
             id: record.id.clone(),
-            status: serde_json::to_value(record.status)
-                .ok()
-                .and_then(|status| status.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            status: record.status.as_str().to_owned(),
             recipients: record.recipients,
             created_at: record.created_at,
             // A stored definition always serializes; a failure shows as null.
@@ -225,7 +221,7 @@ pub(super) async fn list(
     Authorized(principal): Authorized,
     QueryOf(query): QueryOf<CampaignsQuery>,
 ) -> Result<Json<CampaignList>, ApiError> {
-    let page = PageRequest::new(query.page, query.limit).map_err(Error::from)?;
+    let page = PageRequest::new(query.page, query.limit)?;
     let found = api.ops.list_campaigns(&principal, page).await?;
     Ok(Json(CampaignList::from(found)))
 }

@@ -162,7 +162,7 @@ pub(super) async fn list(
     Authorized(principal): Authorized,
     QueryOf(query): QueryOf<ChatsQuery>,
 ) -> Result<Json<ChatList>, ApiError> {
-    let page = PageRequest::new(query.page, query.limit).map_err(Error::from)?;
+    let page = PageRequest::new(query.page, query.limit)?;
     let status = query.status.map(Into::into);
     let found = api.ops.list_conversations(&principal, status, page).await?;
     Ok(Json(ChatList::from(found)))

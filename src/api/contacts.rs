@@ -14,7 +14,6 @@ use super::Api;
 use super::caller::Authorized;
 use super::error::{ApiError, BodyRefusals, ErrorBody, JsonBody, PathOf, QueryOf, Refusals};
 use crate::core::channel::Channel;
-use crate::error::Error;
 use crate::model::{Contact, ContactEdit};
 use crate::service::{ContactFilter, Page, PageRequest};
 
@@ -182,7 +181,7 @@ pub(super) async fn list(
     Authorized(principal): Authorized,
     QueryOf(query): QueryOf<ListQuery>,
 ) -> Result<Json<ContactList>, ApiError> {
-    let page = PageRequest::new(query.page, query.limit).map_err(Error::from)?;
+    let page = PageRequest::new(query.page, query.limit)?;
     let filter = ContactFilter {
         search: query.search,
         tag: query.tag,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::{IntoResponses, ToSchema};
 
 use crate::error::{Error, ErrorKind};
+use crate::service::PageError;
 
 /// Every error's body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -77,6 +78,12 @@ pub(crate) enum ApiError {
 impl From<Error> for ApiError {
     fn from(error: Error) -> ApiError {
         ApiError::Engine(error)
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(error: PageError) -> ApiError {
+        ApiError::Engine(error.into())
     }
 }
 

@@ -10,7 +10,7 @@ use super::Api;
 use super::caller::Authorized;
 use super::error::{ApiError, ErrorBody, QueryOf, Refusals};
 use crate::core::quick_reply::QuickReply;
-use crate::core::template::{ApprovedTemplate, TemplateCategory};
+use crate::core::template::ApprovedTemplate;
 
 /// An approved WhatsApp template as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,12 +37,7 @@ impl From<&ApprovedTemplate> for TemplateView {
         TemplateView {
             name: template.name.clone(),
             language: template.language.clone(),
-            category: match template.category {
-                TemplateCategory::Marketing => "marketing",
-                TemplateCategory::Utility => "utility",
-                TemplateCategory::Authentication => "authentication",
-            }
-            .to_owned(),
+            category: template.category.as_str().to_owned(),
             body: template.body.as_str().to_owned(),
             parameter_count: template.body.parameter_count(),
         }

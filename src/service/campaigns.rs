@@ -32,7 +32,7 @@ impl Operations {
         definition: CampaignDefinition,
     ) -> Result<CampaignReport, Error> {
         principal.require(Scope::CampaignsWrite)?;
-        let id = definition.id.trim().to_owned();
+        let id = definition.stored_id().to_owned();
         let counts = self
             .inbox
             .create_campaign(principal.tenant, definition)

@@ -36,7 +36,7 @@ pub enum Origin {
 /// another tenant's id is as unknown as an id that never existed.
 #[derive(Debug, Clone)]
 pub struct Operations {
-    pub(crate) inbox: Arc<Inbox>,
+    pub(super) inbox: Arc<Inbox>,
     keys: ApiKeys,
     quota: Quota,
 }
@@ -56,11 +56,6 @@ impl Operations {
     pub fn rate_limit(mut self, quota: Quota) -> Operations {
         self.quota = quota;
         self
-    }
-
-    /// The inbox operated on.
-    pub fn inbox(&self) -> &Arc<Inbox> {
-        &self.inbox
     }
 
     /// Who presents `token` from `origin`, if the origin is within its limit,

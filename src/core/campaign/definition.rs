@@ -176,10 +176,15 @@ pub enum CampaignError {
 }
 
 impl CampaignDefinition {
+    /// The id the campaign is stored and found under: the given one, trimmed.
+    pub fn stored_id(&self) -> &str {
+        self.id.trim()
+    }
+
     /// Checks the definition; a campaign created at `now` without `start_at`
     /// starts at `now`.
     pub fn validate(self, now: DateTime<Utc>) -> Result<Campaign, CampaignError> {
-        let id = self.id.trim().to_owned();
+        let id = self.stored_id().to_owned();
         if id.is_empty() {
             return Err(CampaignError::MissingId);
         }

@@ -20,6 +20,17 @@ pub enum TemplateCategory {
     Authentication,
 }
 
+impl TemplateCategory {
+    /// The snake_case name, as serialized.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TemplateCategory::Marketing => "marketing",
+            TemplateCategory::Utility => "utility",
+            TemplateCategory::Authentication => "authentication",
+        }
+    }
+}
+
 /// An approved WhatsApp template: its name and language, what it is for,
 /// and its body with positional parameters (`{{1}}`…`{{n}}`).
 ///
