@@ -28,5 +28,8 @@ pub mod template;
 pub(crate) mod text;
 pub mod trigger;
 pub mod usage;
+pub mod webhook_endpoint;
+pub mod webhook_event;
+pub mod webhook_retry;
 pub mod webhook_signing;
 pub mod window;

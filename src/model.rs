@@ -26,6 +26,7 @@ pub mod message;
 pub mod outbox;
 pub mod status_callback;
 pub mod tenant;
+pub mod webhook;
 
 pub use crate::core::api_key::ApiKeyId;
 pub use crate::core::contact_edit::ContactEdit;
@@ -43,3 +44,4 @@ pub use message::{Direction, InboundContent, MediaRef, MessageBody, MessageOrigi
 pub use outbox::{OutboxItem, OutboxState, QueuedMessage, ReplyTo};
 pub use status_callback::{MessageRef, Pricing, PricingCategory, StatusCallback};
 pub use tenant::{ProviderName, Tenant, TenantNumber, TenantSettings};
+pub use webhook::{WebhookEndpoint, WebhookId};

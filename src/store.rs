@@ -65,10 +65,11 @@ use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, Quota};
 use crate::core::usage::{Pricing, UsageLine};
+use crate::core::webhook_retry::DeliveryState;
 use crate::model::{
     ApiKeyId, ApiKeyRecord, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
     ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
-    RecipientUpdate, Tenant, TenantId,
+    RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
 };
 
 /// Everything the inbox keeps, behind one trait so memory, SQLite, PostgreSQL or
@@ -476,6 +477,62 @@ pub trait Store: Send + Sync {
     /// one recorded changes nothing, and nothing else of the key changes (a
     /// use racing a revocation never undoes it).
     async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Registers an outgoing webhook endpoint (SPEC §18). It hears the
+    /// tenant's events from now on: its cursor is set to the tenant's latest
+    /// event, whatever `endpoint.delivery.cursor` says, taken so that an
+    /// event committing at the same moment is either before the cursor or
+    /// delivered. The endpoint as stored; an id that is taken is
+    /// [`StoreError::Taken`], and nothing is written.
+    async fn create_webhook(
+        &self,
+        endpoint: &WebhookEndpoint,
+    ) -> Result<WebhookEndpoint, StoreError>;
+    /// The tenant's endpoints, oldest first.
+    async fn webhooks(&self, tenant: TenantId) -> Result<Vec<WebhookEndpoint>, StoreError>;
+    /// The tenant's endpoint `id` (another tenant's is `None`).
+    async fn webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+    ) -> Result<Option<WebhookEndpoint>, StoreError>;
+    /// Deletes the tenant's endpoint `id`: whether there was one. Its
+    /// deliveries stop; a settlement of a claim on it is not recorded.
+    async fn delete_webhook(&self, tenant: TenantId, id: WebhookId) -> Result<bool, StoreError>;
+    /// Enables the tenant's endpoint `id` at `now` ([`DeliveryState::enable`]):
+    /// it resumes with the first event it did not deliver. The endpoint, or
+    /// `None` when the tenant has no such endpoint.
+    ///
+    /// [`DeliveryState::enable`]: crate::core::webhook_retry::DeliveryState::enable
+    async fn enable_webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WebhookEndpoint>, StoreError>;
+    /// Claims up to `limit` endpoints, of any tenant, that are due at `now`
+    /// ([`DeliveryState::is_due`]) and have events after their cursor, each
+    /// leased until `now + lease`; the earliest due first. Replicas claiming
+    /// at once get different endpoints, so each endpoint's events go out one
+    /// at a time, in order.
+    ///
+    /// [`DeliveryState::is_due`]: crate::core::webhook_retry::DeliveryState::is_due
+    async fn claim_webhooks(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<WebhookEndpoint>, StoreError>;
+    /// Records `state` as where the endpoint's deliveries stand after claim
+    /// number `claim`, if that claim still stands (no later claim, and the
+    /// endpoint not deleted): whether it was recorded.
+    async fn settle_webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+        claim: u32,
+        state: &DeliveryState,
+    ) -> Result<bool, StoreError>;
 
     /// Whether the store answers: a round trip to the database (a health check's
     /// question). An error says why not.

@@ -144,6 +144,23 @@ impl fmt::Debug for SigningSecret {
     }
 }
 
+/// Stored as its text, for the deliverer to sign with: a store holding
+/// endpoints holds their secrets.
+impl serde::Serialize for SigningSecret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_text())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SigningSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<SigningSecret, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        SigningSecret::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl SignatureHeaders {
     /// The headers of `body` delivered as event `id` at `timestamp` (Unix
     /// seconds), signed with `secret`.

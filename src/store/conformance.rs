@@ -31,6 +31,7 @@ mod inbound_reads;
 mod outbox;
 mod timeline;
 mod usage;
+mod webhooks;
 
 pub use api_keys::{
     a_revocation_sticks_and_uses_are_recorded_forwards,
@@ -57,6 +58,10 @@ pub use inbound_reads::inbound_reads_are_the_retry_the_contact_and_its_latest_co
 pub use outbox::many_recipients_items_are_claimed_and_finished_together;
 pub use timeline::a_contacts_timeline_holds_its_audit_events_in_order;
 pub use usage::a_sent_message_is_counted_once_by_channel_country_and_category;
+pub use webhooks::{
+    endpoints_with_new_events_are_claimed_once_and_settled_by_their_claim,
+    webhook_endpoints_start_at_the_latest_event_and_belong_to_their_tenant,
+};
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -128,6 +133,8 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_sent_message_is_counted_once_by_channel_country_and_category(store).await;
     api_keys_are_found_by_id_and_listed_per_tenant(store).await;
     a_revocation_sticks_and_uses_are_recorded_forwards(store).await;
+    webhook_endpoints_start_at_the_latest_event_and_belong_to_their_tenant(store).await;
+    endpoints_with_new_events_are_claimed_once_and_settled_by_their_claim(store).await;
 }
 
 /// A fixed instant the checks count from.

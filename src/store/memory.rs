@@ -6,6 +6,7 @@
 //! [`conformance`](super::conformance) suite.
 
 mod campaigns;
+mod webhooks;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -23,10 +24,11 @@ use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
 use crate::core::usage::{Pricing, UsageLine};
+use crate::core::webhook_retry::DeliveryState;
 use crate::model::{
     ApiKeyId, ApiKeyRecord, CallLog, CampaignRecipient, CampaignRecord, Contact, ContactId,
     ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem,
-    ProviderName, RecipientUpdate, Tenant, TenantId,
+    ProviderName, RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
 };
 
 /// An in-memory [`Store`].
@@ -54,6 +56,7 @@ struct Data {
     /// Each sent message's usage record.
     usage: HashMap<(TenantId, MessageId), UsageRecord>,
     api_keys: HashMap<ApiKeyId, ApiKeyRecord>,
+    webhooks: webhooks::Webhooks,
 }
 
 /// What a database would keep as unique indexes and foreign-key indexes.
@@ -105,6 +108,15 @@ impl MemoryStore {
 }
 
 impl Data {
+    /// The sequence number of the tenant's latest event (0 before any).
+    fn latest_event(&self, tenant: TenantId) -> u64 {
+        self.events
+            .iter()
+            .rev()
+            .find(|(_, e)| e.tenant == tenant)
+            .map_or(0, |(seq, _)| *seq)
+    }
+
     fn contact_by_phone(&self, tenant: TenantId, phone: &E164) -> Option<&Contact> {
         let id = self.index.phones.get(&(tenant, *phone))?;
         self.contacts.get(&(tenant, *id))
@@ -831,6 +843,74 @@ impl Store for MemoryStore {
             }
             _ => Ok(false),
         }
+    }
+
+    async fn create_webhook(
+        &self,
+        endpoint: &WebhookEndpoint,
+    ) -> Result<WebhookEndpoint, StoreError> {
+        let mut data = self.lock();
+        let latest = data.latest_event(endpoint.tenant);
+        data.webhooks.create(endpoint, latest)
+    }
+
+    async fn webhooks(&self, tenant: TenantId) -> Result<Vec<WebhookEndpoint>, StoreError> {
+        Ok(self.lock().webhooks.of_tenant(tenant))
+    }
+
+    async fn webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+    ) -> Result<Option<WebhookEndpoint>, StoreError> {
+        Ok(self.lock().webhooks.get_mut(tenant, id).map(|e| e.clone()))
+    }
+
+    async fn delete_webhook(&self, tenant: TenantId, id: WebhookId) -> Result<bool, StoreError> {
+        Ok(self.lock().webhooks.delete(tenant, id))
+    }
+
+    async fn enable_webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WebhookEndpoint>, StoreError> {
+        let mut data = self.lock();
+        Ok(data.webhooks.get_mut(tenant, id).map(|endpoint| {
+            endpoint.delivery.enable(now);
+            endpoint.clone()
+        }))
+    }
+
+    async fn claim_webhooks(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<WebhookEndpoint>, StoreError> {
+        let mut data = self.lock();
+        let Data {
+            webhooks, events, ..
+        } = &mut *data;
+        // Sequence numbers count events from 1, so those after `cursor` start at its index.
+        let has_events = |tenant: TenantId, cursor: u64| {
+            let from = usize::try_from(cursor).unwrap_or(usize::MAX);
+            events
+                .get(from..)
+                .is_some_and(|later| later.iter().any(|(_, e)| e.tenant == tenant))
+        };
+        Ok(webhooks.claim(now, lease, limit, has_events))
+    }
+
+    async fn settle_webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+        claim: u32,
+        state: &DeliveryState,
+    ) -> Result<bool, StoreError> {
+        Ok(self.lock().webhooks.settle(tenant, id, claim, state))
     }
 
     async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError> {

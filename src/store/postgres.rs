@@ -132,6 +132,8 @@ impl Backend for PostgresStore {
         claimable: sql::claimable!(" FOR UPDATE OF o SKIP LOCKED"),
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2 \
              FOR UPDATE SKIP LOCKED",
+        claimable_webhooks: sql::claimable_webhooks!(" FOR UPDATE OF w SKIP LOCKED"),
+        webhook_for_update: "SELECT doc FROM webhook_endpoints WHERE tenant = $1 AND id = $2 FOR UPDATE",
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1 FOR UPDATE",
         lock_events: Some("SELECT pg_advisory_xact_lock($1)"),
         // The key is "msgcore" in ASCII.
@@ -185,6 +187,11 @@ impl Backend for PostgresStore {
                 version: 9,
                 description: "campaign list",
                 sql: include_str!("../../migrations/postgres/0009_campaign_list.sql"),
+            },
+            Migration {
+                version: 10,
+                description: "webhook endpoints",
+                sql: include_str!("../../migrations/postgres/0010_webhook_endpoints.sql"),
             },
         ],
     };

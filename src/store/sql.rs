@@ -25,6 +25,7 @@ pub(crate) mod outbox;
 mod rows;
 pub(crate) mod statuses;
 pub(crate) mod usage;
+pub(crate) mod webhooks;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -800,6 +801,64 @@ macro_rules! store_impl {
                 $crate::store::sql::api_keys::revoke_api_key(self, tenant, id, at).await
             }
 
+            async fn create_webhook(
+                &self,
+                endpoint: &$crate::model::WebhookEndpoint,
+            ) -> Result<$crate::model::WebhookEndpoint, $crate::store::StoreError> {
+                $crate::store::sql::webhooks::create_webhook(self, endpoint).await
+            }
+
+            async fn webhooks(
+                &self,
+                tenant: $crate::model::TenantId,
+            ) -> Result<Vec<$crate::model::WebhookEndpoint>, $crate::store::StoreError> {
+                $crate::store::sql::webhooks::webhooks(self, tenant).await
+            }
+
+            async fn webhook(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::WebhookId,
+            ) -> Result<Option<$crate::model::WebhookEndpoint>, $crate::store::StoreError> {
+                $crate::store::sql::webhooks::webhook(self, tenant, id).await
+            }
+
+            async fn delete_webhook(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::WebhookId,
+            ) -> Result<bool, $crate::store::StoreError> {
+                $crate::store::sql::webhooks::delete_webhook(self, tenant, id).await
+            }
+
+            async fn enable_webhook(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::WebhookId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<$crate::model::WebhookEndpoint>, $crate::store::StoreError> {
+                $crate::store::sql::webhooks::enable_webhook(self, tenant, id, now).await
+            }
+
+            async fn claim_webhooks(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                lease: chrono::TimeDelta,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::WebhookEndpoint>, $crate::store::StoreError> {
+                $crate::store::sql::webhooks::claim_webhooks(self, now, lease, limit).await
+            }
+
+            async fn settle_webhook(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: $crate::model::WebhookId,
+                claim: u32,
+                state: &$crate::core::webhook_retry::DeliveryState,
+            ) -> Result<bool, $crate::store::StoreError> {
+                $crate::store::sql::webhooks::settle_webhook(self, tenant, id, claim, state).await
+            }
+
             async fn record_api_key_use(
                 &self,
                 id: $crate::model::ApiKeyId,
@@ -857,6 +916,20 @@ macro_rules! claimable {
 }
 pub(crate) use claimable;
 
+/// The webhook claim query, with `$lock` appended as for [`claimable!`].
+macro_rules! claimable_webhooks {
+    ($lock:literal) => {
+        concat!(
+            "SELECT w.doc FROM webhook_endpoints w WHERE w.due_at <= $1 \
+             AND EXISTS (SELECT 1 FROM events e WHERE e.tenant = w.tenant \
+                  AND e.seq > w.after_seq) \
+             ORDER BY w.due_at, w.id LIMIT $2",
+            $lock
+        )
+    };
+}
+pub(crate) use claimable_webhooks;
+
 /// How a database numbers a statement's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Placeholders {
@@ -883,6 +956,11 @@ pub(crate) struct Dialect {
     /// A campaign's doc, locked for a claim; a campaign another claimer holds
     /// is skipped (no row), not waited for.
     pub(crate) campaign_for_claim: &'static str,
+    /// Endpoints due at `$1` with events after their cursor, the earliest due
+    /// first, at most `$2`, locked (skipping rows others hold).
+    pub(crate) claimable_webhooks: &'static str,
+    /// A tenant's endpoint's doc (`$1`, `$2`), locked for update.
+    pub(crate) webhook_for_update: &'static str,
     /// A rate-limit key's state, locked for update.
     pub(crate) rate_for_update: &'static str,
     /// Run before a commit appends events, so sequence numbers become visible

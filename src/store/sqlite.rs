@@ -134,6 +134,8 @@ impl Backend for SqliteStore {
         conversation_for_update: "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2",
         claimable: sql::claimable!(""),
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2",
+        claimable_webhooks: sql::claimable_webhooks!(""),
+        webhook_for_update: "SELECT doc FROM webhook_endpoints WHERE tenant = $1 AND id = $2",
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1",
         // One writer at a time: sequence numbers are visible in commit order.
         lock_events: None,
@@ -188,6 +190,11 @@ impl Backend for SqliteStore {
                 version: 9,
                 description: "campaign list",
                 sql: include_str!("../../migrations/sqlite/0009_campaign_list.sql"),
+            },
+            Migration {
+                version: 10,
+                description: "webhook endpoints",
+                sql: include_str!("../../migrations/sqlite/0010_webhook_endpoints.sql"),
             },
         ],
     };

@@ -15,10 +15,11 @@ use msgcore::core::campaign::CampaignCounts;
 use msgcore::core::delivery::{Delivery, StatusUpdate};
 use msgcore::core::ratelimit::{Decision, Quota};
 use msgcore::core::usage::{Pricing, UsageLine};
+use msgcore::core::webhook_retry::DeliveryState;
 use msgcore::model::{
     ApiKeyId, ApiKeyRecord, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
     ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
-    RecipientUpdate, Tenant, TenantId,
+    RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
 };
 use msgcore::store::{
     BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, DispatchOutcome,
@@ -391,6 +392,47 @@ impl Store for ConflictingStore {
     }
     async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.inner.record_api_key_use(id, at).await
+    }
+    async fn create_webhook(&self, e: &WebhookEndpoint) -> Result<WebhookEndpoint, StoreError> {
+        self.inner.create_webhook(e).await
+    }
+    async fn webhooks(&self, tenant: TenantId) -> Result<Vec<WebhookEndpoint>, StoreError> {
+        self.inner.webhooks(tenant).await
+    }
+    async fn webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+    ) -> Result<Option<WebhookEndpoint>, StoreError> {
+        self.inner.webhook(tenant, id).await
+    }
+    async fn delete_webhook(&self, tenant: TenantId, id: WebhookId) -> Result<bool, StoreError> {
+        self.inner.delete_webhook(tenant, id).await
+    }
+    async fn enable_webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<WebhookEndpoint>, StoreError> {
+        self.inner.enable_webhook(tenant, id, now).await
+    }
+    async fn claim_webhooks(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<WebhookEndpoint>, StoreError> {
+        self.inner.claim_webhooks(now, lease, limit).await
+    }
+    async fn settle_webhook(
+        &self,
+        tenant: TenantId,
+        id: WebhookId,
+        claim: u32,
+        state: &DeliveryState,
+    ) -> Result<bool, StoreError> {
+        self.inner.settle_webhook(tenant, id, claim, state).await
     }
     async fn health(&self) -> Result<(), StoreError> {
         self.inner.health().await

@@ -388,22 +388,18 @@ async fn write_events<S: Session>(
     dialect: &Dialect,
     batch: &[Changeset],
 ) -> Result<(), Stop> {
-    if let Some(lock) = dialect.lock_events {
-        let mut tenants: Vec<TenantId> = batch
-            .iter()
-            .filter(|c| !c.events.is_empty())
-            .map(|c| c.tenant)
-            .collect();
-        // One order for every writer, so two batches never wait on each other.
-        tenants.sort();
-        tenants.dedup();
-        for tenant in tenants {
-            let key = tenant_lock_key(tenant);
-            session
-                .execute(lock, vec![Value::Int(key)])
-                .await
-                .map_err(db)?;
-        }
+    let mut tenants: Vec<TenantId> = batch
+        .iter()
+        .filter(|c| !c.events.is_empty())
+        .map(|c| c.tenant)
+        .collect();
+    // One order for every writer, so two batches never wait on each other.
+    tenants.sort();
+    tenants.dedup();
+    for tenant in tenants {
+        lock_tenant_events(session, dialect, tenant)
+            .await
+            .map_err(db)?;
     }
     let events: Vec<_> = batch
         .iter()
@@ -439,6 +435,24 @@ fn outbox_row(item: &crate::model::OutboxItem) -> Result<Vec<Value>, StoreError>
 }
 
 /// A 64-bit key for a tenant's event lock: the UUID's halves folded together.
+/// Takes the tenant's event lock, where the dialect has one, until the
+/// transaction ends: appending events and reading the latest one under it
+/// never see a sequence number become visible out of order.
+pub(crate) async fn lock_tenant_events<S: Session>(
+    session: &mut S,
+    dialect: &Dialect,
+    tenant: TenantId,
+) -> Result<(), sqlx::Error> {
+    match dialect.lock_events {
+        Some(lock) => {
+            let key = tenant_lock_key(tenant);
+            session.execute(lock, vec![Value::Int(key)]).await?;
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
 fn tenant_lock_key(tenant: TenantId) -> i64 {
     let (high, low) = tenant.as_uuid().as_u64_pair();
     i64::from_ne_bytes((high ^ low).to_ne_bytes())

@@ -159,7 +159,7 @@ pub(super) async fn read_one<B: Backend, T: DeserializeOwned>(
 }
 
 /// Every row's doc of a single-statement read, decoded.
-async fn read_all<B: Backend, T: DeserializeOwned>(
+pub(super) async fn read_all<B: Backend, T: DeserializeOwned>(
     backend: &B,
     sql: &'static str,
     args: Vec<Value>,
@@ -171,7 +171,7 @@ async fn read_all<B: Backend, T: DeserializeOwned>(
 }
 
 /// The doc a locking read found in a write session, decoded.
-async fn locked<S: Session, T: DeserializeOwned>(
+pub(super) async fn locked<S: Session, T: DeserializeOwned>(
     session: &mut S,
     sql: &'static str,
     args: Vec<Value>,
