@@ -17,9 +17,12 @@
 //! | [`Responder`] | a bot or AI agent answering | [`KeywordMenuBot`] |
 //! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`] |
 //! | [`Clock`] | the time | [`SystemClock`], [`ManualClock`] |
+//! | [`WebhookTransport`] | posts an outgoing webhook | `ReqwestExecutor` (feature `http`) |
 //!
 //! The outbox is drained by a `Dispatcher` (feature `tokio`) under a
 //! [`DispatchPolicy`], whose retry decisions are pure and usable without tokio.
+//! Outgoing webhooks go out through a `WebhookDeliverer` (feature `tokio`),
+//! which follows each endpoint's cursor through the tenant's event log.
 
 mod actions;
 mod audience;
@@ -51,6 +54,10 @@ mod tenant_cache;
 mod tenant_rules;
 mod timeline;
 mod voice;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+mod webhook_deliverer;
+mod webhook_transport;
 
 pub use audience::AudiencePage;
 pub use campaigns::{CAMPAIGN_LEASE, CampaignPass};
@@ -84,3 +91,7 @@ pub use status::StatusOutcome;
 pub use tenant_cache::DEFAULT_TENANT_CACHE;
 pub use tenant_rules::TenantRules;
 pub use timeline::TimelineEntry;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use webhook_deliverer::{DELIVERY_TIMEOUT, WEBHOOK_LEASE, WebhookDeliverer, WebhookPass};
+pub use webhook_transport::WebhookTransport;

@@ -5,6 +5,8 @@
 //! credentials travel in headers (and could in a URL's user info), so neither the
 //! headers nor the full URL ever reach an error message.
 
+mod webhooks;
+
 use std::error::Error as _;
 use std::time::Duration;
 
