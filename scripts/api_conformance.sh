@@ -25,7 +25,7 @@ key="$(MSGCORE_DATABASE="$dir/api.sqlite" target/debug/examples/server \
 . scripts/local_server.sh
 start_server target/debug/examples/server "$port" "$dir/api.sqlite" "$dir/server.log"
 base="http://127.0.0.1:$port/api/whatsapp-api"
-# One contact with a conversation, so that the routes that take an id reach
+# One contact with a conversation, a campaign and a webhook endpoint, so that the routes that take an id reach
 # their data (scripts/schemathesis.toml names them).
 api() {
     curl -sS -f -X POST -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
@@ -40,7 +40,8 @@ SEED_CONVERSATION="$(api /send "{\"to\": \"$SEED_PHONE\", \"type\": \"text\", \"
 export SEED_CAMPAIGN=seeded-campaign
 api /campaigns "{\"id\": \"$SEED_CAMPAIGN\", \"channel\": \"sms\", \"text\": \"Hi {name}\",
     \"start_at\": \"2030-01-01T00:00:00Z\"}" >/dev/null
-export SEED_CONTACT SEED_CONVERSATION
+SEED_WEBHOOK="$(api /webhooks '{"url": "https://hooks.example.com/seeded"}' | field "['id']")"
+export SEED_CONTACT SEED_CONVERSATION SEED_WEBHOOK
 schemathesis --config-file scripts/schemathesis.toml run "$base/openapi.json" --url "$base" \
     --header "Authorization: Bearer $key" \
     --checks all \

@@ -18,6 +18,9 @@
 //! | `POST /campaigns/{id}/pause`, `…/resume`, `…/cancel` | `campaigns:write` | the campaign as changed, with its counts |
 //! | `GET /templates` | `messages:read` | the approved WhatsApp templates of the tenant's settings |
 //! | `GET /quick-replies` | `messages:read` | its quick replies; `prefix` for a picker |
+//! | `POST /webhooks` | `admin` | registers an outgoing webhook endpoint (`url`, `events`, `description`); the secret is in this answer only |
+//! | `GET /webhooks` | `admin` | the endpoints, with where their deliveries stand (`status`, `failures`, `lastError`) |
+//! | `DELETE /webhooks/{id}`, `POST /webhooks/{id}/enable` | `admin` | deletes one; enables a disabled one, which resumes where it stopped |
 //!
 //! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`,
 //! checked before the request's id or body is read, and touches only the
@@ -68,6 +71,7 @@ mod messages;
 mod params;
 mod status;
 mod templates;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -88,8 +92,10 @@ pub use messages::{MessageView, SentMessage};
 pub use params::{ChannelName, SendKindName, StatusName};
 pub use status::StatusView;
 pub use templates::{QuickReplyList, QuickReplyView, TemplateList, TemplateView};
+pub use webhooks::{CreatedWebhook, NewWebhookBody, WebhookList, WebhookView};
 
 use crate::core::ratelimit::Quota;
+use crate::core::webhook_endpoint::UrlPolicy;
 use crate::engine::Inbox;
 use crate::service::Operations;
 use error::ApiError;
@@ -104,16 +110,19 @@ pub struct ApiConfig {
     quota: Quota,
     body_limit: usize,
     trust_forwarded_for: bool,
+    webhook_urls: UrlPolicy,
 }
 
 impl Default for ApiConfig {
     /// 120 requests a minute per IP and per key (SPEC §10), 1 MiB bodies,
-    /// `X-Forwarded-For` ignored.
+    /// `X-Forwarded-For` ignored, webhook endpoints at public HTTPS addresses
+    /// only.
     fn default() -> ApiConfig {
         ApiConfig {
             quota: Quota::api_requests(),
             body_limit: DEFAULT_BODY_LIMIT,
             trust_forwarded_for: false,
+            webhook_urls: UrlPolicy::PUBLIC,
         }
     }
 }
@@ -128,6 +137,14 @@ impl ApiConfig {
     /// Bodies over `bytes` are refused with 413.
     pub fn body_limit(mut self, bytes: usize) -> ApiConfig {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Registers webhook endpoints only at addresses `policy` allows:
+    /// [`UrlPolicy::PUBLIC`] (HTTPS to public addresses) unless told
+    /// otherwise; [`UrlPolicy::LOCAL`] for development.
+    pub fn webhook_urls(mut self, policy: UrlPolicy) -> ApiConfig {
+        self.webhook_urls = policy;
         self
     }
 
@@ -197,6 +214,9 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::cancel))
         .routes(routes!(templates::templates))
         .routes(routes!(templates::quick_replies))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::enable))
         .with_state(api)
         .split_for_parts()
 }
@@ -209,7 +229,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 fn api(inbox: Arc<Inbox>, config: ApiConfig) -> Api {
     Api {
-        ops: Operations::new(inbox).rate_limit(config.quota),
+        ops: Operations::new(inbox)
+            .rate_limit(config.quota)
+            .webhook_urls(config.webhook_urls),
         config: Arc::new(config),
     }
 }

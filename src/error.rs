@@ -241,6 +241,8 @@ pub enum ErrorKind {
     UnknownCampaign,
     /// No API key with that id.
     UnknownApiKey,
+    /// No webhook endpoint with that id.
+    UnknownWebhook,
     /// The request's API key is missing, invalid, revoked or expired.
     Unauthorized,
     /// The request's API key is valid but lacks the scope the request needs.
@@ -299,6 +301,7 @@ impl ErrorKind {
             ErrorKind::UnknownMessage => "unknown_message",
             ErrorKind::UnknownCampaign => "unknown_campaign",
             ErrorKind::UnknownApiKey => "unknown_api_key",
+            ErrorKind::UnknownWebhook => "unknown_webhook",
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::InvalidApiKeyRequest => "invalid_api_key_request",
@@ -331,7 +334,8 @@ impl ErrorKind {
             | ErrorKind::UnknownConversation
             | ErrorKind::UnknownMessage
             | ErrorKind::UnknownCampaign
-            | ErrorKind::UnknownApiKey => 404,
+            | ErrorKind::UnknownApiKey
+            | ErrorKind::UnknownWebhook => 404,
             ErrorKind::Busy => 503,
             ErrorKind::Store | ErrorKind::Randomness => 500,
             ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
@@ -387,10 +391,13 @@ impl Error {
             Error::NotFound(NotFound::Message(_)) => ErrorKind::UnknownMessage,
             Error::NotFound(NotFound::Campaign(_)) => ErrorKind::UnknownCampaign,
             Error::NotFound(NotFound::ApiKey(_)) => ErrorKind::UnknownApiKey,
+            Error::NotFound(NotFound::Webhook(_)) => ErrorKind::UnknownWebhook,
             Error::ApiKey(KeyRefusal::MissingScope { .. }) => ErrorKind::Forbidden,
             Error::ApiKey(_) => ErrorKind::Unauthorized,
             Error::NewApiKey(_) => ErrorKind::InvalidApiKeyRequest,
-            Error::Request(RequestError::ContactExists { .. }) => ErrorKind::Conflict,
+            Error::Request(
+                RequestError::ContactExists { .. } | RequestError::TooManyWebhooks { .. },
+            ) => ErrorKind::Conflict,
             Error::Request(_) => ErrorKind::InvalidRequest,
             Error::Randomness(_) => ErrorKind::Randomness,
             Error::Store(StoreError::Taken { .. }) => ErrorKind::Conflict,

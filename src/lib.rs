@@ -405,10 +405,18 @@
 //! # Ok(()) }
 //! ```
 //!
-//! **Outgoing webhook signatures.** [`core::webhook_signing`] signs a
-//! delivery as Standard Webhooks does, so endpoints verify it with that
-//! specification's libraries; its output equals the `standardwebhooks`
-//! package's on 1,000 cases.
+//! **Outgoing webhooks.** A tenant registers endpoints
+//! ([`Store::create_webhook`](store::Store::create_webhook), or `POST
+//! /webhooks`); each keeps a cursor into the tenant's event log, which is
+//! written with the changes it describes, so nothing committed is missed. A
+//! `WebhookDeliverer` (feature `tokio`) posts each endpoint's events in
+//! order ([`core::webhook_event`] names them), signed as Standard Webhooks
+//! does ([`core::webhook_signing`], identical to the `standardwebhooks`
+//! package on 1,000 cases), retrying a refused one under its original
+//! `webhook-id` on a [`core::webhook_retry::RetrySchedule`] and disabling an
+//! endpoint that fails them all. Endpoint addresses are checked against a
+//! [`core::webhook_endpoint::UrlPolicy`]: no internal address, by any
+//! spelling or by what a name resolves to.
 //!
 //! **The REST API** (feature `api`): `api::router` serves the seed's endpoints
 //! over those keys — `GET /status`, contacts (`GET/POST /contacts`,
@@ -416,7 +424,9 @@
 //! /chats/{id}`, `POST /conversations/{id}/messages`), `POST /send` (every
 //! content type, through every gate), campaigns (`POST/GET /campaigns`,
 //! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`),
-//! `GET /templates` and `GET /quick-replies` so far — refusing a request whose key is
+//! `GET /templates`, `GET /quick-replies` and outgoing webhook endpoints
+//! (`POST/GET /webhooks`, `DELETE /webhooks/{id}`, `POST
+//! /webhooks/{id}/enable`) so far — refusing a request whose key is
 //! missing or lacks the route's scope before reading its body, limiting every
 //! IP and key to 120 requests a minute in the store (so replicas share the
 //! limit), answering every error as `{"error": "…"}`, and describing itself at

@@ -17,6 +17,7 @@ mod page;
 mod request_error;
 mod send;
 mod templates;
+mod webhooks;
 
 pub use api_keys::{ApiKeys, CreatedApiKey, NewApiKey, Principal};
 pub use campaigns::CampaignReport;
@@ -26,3 +27,4 @@ pub use operations::{Operations, Origin};
 pub use page::{DEFAULT_PAGE_LIMIT, MAX_PAGE, MAX_PAGE_LIMIT, Page, PageError, PageRequest};
 pub use request_error::RequestError;
 pub use send::Outgoing;
+pub use webhooks::{MAX_DESCRIPTION, MAX_WEBHOOKS, NewWebhook};

@@ -291,3 +291,156 @@ async fn a_campaign_made_through_the_api_reaches_the_provider_through_the_schedu
     assert_eq!(read["counts"]["pending"], 0, "{read}");
     running.stop().await.expect("a clean stop");
 }
+
+/// `scripts/webhook_receiver.py` listening on `port`, verifying with
+/// `secret`, killed when dropped; `None` (after saying so) when Python's
+/// `standardwebhooks` is missing outside CI.
+struct Receiver(std::process::Child);
+
+impl Receiver {
+    fn start(port: u16, secret: &str, out: &std::path::Path) -> Option<Receiver> {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/webhook_receiver.py");
+        let spawned = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(secret)
+            .arg(out)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(error) => return Receiver::missing(&error.to_string()),
+        };
+        let mut ready = String::new();
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let _ = BufReader::new(stdout).read_line(&mut ready);
+        if ready.trim() == "listening" {
+            return Some(Receiver(child));
+        }
+        let output = child.wait_with_output().expect("the receiver ended");
+        Receiver::missing(&String::from_utf8_lossy(&output.stderr))
+    }
+
+    fn missing(why: &str) -> Option<Receiver> {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the standardwebhooks receiver failed under CI: {why}"
+        );
+        let last_line = why.trim().lines().last().unwrap_or_default();
+        databases::skip::skipped(&format!(
+            "the Standard Webhooks receiver test; pip install standardwebhooks to run it ({last_line})"
+        ));
+        None
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A port nothing listens on, for now.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    listener.local_addr().expect("its address").port()
+}
+
+/// Polls `done` every 100 ms for up to 20 s.
+async fn eventually<F: std::future::Future<Output = bool>>(what: &str, done: impl Fn() -> F) {
+    for _ in 0..200 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webhook_receiver_that_was_down_gets_every_event_in_order_verified_by_standardwebhooks() {
+    use msgcore::core::webhook_event::{EventType, webhook_id};
+    let mock = MockServer::start().await;
+    let database = databases::TempFile::new();
+    let retries = ["1"; 30].join(",");
+    let extra = [
+        ("MSGCORE_WEBHOOK_URLS", "local"),
+        ("MSGCORE_WEBHOOK_RETRY", retries.as_str()),
+    ];
+    let config = config(&mock, &database, &extra);
+    let token = create_key(&config, "--name ops --scopes admin").await;
+    let running = app::start(&config).await.expect("the server starts");
+    let port = free_port();
+    let endpoint = json!({"url": format!("http://127.0.0.1:{port}/hooks")});
+    let (status, created) = post(&running, "/webhooks", &token, endpoint).await;
+    assert_eq!(status, 201, "{created}");
+    let secret = created["secret"].as_str().expect("the secret").to_owned();
+    let contact = |phone: &str| json!({"phone": phone, "smsOptedIn": true, "tags": ["vip"]});
+
+    for phone in ["+14155550111", "+14155550112"] {
+        let (status, body) = post(&running, "/contacts", &token, contact(phone)).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    eventually("a failed attempt while the receiver is down", || async {
+        let (_, listed) = get(&running, "/webhooks", Some(&token)).await;
+        listed["webhooks"][0]["failures"].as_u64() >= Some(1)
+    })
+    .await;
+    let (_, listed) = get(&running, "/webhooks", Some(&token)).await;
+    let error = listed["webhooks"][0]["lastError"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(error.contains("could not connect to 127.0.0.1"), "{error}");
+    let out = databases::TempFile::new();
+    let Some(_receiver) = Receiver::start(port, &secret, &out.0) else {
+        return running.stop().await.map(drop).expect("a clean stop");
+    };
+    let (status, body) = post(&running, "/contacts", &token, contact("+14155550113")).await;
+    assert_eq!(status, 201, "{body}");
+
+    let events = running
+        .inbox
+        .store()
+        .events(running.tenant.id, 0, 1_000)
+        .await
+        .expect("the tenant's events");
+    let expected: Vec<(String, &str)> = events
+        .iter()
+        .filter_map(|(seq, record)| {
+            Some((webhook_id(*seq), EventType::of(&record.event)?.as_str()))
+        })
+        .collect();
+    assert!(expected.len() >= 3, "{expected:?}");
+    let delivered = || {
+        let text = std::fs::read_to_string(&out.0).unwrap_or_default();
+        text.lines()
+            .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
+            .collect::<Vec<Value>>()
+    };
+    eventually("every event at the receiver", || async {
+        delivered().len() >= expected.len()
+    })
+    .await;
+    let lines = delivered();
+    let got: Vec<(String, &str)> = lines
+        .iter()
+        .map(|line| {
+            assert_eq!(
+                line.get("rejected"),
+                None,
+                "standardwebhooks refused one: {line}"
+            );
+            let id = line["id"].as_str().expect("an id").to_owned();
+            (id, line["body"]["type"].as_str().expect("a type"))
+        })
+        .collect();
+    assert_eq!(
+        got, expected,
+        "every event once, in order, under its own id"
+    );
+    running.stop().await.expect("a clean stop");
+}

@@ -1,7 +1,8 @@
 //! The running server: the SQLite store, the inbox, the webhook router mounted at
 //! the public URL's path, the REST API at [`API_PATH`], the campaign
-//! scheduler queuing what campaigns have due, and the dispatcher sending the
-//! outbox through the configured carriers.
+//! scheduler queuing what campaigns have due, the dispatcher sending the
+//! outbox through the configured carriers, and the deliverer posting the
+//! tenant's events to its outgoing webhook endpoints.
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -15,10 +16,11 @@ use msgcore::core::channel::Channel;
 use msgcore::core::keyword::KeywordConfig;
 use msgcore::engine::{
     CampaignPass, CampaignScheduler, DispatchPolicy, Dispatcher, GroupCommitOptions, Inbox,
-    KeywordMenuBot, RunReport, SystemClock,
+    KeywordMenuBot, RunReport, SystemClock, WebhookDeliverer, WebhookPass,
 };
 use msgcore::model::TenantRef;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
+use msgcore::providers::executor::ReqwestExecutor;
 use msgcore::store::{SqliteStore, Store};
 use msgcore::webhooks::VoiceFlow;
 use msgcore::webhooks::{self, WebhookConfig, WebhookProvider};
@@ -47,6 +49,7 @@ pub struct Running {
     server: JoinHandle<std::io::Result<()>>,
     dispatcher: JoinHandle<RunReport>,
     campaigns: JoinHandle<CampaignPass>,
+    deliveries: JoinHandle<WebhookPass>,
 }
 
 impl Running {
@@ -56,6 +59,7 @@ impl Running {
         let _ = self.stop.send(true);
         self.server.await??;
         self.campaigns.await?;
+        self.deliveries.await?;
         Ok(self.dispatcher.await?)
     }
 }
@@ -120,6 +124,10 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     // Campaigns made through the API are queued as their throttle allows.
     let campaigns = CampaignScheduler::new(inbox.clone());
     let campaigns = tokio::spawn(campaigns.run(until_stopped(stopped.clone())));
+    let transport = ReqwestExecutor::for_webhooks(config.api.webhook_urls)?;
+    let deliverer = WebhookDeliverer::new(inbox.clone(), Arc::new(transport))
+        .with_schedule(config.api.webhook_retry.clone());
+    let deliveries = tokio::spawn(deliverer.run(until_stopped(stopped.clone())));
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped)));
     Ok(Running {
         addr,
@@ -130,6 +138,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         server,
         dispatcher,
         campaigns,
+        deliveries,
     })
 }
 

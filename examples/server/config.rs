@@ -9,6 +9,8 @@ use chrono::TimeDelta;
 use msgcore::api::ApiConfig;
 use msgcore::core::channel::Channel;
 use msgcore::core::ratelimit::Quota;
+use msgcore::core::webhook_endpoint::UrlPolicy;
+use msgcore::core::webhook_retry::RetrySchedule;
 use msgcore::providers::env_error::{EnvError, EnvErrors};
 use msgcore::providers::{meta, telnyx, twilio};
 
@@ -81,6 +83,13 @@ pub struct ApiSettings {
     /// Whether the client is the last `X-Forwarded-For` entry
     /// (`MSGCORE_TRUST_FORWARDED_FOR=true`; only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Where webhook endpoints may point (`MSGCORE_WEBHOOK_URLS`: `public`,
+    /// the default, for HTTPS to public addresses; `local` for development).
+    pub webhook_urls: UrlPolicy,
+    /// Seconds to wait after each failed delivery before the endpoint is
+    /// disabled (`MSGCORE_WEBHOOK_RETRY=5,300,1800`; default Standard
+    /// Webhooks' schedule).
+    pub webhook_retry: RetrySchedule,
 }
 
 impl ApiSettings {
@@ -89,7 +98,8 @@ impl ApiSettings {
         let quota = Quota::new(self.requests_per_minute, TimeDelta::minutes(1))?;
         Ok(ApiConfig::default()
             .rate_limit(quota)
-            .trust_forwarded_for(self.trust_forwarded_for))
+            .trust_forwarded_for(self.trust_forwarded_for)
+            .webhook_urls(self.webhook_urls))
     }
 }
 
@@ -124,13 +134,52 @@ fn api_settings(var: &impl Fn(&str) -> Option<String>) -> Result<ApiSettings, En
             )),
         },
     });
-    let settings = requests_per_minute.zip(trust_forwarded_for).map(
-        |(requests_per_minute, trust_forwarded_for)| ApiSettings {
-            requests_per_minute,
-            trust_forwarded_for,
+    let webhook_urls = problems.keep(match var("MSGCORE_WEBHOOK_URLS") {
+        None => Ok(UrlPolicy::PUBLIC),
+        Some(value) => match value.trim() {
+            "public" => Ok(UrlPolicy::PUBLIC),
+            "local" => Ok(UrlPolicy::LOCAL),
+            _ => Err(EnvError::new(
+                "MSGCORE_WEBHOOK_URLS",
+                format!("must be public or local, got {value:?}"),
+            )),
         },
-    );
+    });
+    let webhook_retry = problems.keep(match var("MSGCORE_WEBHOOK_RETRY") {
+        None => Ok(RetrySchedule::default()),
+        Some(value) => retry_schedule(&value),
+    });
+    let settings = requests_per_minute
+        .zip(trust_forwarded_for)
+        .zip(webhook_urls.zip(webhook_retry))
+        .map(
+            |((requests_per_minute, trust_forwarded_for), (webhook_urls, webhook_retry))| {
+                ApiSettings {
+                    requests_per_minute,
+                    trust_forwarded_for,
+                    webhook_urls,
+                    webhook_retry,
+                }
+            },
+        );
     problems.finish(settings)
+}
+
+/// `5,300,1800`: the seconds to wait after each failure.
+fn retry_schedule(value: &str) -> Result<RetrySchedule, EnvError> {
+    let delays: Option<Vec<TimeDelta>> = value
+        .split(',')
+        .map(|seconds| {
+            let seconds = seconds.trim().parse::<u32>().ok().filter(|s| *s > 0)?;
+            Some(TimeDelta::seconds(i64::from(seconds)))
+        })
+        .collect();
+    delays.map(RetrySchedule::new).ok_or_else(|| {
+        EnvError::new(
+            "MSGCORE_WEBHOOK_RETRY",
+            format!("must be positive seconds separated by commas, got {value:?}"),
+        )
+    })
 }
 
 /// Where the inbox is kept: a SQLite file, or a PostgreSQL database that

@@ -23,4 +23,7 @@ pub enum NotFound {
     /// The tenant has no API key with this id.
     #[error("no API key {0}")]
     ApiKey(String),
+    /// The tenant has no webhook endpoint with this id.
+    #[error("no webhook endpoint {0}")]
+    Webhook(String),
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::api_keys::{ApiKeys, Principal};
 use crate::core::ratelimit::{Quota, RateLimited, RateScope};
+use crate::core::webhook_endpoint::UrlPolicy;
 use crate::engine::Inbox;
 use crate::error::Error;
 use crate::model::Tenant;
@@ -39,6 +40,7 @@ pub struct Operations {
     pub(super) inbox: Arc<Inbox>,
     keys: ApiKeys,
     quota: Quota,
+    pub(super) webhook_urls: UrlPolicy,
 }
 
 impl Operations {
@@ -49,7 +51,15 @@ impl Operations {
             keys: ApiKeys::new(Arc::clone(&inbox)),
             inbox,
             quota: Quota::api_requests(),
+            webhook_urls: UrlPolicy::PUBLIC,
         }
+    }
+
+    /// Registers webhook endpoints only at addresses `policy` allows
+    /// ([`UrlPolicy::PUBLIC`] unless told otherwise).
+    pub fn webhook_urls(mut self, policy: UrlPolicy) -> Operations {
+        self.webhook_urls = policy;
+        self
     }
 
     /// Each IP and each key may make `quota`'s requests.

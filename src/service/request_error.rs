@@ -2,6 +2,7 @@
 
 use super::page::PageError;
 use crate::core::phone::E164;
+use crate::core::webhook_endpoint::UrlError;
 
 /// A request the service layer refuses before the engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -10,6 +11,21 @@ pub enum RequestError {
     /// A page or page size out of bounds (400).
     #[error(transparent)]
     Page(#[from] PageError),
+    /// A webhook endpoint's address that cannot be one (400).
+    #[error("url: {0}")]
+    WebhookUrl(#[from] UrlError),
+    /// A webhook endpoint's description over its limit (400).
+    #[error("description: at most {most} characters")]
+    DescriptionTooLong {
+        /// The limit.
+        most: usize,
+    },
+    /// The tenant has as many webhook endpoints as it may (409).
+    #[error("the tenant has {most} webhook endpoints, the most it may have; delete one first")]
+    TooManyWebhooks {
+        /// The limit.
+        most: usize,
+    },
     /// The tenant has a contact with this number already (409).
     #[error("a contact with number {phone} exists")]
     ContactExists {

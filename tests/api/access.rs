@@ -18,6 +18,8 @@ const A_CAMPAIGN: &str = "ada-secret-sale";
 const OTHER_PHONE: &str = "+14155550199";
 /// A number the table's import creates a contact for.
 const IMPORTED_PHONE: &str = "+14155550198";
+/// Tenant A's webhook endpoint's address.
+const A_WEBHOOK: &str = "https://ada-secret.example.com/hooks";
 
 /// Every operation the API serves: its method, its path, the scope it needs
 /// (`None`: any valid key) and a valid body for it.
@@ -104,16 +106,32 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Some(Scope::CampaignsWrite),
             None,
         ),
+        (
+            Method::POST,
+            "/webhooks",
+            Some(Scope::Admin),
+            Some(json!({"url": "https://hooks.example.com/in", "events": ["message.received"]})),
+        ),
+        (Method::GET, "/webhooks", Some(Scope::Admin), None),
+        (Method::DELETE, "/webhooks/{id}", Some(Scope::Admin), None),
+        (
+            Method::POST,
+            "/webhooks/{id}/enable",
+            Some(Scope::Admin),
+            None,
+        ),
     ]
 }
 
-/// A path of the table with its `{id}`: tenant A's contact's, campaign's or
-/// conversation's.
+/// A path of the table with its `{id}`: tenant A's contact's, campaign's,
+/// webhook endpoint's or conversation's.
 fn with_id(path: &str, a: &TenantA) -> String {
     let id = if path.starts_with("/contacts/") {
         &a.contact
     } else if path.starts_with("/campaigns/") {
         A_CAMPAIGN
+    } else if path.starts_with("/webhooks/") {
+        &a.webhook
     } else {
         &a.conversation
     };
@@ -143,10 +161,13 @@ fn the_table_below_covers_every_route_of_the_openapi_document() {
     assert_eq!(listed, documented(), "add the new route to operations()");
 }
 
-/// Tenant A's contact and the conversation a message to it started.
+/// Tenant A's contact, the conversation a message to it started, and its
+/// webhook endpoint.
 struct TenantA {
     contact: String,
     conversation: String,
+    webhook: String,
+    secret: String,
 }
 
 /// Tenant A with one contact, opted in to SMS, and one message sent to it.
@@ -178,7 +199,15 @@ async fn tenant_a(w: &World) -> TenantA {
         .call(Method::POST, "/campaigns", Some(&key), Some(campaign))
         .await;
     assert_eq!(started.status.as_u16(), 201, "{started:?}");
+    let admin = w.key(&w.a, &[Scope::Admin]).await;
+    let endpoint = json!({"url": A_WEBHOOK, "description": A_NAME});
+    let registered = w
+        .call(Method::POST, "/webhooks", Some(&admin), Some(endpoint))
+        .await;
+    assert_eq!(registered.status.as_u16(), 201, "{registered:?}");
     TenantA {
+        webhook: registered.body["id"].as_str().unwrap().to_owned(),
+        secret: registered.body["secret"].as_str().unwrap().to_owned(),
         contact: created.body["id"].as_str().unwrap().to_owned(),
         conversation: sent.body["message"]["conversationId"]
             .as_str()
@@ -188,8 +217,9 @@ async fn tenant_a(w: &World) -> TenantA {
 }
 
 /// Tenant A's records, read with an admin key: its contact's name, its
-/// conversation's messages' texts and its campaign's status.
-async fn a_as_stored(w: &World, a: &TenantA) -> (Value, Vec<Value>, Value) {
+/// conversation's messages' texts, its campaign's status and its webhook
+/// endpoints.
+async fn a_as_stored(w: &World, a: &TenantA) -> (Value, Vec<Value>, Value, Value) {
     let key = w.key(&w.a, &[Scope::Admin]).await;
     let contact = w.get(&format!("/contacts/{}", a.contact), &key).await;
     let chat = w.get(&format!("/chats/{}", a.conversation), &key).await;
@@ -201,15 +231,17 @@ async fn a_as_stored(w: &World, a: &TenantA) -> (Value, Vec<Value>, Value) {
         .collect();
     let campaign = w.get(&format!("/campaigns/{A_CAMPAIGN}"), &key).await;
     assert_eq!(campaign.status.as_u16(), 200, "{campaign:?}");
+    let webhooks = w.get("/webhooks", &key).await;
     (
         contact.body["name"].clone(),
         texts,
         campaign.body["status"].clone(),
+        webhooks.body,
     )
 }
 
 /// Asserts the answer shows nothing of tenant A's contact.
-fn shows_nothing_of_a(answer: &crate::harness::Answer) {
+fn shows_nothing_of_a(answer: &crate::harness::Answer, a: &TenantA) {
     let text = answer.body.to_string();
     // An unknown id is echoed to the caller who sent it: nothing they did
     // not know.
@@ -217,6 +249,8 @@ fn shows_nothing_of_a(answer: &crate::harness::Answer) {
     assert!(
         !text.contains(A_PHONE)
             && !text.contains(A_NAME)
+            && !text.contains(A_WEBHOOK)
+            && !text.contains(&a.secret)
             && !text.contains(A_TEXT)
             && !text.contains(A_CAMPAIGN),
         "{text}"
@@ -250,7 +284,7 @@ async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_wit
         for (what, key) in keys {
             let answer = w.call(method.clone(), &path, key, body.clone()).await;
             refused(&answer, 401);
-            shows_nothing_of_a(&answer);
+            shows_nothing_of_a(&answer, &a);
             assert!(
                 !answer.body.to_string().contains("msgcore_"),
                 "{what}: {answer:?}"
@@ -285,7 +319,7 @@ async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
             answer.body["error"],
             format!("this API key lacks the scope {needed}")
         );
-        shows_nothing_of_a(&answer);
+        shows_nothing_of_a(&answer, &a);
     }
     assert_eq!(a_as_stored(&w, &a).await, before);
 }
@@ -301,7 +335,7 @@ async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
         let answer = w
             .call(method.clone(), &with_id(path, &a), Some(&b), body)
             .await;
-        shows_nothing_of_a(&answer);
+        shows_nothing_of_a(&answer, &a);
         if by_id {
             refused(&answer, 404);
         } else {

@@ -122,8 +122,16 @@ impl World {
             .get(header::RETRY_AFTER)
             .map(|v| v.to_str().unwrap().to_owned());
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("{status}: not JSON: {}", String::from_utf8_lossy(&bytes)));
+        // 204 has no body; every other answer is JSON.
+        let body = match status {
+            StatusCode::NO_CONTENT => {
+                assert!(bytes.is_empty(), "a 204 with a body");
+                Value::Null
+            }
+            _ => serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                panic!("{status}: not JSON: {}", String::from_utf8_lossy(&bytes))
+            }),
+        };
         Answer {
             status,
             retry_after,

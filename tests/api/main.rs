@@ -10,3 +10,4 @@ mod import;
 mod limits;
 mod logs;
 mod templates;
+mod webhooks;
