@@ -42,8 +42,11 @@ api /campaigns "{\"id\": \"$SEED_CAMPAIGN\", \"channel\": \"sms\", \"text\": \"H
     \"start_at\": \"2030-01-01T00:00:00Z\"}" >/dev/null
 SEED_WEBHOOK="$(api /webhooks '{"url": "https://hooks.example.com/seeded"}' | field "['id']")"
 export SEED_CONTACT SEED_CONVERSATION SEED_WEBHOOK
+# GET /events is an endless event stream, which a client reading a whole
+# response waits on forever; tests/api/events.rs tests it.
 schemathesis --config-file scripts/schemathesis.toml run "$base/openapi.json" --url "$base" \
     --header "Authorization: Bearer $key" \
+    --exclude-path /events \
     --checks all \
     --max-examples "$max_examples" \
     --seed 1 \

@@ -21,6 +21,7 @@
 //! | `POST /webhooks` | `admin` | registers an outgoing webhook endpoint (`url`, `events`, `description`); the secret is in this answer only |
 //! | `GET /webhooks` | `admin` | the endpoints, with where their deliveries stand (`status`, `failures`, `lastError`) |
 //! | `DELETE /webhooks/{id}`, `POST /webhooks/{id}/enable` | `admin` | deletes one; enables a disabled one, which resumes where it stopped |
+//! | `GET /events` | `messages:read` | the tenant's events as server-sent events, from the next one or after `Last-Event-ID` |
 //!
 //! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`,
 //! checked before the request's id or body is read, and touches only the
@@ -66,6 +67,7 @@ mod campaigns;
 mod chats;
 mod contacts;
 mod error;
+mod events;
 mod import;
 mod messages;
 mod params;
@@ -74,6 +76,7 @@ mod templates;
 mod webhooks;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -96,7 +99,7 @@ pub use webhooks::{CreatedWebhook, NewWebhookBody, WebhookList, WebhookView};
 
 use crate::core::ratelimit::Quota;
 use crate::core::webhook_endpoint::UrlPolicy;
-use crate::engine::Inbox;
+use crate::engine::{Inbox, LiveEvents};
 use crate::service::Operations;
 use error::ApiError;
 
@@ -111,6 +114,8 @@ pub struct ApiConfig {
     body_limit: usize,
     trust_forwarded_for: bool,
     webhook_urls: UrlPolicy,
+    live: Option<LiveEvents>,
+    event_poll: Duration,
 }
 
 impl Default for ApiConfig {
@@ -123,6 +128,8 @@ impl Default for ApiConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             trust_forwarded_for: false,
             webhook_urls: UrlPolicy::PUBLIC,
+            live: None,
+            event_poll: Duration::from_secs(1),
         }
     }
 }
@@ -145,6 +152,22 @@ impl ApiConfig {
     /// otherwise; [`UrlPolicy::LOCAL`] for development.
     pub fn webhook_urls(mut self, policy: UrlPolicy) -> ApiConfig {
         self.webhook_urls = policy;
+        self
+    }
+
+    /// Wakes `GET /events` streams as soon as `live` hears of new events
+    /// (make the same `LiveEvents` the inbox's event sink, or feed it from
+    /// PostgreSQL with `PostgresStore::notify_events`). Without it, streams
+    /// look for new events every [`event_poll`](Self::event_poll).
+    pub fn live_events(mut self, live: LiveEvents) -> ApiConfig {
+        self.live = Some(live);
+        self
+    }
+
+    /// How often a `GET /events` stream looks for new events without a
+    /// wake-up (1 s by default): the most a missed wake-up delays one.
+    pub fn event_poll(mut self, every: Duration) -> ApiConfig {
+        self.event_poll = every;
         self
     }
 
@@ -217,6 +240,7 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(webhooks::create, webhooks::list))
         .routes(routes!(webhooks::delete))
         .routes(routes!(webhooks::enable))
+        .routes(routes!(events::stream))
         .with_state(api)
         .split_for_parts()
 }

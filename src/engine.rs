@@ -15,7 +15,7 @@
 //! | [`Store`](crate::store::Store) | keeps everything | [`MemoryStore`](crate::store::MemoryStore) |
 //! | [`Carrier`](crate::carrier::Carrier) | sends one message | see [`carrier`](crate::carrier) |
 //! | [`Responder`] | a bot or AI agent answering | [`KeywordMenuBot`] |
-//! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`] |
+//! | [`EventSink`] | real-time updates | [`NoEvents`], [`MemoryEvents`], `LiveEvents` (feature `tokio`) |
 //! | [`Clock`] | the time | [`SystemClock`], [`ManualClock`] |
 //! | [`WebhookTransport`] | posts an outgoing webhook | `ReqwestExecutor` (feature `http`) |
 //!
@@ -42,6 +42,9 @@ mod group_commit;
 mod import;
 mod inbound;
 mod inbox;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+mod live_events;
 mod not_found;
 mod outbound;
 mod responder;
@@ -82,6 +85,9 @@ pub use group_commit::GroupCommitOptions;
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use inbox::DEFAULT_RESPONDER_TIMEOUT;
 pub use inbox::{Inbox, InboxBuilder};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use live_events::{Follower, LiveEvents};
 pub use not_found::NotFound;
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
 #[cfg(feature = "tokio")]

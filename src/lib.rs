@@ -424,9 +424,11 @@
 //! /chats/{id}`, `POST /conversations/{id}/messages`), `POST /send` (every
 //! content type, through every gate), campaigns (`POST/GET /campaigns`,
 //! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`),
-//! `GET /templates`, `GET /quick-replies` and outgoing webhook endpoints
+//! `GET /templates`, `GET /quick-replies`, outgoing webhook endpoints
 //! (`POST/GET /webhooks`, `DELETE /webhooks/{id}`, `POST
-//! /webhooks/{id}/enable`) so far — refusing a request whose key is
+//! /webhooks/{id}/enable`) and `GET /events`, the tenant's events as
+//! server-sent events woken by `engine::LiveEvents` (across replicas through
+//! PostgreSQL's `LISTEN`/`NOTIFY`) so far — refusing a request whose key is
 //! missing or lacks the route's scope before reading its body, limiting every
 //! IP and key to 120 requests a minute in the store (so replicas share the
 //! limit), answering every error as `{"error": "…"}`, and describing itself at

@@ -328,6 +328,9 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<(u64, EventRecord)>, StoreError>;
 
+    /// The sequence number of the tenant's latest event; 0 before any.
+    async fn latest_event(&self, tenant: TenantId) -> Result<u64, StoreError>;
+
     /// The contact's timeline events (consent and tag changes, conversations
     /// opened and changed, CSAT, possible revocations, calls: see
     /// [`InboxEvent::is_on_timeline`](crate::model::InboxEvent::is_on_timeline)),

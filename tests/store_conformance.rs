@@ -534,6 +534,48 @@ mod postgres {
     use super::*;
     use crate::databases::TestDatabase;
 
+    #[cfg(feature = "tokio")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_event_committed_on_one_postgres_replica_wakes_its_tenants_followers_on_another() {
+        use msgcore::engine::{EventSink, LiveEvents};
+        use msgcore::model::{EventRecord, InboxEvent};
+        let Some(db) = TestDatabase::create().await else {
+            return;
+        };
+        let (one, two) = (db.replica().await, db.replica().await);
+        let (live_one, live_two) = (LiveEvents::default(), LiveEvents::default());
+        let notify_one = one.notify_events(&live_one).await.unwrap();
+        two.notify_events(&live_two).await.unwrap();
+        let (tenant, other) = (
+            TenantId::from_uuid(Uuid::now_v7()),
+            TenantId::from_uuid(Uuid::now_v7()),
+        );
+        let mut follower = live_two.follow(tenant);
+        let mut bystander = live_two.follow(other);
+        let mut at_home = live_one.follow(tenant);
+        let event = InboxEvent::TagAdded {
+            contact: ContactId::from_uuid(Uuid::now_v7()),
+            tag: "vip".to_owned(),
+        };
+
+        notify_one
+            .publish(&[EventRecord::new(
+                tenant,
+                Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap(),
+                event,
+            )])
+            .await;
+
+        let wait = std::time::Duration::from_secs(5);
+        let woken = tokio::time::timeout(wait, follower.changed()).await;
+        assert!(woken.is_ok(), "the other replica's follower is woken");
+        let here = tokio::time::timeout(wait, at_home.changed()).await;
+        assert!(here.is_ok(), "and the committing replica's own");
+        let short = std::time::Duration::from_millis(200);
+        let quiet = tokio::time::timeout(short, bystander.changed()).await;
+        assert!(quiet.is_err(), "another tenant's follower is not");
+    }
+
     #[tokio::test]
     async fn the_postgres_store_passes_the_conformance_suite() {
         let Some(db) = TestDatabase::create().await else {

@@ -15,8 +15,8 @@ use msgcore::carrier::{Carrier, ChannelCarriers};
 use msgcore::core::channel::Channel;
 use msgcore::core::keyword::KeywordConfig;
 use msgcore::engine::{
-    CampaignPass, CampaignScheduler, DispatchPolicy, Dispatcher, GroupCommitOptions, Inbox,
-    KeywordMenuBot, RunReport, SystemClock, WebhookDeliverer, WebhookPass,
+    CampaignPass, CampaignScheduler, DispatchPolicy, Dispatcher, EventSink, GroupCommitOptions,
+    Inbox, KeywordMenuBot, LiveEvents, RunReport, SystemClock, WebhookDeliverer, WebhookPass,
 };
 use msgcore::model::TenantRef;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
@@ -76,14 +76,34 @@ pub async fn open_store(database: &Database) -> Result<Arc<dyn Store>, StartErro
     }
 }
 
+/// The store, and the sink that wakes `GET /events` streams: on PostgreSQL
+/// through `NOTIFY`, so that every replica's streams wake for every
+/// replica's commits.
+async fn open_with_events(
+    database: &Database,
+    live: &LiveEvents,
+) -> Result<(Arc<dyn Store>, Arc<dyn EventSink>), StartError> {
+    match database {
+        #[cfg(feature = "postgres")]
+        Database::Postgres(url) => {
+            let store = msgcore::store::PostgresStore::connect(url).await?;
+            let sink = store.notify_events(live).await?;
+            Ok((Arc::new(store), Arc::new(sink)))
+        }
+        _ => Ok((open_store(database).await?, Arc::new(live.clone()))),
+    }
+}
+
 /// Opens the store, makes sure the tenant exists, and starts listening and
 /// dispatching.
 pub async fn start(config: &Config) -> Result<Running, StartError> {
-    let store = open_store(&config.inbox.database).await?;
+    let live = LiveEvents::default();
+    let (store, events) = open_with_events(&config.inbox.database, &live).await?;
     // Concurrent webhooks share transactions: one durable write for many.
     let inbox = Arc::new(
         Inbox::builder(store.clone())
             .group_commit(GroupCommitOptions::default())
+            .events(events)
             .build(),
     );
     let tenant = ensure_tenant(&inbox, &config.inbox).await?;
@@ -95,7 +115,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     )
     .nest(
         API_PATH,
-        api::router(inbox.clone(), config.api.api_config()?),
+        api::router(inbox.clone(), config.api.api_config()?.live_events(live)),
     )
     .route("/health", {
         let inbox = inbox.clone();

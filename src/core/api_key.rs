@@ -408,6 +408,12 @@ impl KeyGrant {
         if !presented.hash.matches(&self.hash) {
             return Err(KeyRefusal::Invalid);
         }
+        self.in_force(now)
+    }
+
+    /// Whether the key is neither revoked nor expired at `now`: for a key
+    /// that opened a request, checked again while the request lasts.
+    pub fn in_force(&self, now: DateTime<Utc>) -> Result<(), KeyRefusal> {
         if self.revoked_at.is_some_and(|at| at <= now) {
             return Err(KeyRefusal::Revoked);
         }

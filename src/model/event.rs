@@ -181,6 +181,14 @@ impl InboxEvent {
     }
 }
 
+/// The tenants `events` belong to, each once, in order of id.
+pub(crate) fn distinct_tenants(events: &[EventRecord]) -> Vec<TenantId> {
+    let mut tenants: Vec<TenantId> = events.iter().map(|record| record.tenant).collect();
+    tenants.sort();
+    tenants.dedup();
+    tenants
+}
+
 impl EventRecord {
     /// `event` at `tenant`, happening at `at`.
     pub fn new(tenant: TenantId, at: DateTime<Utc>, event: InboxEvent) -> EventRecord {

@@ -193,6 +193,16 @@ impl ApiKeys {
         })
     }
 
+    /// Whether the key that opened `principal` is still neither revoked nor
+    /// expired ([`Error::ApiKey`], 401, when it is, or is gone): for a
+    /// request that lasts, such as an event stream.
+    pub async fn still_in_force(&self, principal: &Principal) -> Result<(), Error> {
+        let key = self.inbox.store.api_key(principal.key).await?;
+        let key = key.ok_or(KeyRefusal::Invalid)?;
+        key.grant.in_force(self.inbox.clock.now())?;
+        Ok(())
+    }
+
     /// The tenant's keys, revoked ones included, oldest first.
     pub async fn list(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, Error> {
         Ok(self.inbox.store.api_keys(tenant).await?)

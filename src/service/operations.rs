@@ -38,7 +38,7 @@ pub enum Origin {
 #[derive(Debug, Clone)]
 pub struct Operations {
     pub(super) inbox: Arc<Inbox>,
-    keys: ApiKeys,
+    pub(super) keys: ApiKeys,
     quota: Quota,
     pub(super) webhook_urls: UrlPolicy,
 }

@@ -11,6 +11,9 @@ pub enum RequestError {
     /// A page or page size out of bounds (400).
     #[error(transparent)]
     Page(#[from] PageError),
+    /// A `Last-Event-ID` that is not an event's sequence number (400).
+    #[error("Last-Event-ID: {0:?} is not an event's sequence number")]
+    LastEventId(String),
     /// A webhook endpoint's address that cannot be one (400).
     #[error("url: {0}")]
     WebhookUrl(#[from] UrlError),

@@ -1574,9 +1574,12 @@ pub async fn a_provider_message_id_of_another_message_is_refused_when_finishing<
 
 /// Events come back in commit order with increasing sequence numbers, and a
 /// reader continues after the last one it saw.
+///
+/// The latest sequence number is the tenant's own last event's, 0 before any.
 pub async fn events_are_paged_after_a_sequence_number<S: Store + ?Sized>(store: &S) {
     let t = tenant();
     put(store, &t).await;
+    assert_eq!(store.latest_event(t.id).await.expect("latest_event"), 0);
     let c = contact(t.id, "+14155550119");
     let conv = conversation(&c, t0());
     store
@@ -1615,6 +1618,16 @@ pub async fn events_are_paged_after_a_sequence_number<S: Store + ?Sized>(store: 
             .await
             .expect("events")
             .is_empty()
+    );
+    let latest = store.latest_event(t.id).await.expect("latest_event");
+    let all = store.events(t.id, 0, 100).await.expect("events");
+    assert_eq!(Some(latest), all.last().map(|(seq, _)| *seq), "the latest");
+    let other = tenant();
+    put(store, &other).await;
+    assert_eq!(
+        store.latest_event(other.id).await.expect("latest_event"),
+        0,
+        "another tenant's events are not its own"
     );
 }
 

@@ -686,6 +686,10 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    async fn latest_event(&self, tenant: TenantId) -> Result<u64, StoreError> {
+        Ok(self.lock().latest_event(tenant))
+    }
+
     async fn contact_events(
         &self,
         tenant: TenantId,

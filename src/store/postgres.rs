@@ -46,11 +46,18 @@
 //! # }
 //! ```
 
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+mod notify;
+
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool};
 
 use super::StoreError;
 use super::sql::{self, Backend, Conn, Dialect, Migration};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use notify::{EVENTS_CHANNEL, PostgresEvents};
 
 /// A [`Store`](super::Store) in a PostgreSQL database, shared by any number of
 /// processes.

@@ -801,6 +801,13 @@ macro_rules! store_impl {
                 $crate::store::sql::api_keys::revoke_api_key(self, tenant, id, at).await
             }
 
+            async fn latest_event(
+                &self,
+                tenant: $crate::model::TenantId,
+            ) -> Result<u64, $crate::store::StoreError> {
+                $crate::store::sql::ops::latest_event(self, tenant).await
+            }
+
             async fn create_webhook(
                 &self,
                 endpoint: &$crate::model::WebhookEndpoint,

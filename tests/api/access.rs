@@ -113,6 +113,7 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Some(json!({"url": "https://hooks.example.com/in", "events": ["message.received"]})),
         ),
         (Method::GET, "/webhooks", Some(Scope::Admin), None),
+        (Method::GET, "/events", Some(Scope::MessagesRead), None),
         (Method::DELETE, "/webhooks/{id}", Some(Scope::Admin), None),
         (
             Method::POST,

@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use msgcore::api::{ApiConfig, router};
 use msgcore::core::api_key::{Scope, Scopes};
-use msgcore::engine::{Inbox, ManualClock};
+use msgcore::engine::{Inbox, LiveEvents, ManualClock};
 use msgcore::model::{Tenant, TenantId, TenantNumber, TenantSettings};
 use msgcore::service::{ApiKeys, NewApiKey};
 use msgcore::store::MemoryStore;
@@ -57,10 +57,18 @@ impl World {
         World::with(ApiConfig::default()).await
     }
 
+    /// The API under `config`, its event streams woken by the inbox's
+    /// commits as a server's are.
     pub async fn with(config: ApiConfig) -> World {
         let clock = Arc::new(ManualClock::new(t0()));
         let store = Arc::new(MemoryStore::new());
-        let inbox = Arc::new(Inbox::builder(store).clock(clock.clone()).build());
+        let live = LiveEvents::default();
+        let inbox = Inbox::builder(store)
+            .clock(clock.clone())
+            .events(Arc::new(live.clone()))
+            .build();
+        let inbox = Arc::new(inbox);
+        let config = config.live_events(live);
         let (a, b) = (tenant("a", "+14155550901"), tenant("b", "+14155550902"));
         inbox.put_tenant(&a).await.unwrap();
         inbox.put_tenant(&b).await.unwrap();
@@ -114,6 +122,20 @@ impl World {
         self.send(request.body(body).unwrap()).await
     }
 
+    /// Opens `GET /events` with `key` (and `Last-Event-ID: after`): the
+    /// answer's status and its body, to read events from.
+    pub async fn open_events(&self, key: &str, after: Option<&str>) -> (StatusCode, Body) {
+        let mut request = Request::builder()
+            .uri("/events")
+            .header(header::AUTHORIZATION, format!("Bearer {key}"));
+        if let Some(after) = after {
+            request = request.header("last-event-id", after);
+        }
+        let request = request.body(Body::empty()).unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        (response.status(), response.into_body())
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
@@ -121,6 +143,18 @@ impl World {
             .headers()
             .get(header::RETRY_AFTER)
             .map(|v| v.to_str().unwrap().to_owned());
+        let streams = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        if streams {
+            // An event stream never ends; events.rs reads them.
+            return Answer {
+                status,
+                retry_after,
+                body: Value::Null,
+            };
+        }
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         // 204 has no body; every other answer is JSON.
         let body = match status {

@@ -5,6 +5,7 @@ mod access;
 mod campaigns;
 mod chats;
 mod contacts;
+mod events;
 mod harness;
 mod import;
 mod limits;

@@ -393,6 +393,9 @@ impl Store for ConflictingStore {
     async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.inner.record_api_key_use(id, at).await
     }
+    async fn latest_event(&self, tenant: TenantId) -> Result<u64, StoreError> {
+        self.inner.latest_event(tenant).await
+    }
     async fn create_webhook(&self, e: &WebhookEndpoint) -> Result<WebhookEndpoint, StoreError> {
         self.inner.create_webhook(e).await
     }

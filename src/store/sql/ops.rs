@@ -602,6 +602,35 @@ pub(crate) async fn events<B: Backend>(
     numbered_events(backend, EVENTS, args).await
 }
 
+const LATEST_EVENT: &str =
+    "SELECT CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM events WHERE tenant = $1";
+
+pub(crate) async fn latest_event<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+) -> Result<u64, StoreError> {
+    let mut session = backend.read().await.map_err(db)?;
+    latest_in(&mut session, tenant).await
+}
+
+/// The tenant's latest event sequence number, read in `session`; 0 before any.
+pub(super) async fn latest_in<S: Session>(
+    session: &mut S,
+    tenant: TenantId,
+) -> Result<u64, StoreError> {
+    let found = session
+        .texts(LATEST_EVENT, vec![id(tenant)])
+        .await
+        .map_err(db)?;
+    match found.first() {
+        Some(text) => text.parse().map_err(|_| StoreError::Corrupt {
+            what: "event sequence number".to_owned(),
+            reason: text.clone(),
+        }),
+        None => Ok(0),
+    }
+}
+
 /// Events with their sequence numbers, as `sql` selects them.
 async fn numbered_events<B: Backend>(
     backend: &B,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::commit::lock_tenant_events;
-use super::ops::{finish, id, locked, read_all, read_one};
+use super::ops::{finish, id, latest_in, locked, read_all, read_one};
 use super::{Backend, Session, Value, count, db, encode, nanos};
 use crate::core::webhook_retry::DeliveryState;
 use crate::model::{TenantId, WebhookEndpoint, WebhookId};
@@ -14,8 +14,6 @@ use crate::store::StoreError;
 const INSERT: &str = "INSERT INTO webhook_endpoints \
      (id, tenant, created_at, due_at, after_seq, doc) \
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
-const LATEST_EVENT: &str =
-    "SELECT CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM events WHERE tenant = $1";
 const OF_TENANT: &str = "SELECT doc FROM webhook_endpoints \
      WHERE tenant = $1 ORDER BY created_at, id";
 const BY_ID: &str = "SELECT doc FROM webhook_endpoints WHERE tenant = $1 AND id = $2";
@@ -58,18 +56,8 @@ async fn insert<B: Backend, S: Session>(
     lock_tenant_events(session, &B::DIALECT, endpoint.tenant)
         .await
         .map_err(db)?;
-    let latest = session
-        .texts(LATEST_EVENT, vec![id(endpoint.tenant)])
-        .await
-        .map_err(db)?;
     let mut stored = endpoint.clone();
-    stored.delivery.cursor = match latest.first() {
-        Some(text) => text.parse().map_err(|_| StoreError::Corrupt {
-            what: "event sequence number".to_owned(),
-            reason: text.clone(),
-        })?,
-        None => 0,
-    };
+    stored.delivery.cursor = latest_in(session, endpoint.tenant).await?;
     let mut row = vec![
         Value::Id(stored.id.as_uuid()),
         id(stored.tenant),
