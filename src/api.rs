@@ -12,6 +12,7 @@
 //! | `GET /chats` | `messages:read` | conversations, the most recently active first; `status`, `page`, `limit` |
 //! | `GET /chats/{id}` | `messages:read` | a conversation with its contact's latest 50 messages |
 //! | `POST /conversations/{id}/messages` | `messages:send` | a text reply (`content`, `channel`, `clientId`) |
+//! | `GET /messages` | `messages:read` | the tenant's recent messages across its conversations, the newest first; `page`, `limit` |
 //! | `POST /send` | `messages:send` | any type of the seed's table to a contact's number (`channel`, `kind`, `clientId`) |
 //! | `POST /campaigns` | `campaigns:write` | SPEC §18's campaign form; the audience frozen |
 //! | `GET /campaigns`, `GET /campaigns/{id}` | `messages:read` | newest first; one with its counts |
@@ -91,7 +92,7 @@ pub use chats::{ChatList, ChatThread, ChatView, ReplyBody};
 pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
 pub use error::ErrorBody;
 pub use import::IMPORT_BODY_LIMIT;
-pub use messages::{MessageView, SentMessage};
+pub use messages::{MessageList, MessageView, SentMessage};
 pub use params::{ChannelName, SendKindName, StatusName};
 pub use status::StatusView;
 pub use templates::{QuickReplyList, QuickReplyView, TemplateList, TemplateView};
@@ -230,6 +231,7 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(chats::get_one))
         .routes(routes!(chats::reply))
         .routes(routes!(messages::send))
+        .routes(routes!(messages::list))
         .routes(routes!(campaigns::create, campaigns::list))
         .routes(routes!(campaigns::get_one))
         .routes(routes!(campaigns::pause))

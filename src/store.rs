@@ -204,6 +204,14 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<MessageRecord>, StoreError>;
 
+    /// The tenant's newest `limit` messages, of every contact and
+    /// conversation, newest (last stored) first.
+    async fn recent_messages(
+        &self,
+        tenant: TenantId,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError>;
+
     /// Commits one decision atomically; see the module docs for the guards.
     ///
     /// Nothing is written when it fails: [`CommitError::Conflict`] when the contact

@@ -629,7 +629,19 @@ mod postgres {
             .unwrap();
         assert_eq!(
             applied,
-            [(1,), (2,), (3,), (4,), (5,), (6,), (7,), (8,), (9,), (10,)]
+            [
+                (1,),
+                (2,),
+                (3,),
+                (4,),
+                (5,),
+                (6,),
+                (7,),
+                (8,),
+                (9,),
+                (10,),
+                (11,)
+            ]
         );
     }
 
@@ -752,6 +764,40 @@ mod postgres {
         }
     }
 
+    #[test]
+    fn a_tenant_wide_index_scan_counts_as_reading_the_tenant_unless_a_limit_stops_it() {
+        let plan = |lines: &[&str]| lines.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>();
+        let bounded = plan(&[
+            "Limit  (cost=0.15..5.17 rows=1 width=40)",
+            "  ->  Index Scan Backward using messages_by_tenant on messages  (cost=0.15..20.22 rows=4 width=40)",
+            "        Index Cond: (tenant = $1)",
+        ]);
+        let unbounded = plan(&[
+            "Index Scan using messages_by_tenant on messages  (cost=0.15..20.22 rows=4 width=40)",
+            "  Index Cond: (tenant = $1)",
+        ]);
+        let filtered = plan(&[
+            "Limit  (cost=0.15..5.17 rows=1 width=40)",
+            "  ->  Index Scan Backward using messages_by_tenant on messages  (cost=0.15..20.22 rows=4 width=40)",
+            "        Index Cond: (tenant = $1)",
+            "        Filter: (contact = $2)",
+        ]);
+        let sorted = plan(&[
+            "Limit  (cost=9.15..9.17 rows=1 width=40)",
+            "  ->  Sort  (cost=9.15..9.17 rows=4 width=40)",
+            "        ->  Index Scan using messages_by_tenant on messages  (cost=0.15..20.22 rows=4 width=40)",
+            "              Index Cond: (tenant = $1)",
+        ]);
+        assert!(tables_read_whole(&bounded).is_empty());
+        assert_eq!(tables_read_whole(&unbounded), ["messages"]);
+        assert_eq!(tables_read_whole(&filtered), ["messages"]);
+        assert_eq!(
+            tables_read_whole(&sorted),
+            ["messages"],
+            "a sort reads all first"
+        );
+    }
+
     /// The tables a plan reads whole, or a tenant's rows of whole: by a
     /// sequential scan, or by an index condition on the tenant alone on a
     /// table that grows with traffic.
@@ -767,14 +813,25 @@ mod postgres {
         ];
         let mut read_whole = Vec::new();
         let mut scanned = "";
+        // An index scan right under a Limit, with no filter, reads the rows
+        // it returns and stops: a tenant's newest N, not the whole tenant.
+        let (mut after_limit, mut limited) = (false, false);
         for line in plan {
+            let node = line.trim_start().trim_start_matches("->").trim_start();
+            let is_node = line.trim_start().starts_with("->") || !line.starts_with(' ');
+            if is_node {
+                limited = after_limit && node.starts_with("Index Scan");
+                after_limit = node.starts_with("Limit");
+            }
             if let Some((_, rest)) = line.split_once(" on ") {
                 scanned = rest.split(' ').next().unwrap_or_default();
             }
             let seq_scan = line.contains("Seq Scan on") && scanned != "campaign_recipients";
-            let tenant_wide =
-                line.trim_end().ends_with("Cond: (tenant = $1)") && GROWING.contains(&scanned);
-            if seq_scan || tenant_wide {
+            let tenant_wide = line.trim_end().ends_with("Cond: (tenant = $1)")
+                && GROWING.contains(&scanned)
+                && !limited;
+            let filtered = limited && node.starts_with("Filter:");
+            if seq_scan || tenant_wide || filtered {
                 read_whole.push(scanned.to_owned());
             }
         }

@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::Api;
 use super::caller::Authorized;
 use super::error::{ApiError, BodyRefusals, ErrorBody, JsonBody, PathOf, QueryOf, Refusals};
+use super::params::PageQuery;
 use crate::core::campaign::{CampaignChange, CampaignCounts, CampaignDefinition};
 use crate::model::CampaignRecord;
 use crate::service::{CampaignReport, Page, PageRequest};
@@ -131,18 +132,6 @@ impl From<Page<CampaignRecord>> for CampaignList {
     }
 }
 
-/// `GET /campaigns`'s query.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(super) struct CampaignsQuery {
-    /// The page, from 1 to 100.
-    #[param(minimum = 1, maximum = 100, default = 1)]
-    page: Option<u32>,
-    /// Campaigns per page.
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    limit: Option<u32>,
-}
-
 /// `POST /campaigns`'s body: SPEC §18's campaign form (snake_case).
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(
@@ -207,7 +196,7 @@ pub(super) async fn create(
     get,
     path = "/campaigns",
     tag = "campaigns",
-    params(CampaignsQuery),
+    params(PageQuery),
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of campaigns", body = CampaignList),
@@ -219,7 +208,7 @@ pub(super) async fn create(
 pub(super) async fn list(
     State(api): State<Api>,
     Authorized(principal): Authorized,
-    QueryOf(query): QueryOf<CampaignsQuery>,
+    QueryOf(query): QueryOf<PageQuery>,
 ) -> Result<Json<CampaignList>, ApiError> {
     let page = PageRequest::new(query.page, query.limit)?;
     let found = api.ops.list_campaigns(&principal, page).await?;

@@ -11,13 +11,13 @@ use utoipa::ToSchema;
 
 use super::Api;
 use super::caller::Authorized;
-use super::error::{ApiError, BodyRefusals, ErrorBody, JsonBody, Refusals};
-use super::params::{ChannelName, SendKindName, StatusName};
+use super::error::{ApiError, BodyRefusals, ErrorBody, JsonBody, QueryOf, Refusals};
+use super::params::{ChannelName, PageQuery, SendKindName, StatusName};
 use crate::core::delivery::DeliveryStatus;
 use crate::core::message::RawContent;
 use crate::engine::SendOutcome;
 use crate::model::{Direction, MessageBody, MessageRecord};
-use crate::service::Outgoing;
+use crate::service::{Outgoing, Page, PageRequest};
 
 /// A message as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -304,4 +304,54 @@ pub(super) async fn send(
     };
     let outcome = api.ops.send(&principal, outgoing).await?;
     Ok(SentMessage::answer(&outcome))
+}
+
+/// A page of messages.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageList {
+    /// The messages of this page, the newest first.
+    pub messages: Vec<MessageView>,
+    /// The page number.
+    pub page: u32,
+    /// The page size asked for.
+    pub limit: u32,
+    /// Whether a next page has messages.
+    pub has_more: bool,
+}
+
+/// The key's tenant's recent messages across all its conversations, the
+/// newest first. Scope `messages:read`.
+#[utoipa::path(
+    get,
+    path = "/messages",
+    tag = "messages",
+    params(PageQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of messages", body = MessageList),
+        (status = 400, description = "A bad query", body = ErrorBody),
+        (status = 403, description = "The key lacks messages:read", body = ErrorBody),
+        Refusals,
+    )
+)]
+pub(super) async fn list(
+    State(api): State<Api>,
+    Authorized(principal): Authorized,
+    QueryOf(query): QueryOf<PageQuery>,
+) -> Result<Json<MessageList>, ApiError> {
+    let page = PageRequest::new(query.page, query.limit)?;
+    let found = api.ops.list_messages(&principal, page).await?;
+    Ok(Json(MessageList::from(found)))
+}
+
+impl From<Page<MessageRecord>> for MessageList {
+    fn from(page: Page<MessageRecord>) -> MessageList {
+        MessageList {
+            messages: page.items.iter().map(MessageView::from).collect(),
+            page: page.page,
+            limit: page.limit,
+            has_more: page.has_more,
+        }
+    }
 }

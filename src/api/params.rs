@@ -3,7 +3,7 @@
 //! schemathesis see the choices.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::core::channel::Channel;
 use crate::core::conversation::Status;
@@ -96,4 +96,16 @@ impl From<SendKindName> for SendKind {
             SendKindName::Transactional => SendKind::Transactional,
         }
     }
+}
+
+/// A list's page: `page` and `limit`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PageQuery {
+    /// The page, from 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 1)]
+    pub(super) page: Option<u32>,
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub(super) limit: Option<u32>,
 }

@@ -182,6 +182,7 @@ impl InboxEvent {
 }
 
 /// The tenants `events` belong to, each once, in order of id.
+#[cfg(feature = "tokio")]
 pub(crate) fn distinct_tenants(events: &[EventRecord]) -> Vec<TenantId> {
     let mut tenants: Vec<TenantId> = events.iter().map(|record| record.tenant).collect();
     tenants.sort();

@@ -105,6 +105,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     inbox_queries_filter_sort_and_search(store).await;
     bulk_actions_change_flags(store).await;
     the_timeline_is_in_order_and_limited(store).await;
+    recent_messages_are_the_tenants_newest_across_contacts(store).await;
     the_shared_rate_limiter_allows_the_burst_then_refuses(store).await;
     several_limits_are_charged_in_order_up_to_the_first_refusal(store).await;
     a_contact_update_to_a_taken_phone_is_refused(store).await;
@@ -1349,11 +1350,6 @@ pub async fn the_timeline_is_in_order_and_limited<S: Store + ?Sized>(store: &S) 
         .commit(creation(&c, &conv, messages))
         .await
         .expect("commit");
-    let texts = |rows: Vec<MessageRecord>| {
-        rows.iter()
-            .filter_map(|m| m.text().map(str::to_owned))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
         texts(store.timeline(t.id, c.id, 10).await.expect("timeline")),
         ["m0", "m1", "m2", "m3", "m4"]
@@ -1362,6 +1358,52 @@ pub async fn the_timeline_is_in_order_and_limited<S: Store + ?Sized>(store: &S) 
         texts(store.timeline(t.id, c.id, 2).await.expect("timeline")),
         ["m3", "m4"]
     );
+}
+
+/// The messages' texts, in order.
+fn texts(rows: Vec<MessageRecord>) -> Vec<String> {
+    rows.iter()
+        .filter_map(|m| m.text().map(str::to_owned))
+        .collect()
+}
+
+/// A tenant's recent messages are every contact's, the last stored first,
+/// at most `limit`, and never another tenant's.
+pub async fn recent_messages_are_the_tenants_newest_across_contacts<S: Store + ?Sized>(store: &S) {
+    let (t, other) = (tenant(), tenant());
+    put(store, &t).await;
+    put(store, &other).await;
+    let (a, b) = (contact(t.id, "+14155550171"), contact(t.id, "+14155550172"));
+    let stranger = contact(other.id, "+14155550173");
+    for (who, texts) in [
+        (&a, ["a0", "a1"]),
+        (&b, ["b0", "b1"]),
+        (&stranger, ["s0", "s1"]),
+    ] {
+        let conv = conversation(who, t0());
+        let messages = texts
+            .iter()
+            .map(|text| inbound(&conv, &format!("SMrm{}{text}", who.tenant), text))
+            .collect();
+        store
+            .commit(creation(who, &conv, messages))
+            .await
+            .expect("commit");
+    }
+    let recent = store
+        .recent_messages(t.id, 10)
+        .await
+        .expect("recent_messages");
+    assert_eq!(
+        texts(recent),
+        ["b1", "b0", "a1", "a0"],
+        "newest first, A's and B's"
+    );
+    let three = store
+        .recent_messages(t.id, 3)
+        .await
+        .expect("recent_messages");
+    assert_eq!(texts(three), ["b1", "b0", "a1"], "the limit is kept");
 }
 
 /// The shared limiter allows a key's burst, refuses the next with `retry_after`,

@@ -69,6 +69,8 @@ struct Index {
     latest: HashMap<(TenantId, ContactId), (DateTime<Utc>, ConversationId)>,
     /// Each contact's messages in insertion order.
     timelines: HashMap<(TenantId, ContactId), Vec<MessageId>>,
+    /// Each tenant's messages in insertion order.
+    tenant_messages: HashMap<TenantId, Vec<MessageId>>,
     /// Each contact's timeline events, as indexes into `events`.
     contact_events: HashMap<(TenantId, ContactId), Vec<usize>>,
 }
@@ -202,6 +204,8 @@ impl Data {
                 .entry((tenant, message.contact))
                 .or_default();
             timeline.push(message.id);
+            let of_tenant = data.index.tenant_messages.entry(tenant).or_default();
+            of_tenant.push(message.id);
             data.messages.insert((tenant, message.id), message);
         }
         for call in &changes.call_logs {
@@ -520,6 +524,22 @@ impl Store for MemoryStore {
             .unwrap_or_default();
         Ok(newest
             .iter()
+            .filter_map(|id| data.messages.get(&(tenant, *id)).cloned())
+            .collect())
+    }
+
+    async fn recent_messages(
+        &self,
+        tenant: TenantId,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let data = self.lock();
+        let ids = data.index.tenant_messages.get(&tenant);
+        let ids = ids.map_or(&[][..], Vec::as_slice);
+        Ok(ids
+            .iter()
+            .rev()
+            .take(limit)
             .filter_map(|id| data.messages.get(&(tenant, *id)).cloned())
             .collect())
     }

@@ -200,6 +200,11 @@ impl Backend for PostgresStore {
                 description: "webhook endpoints",
                 sql: include_str!("../../migrations/postgres/0010_webhook_endpoints.sql"),
             },
+            Migration {
+                version: 11,
+                description: "messages by tenant",
+                sql: include_str!("../../migrations/postgres/0011_messages_by_tenant.sql"),
+            },
         ],
     };
 

@@ -801,6 +801,14 @@ macro_rules! store_impl {
                 $crate::store::sql::api_keys::revoke_api_key(self, tenant, id, at).await
             }
 
+            async fn recent_messages(
+                &self,
+                tenant: $crate::model::TenantId,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::MessageRecord>, $crate::store::StoreError> {
+                $crate::store::sql::ops::recent_messages(self, tenant, limit).await
+            }
+
             async fn latest_event(
                 &self,
                 tenant: $crate::model::TenantId,

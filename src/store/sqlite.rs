@@ -196,6 +196,11 @@ impl Backend for SqliteStore {
                 description: "webhook endpoints",
                 sql: include_str!("../../migrations/sqlite/0010_webhook_endpoints.sql"),
             },
+            Migration {
+                version: 11,
+                description: "messages by tenant",
+                sql: include_str!("../../migrations/sqlite/0011_messages_by_tenant.sql"),
+            },
         ],
     };
 

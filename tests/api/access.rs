@@ -5,7 +5,9 @@
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use chrono::TimeDelta;
+use msgcore::api::ApiConfig;
 use msgcore::core::api_key::Scope;
+use msgcore::core::ratelimit::Quota;
 use serde_json::{Value, json};
 
 use crate::harness::{World, refused};
@@ -52,6 +54,7 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Some(json!(format!("phone,name\n{IMPORTED_PHONE},Imported\n"))),
         ),
         (Method::GET, "/chats", Some(Scope::MessagesRead), None),
+        (Method::GET, "/messages", Some(Scope::MessagesRead), None),
         (Method::GET, "/chats/{id}", Some(Scope::MessagesRead), None),
         (
             Method::POST,
@@ -162,6 +165,13 @@ fn the_table_below_covers_every_route_of_the_openapi_document() {
     assert_eq!(listed, documented(), "add the new route to operations()");
 }
 
+/// A world whose rate limit leaves room for walking every route with
+/// every kind of key from one address (tests/api/limits.rs tests the limit).
+async fn walker() -> World {
+    let roomy = Quota::new(10_000, TimeDelta::minutes(1)).unwrap();
+    World::with(ApiConfig::default().rate_limit(roomy)).await
+}
+
 /// Tenant A's contact, the conversation a message to it started, and its
 /// webhook endpoint.
 struct TenantA {
@@ -260,7 +270,7 @@ fn shows_nothing_of_a(answer: &crate::harness::Answer, a: &TenantA) {
 
 #[tokio::test]
 async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_with_401() {
-    let w = World::new().await;
+    let w = walker().await;
     let a = tenant_a(&w).await;
     let before = a_as_stored(&w, &a).await;
     let good = w.key(&w.a, &[Scope::Admin]).await;
@@ -301,7 +311,7 @@ async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_wit
 
 #[tokio::test]
 async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
-    let w = World::new().await;
+    let w = walker().await;
     let a = tenant_a(&w).await;
     let before = a_as_stored(&w, &a).await;
     for (method, path, needed, body) in operations() {
@@ -327,7 +337,7 @@ async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
 
 #[tokio::test]
 async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
-    let w = World::new().await;
+    let w = walker().await;
     let a = tenant_a(&w).await;
     let before = a_as_stored(&w, &a).await;
     let b = w.key(&w.b, &[Scope::Admin]).await;
@@ -364,7 +374,7 @@ async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
 
 #[tokio::test]
 async fn a_caller_without_a_key_is_refused_before_its_body_or_id_is_read() {
-    let w = World::new().await;
+    let w = walker().await;
     for (method, path, _, body) in operations() {
         let mut request = Request::builder()
             .method(method.clone())

@@ -256,3 +256,43 @@ async fn chats_are_paged_and_filtered_by_status() {
         refused(&w.get(&format!("/chats?{bad}"), &key).await, 400);
     }
 }
+
+#[tokio::test]
+async fn messages_lists_every_conversations_messages_newest_first_a_page_at_a_time() {
+    let w = World::new().await;
+    let key = key(&w).await;
+    for phone in ["+14155550131", "+14155550132"] {
+        contact(&w, &key, phone, json!({"smsOptedIn": true})).await;
+    }
+    for (to, text) in [
+        ("+14155550131", "one"),
+        ("+14155550132", "two"),
+        ("+14155550131", "three"),
+    ] {
+        let sent = send(&w, &key, text_by_sms(to, text)).await;
+        assert_eq!(sent.status.as_u16(), 201, "{sent:?}");
+    }
+    let b = w.key(&w.b, &[Scope::MessagesRead]).await;
+
+    let first = w.get("/messages?limit=2", &key).await;
+    let second = w.get("/messages?limit=2&page=2", &key).await;
+    let of_b = w.get("/messages", &b).await;
+
+    let texts = |answer: &Answer| -> Vec<String> {
+        answer.body["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(texts(&first), ["three", "two"]);
+    assert_eq!(first.body["hasMore"], true);
+    assert_eq!(texts(&second), ["one"]);
+    assert_eq!(second.body["hasMore"], false);
+    assert_ne!(
+        first.body["messages"][0]["conversationId"], first.body["messages"][1]["conversationId"],
+        "across conversations"
+    );
+    assert_eq!(of_b.body["messages"], json!([]), "never another tenant's");
+}

@@ -393,6 +393,13 @@ impl Store for ConflictingStore {
     async fn record_api_key_use(&self, id: ApiKeyId, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.inner.record_api_key_use(id, at).await
     }
+    async fn recent_messages(
+        &self,
+        tenant: TenantId,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        self.inner.recent_messages(tenant, limit).await
+    }
     async fn latest_event(&self, tenant: TenantId) -> Result<u64, StoreError> {
         self.inner.latest_event(tenant).await
     }

@@ -125,6 +125,9 @@ const INBOUND_READS: &str = "SELECT CAST(1 AS BIGINT), doc FROM messages \
 const MESSAGE_BY_CLIENT_ID: &str = "SELECT doc FROM messages WHERE tenant = $1 AND client_id = $2";
 const TIMELINE: &str = "SELECT doc FROM messages WHERE tenant = $1 AND contact = $2 \
      ORDER BY seq DESC LIMIT $3";
+/// The index `messages_by_tenant` serves it.
+const RECENT_MESSAGES: &str = "SELECT doc FROM messages WHERE tenant = $1 \
+     ORDER BY seq DESC LIMIT $2";
 
 const EVENTS: &str = "SELECT seq, doc FROM events WHERE tenant = $1 AND seq > $2 \
      ORDER BY seq LIMIT $3";
@@ -583,6 +586,15 @@ pub(crate) async fn timeline<B: Backend>(
     let mut newest_first: Vec<MessageRecord> = read_all(backend, TIMELINE, args, "message").await?;
     newest_first.reverse();
     Ok(newest_first)
+}
+
+pub(crate) async fn recent_messages<B: Backend>(
+    backend: &B,
+    tenant: TenantId,
+    limit: usize,
+) -> Result<Vec<MessageRecord>, StoreError> {
+    let args = vec![id(tenant), Value::Int(count(limit))];
+    read_all(backend, RECENT_MESSAGES, args, "message").await
 }
 
 pub(crate) async fn health<B: Backend>(backend: &B) -> Result<(), StoreError> {
