@@ -32,11 +32,16 @@
 //! `audio/ogg` as "OPUS codecs only; base audio/ogg not supported", so an OGG
 //! Vorbis file is refused here with its own reason rather than by Meta later.
 //!
+//! A file's name never decides its type; [`MediaFilename`] keeps a name only to
+//! give it back on download, cleaned of paths, control and bidirectional
+//! formatting characters.
+//!
 //! The limit is 16,000,000 bytes: "16 MB" read in decimal, so a file accepted here
 //! is within 16 MB whichever reading the provider uses. (Meta's own limits are
 //! finer — 5 MB for images, 100 MB for documents — and are the provider's to apply.)
 
 mod docx;
+mod filename;
 mod iso;
 mod mp3;
 mod ogg;
@@ -44,6 +49,8 @@ mod ogg;
 use serde::{Deserialize, Serialize};
 
 use super::kind::MediaKind;
+
+pub use filename::{MAX_FILENAME_BYTES, MediaFilename, UncleanFilename};
 
 /// The largest media file accepted, in bytes.
 pub const MAX_MEDIA_BYTES: usize = 16_000_000;
@@ -72,6 +79,18 @@ pub enum MediaType {
 }
 
 impl MediaType {
+    /// Every accepted type, images first, as the SPEC lists them.
+    pub const ALL: &'static [MediaType] = &[
+        MediaType::Jpeg,
+        MediaType::Png,
+        MediaType::Webp,
+        MediaType::Pdf,
+        MediaType::Docx,
+        MediaType::Mp3,
+        MediaType::OggOpus,
+        MediaType::Mp4,
+    ];
+
     /// The MIME type to declare when uploading it.
     pub const fn mime_type(self) -> &'static str {
         match self {
@@ -191,9 +210,36 @@ pub fn sniff(bytes: &[u8]) -> Result<MediaType, SniffError> {
     Err(SniffError::Unrecognized)
 }
 
-/// Checks a file to be sent as `kind`: not empty, at most [`MAX_MEDIA_BYTES`], and
-/// by content an accepted type for that kind. The whole file is needed (a DOCX's
-/// directory is at its end).
+/// Checks a file of any accepted type, to be stored before a message names it
+/// (`POST /media`): not empty, at most [`MAX_MEDIA_BYTES`], and by content one
+/// of [`MediaType::ALL`]. The whole file is needed (a DOCX's directory is at its
+/// end).
+///
+/// ```
+/// use msgcore::core::message::media::{MediaError, MediaType, SniffError, check_upload};
+///
+/// assert_eq!(check_upload(b"%PDF-1.7\n..."), Ok(MediaType::Pdf));
+/// assert_eq!(check_upload(b""), Err(MediaError::Empty));
+/// assert_eq!(
+///     check_upload(b"hello, I am text"),
+///     Err(MediaError::Unsupported(SniffError::Unrecognized)),
+/// );
+/// ```
+pub fn check_upload(bytes: &[u8]) -> Result<MediaType, MediaError> {
+    if bytes.is_empty() {
+        return Err(MediaError::Empty);
+    }
+    if bytes.len() > MAX_MEDIA_BYTES {
+        return Err(MediaError::TooLarge {
+            size: bytes.len(),
+            max: MAX_MEDIA_BYTES,
+        });
+    }
+    Ok(sniff(bytes)?)
+}
+
+/// Checks a file to be sent as `kind`: [`check_upload`]'s checks, and a type
+/// for that kind.
 ///
 /// ```
 /// use msgcore::core::message::MediaKind;
@@ -207,16 +253,7 @@ pub fn sniff(bytes: &[u8]) -> Result<MediaType, SniffError> {
 /// );
 /// ```
 pub fn check_media(kind: MediaKind, bytes: &[u8]) -> Result<MediaType, MediaError> {
-    if bytes.is_empty() {
-        return Err(MediaError::Empty);
-    }
-    if bytes.len() > MAX_MEDIA_BYTES {
-        return Err(MediaError::TooLarge {
-            size: bytes.len(),
-            max: MAX_MEDIA_BYTES,
-        });
-    }
-    let found = sniff(bytes)?;
+    let found = check_upload(bytes)?;
     if found.kind() == kind {
         Ok(found)
     } else {

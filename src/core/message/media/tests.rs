@@ -101,6 +101,48 @@ fn empty_and_oversized_files_are_refused_before_sniffing() {
 }
 
 #[test]
+fn an_upload_of_any_accepted_kind_passes_and_the_same_size_limit_applies() {
+    for (name, expected) in [
+        ("image.jpg", MediaType::Jpeg),
+        ("document.pdf", MediaType::Pdf),
+        ("audio.opus.ogg", MediaType::OggOpus),
+        ("video_isom.mp4", MediaType::Mp4),
+    ] {
+        assert_eq!(check_upload(&sample(name)), Ok(expected), "{name}");
+    }
+    assert_eq!(
+        check_upload(&sample("text.txt")),
+        Err(MediaError::Unsupported(SniffError::Unrecognized))
+    );
+    let mut big = sample("document.pdf");
+    big.resize(MAX_MEDIA_BYTES + 1, b' ');
+    assert_eq!(
+        check_upload(&big),
+        Err(MediaError::TooLarge {
+            size: MAX_MEDIA_BYTES + 1,
+            max: MAX_MEDIA_BYTES
+        })
+    );
+}
+
+#[test]
+fn all_lists_every_media_type_once() {
+    // A new variant fails to compile here until it has a place in ALL.
+    let place = |t: MediaType| match t {
+        MediaType::Jpeg => 0,
+        MediaType::Png => 1,
+        MediaType::Webp => 2,
+        MediaType::Pdf => 3,
+        MediaType::Docx => 4,
+        MediaType::Mp3 => 5,
+        MediaType::OggOpus => 6,
+        MediaType::Mp4 => 7,
+    };
+    let places: Vec<usize> = MediaType::ALL.iter().map(|t| place(*t)).collect();
+    assert_eq!(places, (0..8).collect::<Vec<_>>());
+}
+
+#[test]
 fn a_zip64_directory_is_not_read() {
     let mut docx = sample("document.docx");
     let end = docx.len() - 22;
