@@ -544,6 +544,7 @@ pub mod carrier;
 pub mod core;
 pub mod engine;
 pub mod error;
+pub mod media;
 pub mod model;
 mod overlap;
 pub mod providers;

@@ -38,7 +38,9 @@ pub use contact::{Attribution, Contact, Referral, WhatsAppIds};
 pub use contact_variables::ContactVariables;
 pub use conversation::{ConversationFlags, ConversationRecord};
 pub use event::{EventRecord, InboxEvent};
-pub use ids::{ContactId, ConversationId, IdSource, MessageId, RandomIds, SequentialIds, TenantId};
+pub use ids::{
+    ContactId, ConversationId, IdSource, MediaId, MessageId, RandomIds, SequentialIds, TenantId,
+};
 pub use inbound::{InboundMessage, TenantRef};
 pub use message::{Direction, InboundContent, MediaRef, MessageBody, MessageOrigin, MessageRecord};
 pub use outbox::{OutboxItem, OutboxState, QueuedMessage, ReplyTo};

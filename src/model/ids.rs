@@ -22,6 +22,10 @@ uuid_id!(
     /// A message, inbound or outbound; an outbound message's outbox item shares it.
     MessageId
 );
+uuid_id!(
+    /// A media file a tenant uploaded ([`MediaStore`](crate::media::MediaStore)).
+    MediaId
+);
 
 /// Where the engine gets identifiers for new records.
 ///
