@@ -41,6 +41,7 @@ use crate::core::tagging::TaggingError;
 use crate::core::template::{TemplateError, WhatsAppError};
 use crate::core::window::WindowError;
 use crate::engine::NotFound;
+use crate::media::MediaStoreError;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 use crate::providers::signature::SignatureError;
 use crate::service::RequestError;
@@ -142,6 +143,16 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The media store failed.
+    #[error(transparent)]
+    MediaStore(#[from] MediaStoreError),
+    /// A media file was uploaded or asked for, and no media store is
+    /// configured to keep it.
+    #[error(
+        "no media store is configured, so media cannot be uploaded or read \
+         (Operations::media_store, ApiConfig::media_store)"
+    )]
+    NoMediaStore,
     /// Other writers kept changing the same contact; nothing was written.
     #[error("the contact kept changing during {attempts} attempts; nothing was written")]
     Busy {
@@ -201,8 +212,10 @@ pub enum ErrorKind {
     OutsideWindow,
     /// Message content is missing a field or has a wrong one.
     InvalidContent,
-    /// A media file is not of an accepted type, or is too large.
+    /// A media file is empty, or not of an accepted type.
     InvalidMedia,
+    /// A media file is over the 16 MB limit.
+    MediaTooLarge,
     /// A delivery status name was not recognized.
     InvalidStatus,
     /// A marketing send falls outside the recipient's allowed hours; retry at
@@ -243,6 +256,10 @@ pub enum ErrorKind {
     UnknownApiKey,
     /// No webhook endpoint with that id.
     UnknownWebhook,
+    /// No media file with that id.
+    UnknownMedia,
+    /// No media store is configured: the embedder has not given one.
+    NoMediaStore,
     /// The request's API key is missing, invalid, revoked or expired.
     Unauthorized,
     /// The request's API key is valid but lacks the scope the request needs.
@@ -283,6 +300,7 @@ impl ErrorKind {
             ErrorKind::OutsideWindow => "outside_window",
             ErrorKind::InvalidContent => "invalid_content",
             ErrorKind::InvalidMedia => "invalid_media",
+            ErrorKind::MediaTooLarge => "media_too_large",
             ErrorKind::InvalidStatus => "invalid_status",
             ErrorKind::QuietHours => "quiet_hours",
             ErrorKind::NoRecipientZone => "no_recipient_zone",
@@ -302,6 +320,8 @@ impl ErrorKind {
             ErrorKind::UnknownCampaign => "unknown_campaign",
             ErrorKind::UnknownApiKey => "unknown_api_key",
             ErrorKind::UnknownWebhook => "unknown_webhook",
+            ErrorKind::UnknownMedia => "unknown_media",
+            ErrorKind::NoMediaStore => "no_media_store",
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::InvalidApiKeyRequest => "invalid_api_key_request",
@@ -318,8 +338,10 @@ impl ErrorKind {
     /// request is understood and will not be carried out as it stands. Refusals
     /// that lift with time (rate limits, quiet hours) are 429, so that a client
     /// honouring `Retry-After` comes back at the right moment. A request that
-    /// conflicts with a record's state is 409; a fault in msgcore's own
-    /// configuration or stored data is 500; everything else is a bad request.
+    /// conflicts with a record's state is 409; a media file over the size
+    /// limit is 413; a fault in msgcore's own configuration or stored data is
+    /// 500, and a media store the embedder never gave is 501; everything else
+    /// is a bad request.
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorKind::OptedOut
@@ -335,7 +357,10 @@ impl ErrorKind {
             | ErrorKind::UnknownMessage
             | ErrorKind::UnknownCampaign
             | ErrorKind::UnknownApiKey
-            | ErrorKind::UnknownWebhook => 404,
+            | ErrorKind::UnknownWebhook
+            | ErrorKind::UnknownMedia => 404,
+            ErrorKind::MediaTooLarge => 413,
+            ErrorKind::NoMediaStore => 501,
             ErrorKind::Busy => 503,
             ErrorKind::Store | ErrorKind::Randomness => 500,
             ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
@@ -370,6 +395,7 @@ impl Error {
             Error::ConversationRecord(_) => ErrorKind::InvalidConversationRecord,
             Error::Window(_) => ErrorKind::OutsideWindow,
             Error::Content(_) => ErrorKind::InvalidContent,
+            Error::Media(MediaError::TooLarge { .. }) => ErrorKind::MediaTooLarge,
             Error::Media(_) => ErrorKind::InvalidMedia,
             Error::DeliveryStatus(_) => ErrorKind::InvalidStatus,
             Error::QuietHours(_) => ErrorKind::QuietHours,
@@ -392,6 +418,7 @@ impl Error {
             Error::NotFound(NotFound::Campaign(_)) => ErrorKind::UnknownCampaign,
             Error::NotFound(NotFound::ApiKey(_)) => ErrorKind::UnknownApiKey,
             Error::NotFound(NotFound::Webhook(_)) => ErrorKind::UnknownWebhook,
+            Error::NotFound(NotFound::Media(_)) => ErrorKind::UnknownMedia,
             Error::ApiKey(KeyRefusal::MissingScope { .. }) => ErrorKind::Forbidden,
             Error::ApiKey(_) => ErrorKind::Unauthorized,
             Error::NewApiKey(_) => ErrorKind::InvalidApiKeyRequest,
@@ -403,6 +430,9 @@ impl Error {
             Error::Store(StoreError::Taken { .. }) => ErrorKind::Conflict,
             Error::Store(StoreError::Overloaded { .. }) => ErrorKind::Busy,
             Error::Store(_) => ErrorKind::Store,
+            // Its messages name paths: the API says no more than for a database.
+            Error::MediaStore(_) => ErrorKind::Store,
+            Error::NoMediaStore => ErrorKind::NoMediaStore,
             Error::Busy { .. } => ErrorKind::Busy,
             #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
             Error::Signature(error) if error.is_configuration_error() => {
@@ -588,6 +618,34 @@ mod tests {
     }
 
     #[test]
+    fn media_over_the_limit_is_413_unknown_media_404_and_no_store_501() {
+        use crate::core::message::media::check_upload;
+        let big = vec![0xFF; crate::core::message::media::MAX_MEDIA_BYTES + 1];
+        let too_large = Error::from(check_upload(&big).unwrap_err());
+        assert_eq!(
+            (too_large.kind().as_str(), too_large.http_status()),
+            ("media_too_large", 413)
+        );
+        let text = Error::from(check_upload(b"plain text").unwrap_err());
+        assert_eq!(
+            (text.kind(), text.http_status()),
+            (ErrorKind::InvalidMedia, 400)
+        );
+        let unknown = Error::from(NotFound::Media("x".into()));
+        assert_eq!(
+            (unknown.kind(), unknown.http_status()),
+            (ErrorKind::UnknownMedia, 404)
+        );
+        assert_eq!(Error::NoMediaStore.http_status(), 501);
+        let io = MediaStoreError::Io {
+            action: "read",
+            path: "/srv/media/x.json".into(),
+            source: std::io::Error::other("disk"),
+        };
+        assert_eq!(Error::from(io).kind(), ErrorKind::Store);
+    }
+
+    #[test]
     fn every_kind_has_a_distinct_snake_case_name_matching_serde() {
         let kinds = [
             ErrorKind::InvalidPhone,
@@ -620,6 +678,9 @@ mod tests {
             ErrorKind::InvalidCampaign,
             ErrorKind::CampaignFinished,
             ErrorKind::UnknownCampaign,
+            ErrorKind::MediaTooLarge,
+            ErrorKind::UnknownMedia,
+            ErrorKind::NoMediaStore,
         ];
         let names: std::collections::HashSet<_> = kinds.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), kinds.len());

@@ -13,6 +13,7 @@ mod contacts;
 mod conversations;
 mod events;
 mod import;
+mod media;
 mod messages;
 mod operations;
 mod page;

@@ -26,4 +26,7 @@ pub enum NotFound {
     /// The tenant has no webhook endpoint with this id.
     #[error("no webhook endpoint {0}")]
     Webhook(String),
+    /// The tenant has no media file with this id.
+    #[error("no media {0}")]
+    Media(String),
 }

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::api_keys::{ApiKeys, Principal};
+use super::media::MediaSlot;
 use crate::core::ratelimit::{Quota, RateLimited, RateScope};
 use crate::core::webhook_endpoint::UrlPolicy;
 use crate::engine::Inbox;
@@ -41,17 +42,20 @@ pub struct Operations {
     pub(super) keys: ApiKeys,
     quota: Quota,
     pub(super) webhook_urls: UrlPolicy,
+    pub(super) media: MediaSlot,
 }
 
 impl Operations {
     /// The operations on `inbox`, limited to 120 requests a minute per IP and
-    /// per key (SPEC §10).
+    /// per key (SPEC §10), keeping no media until given a
+    /// [`media_store`](Self::media_store).
     pub fn new(inbox: Arc<Inbox>) -> Operations {
         Operations {
             keys: ApiKeys::new(Arc::clone(&inbox)),
             inbox,
             quota: Quota::api_requests(),
             webhook_urls: UrlPolicy::PUBLIC,
+            media: MediaSlot::default(),
         }
     }
 
