@@ -23,6 +23,11 @@
 //! | `GET /webhooks` | `admin` | the endpoints, with where their deliveries stand (`status`, `failures`, `lastError`) |
 //! | `DELETE /webhooks/{id}`, `POST /webhooks/{id}/enable` | `admin` | deletes one; enables a disabled one, which resumes where it stopped |
 //! | `GET /events` | `messages:read` | the tenant's events as server-sent events, from the next one or after `Last-Event-ID` |
+//! | `POST /media` | `messages:send` | a file as the `file` part of `multipart/form-data`, up to 16,000,000 bytes ([`MEDIA_BODY_LIMIT`] with the form); JPEG, PNG, WebP, PDF, DOCX, MP3, OGG (Opus) or MP4 by its bytes, whatever its name; 201 `{"id", "mimeType", "size", "filename"}` |
+//! | `GET /media/{id}` | `messages:read` | the file's bytes, with its `Content-Type`, `Content-Length`, `Content-Disposition: attachment` (its name, when it had one) and `X-Content-Type-Options: nosniff` |
+//!
+//! Uploaded files are kept by the [`MediaStore`] given
+//! to [`ApiConfig::media_store`]; without one, both media routes answer 501.
 //!
 //! Every route but `GET /openapi.json` needs `Authorization: Bearer <key>`,
 //! checked before the request's id or body is read, and touches only the
@@ -37,10 +42,11 @@
 //! | 400 | a malformed id, query or body, naming what was wrong |
 //! | 403 | also: a send to a contact without consent on the channel, or free-form WhatsApp outside the 24-hour window |
 //! | 409 | a record that already exists |
-//! | 413 | a body over [`ApiConfig::body_limit`] |
-//! | 415 | a body not sent as `application/json` |
+//! | 413 | a body over [`ApiConfig::body_limit`] (over the route's own limit for an import or a file), or a media file over 16,000,000 bytes |
+//! | 415 | a body not sent as `application/json` (as a form, for a file) |
 //! | 429 | over 120 requests a minute from one IP or with one key, or the recipient's send limit (`Retry-After` in seconds); a marketing send in quiet hours (`Retry-After` as the date the hold lifts) |
-//! | 500 | the store failed (the body says no more) |
+//! | 500 | the store or the media store failed (the body says no more) |
+//! | 501 | a media route, and no media store was given |
 //! | 503 | too busy to write now; try again |
 //!
 //! Every error body is `{"error": "…"}`. Each request is logged at `info`
@@ -69,7 +75,9 @@ mod chats;
 mod contacts;
 mod error;
 mod events;
+mod form;
 mod import;
+mod media;
 mod messages;
 mod params;
 mod status;
@@ -92,6 +100,7 @@ pub use chats::{ChatList, ChatThread, ChatView, ReplyBody};
 pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
 pub use error::ErrorBody;
 pub use import::IMPORT_BODY_LIMIT;
+pub use media::{MEDIA_BODY_LIMIT, MediaView};
 pub use messages::{MessageList, MessageView, SentMessage};
 pub use params::{ChannelName, SendKindName, StatusName};
 pub use status::StatusView;
@@ -101,14 +110,16 @@ pub use webhooks::{CreatedWebhook, NewWebhookBody, WebhookList, WebhookView};
 use crate::core::ratelimit::Quota;
 use crate::core::webhook_endpoint::UrlPolicy;
 use crate::engine::{Inbox, LiveEvents};
-use crate::service::Operations;
+use crate::media::MediaStore;
+use crate::service::{MediaSlot, Operations};
 use error::ApiError;
 
 /// The largest request body the API reads by default (1 MiB); a media upload
 /// has a limit of its own.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-/// How the API runs: its rate limit, body limit and proxy trust.
+/// How the API runs: its rate limit, body limit, proxy trust and where
+/// uploaded media go.
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     quota: Quota,
@@ -117,12 +128,13 @@ pub struct ApiConfig {
     webhook_urls: UrlPolicy,
     live: Option<LiveEvents>,
     event_poll: Duration,
+    media: MediaSlot,
 }
 
 impl Default for ApiConfig {
     /// 120 requests a minute per IP and per key (SPEC §10), 1 MiB bodies,
     /// `X-Forwarded-For` ignored, webhook endpoints at public HTTPS addresses
-    /// only.
+    /// only, no media store (the media routes answer 501).
     fn default() -> ApiConfig {
         ApiConfig {
             quota: Quota::api_requests(),
@@ -131,6 +143,7 @@ impl Default for ApiConfig {
             webhook_urls: UrlPolicy::PUBLIC,
             live: None,
             event_poll: Duration::from_secs(1),
+            media: MediaSlot::default(),
         }
     }
 }
@@ -178,6 +191,14 @@ impl ApiConfig {
     /// name any address and escape its limit.
     pub fn trust_forwarded_for(mut self, trust: bool) -> ApiConfig {
         self.trust_forwarded_for = trust;
+        self
+    }
+
+    /// Keeps the files `POST /media` takes in `store`
+    /// ([`Operations::media_store`]): [`FsMediaStore`](crate::media::FsMediaStore)
+    /// on one machine or a shared volume, your own for an object store.
+    pub fn media_store(mut self, store: std::sync::Arc<dyn MediaStore>) -> ApiConfig {
+        self.media = MediaSlot::new(store);
         self
     }
 }
@@ -243,6 +264,13 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(webhooks::delete))
         .routes(routes!(webhooks::enable))
         .routes(routes!(events::stream))
+        .merge(
+            // A file may be larger than any other body.
+            OpenApiRouter::new()
+                .routes(routes!(media::upload))
+                .layer(DefaultBodyLimit::max(media::MEDIA_BODY_LIMIT)),
+        )
+        .routes(routes!(media::download))
         .with_state(api)
         .split_for_parts()
 }
@@ -257,7 +285,8 @@ fn api(inbox: Arc<Inbox>, config: ApiConfig) -> Api {
     Api {
         ops: Operations::new(inbox)
             .rate_limit(config.quota)
-            .webhook_urls(config.webhook_urls),
+            .webhook_urls(config.webhook_urls)
+            .media_slot(config.media.clone()),
         config: Arc::new(config),
     }
 }

@@ -27,6 +27,8 @@ pub use campaigns::CampaignReport;
 pub use contacts::ContactFilter;
 pub use conversations::{RECENT_MESSAGES, Reply, Thread};
 pub use events::{EVENT_BATCH, EventBatch};
+#[cfg(feature = "api")]
+pub(crate) use media::MediaSlot;
 pub use operations::{Operations, Origin};
 pub use page::{DEFAULT_PAGE_LIMIT, MAX_PAGE, MAX_PAGE_LIMIT, Page, PageError, PageRequest};
 pub use request_error::RequestError;

@@ -4,15 +4,14 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::multipart::MultipartError;
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{FromRequest, Request, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Api;
 use super::caller::Authorized;
 use super::error::{ApiError, BodyRefusals, ErrorBody, QueryOf, Refusals};
+use super::form::{Form, MULTIPART, bad_request, content_type, sent_as_other};
 use crate::core::import::{ImportOptions, ImportReport, Mappings};
 
 /// The largest file `POST /contacts/import` reads: 16 MiB, about 200,000
@@ -105,64 +104,19 @@ pub(super) async fn import(
                 status: rejection.status(),
                 message: rejection.body_text(),
             })?,
-        "multipart/form-data" => {
-            let (file, mappings) = form(request).await?;
-            options.mappings = mappings;
-            file
+        MULTIPART => {
+            let form = Form::read(request, &["mappings"], IMPORT_BODY_LIMIT).await?;
+            if let Some(text) = form.text("mappings") {
+                options.mappings = serde_json::from_str::<Mappings>(text)
+                    .map_err(|e| bad_request(format!("mappings: {e}")))?;
+            }
+            form.file()?.0
         }
         other => {
-            return Err(ApiError::Rejected {
-                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                message: format!(
-                    "send the file as text/csv or as the `file` part of multipart/form-data, not {other:?}"
-                ),
-            });
+            let wanted = format!("text/csv or as the `file` part of {MULTIPART}");
+            return Err(sent_as_other(&wanted, other));
         }
     };
     let report = api.ops.import_contacts(&principal, &file, options).await?;
     Ok(Json(report))
-}
-
-/// The media type of the request, without its parameters, in lower case.
-fn content_type(request: &Request) -> String {
-    let value = request.headers().get(header::CONTENT_TYPE);
-    let text = value.and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let essence = text.split(';').next().unwrap_or_default();
-    essence.trim().to_ascii_lowercase()
-}
-
-/// The form's `file` and optional `mappings`.
-async fn form(request: Request) -> Result<(Bytes, Mappings), ApiError> {
-    let bad = |message: String| ApiError::Rejected {
-        status: StatusCode::BAD_REQUEST,
-        message,
-    };
-    let mut form = Multipart::from_request(request, &())
-        .await
-        .map_err(|rejection| ApiError::Rejected {
-            status: rejection.status(),
-            message: rejection.body_text(),
-        })?;
-    let (mut file, mut mappings) = (None, Mappings::default());
-    while let Some(field) = form.next_field().await.map_err(unreadable)? {
-        match field.name() {
-            Some("file") => file = Some(field.bytes().await.map_err(unreadable)?),
-            Some("mappings") => {
-                let text = field.text().await.map_err(|e| bad(e.body_text()))?;
-                mappings =
-                    serde_json::from_str(&text).map_err(|e| bad(format!("mappings: {e}")))?;
-            }
-            _ => {}
-        }
-    }
-    let file = file.ok_or_else(|| bad("the form has no `file` part".to_owned()))?;
-    Ok((file, mappings))
-}
-
-/// A form that cannot be read (413 over the limit, 400 malformed).
-fn unreadable(error: MultipartError) -> ApiError {
-    ApiError::Rejected {
-        status: error.status(),
-        message: error.body_text(),
-    }
 }

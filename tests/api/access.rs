@@ -10,7 +10,7 @@ use msgcore::core::api_key::Scope;
 use msgcore::core::ratelimit::Quota;
 use serde_json::{Value, json};
 
-use crate::harness::{World, refused};
+use crate::harness::{Payload, World, refused, sample};
 
 const A_PHONE: &str = "+14155550123";
 const A_NAME: &str = "Ada Secret";
@@ -22,10 +22,17 @@ const OTHER_PHONE: &str = "+14155550199";
 const IMPORTED_PHONE: &str = "+14155550198";
 /// Tenant A's webhook endpoint's address.
 const A_WEBHOOK: &str = "https://ada-secret.example.com/hooks";
+/// The name tenant A's file was uploaded with.
+const A_FILE: &str = "ada-secret-scan.pdf";
+
+/// The table's body: a file as a form.
+fn file(name: &str) -> Option<Payload> {
+    Some(Payload::File(sample(name), Some(name.to_owned())))
+}
 
 /// Every operation the API serves: its method, its path, the scope it needs
 /// (`None`: any valid key) and a valid body for it.
-fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
+fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Payload>)> {
     vec![
         (Method::GET, "/status", None, None),
         (Method::GET, "/contacts", Some(Scope::ContactsRead), None),
@@ -33,7 +40,7 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Method::POST,
             "/contacts",
             Some(Scope::ContactsWrite),
-            Some(json!({"phone": OTHER_PHONE, "name": "New", "smsOptedIn": true})),
+            Some(json!({"phone": OTHER_PHONE, "name": "New", "smsOptedIn": true}).into()),
         ),
         (
             Method::GET,
@@ -45,13 +52,13 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Method::PATCH,
             "/contacts/{id}",
             Some(Scope::ContactsWrite),
-            Some(json!({"name": "Changed", "addTags": ["x"]})),
+            Some(json!({"name": "Changed", "addTags": ["x"]}).into()),
         ),
         (
             Method::POST,
             "/contacts/import",
             Some(Scope::ContactsWrite),
-            Some(json!(format!("phone,name\n{IMPORTED_PHONE},Imported\n"))),
+            Some(json!(format!("phone,name\n{IMPORTED_PHONE},Imported\n")).into()),
         ),
         (Method::GET, "/chats", Some(Scope::MessagesRead), None),
         (Method::GET, "/messages", Some(Scope::MessagesRead), None),
@@ -60,7 +67,7 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Method::POST,
             "/conversations/{id}/messages",
             Some(Scope::MessagesSend),
-            Some(json!({"content": "A reply"})),
+            Some(json!({"content": "A reply"}).into()),
         ),
         (
             Method::POST,
@@ -68,14 +75,15 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Some(Scope::MessagesSend),
             Some(
                 json!({"to": OTHER_PHONE, "type": "text", "text": "Hi", "channel": "sms",
-                         "kind": "transactional"}),
+                         "kind": "transactional"})
+                .into(),
             ),
         ),
         (
             Method::POST,
             "/campaigns",
             Some(Scope::CampaignsWrite),
-            Some(json!({"id": "from-the-table", "channel": "sms", "text": "Hi {name}"})),
+            Some(json!({"id": "from-the-table", "channel": "sms", "text": "Hi {name}"}).into()),
         ),
         (Method::GET, "/campaigns", Some(Scope::MessagesRead), None),
         (Method::GET, "/templates", Some(Scope::MessagesRead), None),
@@ -113,7 +121,10 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Method::POST,
             "/webhooks",
             Some(Scope::Admin),
-            Some(json!({"url": "https://hooks.example.com/in", "events": ["message.received"]})),
+            Some(
+                json!({"url": "https://hooks.example.com/in", "events": ["message.received"]})
+                    .into(),
+            ),
         ),
         (Method::GET, "/webhooks", Some(Scope::Admin), None),
         (Method::GET, "/events", Some(Scope::MessagesRead), None),
@@ -124,11 +135,18 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Value>)> {
             Some(Scope::Admin),
             None,
         ),
+        (
+            Method::POST,
+            "/media",
+            Some(Scope::MessagesSend),
+            file("image.jpg"),
+        ),
+        (Method::GET, "/media/{id}", Some(Scope::MessagesRead), None),
     ]
 }
 
 /// A path of the table with its `{id}`: tenant A's contact's, campaign's,
-/// webhook endpoint's or conversation's.
+/// webhook endpoint's, file's or conversation's.
 fn with_id(path: &str, a: &TenantA) -> String {
     let id = if path.starts_with("/contacts/") {
         &a.contact
@@ -136,6 +154,8 @@ fn with_id(path: &str, a: &TenantA) -> String {
         A_CAMPAIGN
     } else if path.starts_with("/webhooks/") {
         &a.webhook
+    } else if path.starts_with("/media/") {
+        &a.media
     } else {
         &a.conversation
     };
@@ -172,16 +192,18 @@ async fn walker() -> World {
     World::with(ApiConfig::default().rate_limit(roomy)).await
 }
 
-/// Tenant A's contact, the conversation a message to it started, and its
-/// webhook endpoint.
+/// Tenant A's contact, the conversation a message to it started, its
+/// webhook endpoint and its file.
 struct TenantA {
     contact: String,
     conversation: String,
     webhook: String,
     secret: String,
+    media: String,
 }
 
-/// Tenant A with one contact, opted in to SMS, and one message sent to it.
+/// Tenant A with one contact, opted in to SMS, one message sent to it, a
+/// campaign, a webhook endpoint and a file.
 async fn tenant_a(w: &World) -> TenantA {
     let key = w
         .key(
@@ -216,9 +238,15 @@ async fn tenant_a(w: &World) -> TenantA {
         .call(Method::POST, "/webhooks", Some(&admin), Some(endpoint))
         .await;
     assert_eq!(registered.status.as_u16(), 201, "{registered:?}");
+    let scan = Payload::File(sample("document.pdf"), Some(A_FILE.to_owned()));
+    let uploaded = w
+        .call_with(Method::POST, "/media", Some(&key), Some(scan))
+        .await;
+    assert_eq!(uploaded.status.as_u16(), 201, "{uploaded:?}");
     TenantA {
         webhook: registered.body["id"].as_str().unwrap().to_owned(),
         secret: registered.body["secret"].as_str().unwrap().to_owned(),
+        media: uploaded.body["id"].as_str().unwrap().to_owned(),
         contact: created.body["id"].as_str().unwrap().to_owned(),
         conversation: sent.body["message"]["conversationId"]
             .as_str()
@@ -263,7 +291,8 @@ fn shows_nothing_of_a(answer: &crate::harness::Answer, a: &TenantA) {
             && !text.contains(A_WEBHOOK)
             && !text.contains(&a.secret)
             && !text.contains(A_TEXT)
-            && !text.contains(A_CAMPAIGN),
+            && !text.contains(A_CAMPAIGN)
+            && !text.contains(A_FILE),
         "{text}"
     );
 }
@@ -293,7 +322,7 @@ async fn every_route_refuses_no_key_a_wrong_key_and_a_revoked_or_expired_key_wit
     for (method, path, _, body) in operations() {
         let path = with_id(path, &a);
         for (what, key) in keys {
-            let answer = w.call(method.clone(), &path, key, body.clone()).await;
+            let answer = w.call_with(method.clone(), &path, key, body.clone()).await;
             refused(&answer, 401);
             shows_nothing_of_a(&answer, &a);
             assert!(
@@ -323,7 +352,7 @@ async fn a_key_without_the_routes_scope_is_refused_with_403_on_every_route() {
         let key = w.key(&w.a, &others).await;
         let path = with_id(path, &a);
         let answer = w
-            .call(method.clone(), &path, Some(&key), body.clone())
+            .call_with(method.clone(), &path, Some(&key), body.clone())
             .await;
         refused(&answer, 403);
         assert_eq!(
@@ -344,7 +373,7 @@ async fn another_tenants_key_never_reads_or_changes_a_record_of_a() {
     for (method, path, _, body) in operations() {
         let by_id = path.contains("{id}");
         let answer = w
-            .call(method.clone(), &with_id(path, &a), Some(&b), body)
+            .call_with(method.clone(), &with_id(path, &a), Some(&b), body)
             .await;
         shows_nothing_of_a(&answer, &a);
         if by_id {

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use msgcore::api::{ApiConfig, router};
 use msgcore::core::api_key::{Scope, Scopes};
 use msgcore::engine::{Inbox, LiveEvents, ManualClock};
+use msgcore::media::MemoryMediaStore;
 use msgcore::model::{Tenant, TenantId, TenantNumber, TenantSettings};
 use msgcore::service::{ApiKeys, NewApiKey};
 use msgcore::store::MemoryStore;
@@ -39,6 +40,70 @@ pub struct Answer {
     pub body: Value,
 }
 
+/// An answer as it came: its status, headers and bytes.
+#[derive(Debug)]
+pub struct Raw {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Raw {
+    /// The header `name`, which must be there once and in ASCII.
+    pub fn header(&self, name: &str) -> &str {
+        let values: Vec<_> = self.headers.get_all(name).iter().collect();
+        assert_eq!(values.len(), 1, "{name}: {:?}", self.headers);
+        values[0].to_str().unwrap()
+    }
+}
+
+/// A request body as a client sends it.
+#[derive(Debug, Clone)]
+pub enum Payload {
+    /// `application/json`.
+    Json(Value),
+    /// `text/csv`.
+    Csv(String),
+    /// `multipart/form-data` with one `file` part, and its file name if any.
+    File(Vec<u8>, Option<String>),
+}
+
+impl From<Value> for Payload {
+    /// A JSON string is a CSV file; anything else is JSON.
+    fn from(value: Value) -> Payload {
+        match value {
+            Value::String(csv) => Payload::Csv(csv),
+            json => Payload::Json(json),
+        }
+    }
+}
+
+/// The bytes of `tests/fixtures/media/{name}`.
+pub fn sample(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media");
+    std::fs::read(path.join(name)).unwrap()
+}
+
+/// The boundary of the forms `Payload::File` sends: no file's bytes hold it.
+const BOUNDARY: &str = "msgcore-test-boundary-7f3a9c";
+
+/// A form of one part, `name`, holding `bytes` (a file named `filename` if
+/// any): its `Content-Type` and its body.
+pub fn form(name: &str, bytes: &[u8], filename: Option<&str>) -> (String, Vec<u8>) {
+    let disposition = match filename {
+        Some(file) => format!("form-data; name=\"{name}\"; filename=\"{file}\""),
+        None => format!("form-data; name=\"{name}\""),
+    };
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
 fn tenant(slug: &str, number: &str) -> Tenant {
     Tenant {
         id: TenantId::from_uuid(uuid::Uuid::now_v7()),
@@ -57,9 +122,14 @@ impl World {
         World::with(ApiConfig::default()).await
     }
 
-    /// The API under `config`, its event streams woken by the inbox's
-    /// commits as a server's are.
+    /// A world whose API keeps media in memory.
     pub async fn with(config: ApiConfig) -> World {
+        World::without_media(config.media_store(Arc::new(MemoryMediaStore::new()))).await
+    }
+
+    /// A world whose API was given no media store, unless `config` has one;
+    /// its event streams are woken by the inbox's commits as a server's are.
+    pub async fn without_media(config: ApiConfig) -> World {
         let clock = Arc::new(ManualClock::new(t0()));
         let store = Arc::new(MemoryStore::new());
         let live = LiveEvents::default();
@@ -103,23 +173,19 @@ impl World {
         key: Option<&str>,
         body: Option<Value>,
     ) -> Answer {
-        let mut request = Request::builder().method(method).uri(path);
-        if let Some(key) = key {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
-        }
-        let body = match body {
-            // A JSON string is sent as a CSV file.
-            Some(Value::String(csv)) => {
-                request = request.header(header::CONTENT_TYPE, "text/csv");
-                Body::from(csv)
-            }
-            Some(json) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Body::from(json.to_string())
-            }
-            None => Body::empty(),
-        };
-        self.send(request.body(body).unwrap()).await
+        self.call_with(method, path, key, body.map(Payload::from))
+            .await
+    }
+
+    /// Sends `method path` with `key` (none: no `Authorization`) and `body`.
+    pub async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Payload>,
+    ) -> Answer {
+        self.send(request(method, path, key, body)).await
     }
 
     /// Opens `GET /events` with `key` (and `Last-Event-ID: after`): the
@@ -138,15 +204,16 @@ impl World {
 
     pub async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let retry_after = response
-            .headers()
+        let (parts, body) = response.into_parts();
+        let retry_after = parts
+            .headers
             .get(header::RETRY_AFTER)
             .map(|v| v.to_str().unwrap().to_owned());
-        let streams = response
-            .headers()
+        let streams = parts
+            .headers
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        let status = parts.status;
         if streams {
             // An event stream never ends; events.rs reads them.
             return Answer {
@@ -155,7 +222,7 @@ impl World {
                 body: Value::Null,
             };
         }
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let bytes = body.collect().await.unwrap().to_bytes();
         // 204 has no body; every other answer is JSON.
         let body = match status {
             StatusCode::NO_CONTENT => {
@@ -173,9 +240,44 @@ impl World {
         }
     }
 
+    /// Sends `request` and keeps the answer as it came.
+    pub async fn fetch(&self, request: Request<Body>) -> Raw {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes().to_vec();
+        Raw {
+            status: parts.status,
+            headers: parts.headers,
+            bytes,
+        }
+    }
+
     pub async fn get(&self, path: &str, key: &str) -> Answer {
         self.call(Method::GET, path, Some(key), None).await
     }
+}
+
+/// `method path` with `key` (none: no `Authorization`) and `body`.
+pub fn request(
+    method: Method,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Payload>,
+) -> Request<Body> {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(key) = key {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+    }
+    let (content_type, body) = match body {
+        Some(Payload::Json(json)) => ("application/json".to_owned(), json.to_string().into_bytes()),
+        Some(Payload::Csv(csv)) => ("text/csv".to_owned(), csv.into_bytes()),
+        Some(Payload::File(bytes, filename)) => form("file", &bytes, filename.as_deref()),
+        None => return request.body(Body::empty()).unwrap(),
+    };
+    request
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap()
 }
 
 /// Asserts an error answer: `status`, and a body that is `{"error": text}`

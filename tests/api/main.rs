@@ -10,5 +10,6 @@ mod harness;
 mod import;
 mod limits;
 mod logs;
+mod media;
 mod templates;
 mod webhooks;
