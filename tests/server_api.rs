@@ -146,6 +146,92 @@ async fn the_rate_limit_comes_from_msgcore_api_rate_limit() {
     running.stop().await.expect("a clean stop");
 }
 
+/// `bytes` sent to `POST /media` as a form's `file`, named `filename`: the
+/// status and the JSON body.
+async fn upload(running: &Running, token: &str, bytes: &[u8], filename: &str) -> (u16, Value) {
+    let boundary = "server-api-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = reqwest::Client::new()
+        .post(format!("http://{}{API_PATH}/media", running.addr))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("a body");
+    (status, serde_json::from_str(&body).expect("a JSON body"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_uploaded_file_is_kept_beside_the_database_and_served_after_a_restart() {
+    let mock = MockServer::start().await;
+    let database = databases::TempFile::new();
+    let config = config(&mock, &database, &[]);
+    let token = create_key(&config, "--name CRM --scopes admin").await;
+    let pdf = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media/document.pdf"),
+    )
+    .expect("the fixture");
+    let running = app::start(&config).await.expect("the server starts");
+    let (status, body) = upload(&running, &token, &pdf, "invoice.pdf").await;
+    assert_eq!(status, 201, "{body}");
+    running.stop().await.expect("a clean stop");
+
+    let media_dir = database.0.parent().expect("a directory").join("media");
+    assert_eq!(config.api.media_dir, media_dir);
+    let id = body["id"].as_str().expect("an id");
+    let running = app::start(&config).await.expect("the server starts again");
+    let response = reqwest::Client::new()
+        .get(format!("http://{}{API_PATH}/media/{id}", running.addr))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("the server answers");
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        response.bytes().await.expect("the file").as_ref(),
+        pdf.as_slice()
+    );
+    let kept = std::fs::read_dir(&media_dir)
+        .expect("the media directory")
+        .count();
+    assert_eq!(kept, 1, "one tenant's directory");
+    running.stop().await.expect("a clean stop");
+}
+
+#[test]
+fn msgcore_media_dir_names_the_directory_files_are_kept_in() {
+    let vars: HashMap<&str, &str> = HashMap::from([
+        ("MSGCORE_PUBLIC_URL", "https://inbox.example.test"),
+        ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+        ("TWILIO_AUTH_TOKEN", "token"),
+        ("TWILIO_FROM_NUMBER", "+12025551234"),
+        ("MSGCORE_DATABASE", "/var/lib/msgcore/inbox.db"),
+    ]);
+    let read = |extra: Option<&str>| {
+        let config = Config::from_vars(|name| match (name, extra) {
+            ("MSGCORE_MEDIA_DIR", Some(dir)) => Some(dir.to_owned()),
+            _ => vars.get(name).map(|v| (*v).to_owned()),
+        });
+        config.expect("a valid configuration").api.media_dir
+    };
+
+    assert_eq!(read(None), std::path::Path::new("/var/lib/msgcore/media"));
+    assert_eq!(read(Some("/srv/files")), std::path::Path::new("/srv/files"));
+}
+
 #[test]
 fn api_settings_that_make_no_sense_are_refused_naming_the_variable() {
     let vars: HashMap<&str, &str> = HashMap::from([

@@ -1,5 +1,6 @@
 //! The running server: the SQLite store, the inbox, the webhook router mounted at
-//! the public URL's path, the REST API at [`API_PATH`], the campaign
+//! the public URL's path, the REST API at [`API_PATH`] with its uploaded
+//! files in `MSGCORE_MEDIA_DIR`, the campaign
 //! scheduler queuing what campaigns have due, the dispatcher sending the
 //! outbox through the configured carriers, and the deliverer posting the
 //! tenant's events to its outgoing webhook endpoints.
@@ -18,6 +19,7 @@ use msgcore::engine::{
     CampaignPass, CampaignScheduler, DispatchPolicy, Dispatcher, EventSink, GroupCommitOptions,
     Inbox, KeywordMenuBot, LiveEvents, RunReport, SystemClock, WebhookDeliverer, WebhookPass,
 };
+use msgcore::media::FsMediaStore;
 use msgcore::model::TenantRef;
 use msgcore::model::{Tenant, TenantId, TenantSettings};
 use msgcore::providers::executor::ReqwestExecutor;
@@ -109,14 +111,17 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     let tenant = ensure_tenant(&inbox, &config.inbox).await?;
     let webhook_config = webhook_config(config)?;
     let webhook_urls = webhook_config.webhook_urls();
+    let media = Arc::new(FsMediaStore::open(&config.api.media_dir).await?);
+    let api_config = config
+        .api
+        .api_config()?
+        .media_store(media)
+        .live_events(live);
     let app = mount(
         webhooks::router(inbox.clone(), webhook_config),
         mount_path(&config.public_url),
     )
-    .nest(
-        API_PATH,
-        api::router(inbox.clone(), config.api.api_config()?.live_events(live)),
-    )
+    .nest(API_PATH, api::router(inbox.clone(), api_config))
     .route("/health", {
         let inbox = inbox.clone();
         axum::routing::get(move || health(inbox.clone()))

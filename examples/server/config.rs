@@ -3,7 +3,7 @@
 //! before anything listens.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::TimeDelta;
 use msgcore::api::ApiConfig;
@@ -74,7 +74,7 @@ impl InboxConfig {
     }
 }
 
-/// The REST API's limits.
+/// The REST API's limits, and where it keeps uploaded files.
 #[derive(Debug, Clone)]
 pub struct ApiSettings {
     /// Requests a minute each IP and each key may make (`MSGCORE_API_RATE_LIMIT`,
@@ -90,6 +90,10 @@ pub struct ApiSettings {
     /// disabled (`MSGCORE_WEBHOOK_RETRY=5,300,1800`; default Standard
     /// Webhooks' schedule).
     pub webhook_retry: RetrySchedule,
+    /// The directory `POST /media` keeps files in (`MSGCORE_MEDIA_DIR`; by
+    /// default `media` beside the SQLite file, or in the working directory
+    /// with PostgreSQL).
+    pub media_dir: PathBuf,
 }
 
 impl ApiSettings {
@@ -107,7 +111,23 @@ fn tenant_slug(var: &impl Fn(&str) -> Option<String>) -> String {
     var("MSGCORE_TENANT").unwrap_or_else(|| DEFAULT_TENANT.to_owned())
 }
 
-fn api_settings(var: &impl Fn(&str) -> Option<String>) -> Result<ApiSettings, EnvErrors> {
+/// `MSGCORE_MEDIA_DIR`, or a `media` directory beside the SQLite file. With
+/// PostgreSQL there is no file to sit beside: the working directory's `media`,
+/// which replicas on several machines must replace with a volume they share.
+fn media_dir(value: Option<String>, database: Option<&Database>) -> PathBuf {
+    match (value, database) {
+        (Some(dir), _) => dir.into(),
+        (None, Some(Database::Sqlite(file))) => {
+            file.parent().unwrap_or(Path::new("")).join("media")
+        }
+        (None, _) => PathBuf::from("media"),
+    }
+}
+
+fn api_settings(
+    var: &impl Fn(&str) -> Option<String>,
+    database: Option<&Database>,
+) -> Result<ApiSettings, EnvErrors> {
     let mut problems = EnvErrors::default();
     let requests_per_minute = problems.keep(match var("MSGCORE_API_RATE_LIMIT") {
         None => Ok(DEFAULT_API_RATE_LIMIT),
@@ -145,6 +165,7 @@ fn api_settings(var: &impl Fn(&str) -> Option<String>) -> Result<ApiSettings, En
             )),
         },
     });
+    let media_dir = media_dir(var("MSGCORE_MEDIA_DIR"), database);
     let webhook_retry = problems.keep(match var("MSGCORE_WEBHOOK_RETRY") {
         None => Ok(RetrySchedule::default()),
         Some(value) => retry_schedule(&value),
@@ -159,6 +180,7 @@ fn api_settings(var: &impl Fn(&str) -> Option<String>) -> Result<ApiSettings, En
                     trust_forwarded_for,
                     webhook_urls,
                     webhook_retry,
+                    media_dir,
                 }
             },
         );
@@ -272,7 +294,8 @@ impl Config {
         let listen = problems.keep(listen(var("MSGCORE_LISTEN")));
         let public_url = problems.keep(public_url(var("MSGCORE_PUBLIC_URL")));
         let inbox = problems.keep(InboxConfig::from_vars(var));
-        let api = problems.keep_all(api_settings(&var));
+        let database = inbox.as_ref().map(|inbox| &inbox.database);
+        let api = problems.keep_all(api_settings(&var, database));
         let tenant_slug = tenant_slug(&var);
         let callbacks = public_url.as_deref().map(|url| Callbacks {
             url,

@@ -144,6 +144,7 @@ fn print_banner(config: &Config, running: &app::Running) {
         running.addr,
         app::API_PATH
     );
+    println!("media: {}", config.api.media_dir.display());
     println!("paste these webhook URLs into the providers' consoles:");
     for url in &running.webhook_urls {
         let exact = url.url.replace("{tenant}", &running.tenant.slug);

@@ -20,23 +20,24 @@ mod sqlite {
 
     use uuid::Uuid;
 
-    /// A database file in the temporary directory, removed (with its WAL files)
-    /// when dropped.
+    /// A database file in a directory of its own under the temporary one,
+    /// removed with everything beside it (its WAL files, the example server's
+    /// `media` directory) when dropped.
     pub struct TempFile(pub PathBuf);
 
     impl TempFile {
         pub fn new() -> TempFile {
-            let name = format!("msgcore-test-{}.db", Uuid::now_v7().simple());
-            TempFile(std::env::temp_dir().join(name))
+            let dir = format!("msgcore-test-{}", Uuid::now_v7().simple());
+            let dir = std::env::temp_dir().join(dir);
+            std::fs::create_dir(&dir).expect("a fresh temporary directory");
+            TempFile(dir.join("msgcore.db"))
         }
     }
 
     impl Drop for TempFile {
         fn drop(&mut self) {
-            for suffix in ["", "-wal", "-shm"] {
-                let mut path = self.0.clone().into_os_string();
-                path.push(suffix);
-                let _ = std::fs::remove_file(path);
+            if let Some(dir) = self.0.parent() {
+                let _ = std::fs::remove_dir_all(dir);
             }
         }
     }
