@@ -424,7 +424,8 @@
 //! /chats/{id}`, `POST /conversations/{id}/messages`, `GET /messages`), `POST /send` (every
 //! content type, through every gate), campaigns (`POST/GET /campaigns`,
 //! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`),
-//! `GET /templates`, `GET /quick-replies`, outgoing webhook endpoints
+//! `GET /templates`, `GET /quick-replies`, media (`POST /media`,
+//! `GET /media/{id}`), outgoing webhook endpoints
 //! (`POST/GET /webhooks`, `DELETE /webhooks/{id}`, `POST
 //! /webhooks/{id}/enable`) and `GET /events`, the tenant's events as
 //! server-sent events woken by `engine::LiveEvents` (across replicas through
@@ -434,6 +435,14 @@
 //! limit), answering every error as `{"error": "…"}`, and describing itself at
 //! `GET /openapi.json`. The handlers only translate HTTP: [`service::Operations`]
 //! does the work, so the MCP server will answer exactly as REST does.
+//!
+//! **Media files.** [`media::MediaStore`] is where a tenant's uploads are kept:
+//! [`media::MemoryMediaStore`] for tests, `media::FsMediaStore` (feature
+//! `tokio`) in a directory per tenant, each file written whole before it has an
+//! id, or your own object store. [`Operations::upload_media`](service::Operations::upload_media)
+//! checks a file by its bytes ([`check_upload`](core::message::media::check_upload):
+//! the SPEC's eight types, at most 16,000,000 bytes) before any store sees it;
+//! its name decides nothing.
 //!
 //! **Errors.** Each module returns its own typed error saying what was wrong with
 //! which input; [`Error`] gathers them with a stable [`ErrorKind`], an HTTP status
@@ -518,11 +527,11 @@
 //! | `twilio` (default) | Messages API requests and error mapping, webhook and voice parsing, TwiML, the voice call flow, `X-Twilio-Signature` verification exactly as twilio-python's `RequestValidator` | no |
 //! | `telnyx` (default) | v2 Messages API requests and error mapping, webhook parsing, Ed25519 webhook verification with a replay tolerance | no |
 //! | `meta` (default) | Cloud API requests for every content kind, media upload, read receipts and error mapping, webhook parsing and the subscription handshake, `X-Hub-Signature-256` verification | no |
-//! | `tokio` | `engine::Dispatcher`: drains the outbox through a carrier with leases, retries and backoff | no |
+//! | `tokio` | `engine::Dispatcher`: drains the outbox through a carrier with leases, retries and backoff; `media::FsMediaStore`: uploaded files on disk | no |
 //! | `http` | `carrier::HttpCarrier`: sends through any provider's `SendApi` with reqwest (rustls), per-tenant credentials | yes |
 //! | `sqlite` | [`store::SqliteStore`]: the embedded store (one file, WAL, schema applied on open) | no |
 //! | `postgres` | [`store::PostgresStore`]: one database for many replicas (unique keys, `FOR UPDATE SKIP LOCKED` outbox, schema applied on connect) | no |
-//! | `conformance` | `store::conformance`: the `Store` contract as a public test suite, to run against your own store | no |
+//! | `conformance` | `store::conformance` and `media::conformance`: the `Store` and `MediaStore` contracts as public test suites, to run against your own stores | no |
 //! | `axum` | `webhooks::router`: an axum `Router` serving Twilio, Telnyx and Meta webhooks (signature first, body limit, status codes that make providers retry only what can succeed) | no |
 //! | `api` | `api::router`: the REST API (SPEC §19) over `service::Operations` and Bearer API keys with scopes, per-IP and per-key rate limits kept in the store, `{"error"}` bodies, OpenAPI 3.1 at `/openapi.json` (utoipa); turns on `axum` | no |
 //!
