@@ -75,6 +75,11 @@ async fn post(running: &Running, route: &str, token: &str, body: Value) -> (u16,
         .send()
         .await
         .expect("the server answers");
+    answer(response).await
+}
+
+/// The status and the JSON body of `response`.
+async fn answer(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let body = response.text().await.expect("a body");
     (status, serde_json::from_str(&body).expect("a JSON body"))
@@ -87,10 +92,7 @@ async fn get(running: &Running, route: &str, token: Option<&str>) -> (u16, Value
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    let response = request.send().await.expect("the server answers");
-    let status = response.status().as_u16();
-    let body = response.text().await.expect("a body");
-    (status, serde_json::from_str(&body).expect("a JSON body"))
+    answer(request.send().await.expect("the server answers")).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -167,9 +169,7 @@ async fn upload(running: &Running, token: &str, bytes: &[u8], filename: &str) ->
         .send()
         .await
         .expect("the server answers");
-    let status = response.status().as_u16();
-    let body = response.text().await.expect("a body");
-    (status, serde_json::from_str(&body).expect("a JSON body"))
+    answer(response).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
