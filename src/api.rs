@@ -12,6 +12,7 @@
 //! | `GET /chats` | `messages:read` | conversations, the most recently active first; `status`, `page`, `limit` |
 //! | `GET /chats/{id}` | `messages:read` | a conversation with its contact's latest 50 messages |
 //! | `POST /conversations/{id}/messages` | `messages:send` | a text reply (`content`, `channel`, `clientId`) |
+//! | `GET /conversations/{id}/guide`, `PUT /conversations/{id}/guide` | `messages:read`, `messages:send` | the conversation's AI guide (SPEC §11), which the AI responder reads with every message; `{"guide": null}` clears it |
 //! | `GET /messages` | `messages:read` | the tenant's recent messages across its conversations, the newest first; `page`, `limit` |
 //! | `POST /send` | `messages:send` | any type of the seed's table to a contact's number (`channel`, `kind`, `clientId`) |
 //! | `POST /campaigns` | `campaigns:write` | SPEC §18's campaign form; the audience frozen |
@@ -76,6 +77,7 @@ mod contacts;
 mod error;
 mod events;
 mod form;
+mod guides;
 mod import;
 mod media;
 mod messages;
@@ -99,6 +101,7 @@ pub use campaigns::{CampaignDetail, CampaignList, CampaignView, CountsView};
 pub use chats::{ChatList, ChatThread, ChatView, ReplyBody};
 pub use contacts::{ContactList, ContactView, CreateContact, UpdateContact};
 pub use error::ErrorBody;
+pub use guides::{GuideBody, GuideView};
 pub use import::IMPORT_BODY_LIMIT;
 pub use media::{MEDIA_BODY_LIMIT, MediaView};
 pub use messages::{MessageList, MessageView, SentMessage};
@@ -251,6 +254,7 @@ fn parts(api: Api) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(chats::list))
         .routes(routes!(chats::get_one))
         .routes(routes!(chats::reply))
+        .routes(routes!(guides::get_one, guides::put))
         .routes(routes!(messages::send))
         .routes(routes!(messages::list))
         .routes(routes!(campaigns::create, campaigns::list))

@@ -39,6 +39,7 @@ mod events;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 mod group_commit;
+mod guide;
 mod import;
 mod inbound;
 mod inbox;

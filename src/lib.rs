@@ -421,7 +421,8 @@
 //! **The REST API** (feature `api`): `api::router` serves the seed's endpoints
 //! over those keys — `GET /status`, contacts (`GET/POST /contacts`,
 //! `GET/PATCH /contacts/{id}`, `POST /contacts/import`), conversations (`GET /chats`, `GET
-//! /chats/{id}`, `POST /conversations/{id}/messages`, `GET /messages`), `POST /send` (every
+//! /chats/{id}`, `POST /conversations/{id}/messages`, `GET/PUT
+//! /conversations/{id}/guide` for the AI responder, `GET /messages`), `POST /send` (every
 //! content type, through every gate), campaigns (`POST/GET /campaigns`,
 //! `GET /campaigns/{id}`, `POST /campaigns/{id}/pause|resume|cancel`),
 //! `GET /templates`, `GET /quick-replies`, media (`POST /media`,

@@ -77,6 +77,7 @@
 //! # Ok::<(), msgcore::core::conversation::InvalidTransition>(())
 //! ```
 
+pub mod guide;
 mod record;
 mod resumption;
 

@@ -4,9 +4,11 @@
 use super::api_keys::Principal;
 use super::operations::Operations;
 use super::page::{Page, PageRequest};
+use super::request_error::RequestError;
 use crate::core::api_key::Scope;
 use crate::core::channel::Channel;
 use crate::core::conversation::Status;
+use crate::core::conversation::guide::Guide;
 use crate::core::message::Content;
 use crate::engine::{NotFound, SendOutcome, SendRequest};
 use crate::error::Error;
@@ -98,6 +100,39 @@ impl Operations {
         );
         request.client_id = reply.client_id;
         self.inbox.send(&request).await
+    }
+
+    /// Sets the AI guide of the tenant's conversation `id` (SPEC §11), or
+    /// clears it with `None`: the AI responder reads it with every message it
+    /// answers. A guide over
+    /// [`MAX_GUIDE_CHARS`](crate::core::conversation::guide::MAX_GUIDE_CHARS)
+    /// or only spaces is 400. The guide as set. Scope `messages:send`.
+    pub async fn set_guide(
+        &self,
+        principal: &Principal,
+        id: &str,
+        guide: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        principal.require(Scope::MessagesSend)?;
+        let guide = guide
+            .map(Guide::new)
+            .transpose()
+            .map_err(RequestError::from)?;
+        let summary = self.summary(principal.tenant, id).await?;
+        let conversation = summary.conversation.id;
+        let record = self
+            .inbox
+            .set_guide(principal.tenant, conversation, guide)
+            .await?;
+        Ok(record.responder_context)
+    }
+
+    /// The AI guide of the tenant's conversation `id`, if it has one. Scope
+    /// `messages:read`.
+    pub async fn guide(&self, principal: &Principal, id: &str) -> Result<Option<String>, Error> {
+        principal.require(Scope::MessagesRead)?;
+        let summary = self.summary(principal.tenant, id).await?;
+        Ok(summary.conversation.responder_context)
     }
 
     /// The tenant's conversation `id` with its contact's name and number; a

@@ -1,6 +1,7 @@
 //! What the service layer refuses on its own account.
 
 use super::page::PageError;
+use crate::core::conversation::guide::GuideError;
 use crate::core::phone::E164;
 use crate::core::webhook_endpoint::UrlError;
 
@@ -11,6 +12,9 @@ pub enum RequestError {
     /// A page or page size out of bounds (400).
     #[error(transparent)]
     Page(#[from] PageError),
+    /// A conversation guide that is empty or too long (400).
+    #[error(transparent)]
+    Guide(#[from] GuideError),
     /// A `Last-Event-ID` that is not an event's sequence number (400).
     #[error("Last-Event-ID: {0:?} is not an event's sequence number")]
     LastEventId(String),

@@ -62,6 +62,18 @@ fn operations() -> Vec<(Method, &'static str, Option<Scope>, Option<Payload>)> {
         ),
         (Method::GET, "/chats", Some(Scope::MessagesRead), None),
         (Method::GET, "/messages", Some(Scope::MessagesRead), None),
+        (
+            Method::GET,
+            "/conversations/{id}/guide",
+            Some(Scope::MessagesRead),
+            None,
+        ),
+        (
+            Method::PUT,
+            "/conversations/{id}/guide",
+            Some(Scope::MessagesSend),
+            Some(json!({"guide": "Be brief."}).into()),
+        ),
         (Method::GET, "/chats/{id}", Some(Scope::MessagesRead), None),
         (
             Method::POST,

@@ -296,3 +296,50 @@ async fn messages_lists_every_conversations_messages_newest_first_a_page_at_a_ti
     );
     assert_eq!(of_b.body["messages"], json!([]), "never another tenant's");
 }
+
+#[tokio::test]
+async fn a_conversations_ai_guide_is_set_read_and_cleared_and_never_anothers() {
+    let w = World::new().await;
+    let key = key(&w).await;
+    contact(&w, &key, "+14155550141", json!({"smsOptedIn": true})).await;
+    let sent = send(&w, &key, text_by_sms("+14155550141", "Hello")).await;
+    let conversation = sent.body["message"]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/conversations/{conversation}/guide");
+    let b = w
+        .key(&w.b, &[Scope::MessagesRead, Scope::MessagesSend])
+        .await;
+
+    let set = w
+        .call(
+            Method::PUT,
+            &path,
+            Some(&key),
+            Some(json!({"guide": "  Speaks Spanish. "})),
+        )
+        .await;
+    let read = w.get(&path, &key).await;
+    let by_b = w.get(&path, &b).await;
+    let too_long = json!({"guide": "x".repeat(4_001)});
+    let refused_long = w.call(Method::PUT, &path, Some(&key), Some(too_long)).await;
+    let cleared = w
+        .call(Method::PUT, &path, Some(&key), Some(json!({"guide": null})))
+        .await;
+
+    assert_eq!(set.status.as_u16(), 200, "{set:?}");
+    assert_eq!(set.body["guide"], "Speaks Spanish.");
+    assert_eq!(
+        read.body,
+        json!({"conversationId": conversation, "guide": "Speaks Spanish."})
+    );
+    refused(&by_b, 404);
+    refused(&refused_long, 400);
+    assert_eq!(
+        refused_long.body["error"],
+        "guide: 4001 characters, over the 4000 a guide may have"
+    );
+    assert_eq!(cleared.body["guide"], Value::Null);
+    assert_eq!(w.get(&path, &key).await.body["guide"], Value::Null);
+}

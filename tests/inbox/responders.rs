@@ -283,3 +283,67 @@ mod timeout {
         )));
     }
 }
+
+/// An AI agent that answers with the guide it was given.
+struct ReadsItsGuide;
+
+#[async_trait]
+impl Responder for ReadsItsGuide {
+    async fn respond(&self, request: ResponderRequest<'_>) -> Option<ResponderReply> {
+        let guide = request.conversation.responder_context.clone();
+        Some(ResponderReply {
+            content: Content::text(guide.unwrap_or_else(|| "no guide".into())).ok(),
+            context: None,
+            hand_off: false,
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_ai_agent_answers_with_the_guide_an_agent_set_and_without_it_once_cleared() {
+    use msgcore::core::conversation::guide::Guide;
+    let h = Harness::with(settings_with_tags(), |b| b.ai(Arc::new(ReadsItsGuide))).await;
+    let first = h.text_in(Channel::Sms, "hi").await;
+    h.inbox
+        .act(h.tenant.id, first.conversation, &Event::HandToAi)
+        .await
+        .unwrap();
+    let guide = Guide::new("Gold member: waive the delivery fee.").unwrap();
+
+    let set = h
+        .inbox
+        .set_guide(h.tenant.id, first.conversation, Some(guide))
+        .await
+        .unwrap();
+    let asked = h.text_in(Channel::Sms, "Fees?").await;
+    let answered = h.inbox.respond(&asked.respond.unwrap()).await.unwrap();
+
+    assert_eq!(
+        set.responder_context.as_deref(),
+        Some("Gold member: waive the delivery fee.")
+    );
+    assert_eq!(
+        reply_text(&answered).as_deref(),
+        Some("Gold member: waive the delivery fee.")
+    );
+    h.inbox
+        .set_guide(h.tenant.id, first.conversation, None)
+        .await
+        .unwrap();
+    let again = h.text_in(Channel::Sms, "And now?").await;
+    let answered = h.inbox.respond(&again.respond.unwrap()).await.unwrap();
+    assert_eq!(reply_text(&answered).as_deref(), Some("no guide"));
+    let elsewhere = h
+        .inbox
+        .set_guide(
+            msgcore::model::TenantId::from_uuid(uuid::Uuid::now_v7()),
+            first.conversation,
+            None,
+        )
+        .await;
+    assert_eq!(
+        elsewhere.unwrap_err().http_status(),
+        404,
+        "another tenant's"
+    );
+}
