@@ -93,6 +93,7 @@ pub(super) async fn import(
     QueryOf(query): QueryOf<ImportQuery>,
     request: Request,
 ) -> Result<Json<ImportReport>, ApiError> {
+    api.ops.may_import_contacts(&principal)?;
     let mut options = ImportOptions {
         default_region: query.default_region,
         ..ImportOptions::default()

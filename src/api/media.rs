@@ -88,6 +88,7 @@ pub(super) async fn upload(
     Authorized(principal): Authorized,
     request: Request,
 ) -> Result<(StatusCode, Json<MediaView>), ApiError> {
+    api.ops.may_upload_media(&principal)?;
     let sent_as = content_type(&request);
     if sent_as != MULTIPART {
         let wanted = format!("the `file` part of {MULTIPART}");

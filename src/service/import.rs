@@ -20,7 +20,7 @@ impl Operations {
         file: &[u8],
         mut options: ImportOptions,
     ) -> Result<ImportReport, Error> {
-        principal.require(Scope::ContactsWrite)?;
+        self.may_import_contacts(principal)?;
         options
             .default_region
             .get_or_insert_with(|| DEFAULT_REGION.to_owned());
@@ -29,5 +29,14 @@ impl Operations {
                 ControlFlow::Continue(())
             })
             .await
+    }
+}
+
+impl Operations {
+    /// Whether `principal` may import contacts (scope `contacts:write`). A
+    /// server asks before reading the file, so that a key that may not
+    /// import never has it buffer 16 MiB.
+    pub fn may_import_contacts(&self, principal: &Principal) -> Result<(), Error> {
+        principal.require(Scope::ContactsWrite)
     }
 }

@@ -67,8 +67,7 @@ impl Operations {
         bytes: Vec<u8>,
         filename: Option<&str>,
     ) -> Result<MediaRecord, Error> {
-        principal.require(Scope::MessagesSend)?;
-        let store = self.media.store()?;
+        let store = self.may_upload_media(principal)?;
         let media_type = check_upload(&bytes)?;
         let media = NewMedia {
             id: MediaId::from_uuid(self.inbox.ids.next_id()),
@@ -79,6 +78,14 @@ impl Operations {
             bytes,
         };
         Ok(store.put(media).await?)
+    }
+
+    /// Whether `principal` may upload a file here (scope `messages:send`, and
+    /// a media store to keep it): the store. A server asks before reading the
+    /// upload, so that a key that may not upload never has it buffer 16 MB.
+    pub fn may_upload_media(&self, principal: &Principal) -> Result<&dyn MediaStore, Error> {
+        principal.require(Scope::MessagesSend)?;
+        self.media.store()
     }
 
     /// The tenant's file `id` (a text that is no id is as unknown as another

@@ -230,3 +230,37 @@ fn the_document_lists_every_accepted_type_as_a_download_and_the_form_as_the_uplo
     assert!(form != &Value::Null, "{upload}");
     assert!(upload["responses"]["201"] != Value::Null);
 }
+
+/// A request body that counts how often it was read.
+fn watched_body(reads: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> Body {
+    let chunks = futures_util::stream::poll_fn(move |_| {
+        reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let chunk = axum::body::Bytes::from_static(b"--x\r\n");
+        std::task::Poll::Ready(Some(Ok::<_, std::io::Error>(chunk)))
+    });
+    Body::from_stream(chunks)
+}
+
+#[tokio::test]
+async fn a_key_that_may_not_upload_or_import_is_refused_before_its_file_is_read() {
+    let w = World::new().await;
+    let reader = w
+        .key(&w.a, &[Scope::MessagesRead, Scope::ContactsRead])
+        .await;
+    for path in ["/media", "/contacts/import"] {
+        let reads = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {reader}"))
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body(watched_body(reads.clone()))
+            .unwrap();
+
+        let answer = w.send(request).await;
+
+        refused(&answer, 403);
+        let read = reads.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(read, 0, "{path}: the body was read {read} times");
+    }
+}
