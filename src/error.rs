@@ -44,7 +44,7 @@ use crate::engine::NotFound;
 use crate::media::MediaStoreError;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
 use crate::providers::signature::SignatureError;
-use crate::service::RequestError;
+use crate::service::{PaymentLinkError, RequestError};
 use crate::store::StoreError;
 
 /// Any error msgcore returns.
@@ -137,6 +137,10 @@ pub enum Error {
     /// contact that exists).
     #[error(transparent)]
     Request(#[from] RequestError),
+    /// A payment link that cannot be made: no provider, a bad amount,
+    /// currency or description, or the provider failed.
+    #[error(transparent)]
+    PaymentLink(#[from] PaymentLinkError),
     /// The operating system's random source failed, so no secret could be made.
     #[error("the operating system's random source failed: {0}")]
     Randomness(getrandom::Error),
@@ -275,6 +279,11 @@ pub enum ErrorKind {
     /// Other writers kept changing the same contact, or the write queue is
     /// full; try again.
     Busy,
+    /// The request needs a port the embedder did not configure (a payment
+    /// provider for payment links).
+    NotConfigured,
+    /// The embedder's payment provider failed.
+    PaymentProvider,
 }
 
 impl ErrorKind {
@@ -329,6 +338,8 @@ impl ErrorKind {
             ErrorKind::Randomness => "randomness",
             ErrorKind::Store => "store",
             ErrorKind::Busy => "busy",
+            ErrorKind::NotConfigured => "not_configured",
+            ErrorKind::PaymentProvider => "payment_provider",
         }
     }
 
@@ -362,6 +373,8 @@ impl ErrorKind {
             ErrorKind::MediaTooLarge => 413,
             ErrorKind::NoMediaStore => 501,
             ErrorKind::Busy => 503,
+            ErrorKind::NotConfigured => 501,
+            ErrorKind::PaymentProvider => 502,
             ErrorKind::Store | ErrorKind::Randomness => 500,
             ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
             _ => 400,
@@ -426,6 +439,9 @@ impl Error {
                 RequestError::ContactExists { .. } | RequestError::TooManyWebhooks { .. },
             ) => ErrorKind::Conflict,
             Error::Request(_) => ErrorKind::InvalidRequest,
+            Error::PaymentLink(PaymentLinkError::NotConfigured) => ErrorKind::NotConfigured,
+            Error::PaymentLink(PaymentLinkError::Provider(_)) => ErrorKind::PaymentProvider,
+            Error::PaymentLink(_) => ErrorKind::InvalidRequest,
             Error::Randomness(_) => ErrorKind::Randomness,
             Error::Store(StoreError::Taken { .. }) => ErrorKind::Conflict,
             Error::Store(StoreError::Overloaded { .. }) => ErrorKind::Busy,
@@ -454,6 +470,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Busy { .. } => true,
+            Error::PaymentLink(PaymentLinkError::Provider(_)) => true,
             Error::Store(error) => error.is_retryable(),
             _ => self.retry_after().is_some() || self.retry_at().is_some(),
         }

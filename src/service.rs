@@ -7,6 +7,7 @@
 //! its door: [`Operations::enter`] turns a request's origin and token into a
 //! [`Principal`], and every operation checks that principal's scope.
 
+mod agents;
 pub mod api_keys;
 mod campaigns;
 mod contacts;
@@ -17,11 +18,13 @@ mod media;
 mod messages;
 mod operations;
 mod page;
+mod payment_links;
 mod request_error;
 mod send;
 mod templates;
 mod webhooks;
 
+pub use agents::{AgentKind, AiAgent};
 pub use api_keys::{ApiKeys, CreatedApiKey, NewApiKey, Principal};
 pub use campaigns::CampaignReport;
 pub use contacts::ContactFilter;
@@ -31,6 +34,23 @@ pub use events::{EVENT_BATCH, EventBatch};
 pub(crate) use media::MediaSlot;
 pub use operations::{Operations, Origin};
 pub use page::{DEFAULT_PAGE_LIMIT, MAX_PAGE, MAX_PAGE_LIMIT, Page, PageError, PageRequest};
+pub use payment_links::{
+    MAX_PAYMENT_DESCRIPTION, NewPaymentLink, PaymentLink, PaymentLinkError, PaymentLinkRequest,
+    PaymentLinks,
+};
 pub use request_error::RequestError;
 pub use send::Outgoing;
 pub use webhooks::{MAX_DESCRIPTION, MAX_WEBHOOKS, NewWebhook};
+
+/// What a client is told of `error`, over REST (`{"error"}`) and MCP (a tool
+/// error) alike: its message, except that a database's can name tables,
+/// hosts or values, so a store failure says only that the server failed.
+#[cfg(feature = "api")]
+pub(crate) fn public_message(error: &crate::Error) -> String {
+    match error.kind() {
+        crate::error::ErrorKind::Store => {
+            "the server could not complete the request; try again".to_owned()
+        }
+        _ => error.to_string(),
+    }
+}

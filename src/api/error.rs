@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::{IntoResponses, ToSchema};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::service::PageError;
 
 /// Every error's body.
@@ -104,12 +104,7 @@ impl ApiError {
 
     fn message(&self) -> String {
         match self {
-            // A database's message can name tables, hosts or values: say only
-            // that the server failed, and log the rest.
-            ApiError::Engine(error) if error.kind() == ErrorKind::Store => {
-                "the server could not complete the request; try again".to_owned()
-            }
-            ApiError::Engine(error) => error.to_string(),
+            ApiError::Engine(error) => crate::service::public_message(error),
             ApiError::Rejected { message, .. } => message.clone(),
             ApiError::NoRoute => "no such route".to_owned(),
             ApiError::NoMethod => "this route does not take that method".to_owned(),

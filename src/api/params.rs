@@ -1,6 +1,7 @@
 //! The closed sets requests name — a conversation's status, a channel, a
 //! kind of send — as the OpenAPI document lists them, so that clients and
-//! schemathesis see the choices.
+//! schemathesis see the choices (and, with feature `mcp`, the MCP tools'
+//! input schemas).
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,6 +12,7 @@ use crate::core::quiet_hours::SendKind;
 
 /// Who is handling a conversation (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "mcp", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StatusName {
     /// Awaiting an agent.
@@ -51,6 +53,7 @@ impl From<Status> for StatusName {
 
 /// A channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "mcp", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ChannelName {
     /// SMS (and MMS).
@@ -79,6 +82,7 @@ impl From<Channel> for ChannelName {
 
 /// Whether quiet hours hold a send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[cfg_attr(feature = "mcp", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SendKindName {
     /// Marketing: held outside the recipient's allowed hours (the default,

@@ -42,6 +42,23 @@ pub struct ResponderReply {
 pub trait Responder: Send + Sync {
     /// An answer to the message, or `None` to stay silent.
     async fn respond(&self, request: ResponderRequest<'_>) -> Option<ResponderReply>;
+
+    /// What the tenant's people and API clients call it (the MCP tool
+    /// `list_ai_agents` lists it): by default its type's name, without
+    /// module path or generics.
+    fn name(&self) -> &str {
+        short_type_name(std::any::type_name::<Self>())
+    }
+}
+
+/// `a::b::Bot<c::D>` as `Bot`: a default name that says what the responder
+/// is without exposing the embedder's module layout.
+fn short_type_name(full: &'static str) -> &'static str {
+    let without_generics = full.split('<').next().unwrap_or(full);
+    without_generics
+        .rsplit("::")
+        .next()
+        .unwrap_or(without_generics)
 }
 
 /// A keyword menu: each option maps a word to a reply; a word in `hand_off_words`
@@ -108,5 +125,18 @@ impl Responder for KeywordMenuBot {
                 hand_off: true,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_responder_without_a_name_of_its_own_is_called_by_its_type() {
+        let bot = KeywordMenuBot::new("menu");
+        assert_eq!(Responder::name(&bot), "KeywordMenuBot");
+        assert_eq!(short_type_name("a::b::Bot<c::D<e::F>>"), "Bot");
+        assert_eq!(short_type_name("Plain"), "Plain");
     }
 }

@@ -90,7 +90,7 @@ impl Operations {
         Ok(edited.contact)
     }
 
-    async fn load_contact(&self, tenant: TenantId, id: &str) -> Result<Contact, Error> {
+    pub(super) async fn load_contact(&self, tenant: TenantId, id: &str) -> Result<Contact, Error> {
         let unknown = || Error::from(NotFound::Contact(id.to_owned()));
         // A malformed id is answered like an unknown one.
         let id: ContactId = id.parse().map_err(|_| unknown())?;

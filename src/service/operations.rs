@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::api_keys::{ApiKeys, Principal};
 use super::media::MediaSlot;
+use super::payment_links::{PaymentLinks, PaymentPort};
 use crate::core::ratelimit::{Quota, RateLimited, RateScope};
 use crate::core::webhook_endpoint::UrlPolicy;
 use crate::engine::Inbox;
@@ -43,6 +44,7 @@ pub struct Operations {
     quota: Quota,
     pub(super) webhook_urls: UrlPolicy,
     pub(super) media: MediaSlot,
+    pub(super) payment_links: Option<PaymentPort>,
 }
 
 impl Operations {
@@ -56,7 +58,16 @@ impl Operations {
             quota: Quota::api_requests(),
             webhook_urls: UrlPolicy::PUBLIC,
             media: MediaSlot::default(),
+            payment_links: None,
         }
+    }
+
+    /// Makes payment links through `port` (none by default: then
+    /// [`create_payment_link`](Self::create_payment_link) says no provider
+    /// is configured).
+    pub fn payment_links(mut self, port: Arc<dyn PaymentLinks>) -> Operations {
+        self.payment_links = Some(PaymentPort(port));
+        self
     }
 
     /// Registers webhook endpoints only at addresses `policy` allows
