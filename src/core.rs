@@ -3,6 +3,7 @@
 //! Every rule here takes what it needs as arguments (`now` included), so each can
 //! be unit-tested, property-tested, fuzzed and benchmarked in isolation.
 
+pub mod analytics;
 pub mod api_key;
 pub mod audience;
 pub mod campaign;

@@ -8,6 +8,7 @@
 //! [`Principal`], and every operation checks that principal's scope.
 
 mod agents;
+mod analytics;
 pub mod api_keys;
 mod campaigns;
 mod contacts;
@@ -25,6 +26,7 @@ mod templates;
 mod webhooks;
 
 pub use agents::{AgentKind, AiAgent};
+pub use analytics::{AnalyticsReport, DEFAULT_ANALYTICS_DAYS, MAX_ANALYTICS_DAYS};
 pub use api_keys::{ApiKeys, CreatedApiKey, NewApiKey, Principal};
 pub use campaigns::CampaignReport;
 pub use contacts::ContactFilter;

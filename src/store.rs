@@ -60,6 +60,7 @@ pub use query::{
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
 
+use crate::core::analytics::Analytics;
 use crate::core::campaign::CampaignCounts;
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
@@ -275,6 +276,19 @@ pub trait Store: Send + Sync {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<UsageLine>, StoreError>;
+
+    /// The tenant's activity from `from` until `until` (excluded), as
+    /// [`Analytics`] describes it: conversations created in the range (not
+    /// deleted) by their status now; messages created in the range by
+    /// direction and channel; `csat_recorded` events in the range, counted
+    /// and their scores added up; `consent_changed` opt-out events in the
+    /// range by channel; campaigns created in the range by their status now.
+    async fn analytics(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Analytics, StoreError>;
 
     /// Claims up to `limit` outbox items that are pending and available at `now`,
     /// or in flight with a lapsed lease, oldest first, leasing them until

@@ -1,5 +1,7 @@
 //! What the service layer refuses on its own account.
 
+use chrono::{DateTime, Utc};
+
 use super::page::PageError;
 use crate::core::conversation::guide::GuideError;
 use crate::core::phone::E164;
@@ -32,6 +34,20 @@ pub enum RequestError {
     TooManyWebhooks {
         /// The limit.
         most: usize,
+    },
+    /// A time range whose start is not before its end (400).
+    #[error("from: must be before to (from {from}, to {to})")]
+    EmptyRange {
+        /// The start asked for.
+        from: DateTime<Utc>,
+        /// The end asked for.
+        to: DateTime<Utc>,
+    },
+    /// A time range longer than one request adds up (400).
+    #[error("from, to: at most {most_days} days apart; ask for a shorter range")]
+    RangeTooLong {
+        /// The limit.
+        most_days: i64,
     },
     /// The tenant has a contact with this number already (409).
     #[error("a contact with number {phone} exists")]

@@ -23,6 +23,7 @@
 //! the contract (or fails), never on outside input; the records they build are
 //! the suite's own fixtures.
 
+mod analytics;
 mod api_keys;
 mod audience;
 mod batches;
@@ -33,6 +34,7 @@ mod timeline;
 mod usage;
 mod webhooks;
 
+pub use analytics::analytics_count_the_tenants_records_within_the_range;
 pub use api_keys::{
     a_revocation_sticks_and_uses_are_recorded_forwards,
     api_keys_are_found_by_id_and_listed_per_tenant,
@@ -132,6 +134,7 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     running_campaigns_are_the_started_active_ones_until_complete(store).await;
     campaigns_are_listed_per_tenant_newest_first(store).await;
     a_sent_message_is_counted_once_by_channel_country_and_category(store).await;
+    analytics_count_the_tenants_records_within_the_range(store).await;
     api_keys_are_found_by_id_and_listed_per_tenant(store).await;
     a_revocation_sticks_and_uses_are_recorded_forwards(store).await;
     webhook_endpoints_start_at_the_latest_event_and_belong_to_their_tenant(store).await;

@@ -19,7 +19,9 @@ use super::{
     AudienceQuery, BulkAction, Changeset, CommitError, ContactCursor, ContactWrite,
     ConversationQuery, ConversationSummary, DispatchOutcome, Store, StoreError,
 };
+use crate::core::analytics::Analytics;
 use crate::core::campaign::CampaignCounts;
+use crate::core::consent::ConsentChange;
 use crate::core::delivery::{Delivery, StatusUpdate};
 use crate::core::phone::E164;
 use crate::core::ratelimit::{Decision, GcraState, Quota};
@@ -27,8 +29,8 @@ use crate::core::usage::{Pricing, UsageLine};
 use crate::core::webhook_retry::DeliveryState;
 use crate::model::{
     ApiKeyId, ApiKeyRecord, CallLog, CampaignRecipient, CampaignRecord, Contact, ContactId,
-    ConversationId, ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem,
-    ProviderName, RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
+    ConversationId, ConversationRecord, EventRecord, InboxEvent, MessageId, MessageRecord,
+    OutboxItem, ProviderName, RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
 };
 
 /// An in-memory [`Store`].
@@ -601,6 +603,41 @@ impl Store for MemoryStore {
             .filter(|((t, _), r)| *t == tenant && r.at >= from && r.at < until)
             .map(|(_, r)| &r.billing);
         Ok(contract::usage_lines(records))
+    }
+
+    async fn analytics(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Analytics, StoreError> {
+        let data = self.lock();
+        let within = |t: TenantId, at: DateTime<Utc>| t == tenant && at >= from && at < until;
+        let mut seen = Analytics::default();
+        data.conversations
+            .values()
+            .filter(|c| within(c.tenant, c.created_at) && !c.flags.deleted)
+            .for_each(|c| seen.conversations.add(c.status(), 1));
+        data.messages
+            .values()
+            .filter(|m| within(m.tenant, m.created_at))
+            .for_each(|m| seen.messages.add(m.direction, m.channel, 1));
+        for (_, record) in data.events.iter().filter(|(_, e)| within(e.tenant, e.at)) {
+            match &record.event {
+                InboxEvent::CsatRecorded { score, .. } => seen.csat.add(u64::from(*score), 1),
+                InboxEvent::ConsentChanged {
+                    channel,
+                    change: ConsentChange::OptOut,
+                    ..
+                } => seen.opt_outs.add(*channel, 1),
+                _ => {}
+            }
+        }
+        data.campaigns
+            .created(tenant)
+            .filter(|c| c.created_at >= from && c.created_at < until)
+            .for_each(|c| seen.campaigns.add(c.status, 1));
+        Ok(seen)
     }
 
     async fn claim_outbox(

@@ -134,6 +134,14 @@ impl Backend for PostgresStore {
                   OR ($8 <> '' AND strpos(ct.phone, $8) > 0)) \
              ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9"
         ),
+        analytics: sql::planned_per_call!(sql::analytics::analytics_statement!(
+            "(doc::jsonb ->> 'direction')",
+            "(doc::jsonb ->> 'channel')",
+            "(doc::jsonb #>> '{event,type}')",
+            "(doc::jsonb #>> '{event,change}')",
+            "(doc::jsonb #>> '{event,channel}')",
+            "(doc::jsonb #>> '{event,score}')::bigint"
+        )),
         conversation_for_update: "SELECT doc FROM conversations \
              WHERE tenant = $1 AND id = $2 FOR UPDATE",
         claimable: sql::claimable!(" FOR UPDATE OF o SKIP LOCKED"),
@@ -204,6 +212,11 @@ impl Backend for PostgresStore {
                 version: 11,
                 description: "messages by tenant",
                 sql: include_str!("../../migrations/postgres/0011_messages_by_tenant.sql"),
+            },
+            Migration {
+                version: 12,
+                description: "analytics",
+                sql: include_str!("../../migrations/postgres/0012_analytics.sql"),
             },
         ],
     };

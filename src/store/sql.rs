@@ -16,6 +16,7 @@
 //! instants beyond sort as those years' ends), so a lease or a retry time compares
 //! exactly as in memory.
 
+pub(crate) mod analytics;
 pub(crate) mod api_keys;
 pub(crate) mod campaigns;
 pub(crate) mod commit;
@@ -141,6 +142,10 @@ where
 macro_rules! planned_per_call {
     ($sql:literal) => {
         concat!("/* planned per call */ ", $sql)
+    };
+    // A statement a macro writes (the analytics statement of each dialect).
+    ($($statement:ident)::+ ! ( $($args:tt)* )) => {
+        concat!("/* planned per call */ ", $($statement)::+!($($args)*))
     };
 }
 #[cfg(feature = "postgres")]
@@ -612,6 +617,15 @@ macro_rules! store_impl {
                 $crate::store::sql::usage::usage(self, tenant, from, until).await
             }
 
+            async fn analytics(
+                &self,
+                tenant: $crate::model::TenantId,
+                from: chrono::DateTime<chrono::Utc>,
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$crate::core::analytics::Analytics, $crate::store::StoreError> {
+                $crate::store::sql::analytics::analytics(self, tenant, from, until).await
+            }
+
             async fn claim_outbox(
                 &self,
                 now: chrono::DateTime<chrono::Utc>,
@@ -964,6 +978,9 @@ pub(crate) struct Dialect {
     pub(crate) search_contacts: &'static str,
     /// The inbox list: conversation docs with their contact's name and phone.
     pub(crate) conversations: &'static str,
+    /// `analytics_statement!`'s labelled counts of tenant `$1` from `$2`
+    /// until `$3` (nanoseconds), each dialect reading the JSON docs its way.
+    pub(crate) analytics: &'static str,
     /// A conversation's doc, locked for update.
     pub(crate) conversation_for_update: &'static str,
     /// Claimable outbox docs, oldest first, locked (skipping rows others hold).

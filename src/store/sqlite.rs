@@ -131,6 +131,14 @@ impl Backend for SqliteStore {
              AND ($7 IS NULL OR instr(ct.name_key, $7) > 0 \
                   OR ($8 <> '' AND instr(ct.phone, $8) > 0)) \
              ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $9",
+        analytics: sql::analytics::analytics_statement!(
+            "json_extract(doc, '$.direction')",
+            "json_extract(doc, '$.channel')",
+            "json_extract(doc, '$.event.type')",
+            "json_extract(doc, '$.event.change')",
+            "json_extract(doc, '$.event.channel')",
+            "json_extract(doc, '$.event.score')"
+        ),
         conversation_for_update: "SELECT doc FROM conversations WHERE tenant = $1 AND id = $2",
         claimable: sql::claimable!(""),
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2",
@@ -200,6 +208,11 @@ impl Backend for SqliteStore {
                 version: 11,
                 description: "messages by tenant",
                 sql: include_str!("../../migrations/sqlite/0011_messages_by_tenant.sql"),
+            },
+            Migration {
+                version: 12,
+                description: "analytics",
+                sql: include_str!("../../migrations/sqlite/0012_analytics.sql"),
             },
         ],
     };

@@ -256,6 +256,14 @@ impl Store for ConflictingStore {
     ) -> Result<Vec<UsageLine>, StoreError> {
         self.inner.usage(tenant, from, until).await
     }
+    async fn analytics(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<msgcore::core::analytics::Analytics, StoreError> {
+        self.inner.analytics(tenant, from, until).await
+    }
     async fn claim_outbox(
         &self,
         now: DateTime<Utc>,

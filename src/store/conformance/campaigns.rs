@@ -22,7 +22,7 @@ const LEASE: TimeDelta = TimeDelta::minutes(5);
 /// A campaign `id` of `tenant`, `per_minute` a minute from `t0`, with `n`
 /// recipients (the contacts, created in the store); those at `skipped` are
 /// frozen as skipped `opted_out`.
-async fn campaign_of<S: Store + ?Sized>(
+pub(super) async fn campaign_of<S: Store + ?Sized>(
     store: &S,
     tenant: TenantId,
     id: &str,

@@ -44,6 +44,11 @@ impl Campaigns {
         Ok(())
     }
 
+    /// The tenant's campaigns, in no particular order.
+    pub(super) fn created(&self, tenant: TenantId) -> impl Iterator<Item = &CampaignRecord> {
+        self.records.values().filter(move |c| c.tenant == tenant)
+    }
+
     pub(super) fn get(&self, tenant: TenantId, id: &str) -> Option<&CampaignRecord> {
         self.records.get(&(tenant, id.to_owned()))
     }
@@ -195,11 +200,7 @@ impl Campaigns {
 
     /// The tenant's campaigns, newest first.
     pub(super) fn list(&self, tenant: TenantId, limit: usize) -> Vec<CampaignRecord> {
-        let mut found: Vec<&CampaignRecord> = self
-            .records
-            .values()
-            .filter(|r| r.tenant == tenant)
-            .collect();
+        let mut found: Vec<&CampaignRecord> = self.created(tenant).collect();
         found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
         found.into_iter().take(limit).cloned().collect()
     }
