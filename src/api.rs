@@ -69,12 +69,12 @@
 //!     .nest("/api/whatsapp-api", router(inbox, ApiConfig::default()));
 //! ```
 
-mod access_log;
-mod caller;
+pub(crate) mod access_log;
+pub(crate) mod caller;
 mod campaigns;
 mod chats;
 mod contacts;
-mod error;
+pub(crate) mod error;
 mod events;
 mod form;
 mod guides;

@@ -435,7 +435,14 @@
 //! IP and key to 120 requests a minute in the store (so replicas share the
 //! limit), answering every error as `{"error": "…"}`, and describing itself at
 //! `GET /openapi.json`. The handlers only translate HTTP: [`service::Operations`]
-//! does the work, so the MCP server will answer exactly as REST does.
+//! does the work, so the MCP server answers exactly as REST does.
+//!
+//! **The MCP server** (feature `mcp`): `mcp::router` (stateless Streamable
+//! HTTP, a Bearer key on every request) and `mcp::serve_stdio` (the key from
+//! `MSGCORE_API_KEY`) offer AI assistants the seed's twelve tools, from
+//! `list_contacts` to `get_analytics` and `create_payment_link` (through the
+//! embedder's `service::PaymentLinks`), each one `Operations` call with
+//! REST's scopes, limits and error messages.
 //!
 //! **Media files.** [`media::MediaStore`] is where a tenant's uploads are kept:
 //! [`media::MemoryMediaStore`] for tests, `media::FsMediaStore` (feature
@@ -535,6 +542,7 @@
 //! | `conformance` | `store::conformance` and `media::conformance`: the `Store` and `MediaStore` contracts as public test suites, to run against your own stores | no |
 //! | `axum` | `webhooks::router`: an axum `Router` serving Twilio, Telnyx and Meta webhooks (signature first, body limit, status codes that make providers retry only what can succeed) | no |
 //! | `api` | `api::router`: the REST API (SPEC §19) over `service::Operations` and Bearer API keys with scopes, per-IP and per-key rate limits kept in the store, `{"error"}` bodies, OpenAPI 3.1 at `/openapi.json` (utoipa); turns on `axum` | no |
+//! | `mcp` | `mcp::router` and `mcp::serve_stdio`: the MCP server (SPEC §19) over the same `service::Operations`, on the official SDK `rmcp`; turns on `api` | no |
 //!
 //! ## `msgctl`
 //!
@@ -554,6 +562,9 @@ pub mod carrier;
 pub mod core;
 pub mod engine;
 pub mod error;
+#[cfg(feature = "mcp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp")))]
+pub mod mcp;
 pub mod media;
 pub mod model;
 mod overlap;

@@ -12,7 +12,8 @@ use axum::http::{HeaderMap, header};
 use super::Api;
 use super::access_log::Accepted;
 use super::error::ApiError;
-use crate::service::{Origin, Principal};
+use crate::error::Error;
+use crate::service::{Operations, Origin, Principal};
 
 /// What a request says about its sender. Its `Debug` never shows the token.
 #[derive(Clone)]
@@ -38,18 +39,32 @@ impl FromRequestParts<Api> for Caller {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, api: &Api) -> Result<Caller, Self::Rejection> {
+        Ok(Caller::of(parts, api.config.trust_forwarded_for))
+    }
+}
+
+impl Caller {
+    /// What `parts` say about their sender: the peer address (or, when the
+    /// proxy is trusted, the address it appended) and the bearer token.
+    pub(crate) fn of(parts: &Parts, trust_forwarded_for: bool) -> Caller {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip());
-        let forwarded = match api.config.trust_forwarded_for {
+        let forwarded = match trust_forwarded_for {
             true => forwarded_client(&parts.headers),
             false => None,
         };
-        Ok(Caller {
+        Caller {
             ip: forwarded.or(peer),
             token: bearer(&parts.headers),
-        })
+        }
+    }
+
+    /// The origin [`Operations::enter`](crate::service::Operations::enter)
+    /// limits: the address, or the one limit all unknown addresses share.
+    pub(crate) fn origin(&self) -> Origin {
+        self.ip.map_or(Origin::Unknown, Origin::Address)
     }
 }
 
@@ -62,14 +77,25 @@ impl FromRequestParts<Api> for Authorized {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, api: &Api) -> Result<Authorized, ApiError> {
-        let Ok(caller) = Caller::from_request_parts(parts, api).await;
-        let origin = caller.ip.map_or(Origin::Unknown, Origin::Address);
-        let principal = api.ops.enter(origin, caller.token.as_deref()).await?;
-        if let Some(accepted) = parts.extensions.get::<Accepted>() {
-            accepted.note(principal.tenant, principal.key);
-        }
+        let principal = admit(&api.ops, parts, api.config.trust_forwarded_for).await?;
         Ok(Authorized(principal))
     }
+}
+
+/// The principal of the caller of `parts`, within its IP's and its key's
+/// limits, noted for the access log: what REST's [`Authorized`] and the MCP
+/// server's HTTP layer both ask before anything else.
+pub(crate) async fn admit(
+    ops: &Operations,
+    parts: &Parts,
+    trust_forwarded_for: bool,
+) -> Result<Principal, Error> {
+    let caller = Caller::of(parts, trust_forwarded_for);
+    let principal = ops.enter(caller.origin(), caller.token.as_deref()).await?;
+    if let Some(accepted) = parts.extensions.get::<Accepted>() {
+        accepted.note(principal.tenant, principal.key);
+    }
+    Ok(principal)
 }
 
 /// The address the trusted proxy appended last to `X-Forwarded-For`: the

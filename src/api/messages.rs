@@ -107,12 +107,17 @@ impl SentMessage {
             true => StatusCode::OK,
             false => StatusCode::CREATED,
         };
-        let sent = SentMessage {
+        (status, Json(SentMessage::from(outcome)))
+    }
+}
+
+impl From<&SendOutcome> for SentMessage {
+    fn from(outcome: &SendOutcome) -> SentMessage {
+        SentMessage {
             message: MessageView::from(&outcome.message),
             conversation_status: outcome.status.into(),
             duplicate: outcome.duplicate,
-        };
-        (status, Json(sent))
+        }
     }
 }
 

@@ -49,6 +49,14 @@ pub enum RequestError {
         /// The limit.
         most_days: i64,
     },
+    /// A field of a request that cannot be read (400).
+    #[error("{field}: {problem}")]
+    Field {
+        /// The field.
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The tenant has a contact with this number already (409).
     #[error("a contact with number {phone} exists")]
     ContactExists {

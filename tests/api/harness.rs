@@ -8,14 +8,14 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
+use msgcore::Channel;
 use msgcore::api::{ApiConfig, router};
 use msgcore::core::api_key::{Scope, Scopes};
 use msgcore::engine::{Inbox, LiveEvents, ManualClock};
 use msgcore::media::MemoryMediaStore;
-use msgcore::model::{Tenant, TenantId, TenantNumber, TenantSettings};
+use msgcore::model::Tenant;
 use msgcore::service::{ApiKeys, NewApiKey};
 use msgcore::store::MemoryStore;
-use msgcore::{Channel, E164};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -105,16 +105,7 @@ pub fn form(name: &str, bytes: &[u8], filename: Option<&str>) -> (String, Vec<u8
 }
 
 fn tenant(slug: &str, number: &str) -> Tenant {
-    Tenant {
-        id: TenantId::from_uuid(uuid::Uuid::now_v7()),
-        slug: slug.to_owned(),
-        org_name: format!("{slug} Corp"),
-        numbers: vec![TenantNumber {
-            channel: Channel::WhatsApp,
-            number: number.parse::<E164>().unwrap(),
-        }],
-        settings: TenantSettings::default(),
-    }
+    super::api_tenants::tenant(slug, number, Channel::WhatsApp)
 }
 
 impl World {

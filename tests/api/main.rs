@@ -2,6 +2,8 @@
 //! inbox on the memory store, with keys made through `ApiKeys`.
 
 mod access;
+#[path = "../support/api_tenants.rs"]
+mod api_tenants;
 mod campaigns;
 mod chats;
 mod contacts;
