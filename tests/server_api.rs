@@ -7,8 +7,7 @@ use std::collections::HashMap;
 
 use chrono::TimeDelta;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 use msgcore::core::api_key::{Scope, Scopes};
 
@@ -19,51 +18,13 @@ mod server_example;
 #[path = "support/databases.rs"]
 mod databases;
 
+#[path = "support/twilio_server.rs"]
+mod twilio_server;
+
 use server_example::app::{self, API_PATH, Running};
 use server_example::config::{Config, InboxConfig};
 use server_example::keys::{self, KeyRequest};
-
-/// A Twilio-only deployment on `database`, with `extra` variables on top.
-fn config(mock: &MockServer, database: &databases::TempFile, extra: &[(&str, &str)]) -> Config {
-    let mut vars: HashMap<&str, String> = HashMap::from([
-        ("MSGCORE_LISTEN", "127.0.0.1:0".to_owned()),
-        (
-            "MSGCORE_PUBLIC_URL",
-            "https://inbox.example.test".to_owned(),
-        ),
-        ("MSGCORE_DATABASE", database.0.display().to_string()),
-        ("MSGCORE_ORG_NAME", "Corner Shop".to_owned()),
-        (
-            "TWILIO_ACCOUNT_SID",
-            "AC0123456789abcdef0123456789abcdef".to_owned(),
-        ),
-        (
-            "TWILIO_AUTH_TOKEN",
-            "twilio-auth-token-for-tests".to_owned(),
-        ),
-        ("TWILIO_FROM_NUMBER", "+12025551234".to_owned()),
-        ("TWILIO_API_BASE_URL", mock.uri()),
-    ]);
-    vars.extend(
-        extra
-            .iter()
-            .map(|(name, value)| (*name, (*value).to_owned())),
-    );
-    Config::from_vars(|name| vars.get(name).cloned()).expect("valid configuration")
-}
-
-fn args(line: &str) -> Vec<String> {
-    line.split_whitespace().map(str::to_owned).collect()
-}
-
-/// `create-key` run in-process on the server's inbox: the token.
-async fn create_key(config: &Config, line: &str) -> String {
-    let request = KeyRequest::from_args(&args(line)).expect("valid arguments");
-    let created = keys::create_key(&config.inbox, request)
-        .await
-        .expect("the key is made");
-    created.token().to_owned()
-}
+use twilio_server::{accept_messages, args, config, create_key, sent_bodies};
 
 /// `POST` of `body` to an API path with `token`: the status and the JSON body.
 async fn post(running: &Running, route: &str, token: &str, body: Value) -> (u16, Value) {
@@ -333,15 +294,7 @@ async fn a_key_made_to_expire_in_30_days_expires_30_days_after_it_was_made() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_campaign_made_through_the_api_reaches_the_provider_through_the_scheduler() {
     let mock = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(
-            "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json",
-        ))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "sid": "SM00000000000000000000000000000001", "status": "queued"
-        })))
-        .mount(&mock)
-        .await;
+    accept_messages(&mock).await;
     let database = databases::TempFile::new();
     let config = config(&mock, &database, &[]);
     let token = create_key(&config, "--name CRM --scopes admin").await;
@@ -357,19 +310,7 @@ async fn a_campaign_made_through_the_api_reaches_the_provider_through_the_schedu
     let (status, created) = post(&running, "/campaigns", &token, campaign).await;
     assert_eq!(status, 201, "{created}");
 
-    let mut bodies = Vec::new();
-    for _ in 0..100 {
-        let received = mock.received_requests().await.unwrap_or_default();
-        bodies = received
-            .iter()
-            .map(|r| String::from_utf8_lossy(&r.body).into_owned())
-            .collect::<Vec<_>>();
-        if bodies.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    bodies.sort();
+    let bodies = sent_bodies(&mock, 2).await;
     assert_eq!(bodies.len(), 2, "{bodies:?}");
     assert!(bodies[0].contains("Hi+Ann"), "{}", bodies[0]);
     assert!(bodies[1].contains("Hi+Bob"), "{}", bodies[1]);

@@ -1,6 +1,7 @@
 //! The running server: the SQLite store, the inbox, the webhook router mounted at
 //! the public URL's path, the REST API at [`API_PATH`] with its uploaded
-//! files in `MSGCORE_MEDIA_DIR`, the campaign
+//! files in `MSGCORE_MEDIA_DIR` (and, with feature `mcp`, the MCP server at
+//! `/mcp`), the campaign
 //! scheduler queuing what campaigns have due, the dispatcher sending the
 //! outbox through the configured carriers, and the deliverer posting the
 //! tenant's events to its outgoing webhook endpoints.
@@ -126,6 +127,8 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         let inbox = inbox.clone();
         axum::routing::get(move || health(inbox.clone()))
     });
+    #[cfg(feature = "mcp")]
+    let app = super::mcp::mount(app, inbox.clone(), &config.api)?;
     let dispatcher = Dispatcher::new(
         store,
         Arc::new(carriers(config)),

@@ -97,11 +97,15 @@ pub struct ApiSettings {
 }
 
 impl ApiSettings {
+    /// `requests_per_minute` as the limiter's quota.
+    pub fn quota(&self) -> Result<Quota, msgcore::core::ratelimit::QuotaError> {
+        Quota::new(self.requests_per_minute, TimeDelta::minutes(1))
+    }
+
     /// The library's settings for these limits.
     pub fn api_config(&self) -> Result<ApiConfig, msgcore::core::ratelimit::QuotaError> {
-        let quota = Quota::new(self.requests_per_minute, TimeDelta::minutes(1))?;
         Ok(ApiConfig::default()
-            .rate_limit(quota)
+            .rate_limit(self.quota()?)
             .trust_forwarded_for(self.trust_forwarded_for)
             .webhook_urls(self.webhook_urls))
     }

@@ -15,10 +15,19 @@
 //! cargo run --example server --features api,http,sqlite -- \
 //!   create-key --name CRM --scopes contacts:read,messages:send
 //! ```
+//!
+//! Built with feature `mcp`, it also serves the MCP tools at `/mcp`
+//! (Streamable HTTP), and `mcp-stdio` serves them to a desktop assistant:
+//!
+//! ```sh
+//! MSGCORE_API_KEY=msgcore_… cargo run --example server --features api,http,sqlite,mcp -- mcp-stdio
+//! ```
 
 pub mod app;
 pub mod config;
 pub mod keys;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 
 use std::process::ExitCode;
 
@@ -31,6 +40,8 @@ async fn main() -> ExitCode {
     match args.split_first() {
         None => serve().await,
         Some((command, rest)) if command == "create-key" => create_key(rest).await,
+        #[cfg(feature = "mcp")]
+        Some((command, _)) if command == "mcp-stdio" => mcp_stdio().await,
         Some((other, _)) => {
             eprintln!("msgcore server: unknown command {other:?}\n{}", keys::USAGE);
             ExitCode::from(2)
@@ -47,14 +58,9 @@ async fn create_key(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match InboxConfig::from_vars(|name| std::env::var(name).ok()) {
+    let config = match inbox_config("make a key") {
         Ok(config) => config,
-        Err(problem) => {
-            eprintln!(
-                "msgcore server: cannot make a key; fix this environment variable:\n  - {problem}"
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match keys::create_key(&config, request).await {
         Ok(created) => {
@@ -64,6 +70,32 @@ async fn create_key(args: &[String]) -> ExitCode {
         }
         Err(error) => {
             eprintln!("msgcore server: cannot make a key: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The inbox the environment names, for a command that needs no provider;
+/// what is wrong said on standard error, for doing `what`.
+fn inbox_config(what: &str) -> Result<InboxConfig, ExitCode> {
+    InboxConfig::from_vars(|name| std::env::var(name).ok()).map_err(|problem| {
+        eprintln!("msgcore server: cannot {what}; fix this environment variable:\n  - {problem}");
+        ExitCode::from(2)
+    })
+}
+
+/// `mcp-stdio`: the MCP server on standard input and output (standard output
+/// is the protocol's; everything else goes to standard error).
+#[cfg(feature = "mcp")]
+async fn mcp_stdio() -> ExitCode {
+    let config = match inbox_config("serve MCP") {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    match mcp::serve_stdio(&config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("msgcore server: MCP over stdio: {error}");
             ExitCode::FAILURE
         }
     }
@@ -145,6 +177,12 @@ fn print_banner(config: &Config, running: &app::Running) {
         app::API_PATH
     );
     println!("media: {}", config.api.media_dir.display());
+    #[cfg(feature = "mcp")]
+    println!(
+        "MCP: http://{}{} (Bearer key), or `mcp-stdio` with MSGCORE_API_KEY",
+        running.addr,
+        mcp::MCP_PATH
+    );
     println!("paste these webhook URLs into the providers' consoles:");
     for url in &running.webhook_urls {
         let exact = url.url.replace("{tenant}", &running.tenant.slug);
