@@ -23,7 +23,7 @@
 //! is REST's view of the result (camelCase).
 //!
 //! **Stdio** ([`serve_stdio`]): the operator's own process, so only the
-//! key's limit applies ([`Origin::Local`](crate::service::Origin::Local));
+//! key's limit applies ([`Origin::Local`]);
 //! the key (conventionally from [`API_KEY_VAR`]) is checked before the
 //! session starts and again on every call, so a revoked key stops working
 //! at once. **Streamable HTTP** ([`router`]): every request needs
