@@ -279,9 +279,9 @@ pub enum ErrorKind {
     /// Other writers kept changing the same contact, or the write queue is
     /// full; try again.
     Busy,
-    /// The request needs a port the embedder did not configure (a payment
-    /// provider for payment links).
-    NotConfigured,
+    /// A payment link was asked for, and the embedder gave no payment
+    /// provider.
+    NoPaymentLinks,
     /// The embedder's payment provider failed.
     PaymentProvider,
 }
@@ -338,7 +338,7 @@ impl ErrorKind {
             ErrorKind::Randomness => "randomness",
             ErrorKind::Store => "store",
             ErrorKind::Busy => "busy",
-            ErrorKind::NotConfigured => "not_configured",
+            ErrorKind::NoPaymentLinks => "no_payment_links",
             ErrorKind::PaymentProvider => "payment_provider",
         }
     }
@@ -351,8 +351,9 @@ impl ErrorKind {
     /// honouring `Retry-After` comes back at the right moment. A request that
     /// conflicts with a record's state is 409; a media file over the size
     /// limit is 413; a fault in msgcore's own configuration or stored data is
-    /// 500, and a media store the embedder never gave is 501; everything else
-    /// is a bad request.
+    /// 500; a media store or payment provider the embedder never gave is
+    /// 501, and a payment provider that failed is 502; everything else is a
+    /// bad request.
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorKind::OptedOut
@@ -373,7 +374,7 @@ impl ErrorKind {
             ErrorKind::MediaTooLarge => 413,
             ErrorKind::NoMediaStore => 501,
             ErrorKind::Busy => 503,
-            ErrorKind::NotConfigured => 501,
+            ErrorKind::NoPaymentLinks => 501,
             ErrorKind::PaymentProvider => 502,
             ErrorKind::Store | ErrorKind::Randomness => 500,
             ErrorKind::SignatureMisconfigured | ErrorKind::InvalidConversationRecord => 500,
@@ -439,7 +440,7 @@ impl Error {
                 RequestError::ContactExists { .. } | RequestError::TooManyWebhooks { .. },
             ) => ErrorKind::Conflict,
             Error::Request(_) => ErrorKind::InvalidRequest,
-            Error::PaymentLink(PaymentLinkError::NotConfigured) => ErrorKind::NotConfigured,
+            Error::PaymentLink(PaymentLinkError::NotConfigured) => ErrorKind::NoPaymentLinks,
             Error::PaymentLink(PaymentLinkError::Provider(_)) => ErrorKind::PaymentProvider,
             Error::PaymentLink(_) => ErrorKind::InvalidRequest,
             Error::Randomness(_) => ErrorKind::Randomness,

@@ -103,7 +103,8 @@ pub struct NewPaymentLink {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PaymentLinkError {
-    /// The embedder gave [`Operations`] no [`PaymentLinks`] (501).
+    /// The embedder gave [`Operations`] no [`PaymentLinks`] (501,
+    /// [`ErrorKind::NoPaymentLinks`](crate::ErrorKind::NoPaymentLinks)).
     #[error(
         "no payment provider is configured: create_payment_link needs the server to be \
          given a PaymentLinks implementation (Operations::payment_links)"
