@@ -9,8 +9,10 @@ use async_trait::async_trait;
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode, header};
+use chrono::TimeDelta;
 use http_body_util::BodyExt;
 use msgcore::core::api_key::{KeyRefusal, Scope, Scopes};
+use msgcore::core::ratelimit::Quota;
 use msgcore::engine::{Inbox, KeywordMenuBot};
 use msgcore::mcp::{McpConfig, McpError, router, serve_io};
 use msgcore::model::Tenant;
@@ -329,6 +331,12 @@ async fn the_registered_bot_is_listed_and_analytics_count_the_tenants_new_contac
     let backwards = json!({"from": "2026-03-02T00:00:00Z", "to": "2026-03-01T00:00:00Z"});
     let refused = session.call("get_analytics", backwards).await.unwrap_err();
     assert!(refused.starts_with("from: must be before to"), "{refused}");
+    let too_long = json!({"from": "2025-01-01T00:00:00Z", "to": "2026-03-01T00:00:00Z"});
+    let refused = session.call("get_analytics", too_long).await.unwrap_err();
+    assert_eq!(
+        refused,
+        "from, to: at most 366 days apart; ask for a shorter range"
+    );
 }
 
 #[tokio::test]
@@ -399,4 +407,29 @@ async fn over_http_a_valid_key_lists_the_tools_without_a_session() {
         Some(12),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn over_http_an_address_over_its_limit_is_answered_429_with_retry_after() {
+    let world = World::new().await;
+    let key = world.key(&world.a, &[Scope::ContactsRead]).await;
+    let once_a_minute = Quota::new(1, TimeDelta::minutes(1)).unwrap();
+    let ops = world.ops.clone().rate_limit(once_a_minute);
+    let peer = SocketAddr::from(([203, 0, 113, 10], 40_000));
+    let app = router(ops, McpConfig::default()).layer(MockConnectInfo(peer));
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let request = Request::post("/")
+            .header(header::HOST, "inbox.example.com")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json, text/event-stream")
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .body(Body::from(list.clone()))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+        statuses.push((response.status().as_u16(), retry_after.is_some()));
+    }
+    assert_eq!(statuses, [(200, false), (429, true)]);
 }
