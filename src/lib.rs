@@ -439,7 +439,8 @@
 //!
 //! **The MCP server** (feature `mcp`): `mcp::router` (stateless Streamable
 //! HTTP, a Bearer key on every request) and `mcp::serve_stdio` (the key from
-//! `MSGCORE_API_KEY`) offer AI assistants the seed's twelve tools, from
+//! `MSGCORE_API_KEY`) offer AI assistants the seed's twelve tools and
+//! `set_conversation_guide`, from
 //! `list_contacts` to `get_analytics` and `create_payment_link` (through the
 //! embedder's `service::PaymentLinks`), each one `Operations` call with
 //! REST's scopes, limits and error messages.

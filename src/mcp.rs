@@ -1,5 +1,5 @@
-//! The MCP server (SPEC §19, feature `mcp`): the seed's twelve tools for AI
-//! assistants, over stdio and stateless Streamable HTTP, on the official
+//! The MCP server (SPEC §19, feature `mcp`): the seed's twelve tools, and
+//! `set_conversation_guide` (SPEC §11), for AI assistants, over stdio and stateless Streamable HTTP, on the official
 //! Rust SDK ([`rmcp`]).
 //!
 //! | tool | scope | what |
@@ -8,7 +8,8 @@
 //! | `get_contact` | `contacts:read` | one contact by `id` |
 //! | `create_contact` | `contacts:write` | `phone` and the profile, tags and consent |
 //! | `list_conversations` | `messages:read` | `status`, `page`, `limit`, as `GET /chats` |
-//! | `get_conversation` | `messages:read` | one by `id`, with its contact's latest 50 messages |
+//! | `get_conversation` | `messages:read` | one by `id`, with its AI guide and its contact's latest 50 messages |
+//! | `set_conversation_guide` | `messages:send` | sets a conversation's AI `guide`, or clears it |
 //! | `send_message` | `messages:send` | a text to a contact's number (`channel`, `kind`, `clientId`) |
 //! | `list_templates` | `messages:read` | the approved WhatsApp templates |
 //! | `send_broadcast` | `campaigns:write` | a campaign in SPEC §18's form, its audience frozen |

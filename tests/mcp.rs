@@ -28,7 +28,8 @@ use twilio_server::{accept_messages, config, create_key, sent_bodies};
 
 const SCOPES: &str = "contacts:read,contacts:write,messages:read,messages:send,campaigns:write";
 
-const TOOLS: [&str; 12] = [
+/// The seed's twelve tools, and `set_conversation_guide` (SPEC §11).
+const TOOLS: [&str; 13] = [
     "create_contact",
     "create_payment_link",
     "get_analytics",
@@ -41,6 +42,7 @@ const TOOLS: [&str; 12] = [
     "list_templates",
     "send_broadcast",
     "send_message",
+    "set_conversation_guide",
 ];
 
 /// Runs `scripts/mcp_client.py` with `args` (and `env` on top of ours): its
@@ -123,7 +125,7 @@ fn example_server() -> PathBuf {
         .expect("cargo names the example's executable")
 }
 
-/// Asserts the report lists exactly the twelve tools, each with an object
+/// Asserts the report lists exactly the thirteen tools, each with an object
 /// schema, and returns its calls' results.
 fn calls_of(report: &Value) -> &Vec<Value> {
     assert!(report.get("refused").is_none(), "refused: {report}");

@@ -172,6 +172,11 @@ fn every_tool() -> Vec<(&'static str, Value, Scope)> {
             json!({"to": "+14155550177", "text": "hi"}),
             Scope::MessagesSend,
         ),
+        (
+            "set_conversation_guide",
+            json!({"id": unknown, "guide": "Be brief."}),
+            Scope::MessagesSend,
+        ),
         ("list_templates", json!({}), Scope::MessagesRead),
         (
             "send_broadcast",
@@ -206,7 +211,7 @@ async fn every_tool_refuses_a_key_without_its_scope_as_rest_does() {
 }
 
 #[tokio::test]
-async fn the_server_lists_exactly_the_twelve_tools_each_with_an_object_schema() {
+async fn the_server_lists_the_seeds_twelve_tools_and_the_guide_tool_each_with_an_object_schema() {
     let world = World::new().await;
     let key = world.key(&world.a, &ALL_SCOPES).await;
     let mut session = World::session(&world.ops, &key).await;
@@ -404,7 +409,7 @@ async fn over_http_a_valid_key_lists_the_tools_without_a_session() {
     let body: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(
         body["result"]["tools"].as_array().map(Vec::len),
-        Some(12),
+        Some(every_tool().len()),
         "{body}"
     );
 }
@@ -432,4 +437,54 @@ async fn over_http_an_address_over_its_limit_is_answered_429_with_retry_after() 
         statuses.push((response.status().as_u16(), retry_after.is_some()));
     }
     assert_eq!(statuses, [(200, false), (429, true)]);
+}
+
+#[tokio::test]
+async fn a_guide_set_by_tool_is_shown_by_get_conversation_and_only_to_its_tenant() {
+    let world = World::new().await;
+    let key_a = world.key(&world.a, &ALL_SCOPES).await;
+    let key_b = world.key(&world.b, &ALL_SCOPES).await;
+    let mut a = World::session(&world.ops, &key_a).await;
+    let mut b = World::session(&world.ops, &key_b).await;
+    let contact = json!({"phone": "+14155550179", "smsOptedIn": true});
+    a.call("create_contact", contact).await.unwrap();
+    let message = json!({"to": "+14155550179", "text": "Hello", "channel": "sms",
+                         "kind": "transactional"});
+    let sent = a.call("send_message", message).await.unwrap();
+    let id = sent["message"]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let set = a
+        .call(
+            "set_conversation_guide",
+            json!({"id": id, "guide": " Prefers email. "}),
+        )
+        .await
+        .unwrap();
+    let shown = a.call("get_conversation", json!({"id": id})).await.unwrap();
+    let by_b = b
+        .call(
+            "set_conversation_guide",
+            json!({"id": id, "guide": "Hijacked"}),
+        )
+        .await;
+
+    assert_eq!(
+        set,
+        json!({"conversationId": id, "guide": "Prefers email."})
+    );
+    assert_eq!(shown["guide"], "Prefers email.");
+    assert_eq!(
+        by_b,
+        Err(rest_says(msgcore::engine::NotFound::Conversation(
+            id.clone()
+        )))
+    );
+    let cleared = a
+        .call("set_conversation_guide", json!({"id": id}))
+        .await
+        .unwrap();
+    assert_eq!(cleared["guide"], Value::Null);
 }

@@ -100,6 +100,8 @@ pub struct ChatThread {
     /// The conversation.
     #[serde(flatten)]
     pub chat: ChatView,
+    /// Its AI guide (`PUT /conversations/{id}/guide`), if it has one.
+    pub guide: Option<String>,
     /// The contact's latest 50 messages, oldest first, each naming its
     /// conversation (an earlier, resolved one's too).
     pub messages: Vec<MessageView>,
@@ -109,6 +111,7 @@ impl From<&Thread> for ChatThread {
     fn from(thread: &Thread) -> ChatThread {
         ChatThread {
             chat: ChatView::from(&thread.summary),
+            guide: thread.summary.conversation.responder_context.clone(),
             messages: thread.messages.iter().map(MessageView::from).collect(),
         }
     }

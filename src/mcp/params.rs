@@ -32,6 +32,17 @@ pub(crate) struct ById {
     pub(crate) id: String,
 }
 
+/// `set_conversation_guide`'s arguments.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SetGuide {
+    /// The conversation's id, as a list gave it.
+    pub(crate) id: String,
+    /// What the AI agent should know or do in this conversation (4,000
+    /// characters at most); none clears it.
+    pub(crate) guide: Option<String>,
+}
+
 /// `create_contact`'s arguments.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

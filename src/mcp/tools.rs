@@ -1,4 +1,4 @@
-//! The twelve tools of SPEC §19, each a thin call to one
+//! The twelve tools of SPEC §19 and `set_conversation_guide`, each a thin call to one
 //! [`Operations`] method: the key is checked as REST checks it, and a
 //! refusal is a tool error whose text is REST's `{"error": "…"}` body.
 
@@ -14,11 +14,11 @@ use serde_json::{Value, json};
 
 use super::params::{
     ById, CreateContact, CreatePaymentLink, GetAnalytics, ListContacts, ListConversations,
-    ListQuickReplies, SendBroadcast, SendMessage,
+    ListQuickReplies, SendBroadcast, SendMessage, SetGuide,
 };
 use crate::api::{
-    CampaignDetail, ChatList, ChatThread, ContactList, ContactView, QuickReplyList, QuickReplyView,
-    SendKindName, SentMessage, TemplateList, TemplateView,
+    CampaignDetail, ChatList, ChatThread, ContactList, ContactView, GuideView, QuickReplyList,
+    QuickReplyView, SendKindName, SentMessage, TemplateList, TemplateView,
 };
 use crate::core::api_key::KeyRefusal;
 use crate::core::campaign::{CampaignDefinition, CampaignKind, TemplateRef};
@@ -191,7 +191,7 @@ impl Tools {
     }
 
     #[tool(
-        description = "One conversation by id, with its contact's latest 50 messages. Scope messages:read.",
+        description = "One conversation by id, with its AI guide and its contact's latest 50 messages. Scope messages:read.",
         annotations(read_only_hint = true)
     )]
     async fn get_conversation(
@@ -202,6 +202,25 @@ impl Tools {
         let principal = self.principal(&context).await?;
         let thread = self.ops.conversation(&principal, &args.id).await?;
         Answer::of(ChatThread::from(&thread))
+    }
+
+    #[tool(
+        description = "Sets (or, without a guide, clears) a conversation's AI guide: context and instructions the AI agent reads with every message it answers there. Scope messages:send."
+    )]
+    async fn set_conversation_guide(
+        &self,
+        Parameters(args): Parameters<SetGuide>,
+        context: RequestContext<RoleServer>,
+    ) -> Outcome {
+        let principal = self.principal(&context).await?;
+        let guide = self
+            .ops
+            .set_guide(&principal, &args.id, args.guide.as_deref())
+            .await?;
+        Answer::of(GuideView {
+            conversation_id: args.id,
+            guide,
+        })
     }
 
     #[tool(
