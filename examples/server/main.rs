@@ -4,7 +4,7 @@
 //! ```sh
 //! MSGCORE_PUBLIC_URL=https://your-tunnel.example \
 //! TWILIO_ACCOUNT_SID=AC… TWILIO_AUTH_TOKEN=… TWILIO_FROM_NUMBER=+12025551234 \
-//!   cargo run --example server --features api,http,sqlite
+//!   cargo run --example server --features api,http,sqlite,mcp
 //! ```
 //!
 //! Every variable is listed in the README ("Running the example server"). At
@@ -12,7 +12,7 @@
 //! The REST API answers at `/api/whatsapp-api`; its keys are made with
 //!
 //! ```sh
-//! cargo run --example server --features api,http,sqlite -- \
+//! cargo run --example server --features api,http,sqlite,mcp -- \
 //!   create-key --name CRM --scopes contacts:read,messages:send
 //! ```
 //!
