@@ -25,6 +25,11 @@ async fn each_request_is_logged_by_route_and_key_id_and_no_token_or_secret_ever_
         .await;
     let send = json!({"to": "+14155550123", "type": "text", "text": "Hi", "channel": "sms",
                       "kind": "transactional"});
+    let endpoint = json!({"url": "https://hooks.example.com/in"});
+    let registered = w
+        .call(Method::POST, "/webhooks", Some(&good), Some(endpoint))
+        .await;
+    let webhook_secret = registered.body["secret"].as_str().unwrap().to_owned();
     for key in [good.as_str(), wrong.as_str(), "Bearer-less nonsense"] {
         w.call(Method::POST, "/send", Some(key), Some(send.clone()))
             .await;
@@ -58,4 +63,8 @@ async fn each_request_is_logged_by_route_and_key_id_and_no_token_or_secret_ever_
     let leaks: Vec<&str> = log.lines().filter(|l| l.contains(&secret)).collect();
     assert!(leaks.is_empty(), "a key's secret is in the log: {leaks:#?}");
     assert!(!log.contains("msgcore_"), "a token is in the log");
+    assert!(
+        !log.contains(&webhook_secret) && !log.contains("whsec_"),
+        "a webhook endpoint's secret is in the log"
+    );
 }
