@@ -57,6 +57,8 @@ mod status;
 mod tenant_cache;
 mod tenant_rules;
 mod timeline;
+#[cfg(feature = "tokio")]
+mod visits;
 mod voice;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]

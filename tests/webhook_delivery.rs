@@ -96,12 +96,18 @@ impl World {
         }
     }
 
+    /// An endpoint at the receiver's `/hooks` hearing `events`.
     async fn endpoint(&self, events: EventFilter) -> WebhookEndpoint {
         let url = format!("{}/hooks", self.receiver.uri());
+        self.endpoint_at(&url, events).await
+    }
+
+    /// An endpoint at `url` hearing `events`.
+    async fn endpoint_at(&self, url: &str, events: EventFilter) -> WebhookEndpoint {
         let endpoint = WebhookEndpoint {
             id: WebhookId::from_uuid(RandomIds.next_id()),
             tenant: self.tenant.id,
-            url: EndpointUrl::parse(&url, UrlPolicy::LOCAL).unwrap(),
+            url: EndpointUrl::parse(url, UrlPolicy::LOCAL).unwrap(),
             description: None,
             events,
             secret: self.secret.clone(),
@@ -329,14 +335,7 @@ async fn a_redirect_is_a_failure_and_is_not_followed() {
         .respond_with(ResponseTemplate::new(307).insert_header("location", "/hooks"))
         .mount(&world.receiver)
         .await;
-    let mut endpoint = world.endpoint(EventFilter::all()).await;
-    world
-        .store
-        .delete_webhook(world.tenant.id, endpoint.id)
-        .await
-        .unwrap();
-    endpoint.url = EndpointUrl::parse(&url, UrlPolicy::LOCAL).unwrap();
-    let endpoint = world.store.create_webhook(&endpoint).await.unwrap();
+    let endpoint = world.endpoint_at(&url, EventFilter::all()).await;
     world.commit(0, vec![world.tag("x")]).await;
 
     let pass = world
@@ -363,14 +362,7 @@ async fn a_public_only_transport_refuses_a_name_that_resolves_inside_the_network
     let world = World::new().await;
     let port = world.receiver.address().port();
     let url = format!("http://localhost:{port}/hooks");
-    let mut endpoint = world.endpoint(EventFilter::all()).await;
-    world
-        .store
-        .delete_webhook(world.tenant.id, endpoint.id)
-        .await
-        .unwrap();
-    endpoint.url = EndpointUrl::parse(&url, UrlPolicy::LOCAL).unwrap();
-    let endpoint = world.store.create_webhook(&endpoint).await.unwrap();
+    let endpoint = world.endpoint_at(&url, EventFilter::all()).await;
     world.commit(0, vec![world.tag("x")]).await;
     let transport = ReqwestExecutor::for_webhooks(UrlPolicy::PUBLIC).unwrap();
     let deliverer = WebhookDeliverer::new(world.inbox.clone(), Arc::new(transport));

@@ -1,14 +1,12 @@
 //! [`CampaignScheduler`] (feature `tokio`): queues campaigns' due recipients
 //! as time passes, in one process or in many sharing one store.
 
-use std::future::poll_fn;
-use std::pin::pin;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 
 use super::campaigns::CampaignPass;
 use super::inbox::Inbox;
+use super::visits::{Totals, visit_until};
 use crate::error::Error;
 
 /// Visits the running campaigns every interval and queues what is due of each
@@ -64,22 +62,12 @@ impl CampaignScheduler {
     /// first); the totals. A failed visit is logged and tried again at the
     /// next interval.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> CampaignPass {
-        let mut shutdown = pin!(shutdown);
-        let mut totals = CampaignPass::default();
-        loop {
-            match self.tick().await {
-                Ok(pass) => totals.add(pass),
-                Err(error) => tracing::error!(%error, "a campaign visit failed; trying again"),
-            }
-            let mut sleep = pin!(tokio::time::sleep(self.interval));
-            let stopped = poll_fn(|cx| match shutdown.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(true),
-                Poll::Pending => sleep.as_mut().poll(cx).map(|()| false),
-            })
-            .await;
-            if stopped {
-                return totals;
-            }
-        }
+        visit_until(self.interval, shutdown, "a campaign visit", || self.tick()).await
+    }
+}
+
+impl Totals for CampaignPass {
+    fn add_up(&mut self, other: CampaignPass) {
+        self.add(other);
     }
 }

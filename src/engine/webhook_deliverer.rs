@@ -2,10 +2,7 @@
 //! its outgoing webhook endpoints (SPEC §18), in one process or in many
 //! sharing one store.
 
-use std::future::poll_fn;
-use std::pin::pin;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -13,6 +10,7 @@ use tokio::task::JoinSet;
 
 use super::clock::Clock;
 use super::inbox::Inbox;
+use super::visits::{Totals, visit_until};
 use super::webhook_transport::WebhookTransport;
 use crate::core::webhook_event::{EventType, webhook_body, webhook_id};
 use crate::core::webhook_retry::{Attempt, RetrySchedule};
@@ -94,14 +92,20 @@ impl WebhookPass {
 /// # }
 /// ```
 pub struct WebhookDeliverer {
+    shared: Shared,
+    lease: TimeDelta,
+    endpoints_per_visit: usize,
+    interval: Duration,
+}
+
+/// What every endpoint's run needs of its deliverer; cheap to clone.
+#[derive(Clone)]
+struct Shared {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     transport: Arc<dyn WebhookTransport>,
     schedule: Arc<RetrySchedule>,
-    lease: TimeDelta,
     batch: usize,
-    endpoints_per_visit: usize,
-    interval: Duration,
 }
 
 impl WebhookDeliverer {
@@ -110,12 +114,14 @@ impl WebhookDeliverer {
     /// endpoints per visit, a visit every second.
     pub fn new(inbox: Arc<Inbox>, transport: Arc<dyn WebhookTransport>) -> WebhookDeliverer {
         WebhookDeliverer {
-            store: Arc::clone(&inbox.store),
-            clock: Arc::clone(&inbox.clock),
-            transport,
-            schedule: Arc::new(RetrySchedule::default()),
+            shared: Shared {
+                store: Arc::clone(&inbox.store),
+                clock: Arc::clone(&inbox.clock),
+                transport,
+                schedule: Arc::new(RetrySchedule::default()),
+                batch: 100,
+            },
             lease: WEBHOOK_LEASE,
-            batch: 100,
             endpoints_per_visit: 32,
             interval: Duration::from_secs(1),
         }
@@ -123,7 +129,7 @@ impl WebhookDeliverer {
 
     /// Retries on `schedule` instead.
     pub fn with_schedule(mut self, schedule: RetrySchedule) -> WebhookDeliverer {
-        self.schedule = Arc::new(schedule);
+        self.shared.schedule = Arc::new(schedule);
         self
     }
 
@@ -143,14 +149,19 @@ impl WebhookDeliverer {
     /// One visit: claims the due endpoints with events to deliver and
     /// delivers to all of them at once.
     pub async fn tick(&self) -> Result<WebhookPass, Error> {
-        let now = self.clock.now();
+        let now = self.shared.clock.now();
         let endpoints = self
+            .shared
             .store
             .claim_webhooks(now, self.lease, self.endpoints_per_visit)
             .await?;
         let mut deliveries = JoinSet::new();
         for endpoint in endpoints {
-            deliveries.spawn(self.run_of(endpoint).deliver());
+            let run = EndpointRun {
+                shared: self.shared.clone(),
+                endpoint,
+            };
+            deliveries.spawn(run.deliver());
         }
         let mut pass = WebhookPass::default();
         while let Some(done) = deliveries.join_next().await {
@@ -167,44 +178,19 @@ impl WebhookDeliverer {
     /// first); the totals. A failed visit is logged and tried again at the
     /// next interval.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> WebhookPass {
-        let mut shutdown = pin!(shutdown);
-        let mut totals = WebhookPass::default();
-        loop {
-            match self.tick().await {
-                Ok(pass) => totals.add(pass),
-                Err(error) => tracing::error!(%error, "a webhook visit failed; trying again"),
-            }
-            let mut sleep = pin!(tokio::time::sleep(self.interval));
-            let stopped = poll_fn(|cx| match shutdown.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(true),
-                Poll::Pending => sleep.as_mut().poll(cx).map(|()| false),
-            })
-            .await;
-            if stopped {
-                return totals;
-            }
-        }
+        visit_until(self.interval, shutdown, "a webhook visit", || self.tick()).await
     }
+}
 
-    fn run_of(&self, endpoint: WebhookEndpoint) -> EndpointRun {
-        EndpointRun {
-            store: Arc::clone(&self.store),
-            clock: Arc::clone(&self.clock),
-            transport: Arc::clone(&self.transport),
-            schedule: Arc::clone(&self.schedule),
-            batch: self.batch,
-            endpoint,
-        }
+impl Totals for WebhookPass {
+    fn add_up(&mut self, other: WebhookPass) {
+        self.add(other);
     }
 }
 
 /// One claimed endpoint's deliveries.
 struct EndpointRun {
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    transport: Arc<dyn WebhookTransport>,
-    schedule: Arc<RetrySchedule>,
-    batch: usize,
+    shared: Shared,
     endpoint: WebhookEndpoint,
 }
 
@@ -216,8 +202,9 @@ impl EndpointRun {
             ..WebhookPass::default()
         };
         let events = self
+            .shared
             .store
-            .events(endpoint.tenant, endpoint.delivery.cursor, self.batch)
+            .events(endpoint.tenant, endpoint.delivery.cursor, self.shared.batch)
             .await?;
         let mut attempt = Attempt {
             through: endpoint.delivery.cursor,
@@ -248,7 +235,7 @@ impl EndpointRun {
         let Some(until) = self.endpoint.delivery.lease_until else {
             return true;
         };
-        self.clock.now() + DELIVERY_TIMEOUT > until
+        self.shared.clock.now() + DELIVERY_TIMEOUT > until
     }
 
     fn hears(&self, record: &EventRecord) -> bool {
@@ -258,7 +245,7 @@ impl EndpointRun {
     async fn post(&self, sequence: u64, record: &EventRecord) -> Result<(), String> {
         let body = webhook_body(record);
         let id = webhook_id(sequence);
-        let now = self.clock.now().timestamp();
+        let now = self.shared.clock.now().timestamp();
         let signed = SignatureHeaders::sign(&self.endpoint.secret, &id, now, &body);
         let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
         headers.extend(signed.pairs().map(|(name, value)| (name.to_owned(), value)));
@@ -268,15 +255,16 @@ impl EndpointRun {
             headers,
             body,
         };
-        self.transport.post(request).await
+        self.shared.transport.post(request).await
     }
 
     /// Records the attempt: whether it disabled the endpoint.
     async fn settle(&self, attempt: Attempt) -> Result<bool, Error> {
         let endpoint = &self.endpoint;
         let mut state = endpoint.delivery.clone();
-        state.settle(attempt, self.clock.now(), &self.schedule);
+        state.settle(attempt, self.shared.clock.now(), &self.shared.schedule);
         let recorded = self
+            .shared
             .store
             .settle_webhook(endpoint.tenant, endpoint.id, state.claims, &state)
             .await?;
