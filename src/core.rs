@@ -6,6 +6,7 @@
 pub mod analytics;
 pub mod api_key;
 pub mod audience;
+pub mod automation;
 pub mod campaign;
 pub mod channel;
 pub mod condition;
@@ -34,3 +35,4 @@ pub mod webhook_event;
 pub mod webhook_retry;
 pub mod webhook_signing;
 pub mod window;
+pub mod workflow;
