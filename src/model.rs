@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod status_callback;
 pub mod tenant;
 pub mod webhook;
+pub mod workflow;
 
 pub use crate::core::api_key::ApiKeyId;
 pub use crate::core::contact_edit::ContactEdit;
@@ -47,3 +48,4 @@ pub use outbox::{OutboxItem, OutboxState, QueuedMessage, ReplyTo};
 pub use status_callback::{MessageRef, Pricing, PricingCategory, StatusCallback};
 pub use tenant::{ProviderName, Tenant, TenantNumber, TenantSettings};
 pub use webhook::{WebhookEndpoint, WebhookId};
+pub use workflow::{RuleRecord, RunId, RunRecord, WorkflowRecord};

@@ -70,7 +70,8 @@ use crate::core::webhook_retry::DeliveryState;
 use crate::model::{
     ApiKeyId, ApiKeyRecord, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
     ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
-    RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
+    RecipientUpdate, RuleRecord, RunRecord, Tenant, TenantId, WebhookEndpoint, WebhookId,
+    WorkflowRecord,
 };
 
 /// Everything the inbox keeps, behind one trait so memory, SQLite, PostgreSQL or
@@ -558,6 +559,52 @@ pub trait Store: Send + Sync {
         claim: u32,
         state: &DeliveryState,
     ) -> Result<bool, StoreError>;
+
+    /// Stores a version of a tenant's workflow. A (tenant, id, version) that
+    /// is stored already is [`StoreError::Taken`], and nothing is written:
+    /// two writers defining the same workflow at once get distinct versions.
+    async fn put_workflow(&self, workflow: &WorkflowRecord) -> Result<(), StoreError>;
+    /// The tenant's workflow `id` at `version`, or at its latest version
+    /// when `version` is `None`.
+    async fn workflow(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<Option<WorkflowRecord>, StoreError>;
+    /// Stores an automation rule: a new id goes after the tenant's other
+    /// rules, a known one is replaced in its place.
+    async fn put_rule(&self, rule: &RuleRecord) -> Result<(), StoreError>;
+    /// The tenant's rules, in the order they were first added.
+    async fn rules(&self, tenant: TenantId) -> Result<Vec<RuleRecord>, StoreError>;
+    /// Deletes the tenant's rule `id`: whether there was one.
+    async fn delete_rule(&self, tenant: TenantId, id: &str) -> Result<bool, StoreError>;
+    /// The contact's live runs ([`RunStatus::is_live`]), oldest first.
+    ///
+    /// [`RunStatus::is_live`]: crate::core::workflow::RunStatus::is_live
+    async fn live_runs(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Vec<RunRecord>, StoreError>;
+    /// The contact's latest run of workflow `workflow`, live or over.
+    async fn latest_run(
+        &self,
+        tenant: TenantId,
+        workflow: &str,
+        contact: ContactId,
+    ) -> Result<Option<RunRecord>, StoreError>;
+    /// Claims up to `limit` runs, of any tenant, whose `wake_at` has come at
+    /// `now`, each leased until `now + lease`, in wake-up order (then by id): no run is
+    /// claimed twice while its lease holds, and a run written since (by a
+    /// [`commit`](Store::commit)) is claimable again at its new `wake_at`,
+    /// whatever its lease. Replicas claiming at once get different runs.
+    async fn claim_due_runs(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<RunRecord>, StoreError>;
 
     /// Whether the store answers: a round trip to the database (a health check's
     /// question). An error says why not.

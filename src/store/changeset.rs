@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{
     CallLog, Contact, ContactId, ConversationRecord, EventRecord, InboxEvent, MessageRecord,
-    OutboxItem, QueuedMessage, RecipientUpdate, TenantId,
+    OutboxItem, QueuedMessage, RecipientUpdate, RunRecord, TenantId,
 };
 
 /// How the contact is written.
@@ -64,6 +64,10 @@ pub struct Changeset {
     /// is [`CommitError::Conflict`](super::CommitError::Conflict) and writes
     /// nothing, so a recipient is never queued twice nor after a cancellation.
     pub recipients: Vec<RecipientUpdate>,
+    /// The contact's workflow runs to insert or replace (by id). A run is
+    /// written only here, under its contact's version, so a run that moved
+    /// on since it was loaded makes the commit a conflict.
+    pub runs: Vec<RunRecord>,
 }
 
 impl Changeset {
@@ -93,6 +97,7 @@ impl Changeset {
             events: Vec::new(),
             call_logs: Vec::new(),
             recipients: Vec::new(),
+            runs: Vec::new(),
         }
     }
 
@@ -118,5 +123,9 @@ impl Changeset {
             && self.outbox.iter().all(|o| o.tenant == self.tenant)
             && self.events.iter().all(|e| e.tenant == self.tenant)
             && self.recipients.iter().all(|r| r.contact == contact.id)
+            && self
+                .runs
+                .iter()
+                .all(|r| r.tenant == self.tenant && r.contact == contact.id)
     }
 }

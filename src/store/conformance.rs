@@ -33,6 +33,7 @@ mod outbox;
 mod timeline;
 mod usage;
 mod webhooks;
+mod workflows;
 
 pub use analytics::analytics_count_the_tenants_records_within_the_range;
 pub use api_keys::{
@@ -63,6 +64,12 @@ pub use usage::a_sent_message_is_counted_once_by_channel_country_and_category;
 pub use webhooks::{
     endpoints_with_new_events_are_claimed_once_and_settled_by_their_claim,
     webhook_endpoints_start_at_the_latest_event_and_belong_to_their_tenant,
+};
+pub use workflows::{
+    due_runs_are_claimed_once_per_lease_and_again_when_written,
+    rules_keep_the_order_they_were_first_added,
+    runs_are_written_with_their_contact_and_found_live_or_latest,
+    workflow_versions_are_kept_and_the_latest_is_found,
 };
 
 use std::sync::OnceLock;
@@ -139,6 +146,10 @@ pub async fn run_all<S: Store + ?Sized>(store: &S) {
     a_revocation_sticks_and_uses_are_recorded_forwards(store).await;
     webhook_endpoints_start_at_the_latest_event_and_belong_to_their_tenant(store).await;
     endpoints_with_new_events_are_claimed_once_and_settled_by_their_claim(store).await;
+    workflow_versions_are_kept_and_the_latest_is_found(store).await;
+    rules_keep_the_order_they_were_first_added(store).await;
+    runs_are_written_with_their_contact_and_found_live_or_latest(store).await;
+    due_runs_are_claimed_once_per_lease_and_again_when_written(store).await;
 }
 
 /// A fixed instant the checks count from.
@@ -283,6 +294,7 @@ fn creation(
         }],
         call_logs: Vec::new(),
         recipients: Vec::new(),
+        runs: Vec::new(),
     }
 }
 

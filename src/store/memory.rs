@@ -7,6 +7,7 @@
 
 mod campaigns;
 mod webhooks;
+mod workflows;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -30,7 +31,8 @@ use crate::core::webhook_retry::DeliveryState;
 use crate::model::{
     ApiKeyId, ApiKeyRecord, CallLog, CampaignRecipient, CampaignRecord, Contact, ContactId,
     ConversationId, ConversationRecord, EventRecord, InboxEvent, MessageId, MessageRecord,
-    OutboxItem, ProviderName, RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
+    OutboxItem, ProviderName, RecipientUpdate, RuleRecord, RunRecord, Tenant, TenantId,
+    WebhookEndpoint, WebhookId, WorkflowRecord,
 };
 
 /// An in-memory [`Store`].
@@ -59,6 +61,7 @@ struct Data {
     usage: HashMap<(TenantId, MessageId), UsageRecord>,
     api_keys: HashMap<ApiKeyId, ApiKeyRecord>,
     webhooks: webhooks::Webhooks,
+    workflows: workflows::Workflows,
 }
 
 /// What a database would keep as unique indexes and foreign-key indexes.
@@ -172,7 +175,8 @@ impl Data {
     fn check(&self, changes: &Changeset) -> Result<(), CommitError> {
         self.check_contact(changes.tenant, &changes.contact)?;
         self.check_keys(changes)?;
-        self.campaigns.check(changes.tenant, &changes.recipients)
+        self.campaigns.check(changes.tenant, &changes.recipients)?;
+        self.workflows.check_runs(&changes.runs)
     }
 
     /// Writes a checked changeset.
@@ -218,6 +222,7 @@ impl Data {
             data.outbox.insert((tenant, item.message), item);
         }
         data.campaigns.settle(tenant, &changes.recipients);
+        data.workflows.write_runs(changes.runs);
         for event in changes.events {
             let seq = data.events.len() as u64 + 1;
             if event.event.is_on_timeline() {
@@ -979,6 +984,58 @@ impl Store for MemoryStore {
             key.last_used_at = key.last_used_at.max(Some(at));
         }
         Ok(())
+    }
+
+    async fn put_workflow(&self, workflow: &WorkflowRecord) -> Result<(), StoreError> {
+        self.lock().workflows.put_workflow(workflow)
+    }
+
+    async fn workflow(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<Option<WorkflowRecord>, StoreError> {
+        Ok(self.lock().workflows.workflow(tenant, id, version))
+    }
+
+    async fn put_rule(&self, rule: &RuleRecord) -> Result<(), StoreError> {
+        self.lock().workflows.put_rule(rule);
+        Ok(())
+    }
+
+    async fn rules(&self, tenant: TenantId) -> Result<Vec<RuleRecord>, StoreError> {
+        Ok(self.lock().workflows.rules(tenant))
+    }
+
+    async fn delete_rule(&self, tenant: TenantId, id: &str) -> Result<bool, StoreError> {
+        Ok(self.lock().workflows.delete_rule(tenant, id))
+    }
+
+    async fn live_runs(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        Ok(self.lock().workflows.live_runs(tenant, contact))
+    }
+
+    async fn latest_run(
+        &self,
+        tenant: TenantId,
+        workflow: &str,
+        contact: ContactId,
+    ) -> Result<Option<RunRecord>, StoreError> {
+        Ok(self.lock().workflows.latest_run(tenant, workflow, contact))
+    }
+
+    async fn claim_due_runs(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        Ok(self.lock().workflows.claim_due(now, lease, limit))
     }
 
     async fn health(&self) -> Result<(), StoreError> {

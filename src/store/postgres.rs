@@ -149,6 +149,10 @@ impl Backend for PostgresStore {
              FOR UPDATE SKIP LOCKED",
         claimable_webhooks: sql::claimable_webhooks!(" FOR UPDATE OF w SKIP LOCKED"),
         webhook_for_update: "SELECT doc FROM webhook_endpoints WHERE tenant = $1 AND id = $2 FOR UPDATE",
+        claim_runs: crate::store::sql::workflows::claim_runs!(
+            "= ANY (ARRAY (",
+            " FOR UPDATE SKIP LOCKED))"
+        ),
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1 FOR UPDATE",
         lock_events: Some("SELECT pg_advisory_xact_lock($1)"),
         // The key is "msgcore" in ASCII.
@@ -217,6 +221,11 @@ impl Backend for PostgresStore {
                 version: 12,
                 description: "analytics",
                 sql: include_str!("../../migrations/postgres/0012_analytics.sql"),
+            },
+            Migration {
+                version: 13,
+                description: "workflows",
+                sql: include_str!("../../migrations/postgres/0013_workflows.sql"),
             },
         ],
     };

@@ -27,6 +27,7 @@ mod rows;
 pub(crate) mod statuses;
 pub(crate) mod usage;
 pub(crate) mod webhooks;
+pub(crate) mod workflows;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -888,6 +889,70 @@ macro_rules! store_impl {
                 $crate::store::sql::webhooks::settle_webhook(self, tenant, id, claim, state).await
             }
 
+            async fn put_workflow(
+                &self,
+                workflow: &$crate::model::WorkflowRecord,
+            ) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::workflows::put_workflow(self, workflow).await
+            }
+
+            async fn workflow(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: &str,
+                version: Option<u32>,
+            ) -> Result<Option<$crate::model::WorkflowRecord>, $crate::store::StoreError> {
+                $crate::store::sql::workflows::workflow(self, tenant, id, version).await
+            }
+
+            async fn put_rule(
+                &self,
+                rule: &$crate::model::RuleRecord,
+            ) -> Result<(), $crate::store::StoreError> {
+                $crate::store::sql::workflows::put_rule(self, rule).await
+            }
+
+            async fn rules(
+                &self,
+                tenant: $crate::model::TenantId,
+            ) -> Result<Vec<$crate::model::RuleRecord>, $crate::store::StoreError> {
+                $crate::store::sql::workflows::rules(self, tenant).await
+            }
+
+            async fn delete_rule(
+                &self,
+                tenant: $crate::model::TenantId,
+                id: &str,
+            ) -> Result<bool, $crate::store::StoreError> {
+                $crate::store::sql::workflows::delete_rule(self, tenant, id).await
+            }
+
+            async fn live_runs(
+                &self,
+                tenant: $crate::model::TenantId,
+                contact: $crate::model::ContactId,
+            ) -> Result<Vec<$crate::model::RunRecord>, $crate::store::StoreError> {
+                $crate::store::sql::workflows::live_runs(self, tenant, contact).await
+            }
+
+            async fn latest_run(
+                &self,
+                tenant: $crate::model::TenantId,
+                workflow: &str,
+                contact: $crate::model::ContactId,
+            ) -> Result<Option<$crate::model::RunRecord>, $crate::store::StoreError> {
+                $crate::store::sql::workflows::latest_run(self, tenant, workflow, contact).await
+            }
+
+            async fn claim_due_runs(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                lease: chrono::TimeDelta,
+                limit: usize,
+            ) -> Result<Vec<$crate::model::RunRecord>, $crate::store::StoreError> {
+                $crate::store::sql::workflows::claim_due_runs(self, now, lease, limit).await
+            }
+
             async fn record_api_key_use(
                 &self,
                 id: $crate::model::ApiKeyId,
@@ -993,6 +1058,9 @@ pub(crate) struct Dialect {
     pub(crate) claimable_webhooks: &'static str,
     /// A tenant's endpoint's doc (`$1`, `$2`), locked for update.
     pub(crate) webhook_for_update: &'static str,
+    /// `workflows::claim_runs!`: leases the runs due at `$2` until `$1`, at
+    /// most `$3`, skipping rows others hold.
+    pub(crate) claim_runs: &'static str,
     /// A rate-limit key's state, locked for update.
     pub(crate) rate_for_update: &'static str,
     /// Run before a commit appends events, so sequence numbers become visible

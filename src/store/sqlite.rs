@@ -144,6 +144,7 @@ impl Backend for SqliteStore {
         campaign_for_claim: "SELECT doc FROM campaigns WHERE tenant = $1 AND id = $2",
         claimable_webhooks: sql::claimable_webhooks!(""),
         webhook_for_update: "SELECT doc FROM webhook_endpoints WHERE tenant = $1 AND id = $2",
+        claim_runs: crate::store::sql::workflows::claim_runs!("IN (", ")"),
         rate_for_update: "SELECT state FROM rate_limits WHERE key = $1",
         // One writer at a time: sequence numbers are visible in commit order.
         lock_events: None,
@@ -213,6 +214,11 @@ impl Backend for SqliteStore {
                 version: 12,
                 description: "analytics",
                 sql: include_str!("../../migrations/sqlite/0012_analytics.sql"),
+            },
+            Migration {
+                version: 13,
+                description: "workflows",
+                sql: include_str!("../../migrations/sqlite/0013_workflows.sql"),
             },
         ],
     };

@@ -19,7 +19,8 @@ use msgcore::core::webhook_retry::DeliveryState;
 use msgcore::model::{
     ApiKeyId, ApiKeyRecord, CampaignRecipient, CampaignRecord, Contact, ContactId, ConversationId,
     ConversationRecord, EventRecord, MessageId, MessageRecord, OutboxItem, ProviderName,
-    RecipientUpdate, Tenant, TenantId, WebhookEndpoint, WebhookId,
+    RecipientUpdate, RuleRecord, RunRecord, Tenant, TenantId, WebhookEndpoint, WebhookId,
+    WorkflowRecord,
 };
 use msgcore::store::{
     BulkAction, Changeset, CommitError, ConversationQuery, ConversationSummary, DispatchOutcome,
@@ -451,6 +452,49 @@ impl Store for ConflictingStore {
         state: &DeliveryState,
     ) -> Result<bool, StoreError> {
         self.inner.settle_webhook(tenant, id, claim, state).await
+    }
+    async fn put_workflow(&self, workflow: &WorkflowRecord) -> Result<(), StoreError> {
+        self.inner.put_workflow(workflow).await
+    }
+    async fn workflow(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<Option<WorkflowRecord>, StoreError> {
+        self.inner.workflow(tenant, id, version).await
+    }
+    async fn put_rule(&self, rule: &RuleRecord) -> Result<(), StoreError> {
+        self.inner.put_rule(rule).await
+    }
+    async fn rules(&self, tenant: TenantId) -> Result<Vec<RuleRecord>, StoreError> {
+        self.inner.rules(tenant).await
+    }
+    async fn delete_rule(&self, tenant: TenantId, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_rule(tenant, id).await
+    }
+    async fn live_runs(
+        &self,
+        tenant: TenantId,
+        contact: ContactId,
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        self.inner.live_runs(tenant, contact).await
+    }
+    async fn latest_run(
+        &self,
+        tenant: TenantId,
+        workflow: &str,
+        contact: ContactId,
+    ) -> Result<Option<RunRecord>, StoreError> {
+        self.inner.latest_run(tenant, workflow, contact).await
+    }
+    async fn claim_due_runs(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: usize,
+    ) -> Result<Vec<RunRecord>, StoreError> {
+        self.inner.claim_due_runs(now, lease, limit).await
     }
     async fn health(&self) -> Result<(), StoreError> {
         self.inner.health().await

@@ -16,6 +16,7 @@ use super::campaigns::{SETTLE, settle_values};
 use super::keyed::{Keyed, keyed_update};
 use super::ops::{self, UPSERT_CONVERSATION_SET, id};
 use super::rows::{RowStatement, write_rows};
+use super::workflows::{UPSERT_RUNS, run_values};
 use super::{
     Backend, Key, Session, Value, contact_values, conversation_values, db, event_values,
     message_values, nanos, outbox_values, version,
@@ -190,7 +191,25 @@ async fn write_batch<S: Session>(
             })
         })?;
     write_call_logs(session, batch).await?;
+    write_runs(session, style, batch).await?;
     write_events(session, dialect, batch).await
+}
+
+/// Writes the batch's runs; one whose id another contact's run has stops
+/// the batch.
+async fn write_runs<S: Session>(
+    session: &mut S,
+    style: super::Placeholders,
+    batch: &[Changeset],
+) -> Result<(), Stop> {
+    let runs: Vec<_> = batch.iter().flat_map(|c| &c.runs).collect();
+    let written = write_rows(session, style, &UPSERT_RUNS, &runs, |r| run_values(r))
+        .await
+        .map_err(|error| error.or_refused(|error| Stop::from(db(error))))?;
+    if written < runs.len() as u64 {
+        return Err(Stop::Conflict);
+    }
+    Ok(())
 }
 
 /// Inserts the new contacts together, then updates the others together (the
