@@ -103,4 +103,7 @@ pub use status::RunStatus;
 pub use step::{Moment, Step, StepKind, StepSend};
 
 #[cfg(test)]
+mod laws;
+
+#[cfg(test)]
 mod tests;
