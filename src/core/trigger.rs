@@ -37,6 +37,25 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// Every trigger, in declaration order (the order of SPEC §18's list).
+    pub const ALL: [Trigger; 8] = [
+        Trigger::InboundSms,
+        Trigger::InboundWhatsapp,
+        Trigger::OptedOut,
+        Trigger::OptedIn,
+        Trigger::ConversationOpened,
+        Trigger::ConversationResolved,
+        Trigger::MessageFailed,
+        Trigger::CallCompleted,
+    ];
+
+    /// The trigger whose wire name is `name` exactly.
+    pub fn from_name(name: &str) -> Option<Trigger> {
+        Trigger::ALL
+            .into_iter()
+            .find(|trigger| trigger.as_str() == name)
+    }
+
     /// The trigger of an ordinary inbound message on `channel`.
     pub fn inbound(channel: Channel) -> Trigger {
         match channel {
