@@ -52,6 +52,14 @@ fn condition_seeds_check_or_name_the_bad_part_and_read_back_the_same() {
     run_corpus("condition", condition::check);
 }
 
+#[path = "../fuzz/checks/automation.rs"]
+mod automation;
+
+#[test]
+fn automation_seeds_check_or_name_the_bad_part_and_fire_as_a_loop_over_the_rules() {
+    run_corpus("automation", automation::check);
+}
+
 #[path = "../fuzz/checks/tagging.rs"]
 mod tagging;
 

@@ -17,6 +17,9 @@ use msgcore::core::condition::{
 use msgcore::model::Contact;
 use serde_json::{Value, json};
 
+#[path = "json_path.rs"]
+mod json_path;
+
 const SAVED: [&str; 2] = ["answer", "email"];
 
 /// The keys a path may name: only the wire form's own, never one from the input.
@@ -56,41 +59,9 @@ fn check_condition(condition: &Condition) {
 
 fn check_error(json: &Value, error: &ConditionError) {
     let shown = error.to_string();
-    if error.path.is_empty() {
-        assert!(shown.starts_with("the condition "), "{shown}");
-    } else {
-        assert!(shown.starts_with(&format!("`{}` ", error.path)), "{shown}");
-    }
-    if error.problem == ConditionProblem::Missing {
-        let (parent, key) = error.path.rsplit_once('.').unwrap_or(("", &error.path));
-        let object = walk(json, parent).expect("the path leads to the object lacking the part");
-        assert!(object.is_object(), "{error} in {json}");
-        assert!(
-            object.get(key).is_none_or(Value::is_null),
-            "{error} in {json}"
-        );
-    } else {
-        assert!(walk(json, &error.path).is_some(), "{error} in {json}");
-    }
-}
-
-/// The part of `json` at `path` (`any[1].all[0].value`).
-fn walk<'j>(json: &'j Value, path: &str) -> Option<&'j Value> {
-    if path.is_empty() {
-        return Some(json);
-    }
-    path.split('.').try_fold(json, |node, step| {
-        let (key, index) = match step.split_once('[') {
-            Some((key, index)) => (key, Some(index.strip_suffix(']')?.parse::<usize>().ok()?)),
-            None => (step, None),
-        };
-        assert!(PATH_KEYS.contains(&key), "{path} names {key:?}");
-        let child = node.get(key)?;
-        match index {
-            Some(index) => child.get(index),
-            None => Some(child),
-        }
-    })
+    json_path::assert_opens_with_place(&shown, &error.path, "the condition", " ");
+    let missing = error.problem == ConditionProblem::Missing;
+    json_path::assert_leads_in(json, &error.path, missing, &PATH_KEYS, &shown);
 }
 
 /// A contact with something in every field a condition reads, including
