@@ -26,6 +26,7 @@
 
 mod actions;
 mod audience;
+mod automation;
 mod campaigns;
 mod clock;
 mod contacts;
@@ -64,6 +65,7 @@ mod voice;
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 mod webhook_deliverer;
 mod webhook_transport;
+mod workflows;
 
 pub use audience::AudiencePage;
 pub use campaigns::{CAMPAIGN_LEASE, CampaignPass};
@@ -95,7 +97,7 @@ pub use not_found::NotFound;
 pub use responder::{KeywordMenuBot, Responder, ResponderReply, ResponderRequest};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
-pub use scheduler::CampaignScheduler;
+pub use scheduler::{Scheduler, SchedulerPass};
 pub use status::StatusOutcome;
 pub use tenant_cache::DEFAULT_TENANT_CACHE;
 pub use tenant_rules::TenantRules;

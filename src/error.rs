@@ -22,6 +22,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::core::api_key::{KeyRefusal, NewKeyError};
+use crate::core::automation::{RuleError, RuleSetError};
 use crate::core::campaign::{CampaignError, CampaignFinished};
 use crate::core::channel::UnknownChannel;
 use crate::core::consent::ConsentError;
@@ -40,6 +41,7 @@ use crate::core::segments::SegmentsError;
 use crate::core::tagging::TaggingError;
 use crate::core::template::{TemplateError, WhatsAppError};
 use crate::core::window::WindowError;
+use crate::core::workflow::WorkflowError;
 use crate::engine::NotFound;
 use crate::media::MediaStoreError;
 #[cfg(any(feature = "twilio", feature = "telnyx", feature = "meta"))]
@@ -123,6 +125,31 @@ pub enum Error {
     /// A campaign that is over cannot be paused, resumed or cancelled.
     #[error(transparent)]
     CampaignFinished(#[from] CampaignFinished),
+    /// A workflow definition does not check (its path names the place).
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
+    /// An automation rule does not check (its path names the place).
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    /// The tenant's rules would not compile together (two share an id).
+    #[error(transparent)]
+    RuleSet(#[from] RuleSetError),
+    /// A rule's `webhook` action: checked, but not delivered by this version
+    /// of msgcore, so a rule with one is not stored.
+    #[error(
+        "`{path}`: rule webhook actions are not delivered yet; register an outgoing webhook endpoint (it hears every event) instead"
+    )]
+    UnsupportedAction {
+        /// Where the action is (`actions[1].webhook`).
+        path: String,
+    },
+    /// The contact has a live run of the workflow already (SPEC §18: one run
+    /// per workflow and contact at a time).
+    #[error("the contact is running workflow {workflow} already")]
+    AlreadyRunning {
+        /// The workflow.
+        workflow: String,
+    },
     /// A tenant, contact, conversation or message the request named does not exist.
     #[error(transparent)]
     NotFound(#[from] NotFound),
@@ -256,6 +283,16 @@ pub enum ErrorKind {
     UnknownMessage,
     /// No campaign with that id.
     UnknownCampaign,
+    /// A workflow definition does not check.
+    InvalidWorkflow,
+    /// An automation rule does not check, or shares its id with another.
+    InvalidRule,
+    /// The contact has a live run of the workflow already.
+    AlreadyRunning,
+    /// No workflow with that id.
+    UnknownWorkflow,
+    /// No automation rule with that id.
+    UnknownRule,
     /// No API key with that id.
     UnknownApiKey,
     /// No webhook endpoint with that id.
@@ -327,6 +364,11 @@ impl ErrorKind {
             ErrorKind::UnknownConversation => "unknown_conversation",
             ErrorKind::UnknownMessage => "unknown_message",
             ErrorKind::UnknownCampaign => "unknown_campaign",
+            ErrorKind::InvalidWorkflow => "invalid_workflow",
+            ErrorKind::InvalidRule => "invalid_rule",
+            ErrorKind::AlreadyRunning => "already_running",
+            ErrorKind::UnknownWorkflow => "unknown_workflow",
+            ErrorKind::UnknownRule => "unknown_rule",
             ErrorKind::UnknownApiKey => "unknown_api_key",
             ErrorKind::UnknownWebhook => "unknown_webhook",
             ErrorKind::UnknownMedia => "unknown_media",
@@ -360,7 +402,10 @@ impl ErrorKind {
             | ErrorKind::OutsideWindow
             | ErrorKind::PlanLimit
             | ErrorKind::Forbidden => 403,
-            ErrorKind::Conflict | ErrorKind::InvalidTransition | ErrorKind::CampaignFinished => 409,
+            ErrorKind::Conflict
+            | ErrorKind::InvalidTransition
+            | ErrorKind::CampaignFinished
+            | ErrorKind::AlreadyRunning => 409,
             ErrorKind::RateLimited | ErrorKind::QuietHours => 429,
             ErrorKind::InvalidSignature | ErrorKind::Unauthorized => 401,
             ErrorKind::UnknownTenant
@@ -368,6 +413,8 @@ impl ErrorKind {
             | ErrorKind::UnknownConversation
             | ErrorKind::UnknownMessage
             | ErrorKind::UnknownCampaign
+            | ErrorKind::UnknownWorkflow
+            | ErrorKind::UnknownRule
             | ErrorKind::UnknownApiKey
             | ErrorKind::UnknownWebhook
             | ErrorKind::UnknownMedia => 404,
@@ -430,6 +477,13 @@ impl Error {
             Error::NotFound(NotFound::Conversation(_)) => ErrorKind::UnknownConversation,
             Error::NotFound(NotFound::Message(_)) => ErrorKind::UnknownMessage,
             Error::NotFound(NotFound::Campaign(_)) => ErrorKind::UnknownCampaign,
+            Error::NotFound(NotFound::Workflow(_)) => ErrorKind::UnknownWorkflow,
+            Error::NotFound(NotFound::Rule(_)) => ErrorKind::UnknownRule,
+            Error::Workflow(_) => ErrorKind::InvalidWorkflow,
+            Error::Rule(_) | Error::RuleSet(_) | Error::UnsupportedAction { .. } => {
+                ErrorKind::InvalidRule
+            }
+            Error::AlreadyRunning { .. } => ErrorKind::AlreadyRunning,
             Error::NotFound(NotFound::ApiKey(_)) => ErrorKind::UnknownApiKey,
             Error::NotFound(NotFound::Webhook(_)) => ErrorKind::UnknownWebhook,
             Error::NotFound(NotFound::Media(_)) => ErrorKind::UnknownMedia,
@@ -696,6 +750,11 @@ mod tests {
             ErrorKind::InvalidCampaign,
             ErrorKind::CampaignFinished,
             ErrorKind::UnknownCampaign,
+            ErrorKind::InvalidWorkflow,
+            ErrorKind::InvalidRule,
+            ErrorKind::AlreadyRunning,
+            ErrorKind::UnknownWorkflow,
+            ErrorKind::UnknownRule,
             ErrorKind::MediaTooLarge,
             ErrorKind::UnknownMedia,
             ErrorKind::NoMediaStore,

@@ -301,7 +301,7 @@
 //! Each run queues the recipients that are due, as fast as the throttle allows,
 //! through every gate of a send again (a STOP since the freeze skips them, quiet
 //! hours hold them), each message with its recipient's row in one transaction,
-//! so a crash never queues anyone twice; `CampaignScheduler` (feature `tokio`)
+//! so a crash never queues anyone twice; `Scheduler` (feature `tokio`)
 //! runs them. Counts come from the messages' statuses, and usage from what was
 //! sent. `examples/campaign.rs` runs one from a CSV file to its final counts.
 //!

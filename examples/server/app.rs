@@ -2,7 +2,7 @@
 //! the public URL's path, the REST API at [`API_PATH`] with its uploaded
 //! files in `MSGCORE_MEDIA_DIR` (and, with feature `mcp`, the MCP server at
 //! `/mcp`), the campaign
-//! scheduler queuing what campaigns have due, the dispatcher sending the
+//! scheduler queuing what campaigns have due and waking workflow runs, the dispatcher sending the
 //! outbox through the configured carriers, and the deliverer posting the
 //! tenant's events to its outgoing webhook endpoints.
 
@@ -17,8 +17,8 @@ use msgcore::carrier::{Carrier, ChannelCarriers};
 use msgcore::core::channel::Channel;
 use msgcore::core::keyword::KeywordConfig;
 use msgcore::engine::{
-    CampaignPass, CampaignScheduler, DispatchPolicy, Dispatcher, EventSink, GroupCommitOptions,
-    Inbox, KeywordMenuBot, LiveEvents, RunReport, SystemClock, WebhookDeliverer, WebhookPass,
+    DispatchPolicy, Dispatcher, EventSink, GroupCommitOptions, Inbox, KeywordMenuBot, LiveEvents,
+    RunReport, Scheduler, SchedulerPass, SystemClock, WebhookDeliverer, WebhookPass,
 };
 use msgcore::media::FsMediaStore;
 use msgcore::model::TenantRef;
@@ -51,7 +51,7 @@ pub struct Running {
     stop: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     dispatcher: JoinHandle<RunReport>,
-    campaigns: JoinHandle<CampaignPass>,
+    scheduler: JoinHandle<SchedulerPass>,
     deliveries: JoinHandle<WebhookPass>,
 }
 
@@ -61,7 +61,7 @@ impl Running {
     pub async fn stop(self) -> Result<RunReport, StartError> {
         let _ = self.stop.send(true);
         self.server.await??;
-        self.campaigns.await?;
+        self.scheduler.await?;
         self.deliveries.await?;
         Ok(self.dispatcher.await?)
     }
@@ -149,9 +149,10 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         .with_graceful_shutdown(until_stopped(stopped.clone()))
         .into_future(),
     );
-    // Campaigns made through the API are queued as their throttle allows.
-    let campaigns = CampaignScheduler::new(inbox.clone());
-    let campaigns = tokio::spawn(campaigns.run(until_stopped(stopped.clone())));
+    // Campaigns made through the API are queued as their throttle allows;
+    // workflow runs wake when their delays and timeouts end.
+    let scheduler = Scheduler::new(inbox.clone());
+    let scheduler = tokio::spawn(scheduler.run(until_stopped(stopped.clone())));
     let transport = ReqwestExecutor::for_webhooks(config.api.webhook_urls)?;
     let deliverer = WebhookDeliverer::new(inbox.clone(), Arc::new(transport))
         .with_schedule(config.api.webhook_retry.clone());
@@ -165,7 +166,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         stop,
         server,
         dispatcher,
-        campaigns,
+        scheduler,
         deliveries,
     })
 }

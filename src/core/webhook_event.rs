@@ -85,6 +85,8 @@ pub enum EventType {
     ResponderTimedOut,
     /// `call.logged`
     CallLogged,
+    /// `automation.failed`
+    AutomationFailed,
 }
 
 /// A name that is no [`EventType`]'s.
@@ -94,7 +96,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every type, in the table's order.
-    pub const ALL: [EventType; 16] = [
+    pub const ALL: [EventType; 17] = [
         EventType::MessageReceived,
         EventType::MessageSent,
         EventType::MessageStatus,
@@ -111,6 +113,7 @@ impl EventType {
         EventType::CsatSkipped,
         EventType::ResponderTimedOut,
         EventType::CallLogged,
+        EventType::AutomationFailed,
     ];
 
     /// The wire name, as `"message.received"`.
@@ -132,6 +135,7 @@ impl EventType {
             EventType::CsatSkipped => "csat.skipped",
             EventType::ResponderTimedOut => "responder.timed_out",
             EventType::CallLogged => "call.logged",
+            EventType::AutomationFailed => "automation.failed",
         }
     }
 
@@ -157,6 +161,7 @@ impl EventType {
             InboxEvent::SurveySkipped { .. } => EventType::CsatSkipped,
             InboxEvent::ResponderTimedOut { .. } => EventType::ResponderTimedOut,
             InboxEvent::CallLogged { .. } => EventType::CallLogged,
+            InboxEvent::AutomationFailed { .. } => EventType::AutomationFailed,
             InboxEvent::Trigger { .. } => return None,
         })
     }

@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Inbox;
+use super::decide::automation::{Prompt, Start};
 use super::decide::{
     CampaignSendContext, RecipientPlan, SendContext, decide_campaign_recipient, frozen_state,
 };
@@ -339,7 +340,30 @@ impl Inbox {
             },
             campaign,
         };
-        Ok(decide_campaign_recipient(context, recipient))
+        let plan = decide_campaign_recipient(context, recipient);
+        self.start_campaign_workflow(campaign, plan).await
+    }
+
+    /// A queued recipient starts the campaign's workflow, if it has one, in
+    /// the changeset that queues their message (SPEC §18).
+    async fn start_campaign_workflow(
+        &self,
+        campaign: &Campaign,
+        plan: RecipientPlan,
+    ) -> Result<RecipientPlan, Error> {
+        let (changes, workflow) = match (plan, &campaign.workflow) {
+            (RecipientPlan::Queue(changes), Some(workflow)) => (*changes, workflow),
+            (plan, _) => return Ok(plan),
+        };
+        let prompt = Prompt {
+            start: Some(Start {
+                workflow: workflow.clone(),
+                source: format!("campaign {}", campaign.id),
+            }),
+            ..Prompt::default()
+        };
+        let changes = self.automate(changes, &prompt).await?;
+        Ok(RecipientPlan::Queue(Box::new(changes)))
     }
 
     /// One recipient decided and committed on its own, on fresh data, until

@@ -85,9 +85,9 @@ impl Inbox {
                     created: plan.created,
                     consent: plan.consent.clone(),
                 };
-                Ok(Decided {
-                    changes: plan.into_changeset(),
-                    outcome: edited,
+                Ok(match plan.into_changeset() {
+                    Some(changes) => Decided::write(changes, edited),
+                    None => Decided::nothing(edited),
                 })
             })
             .await?;

@@ -21,11 +21,14 @@
 //! | [`decide_campaign_recipient`] | a campaign recipient taken up by a scheduler | §12's gates again, §18's holds and skips |
 //! | [`decide_contact_edit`] | a contact created or changed by an agent, the API or a CSV import row | §1, §2, §18 |
 //! | [`decide_contact_delete`] | a contact deleted, its number and consent kept | §1, §2 |
+//! | [`decide_automation`] | what workflows and rules add to any of the above, committed with it | §13, §14, §18 |
+//! | [`decide_start`] | a workflow started for a contact by the API | §13, §18 |
 //!
 //! Where is STOP handled? In `opt_out` (`src/engine/decide/inbound/keywords.rs`),
 //! which `handle_keyword` calls in step 8 of [`decide_inbound`].
 
 mod action;
+pub mod automation;
 mod call_log;
 mod campaign;
 mod contact_edit;
@@ -36,10 +39,13 @@ mod reply;
 pub mod send;
 
 pub use action::{ActionContext, ActionOutcome, ActionPlan, decide_action};
+pub use automation::{
+    AutomationContext, Prompt, Start, StartRefused, WorkflowShelf, decide_automation, decide_start,
+};
 pub use call_log::{CallLogContext, CallLogPlan, decide_call_log};
 pub use campaign::{
     CampaignSendContext, RecipientPlan, campaign_billing, content_for, decide_campaign_recipient,
-    frozen_content, frozen_state,
+    frozen_content, frozen_state, text_for,
 };
 pub use contact_edit::{
     ContactEditContext, ContactEditPlan, EditedContact, decide_contact_delete, decide_contact_edit,

@@ -2,6 +2,7 @@
 //! load, [decide](super::decide::decide_inbound), commit — every write of the
 //! message in one transaction, the library's own replies included.
 
+use super::decide::automation::Prompt;
 use super::decide::{InboundContext, InboundOutcome, decide_inbound};
 use super::inbox::{Committed, Decided, Inbox};
 use super::not_found::NotFound;
@@ -54,7 +55,11 @@ impl Inbox {
                     };
                     let plan = decide_inbound(context, message);
                     let outcome = plan.outcome();
-                    Ok(Decided::write(plan.into_changeset(), outcome))
+                    let prompt = Prompt {
+                        reply: plan.reply_for_runs(),
+                        ..Prompt::default()
+                    };
+                    Ok(Decided::write(plan.into_changeset(), outcome).prompted(prompt))
                 }
             })
             .await?;

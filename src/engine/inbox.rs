@@ -4,7 +4,9 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use super::automation::{AutomationCache, DEFAULT_RULE_URLS};
 use super::clock::{Clock, SystemClock};
+use super::decide::automation::Prompt;
 use super::events::{EventSink, NoEvents};
 use super::not_found::NotFound;
 use super::responder::Responder;
@@ -13,6 +15,7 @@ use super::tenant_rules::TenantRules;
 use crate::core::delivery::Delivery;
 use crate::core::quiet_hours::QuietHoursPolicy;
 use crate::core::ratelimit::Quota;
+use crate::core::webhook_endpoint::UrlPolicy;
 use crate::error::Error;
 use crate::model::{
     Contact, ContactId, ConversationId, ConversationRecord, EventRecord, IdSource, MessageRecord,
@@ -48,6 +51,8 @@ pub struct Inbox {
     group_commit: Option<super::group_commit::GroupCommit>,
     pub(crate) tenants: TenantCache,
     compiled: Mutex<HashMap<TenantId, Arc<TenantRules>>>,
+    pub(crate) automation: AutomationCache,
+    pub(crate) rule_urls: UrlPolicy,
 }
 
 /// How long a bot or AI agent may take to answer before the conversation goes to
@@ -142,6 +147,15 @@ impl InboxBuilder {
     /// `lifetime`.
     pub fn tenant_cache(mut self, lifetime: std::time::Duration) -> Self {
         self.inbox.tenants = TenantCache::new(lifetime);
+        self.inbox.automation = AutomationCache::new(lifetime);
+        self
+    }
+
+    /// Checks the address of a rule's `webhook` action with `policy`
+    /// (default [`UrlPolicy::PUBLIC`]: HTTPS, never an address inside your
+    /// network).
+    pub fn rule_urls(mut self, policy: UrlPolicy) -> Self {
+        self.inbox.rule_urls = policy;
         self
     }
 
@@ -170,6 +184,8 @@ impl Inbox {
                 group_commit: None,
                 tenants: TenantCache::new(DEFAULT_TENANT_CACHE),
                 compiled: Mutex::new(HashMap::new()),
+                automation: AutomationCache::new(DEFAULT_TENANT_CACHE),
+                rule_urls: DEFAULT_RULE_URLS,
             },
         }
     }
@@ -215,18 +231,28 @@ impl Inbox {
         Ok(fresh)
     }
 
-    /// Runs `decide` on fresh data and commits its changeset, again and again
-    /// while another writer wins the race; publishes the events once committed.
+    /// Runs `decide` on fresh data, then the automation pass (workflows and
+    /// rules), and commits the changeset, again and again while another
+    /// writer wins the race; publishes the events once committed.
     pub(crate) async fn commit_loop<T, F, Fut>(&self, mut decide: F) -> Result<Committed<T>, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<Decided<T>, Error>>,
     {
         for _ in 0..MAX_ATTEMPTS {
-            let Decided { changes, outcome } = decide().await?;
+            let Decided {
+                changes,
+                outcome,
+                prompt,
+            } = decide().await?;
             let Some(changes) = changes else {
                 return Ok(Committed::Done(outcome));
             };
+            let changes = self.automate(changes, &prompt).await?;
+            if prompt.timer.is_some() && changes.runs.is_empty() {
+                // A stale or early wake-up: the run did not move.
+                return Ok(Committed::Done(outcome));
+            }
             let events: Vec<EventRecord> = changes.events.clone();
             match self.commit(changes).await {
                 Ok(()) => {
@@ -338,6 +364,8 @@ impl Inbox {
 pub(crate) struct Decided<T> {
     pub(crate) changes: Option<Changeset>,
     pub(crate) outcome: T,
+    /// What the automation pass is told beyond the changeset.
+    pub(crate) prompt: Prompt,
 }
 
 impl<T> Decided<T> {
@@ -346,7 +374,14 @@ impl<T> Decided<T> {
         Decided {
             changes: Some(changes),
             outcome,
+            prompt: Prompt::default(),
         }
+    }
+
+    /// The same decision, telling the automation pass `prompt`.
+    pub(crate) fn prompted(mut self, prompt: Prompt) -> Decided<T> {
+        self.prompt = prompt;
+        self
     }
 
     /// A decision that writes nothing.
@@ -354,6 +389,7 @@ impl<T> Decided<T> {
         Decided {
             changes: None,
             outcome,
+            prompt: Prompt::default(),
         }
     }
 }

@@ -20,6 +20,12 @@ pub enum NotFound {
     /// The tenant has no campaign with this id.
     #[error("no campaign {0}")]
     Campaign(String),
+    /// The tenant has no workflow with this id.
+    #[error("no workflow {0}")]
+    Workflow(String),
+    /// The tenant has no automation rule with this id.
+    #[error("no automation rule {0}")]
+    Rule(String),
     /// The tenant has no API key with this id.
     #[error("no API key {0}")]
     ApiKey(String),

@@ -129,6 +129,18 @@ pub enum InboxEvent {
         /// Its contact.
         contact: ContactId,
     },
+    /// A rule's action, or a campaign's start of a workflow, failed (SPEC
+    /// §14: the rule's other actions still ran).
+    AutomationFailed {
+        /// The contact it was for.
+        contact: ContactId,
+        /// What asked for it: `rule ID` or `campaign ID`.
+        source: String,
+        /// The action's wire name (`send`, `start_workflow`, …).
+        action: String,
+        /// Why it failed: an error kind (`opted_out`, `already_running`, …).
+        error: String,
+    },
     /// A voice call reached a status the provider reported (a call log, and the
     /// trigger for automations on calls); once per call and status.
     CallLogged {
@@ -176,6 +188,7 @@ impl InboxEvent {
                 | InboxEvent::ConversationStatus { .. }
                 | InboxEvent::CsatRecorded { .. }
                 | InboxEvent::PossibleRevocation { .. }
+                | InboxEvent::AutomationFailed { .. }
                 | InboxEvent::CallLogged { .. }
         )
     }

@@ -1,10 +1,10 @@
 //! Workflows, automation rules and workflow runs as a store keeps them (SPEC
 //! §13, §14, §18).
 //!
-//! A store keeps definitions as the JSON they were written in and a run's
-//! state as the executor's JSON: it reads neither. What it indexes is beside
-//! them: a run's contact, status and wake-up time, a definition's id and
-//! version, a rule's place in its tenant's order. The engine checks a
+//! A store keeps definitions as the JSON they were written in, and a run as
+//! the executor left it. What it indexes is beside them: a run's contact,
+//! workflow, liveness and wake-up time, a definition's id and version, a
+//! rule's place in its tenant's order. The engine checks a
 //! definition before storing it and again when it reads one, so a stored
 //! document that no longer checks is refused, never run.
 //!
@@ -18,9 +18,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ids::{ContactId, TenantId};
-use crate::core::channel::Channel;
 use crate::core::id::uuid_id;
-use crate::core::workflow::RunStatus;
+use crate::core::workflow::Run;
 
 uuid_id!(
     /// One contact's run through a workflow.
@@ -66,17 +65,7 @@ pub struct RunRecord {
     pub tenant: TenantId,
     /// The contact running.
     pub contact: ContactId,
-    /// The workflow's id.
-    pub workflow: String,
-    /// The channel the run sends and listens on.
-    pub channel: Channel,
-    /// Where it stands.
-    pub status: RunStatus,
-    /// When it is to be woken (a delay's end, a reply's timeout, a held
-    /// send's next try); none when it waits for nothing timed.
-    pub wake_at: Option<DateTime<Utc>>,
-    /// When it started: a contact's runs are listed in this order.
-    pub started_at: DateTime<Utc>,
-    /// The executor's state, as JSON.
-    pub state: Value,
+    /// Where it stands: the executor's state, whose workflow, status,
+    /// wake-up and start the stores index.
+    pub run: Run,
 }

@@ -14,8 +14,10 @@ mod lifecycle;
 mod outbound;
 mod replicas;
 mod responders;
+mod rules;
 mod tenant_cache;
 mod usage;
+mod workflows;
 
 #[path = "../support/conflicting_store.rs"]
 mod conflicting_store;

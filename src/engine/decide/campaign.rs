@@ -22,7 +22,7 @@ use super::send::{SendContext, SendPlan, SendRequest, decide_send};
 use crate::core::campaign::{Campaign, CampaignContent, RecipientState, SkipReason, client_id};
 use crate::core::channel::Channel;
 use crate::core::message::Content;
-use crate::core::template::MissingPolicy;
+use crate::core::template::{MissingPolicy, Template};
 use crate::core::usage::Billing;
 use crate::error::{Error, ErrorKind};
 use crate::model::{
@@ -76,15 +76,19 @@ pub fn frozen_content(campaign: &Campaign, contact: &Contact) -> Result<Content,
 /// values, or its template.
 pub fn content_for(campaign: &Campaign, contact: &Contact) -> Result<Content, SkipReason> {
     match &campaign.content {
-        CampaignContent::Text(text) => {
-            let rendered = text
-                .render(&ContactVariables(contact), &MissingPolicy::Error)
-                .map_err(|_| SkipReason::MissingVariable)?;
-            // Values that render to nothing leave no text to send.
-            Content::text(rendered).map_err(|_| SkipReason::MissingVariable)
-        }
+        CampaignContent::Text(text) => text_for(text, contact),
         CampaignContent::Template(template) => template.content().map_err(|_| SkipReason::Refused),
     }
+}
+
+/// `text` rendered with `contact`'s values (every variable must have one), as
+/// the text an automated message sends: a campaign's, a workflow's or a rule's.
+pub fn text_for(text: &Template, contact: &Contact) -> Result<Content, SkipReason> {
+    let rendered = text
+        .render(&ContactVariables(contact), &MissingPolicy::Error)
+        .map_err(|_| SkipReason::MissingVariable)?;
+    // Values that render to nothing leave no text to send.
+    Content::text(rendered).map_err(|_| SkipReason::MissingVariable)
 }
 
 /// The recipient's message through the gates of a send, queued with its client

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::queue::{Outgoing, queue_message, queued_event};
 use super::reply::ResponseDue;
+use crate::core::channel::Channel;
 use crate::core::consent::{ConsentChange, ConsentEvent, ConsentSource, Proof};
 use crate::core::conversation::Status;
 use crate::core::csat::Rating;
@@ -137,6 +138,27 @@ impl InboundPlan {
             replies: self.replies.iter().map(|q| q.message.clone()).collect(),
             respond: self.respond.clone(),
         }
+    }
+
+    /// The text a workflow run waiting for a reply on the message's channel
+    /// may save (SPEC §18): an ordinary message's. STOP and HELP never reach
+    /// a run, nor does a survey answer; a START that changed nothing is an
+    /// ordinary reply.
+    pub fn reply_for_runs(&self) -> Option<(Channel, String)> {
+        let consent_changed = self
+            .events
+            .iter()
+            .any(|e| matches!(e.event, InboxEvent::ConsentChanged { .. }));
+        let ordinary = match self.keyword {
+            None => true,
+            Some(KeywordAction::OptIn) => !consent_changed,
+            Some(_) => false,
+        };
+        let MessageBody::Inbound(content) = &self.message.body else {
+            return None;
+        };
+        let text = content.text.as_deref().filter(|t| !t.trim().is_empty())?;
+        (ordinary && self.rating.is_none()).then(|| (self.message.channel, text.to_owned()))
     }
 
     /// Everything the plan writes, as one changeset.

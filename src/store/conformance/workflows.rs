@@ -4,12 +4,14 @@
 //! [`Store::commit`], [`Store::live_runs`], [`Store::latest_run`] and
 //! [`Store::claim_due_runs`].
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 
 use super::{contact, put, t0, tenant};
 use crate::core::channel::Channel;
-use crate::core::workflow::RunStatus;
+use crate::core::workflow::{Cursor, Run, RunStatus, Wait};
 use crate::model::{
     Contact, IdSource, RandomIds, RuleRecord, RunId, RunRecord, TenantId, WorkflowRecord,
 };
@@ -36,28 +38,49 @@ fn rule(tenant: TenantId, id: &str, tag: &str) -> RuleRecord {
     }
 }
 
-/// A run of `contact` through `workflow`, started at `t0 + started` minutes.
+/// A run of `contact` through `workflow`, started at `t0 + started` minutes:
+/// waiting until `wake_at`, or completed without one.
 fn run(
     contact: &Contact,
     workflow: &str,
     started: i64,
     wake_at: Option<DateTime<Utc>>,
 ) -> RunRecord {
+    let at = t0() + TimeDelta::minutes(started);
     RunRecord {
         id: RunId::from_uuid(RandomIds.next_id()),
         tenant: contact.tenant,
         contact: contact.id,
-        workflow: workflow.to_owned(),
-        channel: Channel::Sms,
-        status: if wake_at.is_some() {
-            RunStatus::Waiting
-        } else {
-            RunStatus::Completed
+        run: Run {
+            workflow: workflow.to_owned(),
+            version: 1,
+            channel: Channel::Sms,
+            status: match wake_at {
+                Some(_) => RunStatus::Waiting,
+                None => RunStatus::Completed,
+            },
+            at: Cursor::start(),
+            wake_at,
+            waiting: wake_at.map(|until| Wait::Timer { until }),
+            saved: BTreeMap::from([("answer".to_owned(), "yes".to_owned())]),
+            error: None,
+            started_at: at,
+            updated_at: at,
         },
-        wake_at,
-        started_at: t0() + TimeDelta::minutes(started),
-        state: json!({"at": "steps[0]", "saved": {"answer": "yes"}}),
     }
+}
+
+/// `record` as the executor leaves a run that `end`s with `status`.
+fn ended(mut record: RunRecord, status: RunStatus) -> RunRecord {
+    record.run = record.run.end(status, t0() + TimeDelta::hours(5));
+    record
+}
+
+/// `record` waiting until `until` instead.
+fn moved(mut record: RunRecord, until: DateTime<Utc>) -> RunRecord {
+    record.run.wake_at = Some(until);
+    record.run.waiting = Some(Wait::Timer { until });
+    record
 }
 
 /// Commits `contact` (inserted when `version` is `None`) with `runs`; the
@@ -216,9 +239,7 @@ pub async fn runs_are_written_with_their_contact_and_found_live_or_latest<S: Sto
         None
     );
 
-    let mut finished = waiting.clone();
-    finished.status = RunStatus::OptedOut;
-    finished.wake_at = None;
+    let finished = ended(waiting.clone(), RunStatus::OptedOut);
     let again = run(&ann, "confirm", 3, Some(t0() + TimeDelta::hours(3)));
     let runs = vec![finished.clone(), again.clone()];
     commit_runs(store, &ann, Some(version), runs)
@@ -297,13 +318,11 @@ pub async fn due_runs_are_claimed_once_per_lease_and_again_when_written<S: Store
         vec![sooner.id, later.id]
     );
 
-    let mut moved = later.clone();
-    moved.wake_at = Some(minutes(30));
+    let moved = moved(later.clone(), minutes(30));
     commit_runs(store, &ann, Some(ann_version), vec![moved.clone()])
         .await
         .expect("commit");
-    let mut finished = sooner.clone();
-    (finished.status, finished.wake_at) = (RunStatus::Completed, None);
+    let finished = ended(sooner.clone(), RunStatus::Completed);
     commit_runs(store, &bob, Some(bob_version), vec![finished])
         .await
         .expect("commit");

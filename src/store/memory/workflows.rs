@@ -89,7 +89,7 @@ impl Workflows {
     /// own wake-up, whatever lease it had.
     pub(super) fn write_runs(&mut self, runs: Vec<RunRecord>) {
         for record in runs {
-            let due_at = record.wake_at;
+            let due_at = record.run.wake_at;
             self.runs.insert(record.id, Run { record, due_at });
         }
     }
@@ -97,10 +97,10 @@ impl Workflows {
     pub(super) fn live_runs(&self, tenant: TenantId, contact: ContactId) -> Vec<RunRecord> {
         let mut live: Vec<RunRecord> = self
             .of_contact(tenant, contact)
-            .filter(|r| r.status.is_live())
+            .filter(|r| r.run.status.is_live())
             .cloned()
             .collect();
-        live.sort_by_key(|r| (r.started_at, r.id));
+        live.sort_by_key(|r| (r.run.started_at, r.id));
         live
     }
 
@@ -111,8 +111,8 @@ impl Workflows {
         contact: ContactId,
     ) -> Option<RunRecord> {
         self.of_contact(tenant, contact)
-            .filter(|r| r.workflow == workflow)
-            .max_by_key(|r| (r.started_at, r.id))
+            .filter(|r| r.run.workflow == workflow)
+            .max_by_key(|r| (r.run.started_at, r.id))
             .cloned()
     }
 
@@ -151,7 +151,7 @@ impl Workflows {
                 Some(run.record.clone())
             })
             .collect();
-        claimed.sort_by_key(|run| (run.wake_at, run.id));
+        claimed.sort_by_key(|record| (record.run.wake_at, record.id));
         claimed
     }
 }

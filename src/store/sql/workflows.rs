@@ -65,10 +65,10 @@ pub(super) fn run_values(run: &RunRecord) -> Result<Vec<Value>, StoreError> {
         Value::Id(run.id.as_uuid()),
         id(run.tenant),
         Value::Id(run.contact.as_uuid()),
-        Value::Text(run.workflow.clone()),
-        Value::Flag(run.status.is_live()),
-        Value::OptInt(run.wake_at.map(nanos)),
-        Value::Int(nanos(run.started_at)),
+        Value::Text(run.run.workflow.clone()),
+        Value::Flag(run.run.status.is_live()),
+        Value::OptInt(run.run.wake_at.map(nanos)),
+        Value::Int(nanos(run.run.started_at)),
         Value::Text(encode(run)?),
     ])
 }
@@ -186,6 +186,6 @@ pub(crate) async fn claim_due_runs<B: Backend>(
         .map(|doc| decode::<RunRecord>(doc, "workflow run"))
         .collect::<Result<Vec<_>, _>>()?;
     // RETURNING keeps no order.
-    runs.sort_by_key(|run| (run.wake_at, run.id));
+    runs.sort_by_key(|record| (record.run.wake_at, record.id));
     Ok(runs)
 }

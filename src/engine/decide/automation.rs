@@ -1,0 +1,184 @@
+//! The automation pass (SPEC §13, §14, §18): what workflows and rules add to a
+//! decision, committed with it.
+//!
+//! Every decision about a contact goes through it before its commit:
+//! [`Inbox`](crate::engine::Inbox) gives it the decision's changeset and the
+//! contact's live runs, loaded after the contact, so a run that moved on
+//! meanwhile makes the commit a conflict and the whole decision is made
+//! again. In order:
+//!
+//! 1. an opt-out on a channel ends the contact's runs there (`opted_out`);
+//! 2. a run the scheduler woke takes its next steps;
+//! 3. an ordinary inbound text answers the runs waiting for a reply on its
+//!    channel (STOP and HELP never do; a START that changed nothing does);
+//! 4. a campaign recipient whose message was queued starts the campaign's
+//!    workflow;
+//! 5. the rules set off by the decision's own events run, in the order they
+//!    were added, their actions in order. What the pass adds never sets a
+//!    rule off: the triggers are read from the decision before the pass.
+//!
+//! Sends go through every gate of SPEC §12 as the contact stands after the
+//! decision. A workflow's sends are marketing sends, held by quiet hours; a
+//! rule's are transactional. A rule action that fails is recorded as an
+//! [`AutomationFailed`](crate::model::InboxEvent::AutomationFailed) event
+//! and the next action runs.
+
+mod actions;
+mod runs;
+mod shelf;
+mod triggers;
+mod working;
+
+use chrono::{DateTime, Utc};
+
+use crate::core::automation::{Action, RuleSet};
+use crate::core::channel::Channel;
+use crate::core::quiet_hours::QuietHoursPolicy;
+use crate::core::ratelimit::Quota;
+use crate::model::{ConversationRecord, IdSource, InboxEvent, RunId, RunRecord, Tenant};
+use crate::store::{Changeset, ContactWrite};
+
+pub use runs::StartRefused;
+pub use shelf::WorkflowShelf;
+
+use runs::Runs;
+use working::Working;
+
+/// What the automation pass reads besides the decision's changeset.
+#[derive(Debug, Clone, Copy)]
+pub struct AutomationContext<'a> {
+    /// The tenant.
+    pub tenant: &'a Tenant,
+    /// Its rules.
+    pub rules: &'a RuleSet,
+    /// The workflows the contact's runs follow, and those that may start.
+    pub workflows: &'a WorkflowShelf,
+    /// The contact's live runs, loaded after the contact.
+    pub runs: &'a [RunRecord],
+    /// The contact's latest conversation as loaded, for a decision that
+    /// wrote none.
+    pub latest: Option<&'a ConversationRecord>,
+    /// The quiet hours workflow sends are held by.
+    pub quiet_hours: &'a QuietHoursPolicy,
+    /// The per-recipient send limit.
+    pub send_quota: &'a Quota,
+    /// When the decision is made.
+    pub now: DateTime<Utc>,
+    /// Where new records get their ids.
+    pub ids: &'a dyn IdSource,
+}
+
+/// What the decision tells the pass beyond its changeset.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Prompt {
+    /// An ordinary text from the contact, on its channel: runs waiting for a
+    /// reply there save it.
+    pub reply: Option<(Channel, String)>,
+    /// A workflow to start: a campaign recipient's.
+    pub start: Option<Start>,
+    /// A run the scheduler woke.
+    pub timer: Option<RunId>,
+}
+
+/// A workflow a decision starts for its contact, and what starts it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Start {
+    /// The workflow's id.
+    pub workflow: String,
+    /// What starts it, as a failure names it (`campaign spring`).
+    pub source: String,
+}
+
+impl Prompt {
+    /// Whether the prompt asks the pass for anything.
+    pub fn is_empty(&self) -> bool {
+        self.reply.is_none() && self.start.is_none() && self.timer.is_none()
+    }
+}
+
+/// Whether the pass has anything to do for `changes`: the prompt asks for
+/// something, the decision opted the contact out somewhere, or a trigger of
+/// the decision has rules. When not, the changeset is committed as decided.
+pub fn wants_automation(changes: &Changeset, prompt: &Prompt, rules: &RuleSet) -> bool {
+    !prompt.is_empty()
+        || !triggers::opted_out(changes).is_empty()
+        || triggers::fired(changes)
+            .iter()
+            .any(|fired| rules.listens_to(fired.trigger))
+}
+
+/// Whether the pass needs the contact's live runs: it has anything to do
+/// and the contact is not new (a new contact has none).
+pub fn wants_runs(changes: &Changeset, prompt: &Prompt, rules: &RuleSet) -> bool {
+    matches!(changes.contact, ContactWrite::Update { .. })
+        && wants_automation(changes, prompt, rules)
+}
+
+/// The workflows rules of `rules` may start.
+pub fn startable(rules: &RuleSet) -> Vec<&str> {
+    let mut ids: Vec<&str> = rules
+        .rules()
+        .iter()
+        .flat_map(|rule| rule.actions())
+        .filter_map(|action| match action {
+            Action::StartWorkflow(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The pass over a decision's changeset (see the [module](self)): the
+/// changeset with what workflows and rules add to it.
+pub fn decide_automation(
+    context: &AutomationContext<'_>,
+    prompt: &Prompt,
+    changes: Changeset,
+) -> Changeset {
+    let fired = triggers::fired(&changes);
+    let stopped = triggers::opted_out(&changes);
+    let mut runs = Runs::new(context.runs);
+    let mut working = Working::new(context, changes);
+    for channel in stopped {
+        working.stop_runs(&mut runs, channel);
+    }
+    if let Some(id) = prompt.timer {
+        working.wake_run(&mut runs, id);
+    }
+    if let Some((channel, text)) = &prompt.reply {
+        working.answer_runs(&mut runs, *channel, text);
+    }
+    if let Some(start) = &prompt.start
+        && let Err(refused) = working.start_run(&mut runs, &start.workflow)
+    {
+        let contact = working.contact().id;
+        working.event(InboxEvent::AutomationFailed {
+            contact,
+            source: start.source.clone(),
+            action: "start_workflow".to_owned(),
+            error: refused.as_str().to_owned(),
+        });
+    }
+    working.run_rules(&mut runs, &fired);
+    let mut changes = working.finish();
+    changes.runs.extend(runs.changed());
+    changes
+}
+
+/// Starts workflow `id` for the changeset's contact, as an API call or
+/// `msgctl` asks: the changeset with the run and its first steps, and the
+/// run's id; or why it could not start.
+pub fn decide_start(
+    context: &AutomationContext<'_>,
+    changes: Changeset,
+    id: &str,
+) -> Result<(Changeset, RunId), StartRefused> {
+    let mut runs = Runs::new(context.runs);
+    let mut working = Working::new(context, changes);
+    let started = working.start_run(&mut runs, id)?;
+    let mut changes = working.finish();
+    changes.runs.extend(runs.changed());
+    Ok((changes, started))
+}

@@ -1,0 +1,217 @@
+//! Workflows and automation rules through the `Inbox` (SPEC §13, §14, §18):
+//! defining them, starting a run, reading where it stands, and waking the
+//! runs whose time has come.
+
+use chrono::TimeDelta;
+use serde_json::Value;
+
+use super::decide::automation::{Prompt, StartRefused, decide_start};
+use super::inbox::{Committed, Decided, Inbox, MAX_ATTEMPTS};
+use super::not_found::NotFound;
+use crate::core::automation::{Rule, RuleSet};
+use crate::core::workflow::Workflow;
+use crate::error::Error;
+use crate::model::{ContactId, RuleRecord, RunRecord, TenantId, WorkflowRecord};
+use crate::store::{Changeset, ContactWrite, StoreError};
+
+/// How long a scheduler holds the runs it claimed: another takes them over
+/// if it has not committed them by then.
+pub const RUN_LEASE: TimeDelta = TimeDelta::seconds(60);
+
+/// How many due runs one wake-up claims at a time.
+const RUN_BATCH: usize = 500;
+
+impl Inbox {
+    /// Checks and stores a workflow definition (SPEC §18) as the workflow's
+    /// next version: runs already under way keep to the version they
+    /// started on, new ones start on this one. The stored version.
+    pub async fn define_workflow(
+        &self,
+        tenant: TenantId,
+        definition: &Value,
+    ) -> Result<WorkflowRecord, Error> {
+        let tenant = self.tenant(tenant).await?;
+        let workflow = Workflow::from_json(definition)?;
+        for _ in 0..MAX_ATTEMPTS {
+            let latest = self.store.workflow(tenant.id, workflow.id(), None).await?;
+            let record = WorkflowRecord {
+                tenant: tenant.id,
+                id: workflow.id().to_owned(),
+                version: latest.map_or(1, |w| w.version.saturating_add(1)),
+                definition: workflow.to_json().clone(),
+                created_at: self.clock.now(),
+            };
+            match self.store.put_workflow(&record).await {
+                Ok(()) => {
+                    self.automation.forget_latest(tenant.id, workflow.id());
+                    return Ok(record);
+                }
+                // Another writer stored the same version first: the next one.
+                Err(StoreError::Taken { .. }) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(Error::Busy {
+            attempts: MAX_ATTEMPTS,
+        })
+    }
+
+    /// The latest version of the tenant's workflow `id`.
+    pub async fn workflow(&self, tenant: TenantId, id: &str) -> Result<Workflow, Error> {
+        match self.latest_workflow(tenant, id).await? {
+            Some((_, workflow)) => Ok(Workflow::clone(&workflow)),
+            None => Err(NotFound::Workflow(id.to_owned()).into()),
+        }
+    }
+
+    /// Checks and stores an automation rule (SPEC §18): a new id runs after
+    /// the tenant's other rules, a known one is replaced in its place. The
+    /// rule as checked.
+    pub async fn put_rule(&self, tenant: TenantId, definition: &Value) -> Result<Rule, Error> {
+        let tenant = self.tenant(tenant).await?;
+        let rule = Rule::from_json(definition, self.rule_urls)?;
+        refuse_webhook_actions(&rule)?;
+        let record = RuleRecord {
+            tenant: tenant.id,
+            id: rule.id().to_owned(),
+            definition: rule.to_json(),
+            created_at: self.clock.now(),
+        };
+        self.store.put_rule(&record).await?;
+        self.automation.forget_rules(tenant.id);
+        Ok(rule)
+    }
+
+    /// Deletes the tenant's rule `id`, or [`NotFound::Rule`].
+    pub async fn delete_rule(&self, tenant: TenantId, id: &str) -> Result<(), Error> {
+        let deleted = self.store.delete_rule(tenant, id).await?;
+        self.automation.forget_rules(tenant);
+        match deleted {
+            true => Ok(()),
+            false => Err(NotFound::Rule(id.to_owned()).into()),
+        }
+    }
+
+    /// The tenant's rules, compiled, in the order they run.
+    pub async fn rules(&self, tenant: TenantId) -> Result<RuleSet, Error> {
+        let tenant = self.tenant(tenant).await?;
+        Ok(RuleSet::clone(&*self.rule_set(&tenant).await?))
+    }
+
+    /// Starts the latest version of workflow `workflow` for `contact` and
+    /// takes its first steps, committed with the contact: the run as
+    /// committed. A contact with a live run of it already is refused with
+    /// [`Error::AlreadyRunning`].
+    pub async fn start_workflow(
+        &self,
+        tenant: TenantId,
+        workflow: &str,
+        contact: ContactId,
+    ) -> Result<RunRecord, Error> {
+        let tenant = self.tenant(tenant).await?;
+        let committed = self
+            .commit_loop(|| async {
+                let loaded = self.load_contact(tenant.id, contact).await?;
+                let rules = self.rule_set(&tenant).await?;
+                let runs = self.store.live_runs(tenant.id, contact).await?;
+                let starts = std::iter::once(workflow);
+                let shelf = self.shelf(&tenant, &runs, starts).await?;
+                let latest = self.store.latest_conversation(tenant.id, contact).await?;
+                let context =
+                    self.automation_context(&tenant, &rules, &shelf, &runs, latest.as_ref());
+                let unchanged = ContactWrite::update(loaded.version, loaded);
+                let changes = Changeset::for_contact(tenant.id, unchanged);
+                match decide_start(&context, changes, workflow) {
+                    Ok((changes, id)) => {
+                        let run = changes.runs.iter().find(|r| r.id == id).cloned();
+                        Ok(Decided::write(changes, run))
+                    }
+                    Err(StartRefused::AlreadyRunning) => Err(Error::AlreadyRunning {
+                        workflow: workflow.to_owned(),
+                    }),
+                    Err(StartRefused::UnknownWorkflow) => {
+                        Err(NotFound::Workflow(workflow.to_owned()).into())
+                    }
+                }
+            })
+            .await?;
+        match committed {
+            Committed::Done(Some(run)) => Ok(run),
+            _ => Err(StoreError::InconsistentChangeset.into()),
+        }
+    }
+
+    /// The contact's latest run of `workflow`, live or over.
+    pub async fn latest_run(
+        &self,
+        tenant: TenantId,
+        workflow: &str,
+        contact: ContactId,
+    ) -> Result<Option<RunRecord>, Error> {
+        Ok(self.store.latest_run(tenant, workflow, contact).await?)
+    }
+
+    /// Wakes every run whose time has come at the clock's now (a delay's
+    /// end, a reply's timeout, a held send's retry), each under a lease of
+    /// [`RUN_LEASE`], and commits what each does: how many were claimed. Run
+    /// it from as many processes as you like: a run is claimed by one at a
+    /// time, and its commit is guarded by its contact's version, so a timer
+    /// fires once.
+    pub async fn wake_due_runs(&self) -> Result<usize, Error> {
+        let mut woken = 0;
+        loop {
+            let now = self.clock.now();
+            let claimed = self.store.claim_due_runs(now, RUN_LEASE, RUN_BATCH).await?;
+            for run in &claimed {
+                self.wake(run).await?;
+            }
+            woken += claimed.len();
+            if claimed.len() < RUN_BATCH {
+                return Ok(woken);
+            }
+        }
+    }
+
+    /// Wakes one claimed run: the executor decides whether its time has come
+    /// (a claim made on a run that moved on since changes nothing).
+    async fn wake(&self, claimed: &RunRecord) -> Result<(), Error> {
+        let (tenant, id) = (claimed.tenant, claimed.id);
+        let committed = self
+            .commit_loop(|| async {
+                let contact = self.load_contact(tenant, claimed.contact).await?;
+                let unchanged = ContactWrite::update(contact.version, contact);
+                let prompt = Prompt {
+                    timer: Some(id),
+                    ..Prompt::default()
+                };
+                let changes = Changeset::for_contact(tenant, unchanged);
+                Ok(Decided::write(changes, ()).prompted(prompt))
+            })
+            .await;
+        match committed {
+            Ok(_) => Ok(()),
+            // A contact gone from the store cannot be written: its run stays
+            // as it is, and is claimed again only when its lease lapses.
+            Err(Error::NotFound(NotFound::Contact(contact))) => {
+                tracing::warn!(run = %id, %contact, "a due run's contact is gone");
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// A rule's `webhook` action is checked but not yet delivered: refused
+/// when the rule is stored, rather than failing every time it fires.
+fn refuse_webhook_actions(rule: &Rule) -> Result<(), Error> {
+    let webhook = rule
+        .actions()
+        .iter()
+        .position(|action| matches!(action, crate::core::automation::Action::Webhook(_)));
+    match webhook {
+        Some(index) => Err(Error::UnsupportedAction {
+            path: format!("actions[{index}].webhook"),
+        }),
+        None => Ok(()),
+    }
+}
