@@ -13,6 +13,9 @@ use serde_json::{Map, Number, Value, json};
 #[path = "../fuzz/checks/condition.rs"]
 mod check;
 
+#[path = "../fuzz/checks/json_path.rs"]
+mod json_path;
+
 /// The wire form's keys.
 const KEYS: &[&str] = &["all", "any", "field", "op", "value"];
 

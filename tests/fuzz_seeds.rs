@@ -20,6 +20,10 @@ fn run_corpus(target: &str, check: fn(&[u8])) {
     assert!(seeds > 0, "{} holds no seeds", dir.display());
 }
 
+/// Walking error paths through JSON, for the checks of parsers that name places.
+#[path = "../fuzz/checks/json_path.rs"]
+mod json_path;
+
 #[path = "../fuzz/checks/e164.rs"]
 mod e164;
 
@@ -210,4 +214,12 @@ mod webhook_secret;
 #[test]
 fn webhook_secret_seeds_read_or_are_refused_and_a_read_secret_round_trips_and_verifies() {
     run_corpus("webhook_secret", webhook_secret::check);
+}
+
+#[path = "../fuzz/checks/workflow.rs"]
+mod workflow;
+
+#[test]
+fn workflow_seeds_check_or_name_the_bad_part_and_runs_of_them_never_wait_for_nothing() {
+    run_corpus("workflow", workflow::check);
 }

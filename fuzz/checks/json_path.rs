@@ -34,8 +34,9 @@ pub fn assert_leads_in(json: &Value, path: &str, missing: bool, keys: &[&str], e
     }
 }
 
-/// The part of `json` at `path`.
-fn walk<'j>(json: &'j Value, path: &str, keys: &[&str]) -> Option<&'j Value> {
+/// The part of `json` at `path`; every key the path names must be one of
+/// `keys`.
+pub fn walk<'j>(json: &'j Value, path: &str, keys: &[&str]) -> Option<&'j Value> {
     if path.is_empty() {
         return Some(json);
     }

@@ -3,4 +3,7 @@
 #[path = "../checks/condition.rs"]
 mod check;
 
+#[path = "../checks/json_path.rs"]
+mod json_path;
+
 libfuzzer_sys::fuzz_target!(|data: &[u8]| check::check(data));

@@ -59,6 +59,8 @@ pub enum WorkflowProblem {
     /// A key this part does not take; the path ends with the key.
     #[error("is not a key this part takes: expected {expected}")]
     UnexpectedKey {
+        /// The key, as written.
+        key: String,
         /// The keys it takes.
         expected: &'static str,
     },

@@ -41,11 +41,11 @@ pub fn step(
         effects: Vec::new(),
     };
     match taking.take(run, event) {
-        Ok(mut run) => {
+        Taken::Changed(mut run) => {
             run.updated_at = now;
             (run, taking.effects)
         }
-        Err(run) => (run, Vec::new()),
+        Taken::Ignored(run) => (run, Vec::new()),
     }
 }
 
@@ -70,24 +70,31 @@ struct Taking<'a, 's> {
     effects: Vec<Effect>,
 }
 
-/// `Err` gives the run back untouched: the event meant nothing to it.
-type Taken = Result<Run, Run>;
+/// The run after an event.
+enum Taken {
+    /// The event moved it on.
+    Changed(Run),
+    /// The event meant nothing to it: it is given back untouched.
+    Ignored(Run),
+}
 
 impl Taking<'_, '_> {
     fn take(&mut self, run: Run, event: RunEvent<'_>) -> Taken {
         if !run.status.is_live() {
-            return Err(run);
+            return Taken::Ignored(run);
         }
         match (event, run.waiting.clone()) {
-            (RunEvent::Started, None) => Ok(self.proceed(run)),
+            (RunEvent::Started, None) => Taken::Changed(self.proceed(run)),
             (RunEvent::TimerFired, Some(wait)) => self.wake(run, wait),
             (RunEvent::Reply { text }, Some(Wait::Reply { save_as, until }))
                 if self.now < until =>
             {
-                Ok(self.save(run, save_as, text))
+                Taken::Changed(self.save(run, save_as, text))
             }
-            (RunEvent::SendOutcome(result), Some(Wait::Outcome)) => Ok(self.outcome(run, result)),
-            _ => Err(run),
+            (RunEvent::SendOutcome(result), Some(Wait::Outcome)) => {
+                Taken::Changed(self.outcome(run, result))
+            }
+            _ => Taken::Ignored(run),
         }
     }
 
@@ -95,13 +102,13 @@ impl Taking<'_, '_> {
     fn wake(&mut self, mut run: Run, wait: Wait) -> Taken {
         match wait.until() {
             Some(until) if until <= self.now => {}
-            _ => return Err(run),
+            _ => return Taken::Ignored(run),
         }
         if let Wait::Retry { .. } = wait {
-            return Ok(self.send_again(run));
+            return Taken::Changed(self.send_again(run));
         }
         run.at.advance();
-        Ok(self.proceed(run))
+        Taken::Changed(self.proceed(run))
     }
 
     fn save(&mut self, mut run: Run, name: String, text: &str) -> Run {

@@ -202,13 +202,7 @@ fn moment(json: &Value, path: &str) -> Read<Moment> {
     )?;
     match (present(object, "at"), present(object, "field")) {
         (Some(at), None) => {
-            if object.contains_key("offset") {
-                let expected = "offset only with field";
-                return Err(WorkflowError::new(
-                    format!("{path}.offset"),
-                    WorkflowProblem::UnexpectedKey { expected },
-                ));
-            }
+            only_keys(object, path, &["at"], "at alone: offset goes with field")?;
             let at_path = format!("{path}.at");
             let at = DateTime::parse_from_rfc3339(text(at, &at_path)?)
                 .map_err(|_| WorkflowError::new(at_path, WorkflowProblem::NotAMoment))?;
@@ -293,7 +287,10 @@ pub(super) fn only_keys(
     match object.keys().find(|key| !allowed.contains(&key.as_str())) {
         Some(key) => Err(WorkflowError::new(
             join(path, key),
-            WorkflowProblem::UnexpectedKey { expected },
+            WorkflowProblem::UnexpectedKey {
+                key: key.clone(),
+                expected,
+            },
         )),
         None => Ok(()),
     }

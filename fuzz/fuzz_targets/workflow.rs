@@ -1,0 +1,9 @@
+#![no_main]
+
+#[path = "../checks/workflow.rs"]
+mod check;
+
+#[path = "../checks/json_path.rs"]
+mod json_path;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| check::check(data));
