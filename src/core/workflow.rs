@@ -31,6 +31,16 @@
 //! the run does not wait for changes nothing, so duplicated deliveries are
 //! harmless. A STOP ends a run from outside with [`Run::end`].
 //!
+//! - A `send` emits [`Effect::Send`] and waits, `active`, for its
+//!   [`SendResult`]: queued goes on, refused fails the run with the gate's
+//!   kind, held waits until the hold ends and then asks for the same send again.
+//! - A reply counts only strictly before its timeout; at or after it, the
+//!   reply is ignored and the timeout's wake-up moves the run on without it.
+//! - Conditions read the contact, the run's saved replies over any the subject
+//!   brings, and the run's channel when the subject names none.
+//! - A run whose place is not in the workflow given (stored under another
+//!   definition) fails with [`NO_SUCH_STEP`] rather than guessing.
+//!
 //! ```
 //! use chrono::{DateTime, TimeDelta, Utc};
 //! use msgcore::core::condition::Subject;
@@ -48,7 +58,8 @@
 //!     ]
 //! }))?;
 //! let now: DateTime<Utc> = "2026-03-02T09:00:00Z".parse()?;
-//! let ada = Subject { name: Some("Ada Lovelace"), ..Subject::default() };
+//! let mut ada = Subject::default();
+//! ada.name = Some("Ada Lovelace");
 //!
 //! let run = Run::new(&confirm, 1, now);
 //! let (run, effects) = workflow::step(&confirm, run, &ada, RunEvent::Started, now);
