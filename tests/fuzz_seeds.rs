@@ -20,10 +20,6 @@ fn run_corpus(target: &str, check: fn(&[u8])) {
     assert!(seeds > 0, "{} holds no seeds", dir.display());
 }
 
-/// Walking error paths through JSON, for the checks of parsers that name places.
-#[path = "../fuzz/checks/json_path.rs"]
-mod json_path;
-
 #[path = "../fuzz/checks/e164.rs"]
 mod e164;
 

@@ -19,7 +19,8 @@ use msgcore::core::workflow::{
 };
 use serde_json::{Value, json};
 
-use crate::json_path;
+#[path = "json_path.rs"]
+mod json_path;
 
 /// The keys a path may name, besides an unknown key at its very end: only the
 /// wire form's own, never one from the input.

@@ -3,7 +3,4 @@
 #[path = "../checks/workflow.rs"]
 mod check;
 
-#[path = "../checks/json_path.rs"]
-mod json_path;
-
 libfuzzer_sys::fuzz_target!(|data: &[u8]| check::check(data));
