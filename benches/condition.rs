@@ -13,6 +13,9 @@ use msgcore::core::condition::Condition;
 use msgcore::model::Contact;
 use serde_json::{Value, json};
 
+#[path = "support/ada.rs"]
+mod support;
+
 /// WhatsApp VIPs or partners on a gold plan (or regulars in a San city) who
 /// have an e-mail and never gave a reason to unsubscribe: 9 tests in 5 groups.
 fn audience() -> Value {
@@ -36,15 +39,8 @@ fn audience() -> Value {
 
 /// A contact as an import leaves one: mixed-case tags, a dozen attributes.
 fn contact(tags: &[&str]) -> Contact {
-    let mut contact = Contact::new(
-        "00000000-0000-0000-0000-000000000001".parse().unwrap(),
-        "00000000-0000-0000-0000-000000000002".parse().unwrap(),
-        "+14155550100".parse().unwrap(),
-        chrono::DateTime::UNIX_EPOCH,
-    );
-    contact.name = Some("Ada Lovelace".into());
+    let mut contact = support::ada(tags);
     contact.email = Some("Ada@Example.com".into());
-    contact.tags = tags.iter().map(|t| (*t).to_owned()).collect();
     let attributes = json!({
         "plan": "Gold", "visits": 12, "city": "San Francisco", "country": "US",
         "language": "en", "source": "csv_import", "lifetime_value": 1830.5,
