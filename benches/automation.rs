@@ -22,6 +22,9 @@ const MESSAGE: &str = "Hi, I saw your ad for the spring sale. What is the price 
                        planter in green, and can you deliver it to Union Square by Friday morning, \
                        please? Thanks";
 
+/// Which trigger the `i`th rule of a set is on.
+type TriggerOf = fn(usize) -> &'static str;
+
 const OTHER_TRIGGERS: [&str; 7] = [
     "inbound_whatsapp",
     "opted_out",
@@ -62,7 +65,7 @@ fn evaluate(c: &mut Criterion) {
     assert_eq!(MESSAGE.chars().count(), 160);
     let contact = support::ada(&["Customer", "tag3", "Newsletter"]);
     let subject = contact.subject(Channel::Sms).with_text(MESSAGE);
-    let groups: [(&str, fn(usize) -> &'static str); 2] = [
+    let groups: [(&str, TriggerOf); 2] = [
         ("automation/inbound_sms_rules", |_| "inbound_sms"),
         ("automation/other_trigger_rules", |i| OTHER_TRIGGERS[i % 7]),
     ];

@@ -10,6 +10,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Map, Number, Value, json};
 
+#[path = "../fuzz/checks/json_path.rs"]
+mod json_path;
+
 #[path = "../fuzz/checks/condition.rs"]
 mod check;
 

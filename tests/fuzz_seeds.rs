@@ -20,6 +20,9 @@ fn run_corpus(target: &str, check: fn(&[u8])) {
     assert!(seeds > 0, "{} holds no seeds", dir.display());
 }
 
+#[path = "../fuzz/checks/json_path.rs"]
+mod json_path;
+
 #[path = "../fuzz/checks/e164.rs"]
 mod e164;
 
