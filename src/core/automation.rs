@@ -3,8 +3,9 @@
 //!
 //! A rule is `{"id": ID, "trigger": T, "conditions": CONDITION, "actions":
 //! [ACTION..]}`, conditions optional. [`Rule::from_json`] reads and checks one:
-//! the trigger is one of the eight [`Trigger`]s, the conditions are the
-//! [shared condition language](crate::core::condition) on built-in fields
+//! the trigger is one of the eight [`Trigger`](crate::core::trigger::Trigger)s,
+//! the conditions are the [shared condition language](crate::core::condition)
+//! on built-in fields
 //! (`text` reads the triggering message), and there are 1 to [`MAX_ACTIONS`]
 //! [`Action`]s:
 //!
