@@ -16,9 +16,6 @@ mod json_path;
 #[path = "../fuzz/checks/condition.rs"]
 mod check;
 
-#[path = "../fuzz/checks/json_path.rs"]
-mod json_path;
-
 /// The wire form's keys.
 const KEYS: &[&str] = &["all", "any", "field", "op", "value"];
 

@@ -19,8 +19,7 @@ use msgcore::core::workflow::{
 };
 use serde_json::{Value, json};
 
-#[path = "json_path.rs"]
-mod json_path;
+use super::json_path;
 
 /// The keys a path may name, besides an unknown key at its very end: only the
 /// wire form's own, never one from the input.

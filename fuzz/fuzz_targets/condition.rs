@@ -6,7 +6,4 @@ mod json_path;
 #[path = "../checks/condition.rs"]
 mod check;
 
-#[path = "../checks/json_path.rs"]
-mod json_path;
-
 libfuzzer_sys::fuzz_target!(|data: &[u8]| check::check(data));

@@ -1,5 +1,8 @@
 #![no_main]
 
+#[path = "../checks/json_path.rs"]
+mod json_path;
+
 #[path = "../checks/workflow.rs"]
 mod check;
 
