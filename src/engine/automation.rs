@@ -82,7 +82,7 @@ impl Inbox {
         if !wants_automation(&changes, prompt, &rules) {
             return Ok(changes);
         }
-        let runs = match wants_runs(&changes, prompt, &rules) {
+        let runs = match wants_runs(&changes, prompt) {
             true => {
                 self.store
                     .live_runs(tenant.id, changes.contact_id())

@@ -110,6 +110,16 @@ pub struct Contact {
     /// its number and its consent ledger ([`Contact::tombstone`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<DateTime<Utc>>,
+    /// How many of its workflow runs are live. The automation pass keeps it
+    /// in the changeset that writes the runs, so a decision knows from the
+    /// contact alone whether it must read them: an inbound message from a
+    /// contact with no run costs no extra read.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub live_runs: u32,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 /// How WhatsApp knows a contact, where that is not simply their number
@@ -176,6 +186,7 @@ impl Contact {
             version: 1,
             whatsapp: WhatsAppIds::default(),
             deleted_at: None,
+            live_runs: 0,
         }
     }
 

@@ -75,6 +75,7 @@ async fn a_started_run_sends_its_first_message_and_waits_for_the_reply() {
     let h = ready(confirmation()).await;
     let started = start(&h, "confirm").await;
     assert_eq!(started.run.status, RunStatus::Waiting);
+    assert_eq!(h.contact().await.live_runs, 1);
     assert_eq!(
         started.run.wake_at,
         Some(h.clock_now() + TimeDelta::hours(24))
@@ -99,6 +100,10 @@ async fn a_reply_is_saved_on_the_run_and_the_contact_and_the_branch_follows_it()
     );
     let contact = h.contact().await;
     assert_eq!(contact.attributes.get("confirmation"), Some(&json!("Yes")));
+    assert_eq!(
+        contact.live_runs, 0,
+        "the contact counts no live run once it ended"
+    );
     let texts = automated(&h).await;
     assert_eq!(
         texts.last().map(String::as_str),

@@ -5,7 +5,8 @@
 //! [`Inbox`](crate::engine::Inbox) gives it the decision's changeset and the
 //! contact's live runs, loaded after the contact, so a run that moved on
 //! meanwhile makes the commit a conflict and the whole decision is made
-//! again. In order:
+//! again. The contact counts its live runs, kept by the pass, so a contact
+//! without any costs no read. In order:
 //!
 //! 1. an opt-out on a channel ends the contact's runs there (`opted_out`);
 //! 2. a run the scheduler woke takes its next steps;
@@ -36,7 +37,7 @@ use crate::core::channel::Channel;
 use crate::core::quiet_hours::QuietHoursPolicy;
 use crate::core::ratelimit::Quota;
 use crate::model::{ConversationRecord, IdSource, InboxEvent, RunId, RunRecord, Tenant};
-use crate::store::{Changeset, ContactWrite};
+use crate::store::Changeset;
 
 pub use runs::StartRefused;
 pub use shelf::WorkflowShelf;
@@ -96,22 +97,26 @@ impl Prompt {
     }
 }
 
-/// Whether the pass has anything to do for `changes`: the prompt asks for
-/// something, the decision opted the contact out somewhere, or a trigger of
-/// the decision has rules. When not, the changeset is committed as decided.
+/// Whether the pass has anything to do for `changes`: a workflow to start,
+/// a trigger of the decision with rules, or, when the contact has live runs
+/// ([`Contact::live_runs`]), a wake-up, a reply or an opt-out for them. When
+/// not, the changeset is committed as decided.
+///
+/// [`Contact::live_runs`]: crate::model::Contact::live_runs
 pub fn wants_automation(changes: &Changeset, prompt: &Prompt, rules: &RuleSet) -> bool {
-    !prompt.is_empty()
-        || !triggers::opted_out(changes).is_empty()
+    prompt.start.is_some()
+        || wants_runs(changes, prompt)
         || triggers::fired(changes)
             .iter()
             .any(|fired| rules.listens_to(fired.trigger))
 }
 
-/// Whether the pass needs the contact's live runs: it has anything to do
-/// and the contact is not new (a new contact has none).
-pub fn wants_runs(changes: &Changeset, prompt: &Prompt, rules: &RuleSet) -> bool {
-    matches!(changes.contact, ContactWrite::Update { .. })
-        && wants_automation(changes, prompt, rules)
+/// Whether the pass must read the contact's live runs: it has some, and the
+/// decision wakes or answers them, or has a trigger (an opt-out stops them;
+/// a rule may start a workflow the contact is running).
+pub fn wants_runs(changes: &Changeset, prompt: &Prompt) -> bool {
+    changes.contact.contact().live_runs > 0
+        && (!prompt.is_empty() || !triggers::fired(changes).is_empty())
 }
 
 /// The workflows rules of `rules` may start.
@@ -162,6 +167,13 @@ pub fn decide_automation(
         });
     }
     working.run_rules(&mut runs, &fired);
+    finish(working, runs)
+}
+
+/// The changeset with the runs the pass changed, and the contact's count of
+/// live runs as they leave it.
+fn finish(mut working: Working<'_>, runs: Runs) -> Changeset {
+    working.contact_mut().live_runs = runs.live_count();
     let mut changes = working.finish();
     changes.runs.extend(runs.changed());
     changes
@@ -178,7 +190,5 @@ pub fn decide_start(
     let mut runs = Runs::new(context.runs);
     let mut working = Working::new(context, changes);
     let started = working.start_run(&mut runs, id)?;
-    let mut changes = working.finish();
-    changes.runs.extend(runs.changed());
-    Ok((changes, started))
+    Ok((finish(working, runs), started))
 }

@@ -49,6 +49,13 @@ impl Runs {
         Runs { records }
     }
 
+    /// How many of the contact's runs are live: the loaded ones as the pass
+    /// left them, and those it started.
+    pub(super) fn live_count(&self) -> u32 {
+        let live = self.records.iter().filter(|(r, _)| r.run.status.is_live());
+        u32::try_from(live.count()).unwrap_or(u32::MAX)
+    }
+
     /// The runs the pass changed or started, to write with the changeset.
     pub(super) fn changed(self) -> Vec<RunRecord> {
         self.records
