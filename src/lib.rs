@@ -353,6 +353,66 @@
 //! # }
 //! ```
 //!
+//! **Workflows and automation rules** (SPEC §13, §14, §18). A
+//! [workflow](core::workflow) is a list of steps (send, delay, wait until a
+//! moment or an attribute, filter, if/else, wait for a reply and save it),
+//! checked once with errors naming the step (`steps[2].then[0].delay`); a run
+//! is plain data moved by a pure step function, so it survives restarts. A
+//! [rule](core::automation) is a trigger, conditions and ordered actions.
+//! Every decision about a contact goes through one
+//! [automation pass](engine::decide::automation) before its commit: a STOP
+//! ends the contact's runs on that channel, an ordinary text answers a run
+//! waiting for a reply, the rules the decision set off run in order (their
+//! sends through every gate), and all of it commits with the decision.
+//! `Scheduler` (feature `tokio`) wakes runs whose delay or timeout has come;
+//! `examples/workflows.rs` runs the seeds' flows on a SQLite file.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use msgcore::core::channel::Channel;
+//! use msgcore::core::workflow::RunStatus;
+//! use msgcore::engine::{Inbox, ManualClock};
+//! use msgcore::model::{InboundMessage, ProviderName, Tenant, TenantId, TenantNumber, TenantRef};
+//! use serde_json::json;
+//!
+//! // Monday 10:00 in San Francisco.
+//! let clock = Arc::new(ManualClock::new("2026-03-02T18:00:00Z".parse()?));
+//! let store = Arc::new(msgcore::store::MemoryStore::new());
+//! let inbox = Inbox::builder(store).clock(clock.clone()).build();
+//! let number = "+14155550199".parse()?;
+//! let shop = Tenant {
+//!     id: TenantId::from_uuid(uuid::Uuid::now_v7()),
+//!     slug: "shop".into(),
+//!     org_name: "Shop".into(),
+//!     numbers: vec![TenantNumber { channel: Channel::Sms, number }],
+//!     settings: Default::default(),
+//! };
+//! inbox.put_tenant(&shop).await?;
+//! inbox.define_workflow(shop.id, &json!({"id": "follow-up", "channel": "sms", "steps": [
+//!     {"delay": "1h"},
+//!     {"send": {"text": "Did that answer your question?"}}
+//! ]})).await?;
+//! inbox.put_rule(shop.id, &json!({"id": "questions", "trigger": "inbound_sms",
+//!     "conditions": {"field": "text", "op": "contains", "value": "?"},
+//!     "actions": [{"add_tag": "asked"}, {"start_workflow": "follow-up"}]
+//! })).await?;
+//!
+//! let question = InboundMessage::text(TenantRef::Number(number), ProviderName::TWILIO,
+//!     "SM1", Channel::Sms, "+14155550100".parse()?, "Are you open on Sunday?");
+//! let contact = inbox.handle_inbound(&question).await?.contact;
+//! let run = inbox.latest_run(shop.id, "follow-up", contact).await?.expect("started");
+//! assert_eq!(run.run.status, RunStatus::Waiting);
+//!
+//! clock.advance(chrono::TimeDelta::hours(1));
+//! assert_eq!(inbox.wake_due_runs().await?, 1);
+//! let run = inbox.latest_run(shop.id, "follow-up", contact).await?.expect("a run");
+//! assert_eq!(run.run.status, RunStatus::Completed);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **Carriers** (features `twilio`, `telnyx`, `meta`). The provider modules are
 //! sans-IO and depend on nothing but [`core`] and [`model`]: a webhook body parses
 //! into a provider-neutral [`model::InboundMessage`] or [`model::StatusCallback`],
