@@ -1,17 +1,21 @@
 //! Delivery status callbacks (SPEC §6, §15): merged as a semilattice, with the
-//! provider's opt-out signals turned into consent changes.
+//! provider's opt-out signals turned into consent changes, and a message that
+//! failed handed to the `message_failed` rules (SPEC §14).
 
 use serde::{Deserialize, Serialize};
 
+use super::decide::automation::Prompt;
 use super::decide::{OptOutContext, decide_provider_opt_out};
 use super::inbox::{Committed, Decided, Inbox};
 use super::not_found::NotFound;
 use crate::core::delivery::Delivery;
+use crate::core::trigger::Trigger;
 use crate::error::Error;
 use crate::model::{
-    EventRecord, InboxEvent, MessageId, MessageRecord, MessageRef, StatusCallback, Tenant,
+    Direction, EventRecord, InboxEvent, MessageId, MessageOrigin, MessageRecord, MessageRef,
+    StatusCallback, Tenant,
 };
-use crate::store::StatusWrite;
+use crate::store::{Changeset, ContactWrite, StatusWrite};
 
 /// What a status callback changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +57,11 @@ impl Inbox {
             };
             self.events.publish(&[record]).await;
         }
+        let failed = delivery.status().is_some_and(|s| s.is_failure())
+            && !before.is_some_and(|s| s.is_failure());
+        if failed {
+            self.message_failed(&tenant, &message).await?;
+        }
         let opted_out = callback.opted_out && self.provider_opt_out(&tenant, &message).await?;
         Ok(StatusOutcome {
             message: message.id,
@@ -83,6 +92,32 @@ impl Inbox {
             })
             .await?;
         Ok(matches!(committed, Committed::Done(true)))
+    }
+
+    /// Runs the tenant's `message_failed` rules for a message that failed,
+    /// committed with the contact. A message an automation queued sets none
+    /// off: a rule's failing send must not set its rule off again.
+    async fn message_failed(&self, tenant: &Tenant, message: &MessageRecord) -> Result<(), Error> {
+        let rules = self.rule_set(tenant).await?;
+        let automated = message.origin == MessageOrigin::Automation;
+        if automated
+            || message.direction != Direction::Outbound
+            || !rules.listens_to(Trigger::MessageFailed)
+        {
+            return Ok(());
+        }
+        self.commit_loop(|| async {
+            let contact = self.load_contact(tenant.id, message.contact).await?;
+            let unchanged = ContactWrite::update(contact.version, contact);
+            let prompt = Prompt {
+                failure: Some((message.id, message.channel)),
+                ..Prompt::default()
+            };
+            let changes = Changeset::for_contact(tenant.id, unchanged);
+            Ok(Decided::write(changes, ()).prompted(prompt))
+        })
+        .await?;
+        Ok(())
     }
 
     async fn find_message(

@@ -2,11 +2,14 @@
 //! actions in order, committed with the event; failures recorded; nothing a
 //! rule causes sets rules off.
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event, Status};
+use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
 use msgcore::error::ErrorKind;
-use msgcore::model::{CallLog, InboxEvent, MessageOrigin, ProviderName};
+use msgcore::model::{
+    CallLog, InboxEvent, MessageOrigin, MessageRef, ProviderName, StatusCallback,
+};
 use msgcore::store::Store;
 use serde_json::{Value, json};
 
@@ -228,4 +231,51 @@ async fn a_bad_rule_is_refused_naming_the_action() {
     assert_eq!(error.kind(), ErrorKind::InvalidRule);
     assert!(error.to_string().contains("actions[1]"), "{error}");
     assert!(h.inbox.rules(h.tenant.id).await.unwrap().is_empty());
+}
+
+/// A status callback reporting `status` for message `id`.
+fn callback(
+    id: msgcore::model::MessageId,
+    status: DeliveryStatus,
+    at: DateTime<Utc>,
+) -> StatusCallback {
+    StatusCallback {
+        tenant: msgcore::model::TenantRef::Number(e164(crate::harness::SMS_NUMBER)),
+        message: MessageRef::Id(id),
+        update: StatusUpdate::new(status, at),
+        opted_out: false,
+        pricing: None,
+    }
+}
+
+#[tokio::test]
+async fn a_failed_message_sets_off_message_failed_rules_once_and_a_rules_own_failure_does_not() {
+    let h = with_rules(&[json!({
+        "id": "failed", "trigger": "message_failed",
+        "actions": [{"add_tag": "unreachable"}, {"send": {"text": "We could not reach you"}}]
+    })])
+    .await;
+    h.text_in(Channel::Sms, "hi").await;
+    let sent = h.send(Channel::Sms, "Your order shipped").await.unwrap();
+    let now = h.clock_now();
+    for status in [DeliveryStatus::Failed, DeliveryStatus::Undelivered] {
+        h.inbox
+            .on_status(&callback(sent.message.id, status, now))
+            .await
+            .unwrap();
+    }
+    assert_eq!(h.contact().await.tags, ["unreachable"]);
+    assert_eq!(automated(&h).await, ["We could not reach you"], "once");
+    let contact = h.contact().await;
+    let timeline = h.store.timeline(h.tenant.id, contact.id, 10).await.unwrap();
+    let rules_message = timeline.last().unwrap().id;
+    h.inbox
+        .on_status(&callback(rules_message, DeliveryStatus::Failed, now))
+        .await
+        .unwrap();
+    assert_eq!(
+        automated(&h).await.len(),
+        1,
+        "a rule's failed send sets nothing off"
+    );
 }

@@ -14,8 +14,9 @@
 //!    channel (STOP and HELP never do; a START that changed nothing does);
 //! 4. a campaign recipient whose message was queued starts the campaign's
 //!    workflow;
-//! 5. the rules set off by the decision's own events run, in the order they
-//!    were added, their actions in order. What the pass adds never sets a
+//! 5. the rules set off by the decision's own events (and by a failed message
+//!    the decision reports) run, in the order they were added, their actions
+//!    in order. What the pass adds never sets a
 //!    rule off: the triggers are read from the decision before the pass.
 //!
 //! Sends go through every gate of SPEC §12 as the contact stands after the
@@ -36,7 +37,8 @@ use crate::core::automation::{Action, RuleSet};
 use crate::core::channel::Channel;
 use crate::core::quiet_hours::QuietHoursPolicy;
 use crate::core::ratelimit::Quota;
-use crate::model::{ConversationRecord, IdSource, InboxEvent, RunId, RunRecord, Tenant};
+use crate::core::trigger::Trigger;
+use crate::model::{ConversationRecord, IdSource, InboxEvent, MessageId, RunId, RunRecord, Tenant};
 use crate::store::Changeset;
 
 pub use runs::StartRefused;
@@ -79,6 +81,10 @@ pub struct Prompt {
     pub start: Option<Start>,
     /// A run the scheduler woke.
     pub timer: Option<RunId>,
+    /// A message to the contact that failed, on its channel: `message_failed`
+    /// rules run. Never a message an automation queued, so a rule's failing
+    /// send cannot set it off again.
+    pub failure: Option<(MessageId, Channel)>,
 }
 
 /// A workflow a decision starts for its contact, and what starts it.
@@ -93,7 +99,10 @@ pub struct Start {
 impl Prompt {
     /// Whether the prompt asks the pass for anything.
     pub fn is_empty(&self) -> bool {
-        self.reply.is_none() && self.start.is_none() && self.timer.is_none()
+        self.reply.is_none()
+            && self.start.is_none()
+            && self.timer.is_none()
+            && self.failure.is_none()
     }
 }
 
@@ -105,6 +114,7 @@ impl Prompt {
 /// [`Contact::live_runs`]: crate::model::Contact::live_runs
 pub fn wants_automation(changes: &Changeset, prompt: &Prompt, rules: &RuleSet) -> bool {
     prompt.start.is_some()
+        || (prompt.failure.is_some() && rules.listens_to(Trigger::MessageFailed))
         || wants_runs(changes, prompt)
         || triggers::fired(changes)
             .iter()
@@ -142,10 +152,13 @@ pub fn decide_automation(
     prompt: &Prompt,
     changes: Changeset,
 ) -> Changeset {
-    let fired = triggers::fired(&changes);
+    let mut fired = triggers::fired(&changes);
     let stopped = triggers::opted_out(&changes);
     let mut runs = Runs::new(context.runs);
     let mut working = Working::new(context, changes);
+    if let Some((message, channel)) = prompt.failure {
+        fired.push(working.message_failed(message, channel));
+    }
     for channel in stopped {
         working.stop_runs(&mut runs, channel);
     }

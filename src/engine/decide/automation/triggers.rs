@@ -2,11 +2,12 @@
 //! channel it happened on and, for messages and calls, the text conditions
 //! on `text` read.
 
+use super::working::Working;
 use crate::core::channel::Channel;
 use crate::core::consent::ConsentChange;
 use crate::core::conversation::Status;
 use crate::core::trigger::Trigger;
-use crate::model::{InboxEvent, MessageBody, MessageRecord};
+use crate::model::{InboxEvent, MessageBody, MessageId, MessageRecord};
 use crate::store::Changeset;
 
 /// A call's final statuses: the call is over, answered or not.
@@ -42,6 +43,7 @@ fn of_event(changes: &Changeset, event: &InboxEvent) -> Option<Fired> {
     };
     match event {
         InboxEvent::Trigger { message, .. } => {
+            // An inbound message's trigger: the message is in the changeset.
             let message = changes.messages.iter().find(|m| m.id == *message)?;
             let trigger = Trigger::inbound(message.channel);
             fired(trigger, message.channel, text_of(message))
@@ -88,6 +90,25 @@ fn channel_of(changes: &Changeset, conversation: crate::model::ConversationId) -
         .iter()
         .find(|c| c.id == conversation)
         .map(|c| c.channel)
+}
+
+impl Working<'_> {
+    /// A message to the contact failed: `message_failed`, recorded in the
+    /// tenant's log as the trigger it is.
+    pub(super) fn message_failed(&mut self, message: MessageId, channel: Channel) -> Fired {
+        let contact = self.contact().id;
+        let trigger = Trigger::MessageFailed;
+        self.event(InboxEvent::Trigger {
+            trigger: trigger.as_str().to_owned(),
+            message,
+            contact,
+        });
+        Fired {
+            trigger,
+            channel,
+            text: None,
+        }
+    }
 }
 
 /// The channels `changes` opted the contact out on: every run there ends.
