@@ -8,15 +8,17 @@
 //!
 //! ```text
 //! {"at": "2026-03-02T18:00:00Z", "do": "inbound", "channel": "sms", "from": "+14155550100", "to": "+14155550199", "text": "STOP", "id": "SM1"}
-//! {"ok":true,"conversation_id":"…","conversation_status":"OPEN","sms_opted_in":false,"whatsapp_opted_in":false,"replies":["You have been unsubscribed from Demo Co messages…"]}
+//! {"ok":true,"conversation_id":"…","conversation_status":"OPEN","sms_opted_in":false,"whatsapp_opted_in":false,"replies":["You have been unsubscribed from Demo Co messages…"],"queued":[]}
 //! ```
 //!
 //! Campaign steps (SPEC §20): `plan`, `campaign` (a §18 definition),
 //! `campaign_status`, `campaign_pause`, `campaign_resume`, `campaign_cancel`
 //! (each answering `"campaign": COUNTS`) and `tick`. Before every step, what
-//! campaigns have due at its `at` is queued, and a new or resumed campaign's
-//! first share within its step; a step's output lists those messages in
-//! `"queued"`, in order.
+//! is due at its `at` runs, as the scheduler runs it: campaign recipients are
+//! queued, then workflow runs whose delay, wait or reply timeout has come are
+//! woken; a new or resumed campaign's first share is queued within its step.
+//! Every answer lists in `"queued"` (`[]` when nothing was) what campaigns,
+//! workflows and rules queued in the step, in order.
 //!
 //! A refused step has `"ok": false` and `"error"` with its kind (`opted_out`,
 //! `outside_window`, `rate_limited`, `quiet_hours`, `invalid_content`,
@@ -144,7 +146,7 @@ enum Action {
     Tick,
 }
 
-/// A message a campaign queued in a step.
+/// A message a campaign, workflow or rule queued in a step.
 #[derive(Serialize)]
 struct Queued {
     to: E164,
@@ -220,7 +222,6 @@ struct Output {
     contact: Option<ContactStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     campaign: Option<CampaignCounts>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     queued: Vec<Queued>,
 }
 
@@ -297,9 +298,11 @@ impl Simulation {
         };
         self.clock.set(at);
         let result = self.runtime.block_on(async {
-            // What is due at `at` runs first; what a step makes due (a new or
-            // resumed campaign) runs within it, in `campaign`.
+            // What is due at `at` runs first, in the scheduler's order; what
+            // a step makes due (a new or resumed campaign) runs within it, in
+            // `campaign`.
             self.inbox.run_campaigns().await?;
+            self.inbox.wake_due_runs().await?;
             Ok::<_, Error>(self.run(step.action).await)
         });
         let result = match result {
@@ -336,7 +339,8 @@ impl Simulation {
         lines::write_json(out, &Output { queued, ..output });
     }
 
-    /// The campaign messages among a step's events, in order.
+    /// The messages campaigns, workflows and rules queued among a step's
+    /// events, in order.
     async fn queued(&self, new: &[EventRecord]) -> Vec<Queued> {
         let store = self.inbox.store();
         let mut queued = Vec::new();
