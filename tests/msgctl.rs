@@ -359,3 +359,307 @@ fn segments_says_whether_the_body_fits_the_1600_character_cap() {
     // 33 emoji to a 67-unit segment: a surrogate pair is never split.
     assert_eq!(answers[1]["segments"], 25, "still measured");
 }
+
+/// Runs a `simulate` script of steps, each with the exact answer it must get.
+fn assert_simulates(script: &[(Value, Value)]) {
+    let steps: Vec<Value> = script.iter().map(|(step, _)| step.clone()).collect();
+    let answers = msgctl("simulate", &steps);
+    for (i, ((step, expected), answer)) in script.iter().zip(&answers).enumerate() {
+        assert_eq!(answer, expected, "step {} ({step})", i + 1);
+    }
+}
+
+/// A whole `simulate` answer: `fields` over an ok step's defaults (no
+/// contact, no conversation, nothing queued).
+fn answer(fields: Value) -> Value {
+    let mut answer = json!({"ok": true, "sms_opted_in": false, "whatsapp_opted_in": false,
+                            "replies": [], "queued": []});
+    if let (Some(answer), Some(fields)) = (answer.as_object_mut(), fields.as_object()) {
+        answer.extend(fields.clone());
+    }
+    answer
+}
+
+/// An answer about an SMS contact in open conversation number `id` (the
+/// simulation numbers every id it makes, of whatever kind, from 1).
+fn open_answer(id: u64, fields: Value) -> Value {
+    let mut open = answer(json!({"sms_opted_in": true, "conversation_status": "OPEN",
+        "conversation_id": format!("00000000-0000-0000-0000-{id:012x}")}));
+    if let (Some(open), Some(fields)) = (open.as_object_mut(), fields.as_object()) {
+        open.extend(fields.clone());
+    }
+    open
+}
+
+/// An answer about Ada in the conversation her first workflow send opens.
+fn ada_answer(fields: Value) -> Value {
+    open_answer(3, fields)
+}
+
+const ADA: &str = "+14155550101";
+
+/// Ada, opted in on SMS through the API, with an appointment on 10 March.
+fn ada_step() -> (Value, Value) {
+    (
+        json!({"at": "2026-03-02T18:00:00Z", "do": "contact", "phone": ADA, "name": "Ada Lovelace",
+               "sms_opted_in": true, "attributes": {"appointment_at": "2026-03-10T18:00:00Z"}}),
+        answer(json!({"sms_opted_in": true})),
+    )
+}
+
+/// Defines the appointment confirmation workflow of SPEC §13.
+fn confirm_step() -> (Value, Value) {
+    (
+        json!({"at": "2026-03-02T18:00:00Z", "do": "workflow", "definition": {
+            "id": "confirm", "channel": "sms", "steps": [
+                {"send": {"text": "Hi {first_name}, reply YES to confirm your appointment."}},
+                {"wait_reply": {"save_as": "confirmation", "timeout": "24h"}},
+                {"if": {"field": "confirmation", "op": "equals", "value": "yes"},
+                 "then": [{"send": {"text": "Confirmed, see you then!"}}],
+                 "else": [{"send": {"text": "No answer yet: we will call you."}}]}]}}),
+        answer(json!({})),
+    )
+}
+
+/// Ada, the confirmation workflow, and her run of it started at 18:01, its
+/// first send queued.
+fn confirm_started() -> Vec<(Value, Value)> {
+    vec![
+        ada_step(),
+        confirm_step(),
+        (
+            json!({"at": "2026-03-02T18:01:00Z", "do": "start_workflow", "workflow": "confirm", "contact": ADA}),
+            ada_answer(json!({"run": {"status": "waiting", "saved": {}},
+                "queued": [{"to": ADA, "channel": "sms",
+                            "text": "Hi Ada, reply YES to confirm your appointment."}]})),
+        ),
+    ]
+}
+
+/// An SMS from Ada at `at`.
+fn ada_texts(at: &str, text: &str, id: &str) -> Value {
+    json!({"at": at, "do": "inbound", "channel": "sms", "from": ADA, "to": "+14155550199",
+           "text": text, "id": id})
+}
+
+#[test]
+fn simulate_confirms_an_appointment_and_saves_the_yes_on_the_run() {
+    let mut script = confirm_started();
+    script.extend([
+        (
+            ada_texts("2026-03-02T18:05:00Z", "YES", "SM1"),
+            ada_answer(
+                json!({"queued": [{"to": ADA, "channel": "sms", "text": "Confirmed, see you then!"}]}),
+            ),
+        ),
+        (
+            json!({"at": "2026-03-02T18:05:00Z", "do": "run_status", "workflow": "confirm", "contact": ADA}),
+            ada_answer(json!({"run": {"status": "completed", "saved": {"confirmation": "YES"}}})),
+        ),
+    ]);
+    assert_simulates(&script);
+}
+
+#[test]
+fn simulate_sends_a_reminder_24_hours_before_the_appointment_when_a_later_step_reaches_it() {
+    assert_simulates(&[
+        ada_step(),
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "workflow", "definition": {
+                "id": "remind", "channel": "sms", "steps": [
+                    {"wait_until": {"field": "attributes.appointment_at", "offset": "-24h"}},
+                    {"send": {"text": "See you tomorrow at 11:00, {first_name}."}}]}}),
+            answer(json!({})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "start_workflow", "workflow": "remind", "contact": ADA}),
+            answer(json!({"sms_opted_in": true, "run": {"status": "waiting", "saved": {}}})),
+        ),
+        (
+            json!({"at": "2026-03-09T17:59:59Z", "do": "tick"}),
+            answer(json!({})),
+        ),
+        // Due at 18:00: the step at 18:00 runs it first, whatever the step is.
+        (
+            json!({"at": "2026-03-09T18:00:00Z", "do": "run_status", "workflow": "remind", "contact": ADA}),
+            ada_answer(json!({"run": {"status": "completed", "saved": {}},
+                "queued": [{"to": ADA, "channel": "sms", "text": "See you tomorrow at 11:00, Ada."}]})),
+        ),
+    ]);
+}
+
+#[test]
+fn simulate_runs_an_inbound_sms_rule_only_when_its_condition_holds() {
+    let inbound = |text: &str, id: &str| ada_texts("2026-03-02T18:05:00Z", text, id);
+    assert_simulates(&[
+        ada_step(),
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "rule", "definition": {
+                "id": "pricing", "trigger": "inbound_sms",
+                "conditions": {"field": "text", "op": "contains", "value": "price"},
+                "actions": [{"add_tag": "lead"},
+                            {"send": {"text": "Hi {first_name}, our prices: https://example.com/prices"}}]}}),
+            answer(json!({})),
+        ),
+        (inbound("Hello there", "SM1"), open_answer(2, json!({}))),
+        (
+            inbound("What's the PRICE of a cut?", "SM2"),
+            open_answer(
+                2,
+                json!({"queued": [{"to": ADA, "channel": "sms",
+                "text": "Hi Ada, our prices: https://example.com/prices"}]}),
+            ),
+        ),
+        (
+            json!({"at": "2026-03-02T18:05:00Z", "do": "contact_status", "contact": ADA}),
+            open_answer(
+                2,
+                json!({"contact": {"tags": ["lead"],
+                "attributes": {"appointment_at": "2026-03-10T18:00:00Z"},
+                "sms_opted_in": true, "whatsapp_opted_in": false}}),
+            ),
+        ),
+    ]);
+}
+
+#[test]
+fn simulate_refuses_a_rule_with_a_webhook_action_naming_the_action() {
+    assert_simulates(&[(
+        json!({"at": "2026-03-02T18:00:00Z", "do": "rule", "definition": {
+            "id": "notify", "trigger": "opted_out",
+            "actions": [{"add_tag": "left"}, {"webhook": "https://crm.example.com/hook"}]}}),
+        answer(json!({"ok": false, "error": "invalid_rule",
+            "message": "`actions[1].webhook`: rule webhook actions are not delivered yet; register an outgoing webhook endpoint (it hears every event) instead"})),
+    )]);
+}
+
+#[test]
+fn simulate_ends_a_waiting_run_at_stop_and_queues_nothing_after() {
+    let mut script = confirm_started();
+    script.extend([
+        (
+            ada_texts("2026-03-02T18:10:00Z", "STOP", "SM1"),
+            ada_answer(json!({"sms_opted_in": false, "replies": [
+                "You have been unsubscribed from Demo Co messages and will not receive any more. Reply START to resubscribe."]})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:10:00Z", "do": "run_status", "workflow": "confirm", "contact": ADA}),
+            ada_answer(json!({"sms_opted_in": false, "run": {"status": "opted_out", "saved": {}}})),
+        ),
+        // Past the reply's timeout: the run is over, so no follow-up.
+        (
+            json!({"at": "2026-03-04T18:10:00Z", "do": "tick"}),
+            answer(json!({})),
+        ),
+    ]);
+    assert_simulates(&script);
+}
+
+#[test]
+fn simulate_refuses_a_second_run_an_unknown_workflow_and_an_unknown_contact() {
+    let mut script = confirm_started();
+    // Before the start: a workflow Ada never ran has no run to show.
+    let never_run = (
+        json!({"at": "2026-03-02T18:00:00Z", "do": "run_status", "workflow": "confirm", "contact": ADA}),
+        answer(json!({"sms_opted_in": true, "run": null})),
+    );
+    script.insert(2, never_run);
+    script.extend([
+        (
+            json!({"at": "2026-03-02T18:02:00Z", "do": "start_workflow", "workflow": "confirm", "contact": ADA}),
+            ada_answer(json!({"ok": false, "error": "already_running"})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:02:00Z", "do": "start_workflow", "workflow": "remind", "contact": ADA}),
+            ada_answer(json!({"ok": false, "error": "unknown_workflow"})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:02:00Z", "do": "run_status", "workflow": "remind", "contact": ADA}),
+            ada_answer(json!({"ok": false, "error": "unknown_workflow"})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:02:00Z", "do": "start_workflow", "workflow": "confirm", "contact": "+14155550109"}),
+            answer(json!({"ok": false, "error": "unknown_contact"})),
+        ),
+    ]);
+    assert_simulates(&script);
+}
+
+#[test]
+fn simulate_refuses_a_bad_workflow_naming_the_step_at_fault() {
+    assert_simulates(&[(
+        json!({"at": "2026-03-02T18:00:00Z", "do": "workflow", "definition": {
+            "id": "follow", "channel": "sms",
+            "steps": [{"send": {"text": "Thanks!"}}, {"delay": "1 week"}]}}),
+        answer(json!({"ok": false, "error": "invalid_workflow",
+            "message": "`steps[1].delay` is not a duration like 90m (a whole number, then s, m, h or d)"})),
+    )]);
+}
+
+#[test]
+fn simulate_starts_a_campaigns_workflow_for_every_recipient_it_queues() {
+    let grace = "+14155550102";
+    assert_simulates(&[
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "contact", "phone": ADA, "name": "Ada Lovelace",
+                   "tags": ["vip"], "sms_opted_in": true}),
+            answer(json!({"sms_opted_in": true})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "contact", "phone": grace, "name": "Grace Hopper",
+                   "tags": ["vip"], "sms_opted_in": true}),
+            answer(json!({"sms_opted_in": true})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "workflow", "definition": {
+                "id": "follow", "channel": "sms",
+                "steps": [{"delay": "2h"}, {"send": {"text": "Did you see our offer, {first_name}?"}}]}}),
+            answer(json!({})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:01:00Z", "do": "campaign", "id": "spring", "channel": "sms",
+                   "audience": {"tags": ["vip"]}, "text": "Spring sale, {first_name}!",
+                   "kind": "transactional", "workflow": "follow"}),
+            answer(json!({
+                "campaign": {"recipients": 2, "pending": 0, "queued": 2, "sent": 0, "delivered": 0,
+                             "failed": 0, "skipped": {}},
+                "queued": [{"to": ADA, "channel": "sms", "text": "Spring sale, Ada!"},
+                           {"to": grace, "channel": "sms", "text": "Spring sale, Grace!"}]})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:01:00Z", "do": "run_status", "workflow": "follow", "contact": grace}),
+            open_answer(6, json!({"run": {"status": "waiting", "saved": {}}})),
+        ),
+        (
+            json!({"at": "2026-03-02T20:01:00Z", "do": "tick"}),
+            answer(json!({"queued": [
+                {"to": ADA, "channel": "sms", "text": "Did you see our offer, Ada?"},
+                {"to": grace, "channel": "sms", "text": "Did you see our offer, Grace?"}]})),
+        ),
+    ]);
+}
+
+#[test]
+fn simulate_shows_why_a_run_failed_when_a_gate_refuses_its_send() {
+    let failed = json!({"status": "failed", "saved": {}, "error": "outside_window"});
+    assert_simulates(&[
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "contact", "phone": ADA, "whatsapp_opted_in": true}),
+            answer(json!({"whatsapp_opted_in": true})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "workflow", "definition": {
+                "id": "hello", "channel": "whatsapp", "steps": [{"send": {"text": "Hello!"}}]}}),
+            answer(json!({})),
+        ),
+        // Free text on WhatsApp with no open window: the start stands, the run fails.
+        (
+            json!({"at": "2026-03-02T18:00:00Z", "do": "start_workflow", "workflow": "hello", "contact": ADA}),
+            answer(json!({"whatsapp_opted_in": true, "run": failed})),
+        ),
+        (
+            json!({"at": "2026-03-02T18:01:00Z", "do": "run_status", "workflow": "hello", "contact": ADA}),
+            answer(json!({"whatsapp_opted_in": true, "run": failed})),
+        ),
+    ]);
+}

@@ -36,7 +36,10 @@ commands:
   render    {\"template\": \"Hi {{contact.name}}\", \"vars\": {\"contact.name\": \"Ann\"}}  ->  {\"text\": \"Hi Ann\"}
   verify    {\"provider\": \"meta\", \"body\": \"{}\", \"app_secret\": \"k\", \"signature\": \"sha256=…\"}  ->  {\"valid\": false, \"reason\": \"…\"}
   quiet-hours  {\"to\": \"+13055551234\", \"at\": \"2026-03-09T00:30:00Z\", \"kind\": \"marketing\"}  ->  {\"allowed\": false, \"hold_until\": \"2026-03-09T12:00:00Z\"}
-  simulate  {\"at\": \"2026-03-02T18:00:00Z\", \"do\": \"inbound\", \"channel\": \"sms\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"text\": \"STOP\", \"id\": \"SM1\"}  ->  {\"ok\": true, \"replies\": [\"You have been unsubscribed...\"], ...}
+  simulate  {\"at\": \"2026-03-02T18:00:00Z\", \"do\": \"inbound\", \"channel\": \"sms\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"text\": \"STOP\", \"id\": \"SM1\"}  ->  {\"ok\": true, \"replies\": [\"You have been unsubscribed...\"], \"queued\": [], ...}
+            steps (\"do\"): inbound send status assign resolve reopen handoff contact import contact_status
+            plan campaign campaign_status campaign_pause campaign_resume campaign_cancel
+            workflow start_workflow run_status rule tick
   import    {\"csv\": \"phone,name\\n+12025550123,Ada\\n\", \"default_region\": \"US\"}  ->  {\"rows\": 1, \"created\": 1, \"updated\": 0, ...}
   tag       {\"rules\": [{\"kind\": \"contains\", \"pattern\": \"order\", \"tag\": \"buyer\"}], \"text\": \"my ORDER\"}  ->  {\"tags\": [\"buyer\"]}
 ";

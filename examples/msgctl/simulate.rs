@@ -11,24 +11,40 @@
 //! {"ok":true,"conversation_id":"…","conversation_status":"OPEN","sms_opted_in":false,"whatsapp_opted_in":false,"replies":["You have been unsubscribed from Demo Co messages…"],"queued":[]}
 //! ```
 //!
-//! Campaign steps (SPEC §20): `plan`, `campaign` (a §18 definition),
-//! `campaign_status`, `campaign_pause`, `campaign_resume`, `campaign_cancel`
-//! (each answering `"campaign": COUNTS`) and `tick`. Before every step, what
-//! is due at its `at` runs, as the scheduler runs it: campaign recipients are
-//! queued, then workflow runs whose delay, wait or reply timeout has come are
-//! woken; a new or resumed campaign's first share is queued within its step.
-//! Every answer lists in `"queued"` (`[]` when nothing was) what campaigns,
-//! workflows and rules queued in the step, in order.
+//! SPEC §20's steps:
+//! - contacts: `contact`, `import` (`"import": REPORT`), `contact_status`
+//!   (`"contact": {"tags", "attributes", "sms_opted_in", "whatsapp_opted_in"}`);
+//! - campaigns: `plan`, `campaign` (a §18 definition), `campaign_status`,
+//!   `campaign_pause`, `campaign_resume`, `campaign_cancel`, each answering
+//!   `"campaign": COUNTS`;
+//! - workflows: `workflow` (`"definition"`, a §18 workflow), `start_workflow`
+//!   and `run_status` (`"workflow"`, `"contact"`), both answering `"run":
+//!   {"status", "saved", "error" (a failed run's)}`; `run_status` answers
+//!   `"run": null` for a contact who never ran the workflow;
+//! - rules: `rule` (`"definition"`, a §18 rule; one with a `webhook` action
+//!   is refused `invalid_rule` for now);
+//! - `tick`, which only lets time pass.
+//!
+//! Before every step, what is due at its `at` runs, as the scheduler runs it:
+//! campaign recipients are queued, then workflow runs whose delay, wait or
+//! reply timeout has come are woken. A new or resumed campaign's first share
+//! is queued within its step. Every answer lists in `"queued"` (`[{"to",
+//! "channel", "text"}]`, in order) what campaigns, workflows and rules queued
+//! in the step, including at its start; `"replies"` stays what the library
+//! queued by itself (keyword confirmations, help, CSAT).
 //!
 //! A refused step has `"ok": false` and `"error"` with its kind (`opted_out`,
 //! `outside_window`, `rate_limited`, `quiet_hours`, `invalid_content`,
 //! `invalid_transition`, `unknown_contact`, `unknown_message`, `plan_limit`,
-//! `invalid_campaign`, `unknown_campaign`, `campaign_finished`, `conflict`) and
-//! writes nothing.
+//! `invalid_campaign`, `unknown_campaign`, `campaign_finished`, `conflict`,
+//! `invalid_workflow`, `invalid_rule`, `already_running`, `unknown_workflow`)
+//! and writes nothing; a refused definition also has `"message"`, naming the
+//! place at fault (`` `steps[1].delay` is not a duration like 90m… ``).
 //! The tenant is `demo` whatever number an inbound step is written `to`. A line
 //! that is not a step at all (bad JSON, a bad number, an `at` earlier than
 //! the previous step's) gets `{"error": "..."}`.
 
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
@@ -42,10 +58,11 @@ use msgcore::core::message::{Content, RawContent};
 use msgcore::core::plan::PlanLimits;
 use msgcore::core::quiet_hours::SendKind;
 use msgcore::core::window::{EntryPoint, InboundKind};
+use msgcore::core::workflow::Run;
 use msgcore::engine::{EditedBy, Inbox, ManualClock, MemoryEvents, SendRequest};
 use msgcore::model::{
-    ContactEdit, EventRecord, InboundContent, InboxEvent, MessageId, MessageOrigin, MessageRecord,
-    ProviderName, Referral, SequentialIds, TenantId,
+    ContactEdit, ContactId, EventRecord, InboundContent, InboxEvent, MessageId, MessageOrigin,
+    MessageRecord, ProviderName, Referral, SequentialIds, TenantId,
 };
 use msgcore::model::{InboundMessage, MessageRef, StatusCallback, TenantRef};
 use msgcore::store::MemoryStore;
@@ -142,6 +159,22 @@ enum Action {
     CampaignCancel {
         id: String,
     },
+    /// Defines (or redefines) a workflow (SPEC §18).
+    Workflow {
+        definition: Value,
+    },
+    StartWorkflow {
+        workflow: String,
+        contact: String,
+    },
+    RunStatus {
+        workflow: String,
+        contact: String,
+    },
+    /// Adds (or replaces) an automation rule (SPEC §18).
+    Rule {
+        definition: Value,
+    },
     /// Only lets time pass: what is due runs before every step.
     Tick,
 }
@@ -163,7 +196,7 @@ struct ContactFields {
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
-    attributes: std::collections::BTreeMap<String, Value>,
+    attributes: BTreeMap<String, Value>,
     sms_opted_in: Option<bool>,
     whatsapp_opted_in: Option<bool>,
 }
@@ -187,9 +220,28 @@ impl From<ContactFields> for ContactEdit {
 #[derive(Serialize)]
 struct ContactStatus {
     tags: Vec<String>,
-    attributes: std::collections::BTreeMap<String, Value>,
+    attributes: BTreeMap<String, Value>,
     sms_opted_in: bool,
     whatsapp_opted_in: bool,
+}
+
+/// A workflow run as `start_workflow` and `run_status` answer it.
+#[derive(Serialize)]
+struct RunView {
+    status: &'static str,
+    saved: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl From<Run> for RunView {
+    fn from(run: Run) -> RunView {
+        RunView {
+            status: run.status.as_str(),
+            saved: run.saved,
+            error: run.error,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -203,6 +255,9 @@ struct Output {
     ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'static str>,
+    /// What is wrong with a refused workflow or rule definition, and where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     conversation_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -222,6 +277,9 @@ struct Output {
     contact: Option<ContactStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     campaign: Option<CampaignCounts>,
+    /// `Some(None)`, written `null`: the contact has never run the workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<Option<RunView>>,
     queued: Vec<Queued>,
 }
 
@@ -236,6 +294,7 @@ struct Done {
     import: Option<ImportReport>,
     contact_status: bool,
     campaign: Option<CampaignCounts>,
+    run: Option<Option<Run>>,
 }
 
 /// A step that could not run: a malformed line, or a refusal with its kind.
@@ -321,6 +380,7 @@ impl Simulation {
             Err(Failure::Refused(error, contact)) => {
                 let output = Output {
                     error: Some(error_kind(&error)),
+                    message: definition_problem(&error),
                     ..Output::default()
                 };
                 self.report(
@@ -459,15 +519,50 @@ impl Simulation {
                 })
             }
             Action::ContactStatus { contact } => {
-                let phone = number(&contact)?;
-                let known = self.inbox.contact_by_phone(self.tenant, &phone).await?;
-                if known.is_none() {
-                    let unknown = msgcore::engine::NotFound::Contact(phone.to_string());
-                    return Err(Failure::Refused(unknown.into(), None));
-                }
+                let (phone, _) = self.known_contact(&contact).await?;
                 Ok(Done {
                     contact: Some(phone),
                     contact_status: true,
+                    ..Done::default()
+                })
+            }
+            Action::Workflow { definition } => {
+                self.inbox.define_workflow(self.tenant, &definition).await?;
+                Ok(Done::default())
+            }
+            Action::Rule { definition } => {
+                self.inbox.put_rule(self.tenant, &definition).await?;
+                Ok(Done::default())
+            }
+            Action::StartWorkflow { workflow, contact } => {
+                let (phone, id) = self.known_contact(&contact).await?;
+                let started = self
+                    .inbox
+                    .start_workflow(self.tenant, &workflow, id)
+                    .await
+                    .map_err(|e| Failure::Refused(e, Some(phone)))?;
+                Ok(Done {
+                    contact: Some(phone),
+                    run: Some(Some(started.run)),
+                    ..Done::default()
+                })
+            }
+            Action::RunStatus { workflow, contact } => {
+                let (phone, id) = self.known_contact(&contact).await?;
+                let refused = |e: Error| Failure::Refused(e, Some(phone));
+                // An unknown workflow is refused; a known one never run is `null`.
+                self.inbox
+                    .workflow(self.tenant, &workflow)
+                    .await
+                    .map_err(refused)?;
+                let latest = self
+                    .inbox
+                    .latest_run(self.tenant, &workflow, id)
+                    .await
+                    .map_err(refused)?;
+                Ok(Done {
+                    contact: Some(phone),
+                    run: Some(latest.map(|record| record.run)),
                     ..Done::default()
                 })
             }
@@ -503,6 +598,18 @@ impl Simulation {
                     import: Some(report),
                     ..Done::default()
                 })
+            }
+        }
+    }
+
+    /// The contact with phone number `text`, or `unknown_contact`.
+    async fn known_contact(&self, text: &str) -> Result<(E164, ContactId), Failure> {
+        let phone = number(text)?;
+        match self.inbox.contact_by_phone(self.tenant, &phone).await? {
+            Some(contact) => Ok((phone, contact.id)),
+            None => {
+                let unknown = msgcore::engine::NotFound::Contact(phone.to_string());
+                Err(Failure::Refused(unknown.into(), None))
             }
         }
     }
@@ -683,6 +790,7 @@ impl Simulation {
         output.duplicate = done.duplicate;
         output.import = done.import;
         output.campaign = done.campaign;
+        output.run = done.run.map(|run| run.map(RunView::from));
         output
     }
 }
@@ -732,6 +840,15 @@ fn reply_text(message: &MessageRecord) -> String {
     message
         .text()
         .map_or_else(|| "[template]".to_owned(), str::to_owned)
+}
+
+/// A refused workflow or rule definition's message, which names the place
+/// (`steps[1].delay`); other refusals answer with their kind alone.
+fn definition_problem(error: &Error) -> Option<String> {
+    match error.kind() {
+        ErrorKind::InvalidWorkflow | ErrorKind::InvalidRule => Some(error.to_string()),
+        _ => None,
+    }
 }
 
 /// SPEC §17's error kinds.
