@@ -134,12 +134,11 @@ pub enum Error {
     /// The tenant's rules would not compile together (two share an id).
     #[error(transparent)]
     RuleSet(#[from] RuleSetError),
-    /// A rule's `webhook` action: checked, but not delivered by this version
-    /// of msgcore, so a rule with one is not stored.
+    /// A rule's `webhook` action names no outgoing endpoint of the tenant.
     #[error(
-        "`{path}`: rule webhook actions are not delivered yet; register an outgoing webhook endpoint (it hears every event) instead"
+        "`{path}`: the tenant has no outgoing webhook endpoint at this address; register it first (its deliveries are signed with the endpoint's secret)"
     )]
-    UnsupportedAction {
+    UnknownEndpoint {
         /// Where the action is (`actions[1].webhook`).
         path: String,
     },
@@ -480,7 +479,7 @@ impl Error {
             Error::NotFound(NotFound::Workflow(_)) => ErrorKind::UnknownWorkflow,
             Error::NotFound(NotFound::Rule(_)) => ErrorKind::UnknownRule,
             Error::Workflow(_) => ErrorKind::InvalidWorkflow,
-            Error::Rule(_) | Error::RuleSet(_) | Error::UnsupportedAction { .. } => {
+            Error::Rule(_) | Error::RuleSet(_) | Error::UnknownEndpoint { .. } => {
                 ErrorKind::InvalidRule
             }
             Error::AlreadyRunning { .. } => ErrorKind::AlreadyRunning,

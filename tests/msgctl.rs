@@ -523,13 +523,13 @@ fn simulate_runs_an_inbound_sms_rule_only_when_its_condition_holds() {
 }
 
 #[test]
-fn simulate_refuses_a_rule_with_a_webhook_action_naming_the_action() {
+fn simulate_refuses_a_rule_whose_webhook_names_no_endpoint_naming_the_action() {
     assert_simulates(&[(
         json!({"at": "2026-03-02T18:00:00Z", "do": "rule", "definition": {
             "id": "notify", "trigger": "opted_out",
             "actions": [{"add_tag": "left"}, {"webhook": "https://crm.example.com/hook"}]}}),
         answer(json!({"ok": false, "error": "invalid_rule",
-            "message": "`actions[1].webhook`: rule webhook actions are not delivered yet; register an outgoing webhook endpoint (it hears every event) instead"})),
+            "message": "`actions[1].webhook`: the tenant has no outgoing webhook endpoint at this address; register it first (its deliveries are signed with the endpoint's secret)"})),
     )]);
 }
 

@@ -380,3 +380,60 @@ async fn a_public_only_transport_refuses_a_name_that_resolves_inside_the_network
     let error = stored.delivery.last_error.unwrap_or_default();
     assert!(error.contains("no public address"), "{error}");
 }
+
+#[tokio::test]
+async fn a_rules_webhook_reaches_the_endpoint_it_names_and_no_other() {
+    let world = World::new().await;
+    let named = world
+        .endpoint(EventFilter::only([EventType::TagAdded]))
+        .await;
+    let other = format!("{}/other", world.receiver.uri());
+    world.endpoint_at(&other, EventFilter::all()).await;
+    let inbox = Inbox::builder(world.store.clone())
+        .clock(world.clock.clone())
+        .rule_urls(UrlPolicy::LOCAL)
+        .build();
+    let rule = serde_json::json!({"id": "crm", "trigger": "opted_in",
+        "actions": [{"webhook": named.url.as_str()}]});
+    inbox.put_rule(world.tenant.id, &rule).await.unwrap();
+    let unknown = serde_json::json!({"id": "x", "trigger": "opted_in",
+        "actions": [{"webhook": format!("{}/nowhere", world.receiver.uri())}]});
+    let refused = inbox.put_rule(world.tenant.id, &unknown).await.unwrap_err();
+    assert!(
+        refused.to_string().contains("actions[0].webhook"),
+        "{refused}"
+    );
+    world.commit(0, Vec::new()).await;
+    let opt_in = msgcore::model::ContactEdit {
+        sms_opted_in: Some(true),
+        ..Default::default()
+    };
+    let by = msgcore::engine::EditedBy::Api;
+    let phone = world.contact.phone;
+    inbox
+        .edit_contact(world.tenant.id, phone, &opt_in, &by)
+        .await
+        .unwrap();
+
+    world
+        .deliverer(RetrySchedule::default())
+        .tick()
+        .await
+        .unwrap();
+
+    let received = world.received().await;
+    let rule_events: Vec<&Value> = received
+        .iter()
+        .map(|(_, body)| body)
+        .filter(|body| body["type"] == "automation.webhook")
+        .collect();
+    assert_eq!(rule_events.len(), 1, "to its endpoint only: {received:?}");
+    assert_eq!(rule_events[0]["data"]["rule"], "crm");
+    assert_eq!(rule_events[0]["data"]["trigger"], "opted_in");
+    let requests = world.receiver.received_requests().await.unwrap();
+    let to_named = requests.iter().filter(|r| r.url.path() == "/hooks").count();
+    assert_eq!(
+        to_named, 1,
+        "the named endpoint hears only the rule's event"
+    );
+}

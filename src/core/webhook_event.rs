@@ -87,6 +87,9 @@ pub enum EventType {
     CallLogged,
     /// `automation.failed`
     AutomationFailed,
+    /// `automation.webhook`: a rule's `webhook` action, delivered only to the
+    /// endpoint it names.
+    AutomationWebhook,
 }
 
 /// A name that is no [`EventType`]'s.
@@ -96,7 +99,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every type, in the table's order.
-    pub const ALL: [EventType; 17] = [
+    pub const ALL: [EventType; 18] = [
         EventType::MessageReceived,
         EventType::MessageSent,
         EventType::MessageStatus,
@@ -114,6 +117,7 @@ impl EventType {
         EventType::ResponderTimedOut,
         EventType::CallLogged,
         EventType::AutomationFailed,
+        EventType::AutomationWebhook,
     ];
 
     /// The wire name, as `"message.received"`.
@@ -136,6 +140,7 @@ impl EventType {
             EventType::ResponderTimedOut => "responder.timed_out",
             EventType::CallLogged => "call.logged",
             EventType::AutomationFailed => "automation.failed",
+            EventType::AutomationWebhook => "automation.webhook",
         }
     }
 
@@ -162,6 +167,7 @@ impl EventType {
             InboxEvent::ResponderTimedOut { .. } => EventType::ResponderTimedOut,
             InboxEvent::CallLogged { .. } => EventType::CallLogged,
             InboxEvent::AutomationFailed { .. } => EventType::AutomationFailed,
+            InboxEvent::AutomationWebhook { .. } => EventType::AutomationWebhook,
             InboxEvent::Trigger { .. } => return None,
         })
     }

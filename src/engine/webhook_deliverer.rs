@@ -16,7 +16,7 @@ use crate::core::webhook_event::{EventType, webhook_body, webhook_id};
 use crate::core::webhook_retry::{Attempt, RetrySchedule};
 use crate::core::webhook_signing::SignatureHeaders;
 use crate::error::Error;
-use crate::model::{EventRecord, WebhookEndpoint};
+use crate::model::{EventRecord, InboxEvent, WebhookEndpoint};
 use crate::providers::http::{HttpRequest, Method};
 use crate::store::Store;
 
@@ -239,6 +239,11 @@ impl EndpointRun {
     }
 
     fn hears(&self, record: &EventRecord) -> bool {
+        // A rule's webhook goes to the endpoint it names, whatever its filter,
+        // and to no other.
+        if let InboxEvent::AutomationWebhook { url, .. } = &record.event {
+            return url == self.endpoint.url.as_str();
+        }
         EventType::of(&record.event).is_some_and(|kind| self.endpoint.events.hears(kind))
     }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::decide::automation::{Prompt, StartRefused, decide_start};
 use super::inbox::{Committed, Decided, Inbox, MAX_ATTEMPTS};
 use super::not_found::NotFound;
-use crate::core::automation::{Rule, RuleSet};
+use crate::core::automation::{Action, Rule, RuleSet};
 use crate::core::workflow::Workflow;
 use crate::error::Error;
 use crate::model::{ContactId, RuleRecord, RunRecord, TenantId, WorkflowRecord};
@@ -65,12 +65,14 @@ impl Inbox {
     }
 
     /// Checks and stores an automation rule (SPEC §18): a new id runs after
-    /// the tenant's other rules, a known one is replaced in its place. The
-    /// rule as checked.
+    /// the tenant's other rules, a known one is replaced in its place. A
+    /// `webhook` action must name one of the tenant's outgoing endpoints
+    /// (registered first, so the tenant holds its secret). The rule as
+    /// checked.
     pub async fn put_rule(&self, tenant: TenantId, definition: &Value) -> Result<Rule, Error> {
         let tenant = self.tenant(tenant).await?;
         let rule = Rule::from_json(definition, self.rule_urls)?;
-        refuse_webhook_actions(&rule)?;
+        self.check_webhook_actions(tenant.id, &rule).await?;
         let record = RuleRecord {
             tenant: tenant.id,
             id: rule.id().to_owned(),
@@ -80,6 +82,23 @@ impl Inbox {
         self.store.put_rule(&record).await?;
         self.automation.forget_rules(tenant.id);
         Ok(rule)
+    }
+
+    /// Each `webhook` action of `rule` must name one of the tenant's outgoing
+    /// endpoints: its deliveries are signed with that endpoint's secret, go
+    /// through its retries, and keep its order.
+    async fn check_webhook_actions(&self, tenant: TenantId, rule: &Rule) -> Result<(), Error> {
+        let endpoints = self.store.webhooks(tenant).await?;
+        for (index, action) in rule.actions().iter().enumerate() {
+            if let Action::Webhook(url) = action
+                && !endpoints.iter().any(|e| e.url.as_str() == url.as_str())
+            {
+                return Err(Error::UnknownEndpoint {
+                    path: format!("actions[{index}].webhook"),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Deletes the tenant's rule `id`, or [`NotFound::Rule`].
@@ -198,20 +217,5 @@ impl Inbox {
             }
             Err(error) => Err(error),
         }
-    }
-}
-
-/// A rule's `webhook` action is checked but not yet delivered: refused
-/// when the rule is stored, rather than failing every time it fires.
-fn refuse_webhook_actions(rule: &Rule) -> Result<(), Error> {
-    let webhook = rule
-        .actions()
-        .iter()
-        .position(|action| matches!(action, crate::core::automation::Action::Webhook(_)));
-    match webhook {
-        Some(index) => Err(Error::UnsupportedAction {
-            path: format!("actions[{index}].webhook"),
-        }),
-        None => Ok(()),
     }
 }

@@ -141,6 +141,20 @@ pub enum InboxEvent {
         /// Why it failed: an error kind (`opted_out`, `already_running`, …).
         error: String,
     },
+    /// A rule's `webhook` action: delivered to the tenant's outgoing endpoint
+    /// at `url`, and to no other (SPEC §14, §16).
+    AutomationWebhook {
+        /// The contact the rule ran for.
+        contact: ContactId,
+        /// The rule.
+        rule: String,
+        /// What set it off (`inbound_sms`, `call_completed`, …).
+        trigger: String,
+        /// The message that set it off, for message triggers.
+        message: Option<MessageId>,
+        /// The endpoint's address, as the rule names it.
+        url: String,
+    },
     /// A voice call reached a status the provider reported (a call log, and the
     /// trigger for automations on calls); once per call and status.
     CallLogged {

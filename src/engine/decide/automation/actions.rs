@@ -6,7 +6,6 @@ use super::runs::Runs;
 use super::triggers::Fired;
 use super::working::Working;
 use crate::core::automation::{Action, Rule};
-use crate::core::channel::Channel;
 use crate::core::quiet_hours::SendKind;
 use crate::engine::decide::text_for;
 use crate::model::InboxEvent;
@@ -25,14 +24,14 @@ impl Working<'_> {
                 rules.fired(fired.trigger, &subject).collect()
             };
             for rule in matching {
-                self.run_rule(runs, rule, fired.channel);
+                self.run_rule(runs, rule, fired);
             }
         }
     }
 
-    fn run_rule(&mut self, runs: &mut Runs, rule: &Rule, channel: Channel) {
+    fn run_rule(&mut self, runs: &mut Runs, rule: &Rule, fired: &Fired) {
         for action in rule.actions() {
-            if let Err(error) = self.run_action(runs, action, channel) {
+            if let Err(error) = self.run_action(runs, rule, action, fired) {
                 let contact = self.contact().id;
                 self.event(InboxEvent::AutomationFailed {
                     contact,
@@ -48,9 +47,11 @@ impl Working<'_> {
     fn run_action(
         &mut self,
         runs: &mut Runs,
+        rule: &Rule,
         action: &Action,
-        channel: Channel,
+        fired: &Fired,
     ) -> Result<(), String> {
+        let channel = fired.channel;
         let kind = |error: crate::error::Error| error.kind().as_str().to_owned();
         match action {
             Action::Send(text) => {
@@ -70,7 +71,17 @@ impl Working<'_> {
                 .start_run(runs, id)
                 .map(drop)
                 .map_err(|refused| refused.as_str().to_owned()),
-            Action::Webhook(_) => Err("webhook_actions_unsupported".to_owned()),
+            Action::Webhook(url) => {
+                let contact = self.contact().id;
+                self.event(InboxEvent::AutomationWebhook {
+                    contact,
+                    rule: rule.id().to_owned(),
+                    trigger: fired.trigger.as_str().to_owned(),
+                    message: fired.message,
+                    url: url.as_str().to_owned(),
+                });
+                Ok(())
+            }
             other => match other.conversation_event() {
                 Some(event) => self.act(&event).map_err(kind),
                 None => Err("unsupported_action".to_owned()),

@@ -21,6 +21,8 @@ pub(super) struct Fired {
     pub(super) channel: Channel,
     /// An inbound message's text, or a call's final status (`no-answer`).
     pub(super) text: Option<String>,
+    /// The message that set it off, for message triggers.
+    pub(super) message: Option<MessageId>,
 }
 
 /// The triggers of `changes`' events, in their order. Read before the pass
@@ -39,6 +41,7 @@ fn of_event(changes: &Changeset, event: &InboxEvent) -> Option<Fired> {
             trigger,
             channel,
             text,
+            message: None,
         })
     };
     match event {
@@ -46,7 +49,11 @@ fn of_event(changes: &Changeset, event: &InboxEvent) -> Option<Fired> {
             // An inbound message's trigger: the message is in the changeset.
             let message = changes.messages.iter().find(|m| m.id == *message)?;
             let trigger = Trigger::inbound(message.channel);
-            fired(trigger, message.channel, text_of(message))
+            let fired = fired(trigger, message.channel, text_of(message))?;
+            Some(Fired {
+                message: Some(message.id),
+                ..fired
+            })
         }
         InboxEvent::ConsentChanged {
             channel, change, ..
@@ -107,6 +114,7 @@ impl Working<'_> {
             trigger,
             channel,
             text: None,
+            message: Some(message),
         }
     }
 }
