@@ -106,3 +106,4 @@ pub use timeline::TimelineEntry;
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use webhook_deliverer::{DELIVERY_TIMEOUT, WEBHOOK_LEASE, WebhookDeliverer, WebhookPass};
 pub use webhook_transport::WebhookTransport;
+pub use workflows::RUN_LEASE;
