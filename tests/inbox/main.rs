@@ -17,6 +17,7 @@ mod responders;
 mod rules;
 mod tenant_cache;
 mod usage;
+mod workflow_laws;
 mod workflows;
 
 #[path = "../support/conflicting_store.rs"]
