@@ -70,13 +70,41 @@ mod postgres {
                 return None;
             };
             let server = PgConnectOptions::from_str(&url).unwrap();
+            Some(TestDatabase::create_as(server, "").await.unwrap())
+        }
+
+        /// A new database of its own with this one's data (`CREATE DATABASE
+        /// … TEMPLATE`), for a bench iteration to change. PostgreSQL refuses
+        /// while anyone is connected to this one: close its stores first
+        /// (their sessions may take a moment to end, which is waited for).
+        pub async fn copy(&self) -> TestDatabase {
+            let template = format!(" TEMPLATE {}", self.name);
+            for _ in 0..100 {
+                match TestDatabase::create_as(self.server.clone(), &template).await {
+                    Ok(copy) => return copy,
+                    Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55006") => {
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                    Err(error) => panic!("copying {}: {error}", self.name),
+                }
+            }
+            panic!("{} is still in use after 5 s", self.name)
+        }
+
+        /// Creates a database with a new name on `server`, `options` added
+        /// to its `CREATE DATABASE`.
+        async fn create_as(
+            server: PgConnectOptions,
+            options: &str,
+        ) -> Result<TestDatabase, sqlx::Error> {
             let name = format!("msgcore_test_{}", Uuid::now_v7().simple());
-            let mut conn = server.connect().await.unwrap();
-            conn.execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .unwrap();
-            conn.close().await.unwrap();
-            Some(TestDatabase { server, name })
+            let mut conn = server.connect().await?;
+            let created = conn
+                .execute(format!("CREATE DATABASE {name}{options}").as_str())
+                .await;
+            conn.close().await?;
+            created?;
+            Ok(TestDatabase { server, name })
         }
 
         /// The database's URL, for a child process.
