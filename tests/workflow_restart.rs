@@ -13,16 +13,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use msgcore::core::workflow::RunStatus;
-use msgcore::engine::{EditedBy, Inbox};
+use msgcore::engine::{EditedBy, Inbox, RUN_LEASE};
 use msgcore::model::{ContactEdit, ContactId, MessageOrigin};
 use msgcore::store::{SqliteStore, Store};
 
 use databases::{TempFile, TestDatabase};
 use waiting_runs::{REMINDER, WORKFLOW, inbox_at, phone, t0, tenant};
 
-/// How long a wake-up holds the runs it claimed: `RUN_LEASE`, which the
-/// engine documents but does not export.
-const LEASE: TimeDelta = TimeDelta::seconds(60);
+/// How long a wake-up holds the runs it claimed.
+const LEASE: TimeDelta = RUN_LEASE;
 
 /// When the runs started at [`t0`] are due: an hour later, 11:00 in San
 /// Francisco, so quiet hours hold none of their sends.
