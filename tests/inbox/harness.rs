@@ -110,6 +110,21 @@ impl Harness {
         self.inbox.send(&request).await
     }
 
+    /// The texts campaigns, workflows and rules queued for the contact,
+    /// oldest first.
+    pub async fn automated(&self) -> Vec<String> {
+        use msgcore::model::MessageOrigin;
+        use msgcore::store::Store;
+        let contact = self.contact().await;
+        let timeline = self.store.timeline(self.tenant.id, contact.id, 100);
+        let timeline = timeline.await.unwrap();
+        timeline
+            .iter()
+            .filter(|m| m.origin == MessageOrigin::Automation)
+            .filter_map(|m| m.text().map(str::to_owned))
+            .collect()
+    }
+
     pub async fn contact(&self) -> msgcore::model::Contact {
         use msgcore::store::Store;
         self.store

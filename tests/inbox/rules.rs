@@ -7,9 +7,7 @@ use msgcore::core::channel::Channel;
 use msgcore::core::conversation::{AgentId, Event, Status};
 use msgcore::core::delivery::{DeliveryStatus, StatusUpdate};
 use msgcore::error::ErrorKind;
-use msgcore::model::{
-    CallLog, InboxEvent, MessageOrigin, MessageRef, ProviderName, StatusCallback,
-};
+use msgcore::model::{CallLog, InboxEvent, MessageRef, ProviderName, StatusCallback};
 use msgcore::store::Store;
 use serde_json::{Value, json};
 
@@ -21,20 +19,6 @@ async fn with_rules(rules: &[Value]) -> Harness {
         h.inbox.put_rule(h.tenant.id, rule).await.unwrap();
     }
     h
-}
-
-async fn automated(h: &Harness) -> Vec<String> {
-    let contact = h.contact().await;
-    let timeline = h
-        .store
-        .timeline(h.tenant.id, contact.id, 100)
-        .await
-        .unwrap();
-    timeline
-        .iter()
-        .filter(|m| m.origin == MessageOrigin::Automation)
-        .filter_map(|m| m.text().map(str::to_owned))
-        .collect()
 }
 
 /// The `automation.failed` events: (source, action, error).
@@ -66,7 +50,7 @@ async fn a_matching_inbound_rule_tags_and_answers_in_the_same_commit() {
     assert!(!h.contact().await.tags.contains(&"lead".to_owned()));
     h.text_in(Channel::Sms, "What is the PRICE?").await;
     assert!(h.contact().await.tags.contains(&"lead".to_owned()));
-    assert_eq!(automated(&h).await, ["Our prices: example.com/prices"]);
+    assert_eq!(h.automated().await, ["Our prices: example.com/prices"]);
 }
 
 #[tokio::test]
@@ -98,7 +82,7 @@ async fn rules_on_one_event_run_in_the_order_they_were_added() {
         json!({"id": "first", "trigger": "inbound_sms", "actions": [{"send": {"text": "uno"}}]});
     h.inbox.put_rule(h.tenant.id, &again).await.unwrap();
     h.text_in(Channel::Sms, "hi").await;
-    assert_eq!(automated(&h).await, ["uno", "two"]);
+    assert_eq!(h.automated().await, ["uno", "two"]);
 }
 
 #[tokio::test]
@@ -109,7 +93,7 @@ async fn a_failed_send_is_recorded_and_the_next_action_still_runs() {
     })])
     .await;
     h.text_in(Channel::Sms, "hi").await;
-    assert!(automated(&h).await.is_empty());
+    assert!(h.automated().await.is_empty());
     assert_eq!(h.contact().await.tags, ["welcomed"]);
     let expected = (
         "rule welcome".to_owned(),
@@ -154,7 +138,7 @@ async fn a_rule_whose_action_would_set_it_off_again_runs_once() {
         .act(h.tenant.id, outcome.conversation, &resolve)
         .await
         .unwrap();
-    assert_eq!(automated(&h).await, ["Thanks for talking to us"]);
+    assert_eq!(h.automated().await, ["Thanks for talking to us"]);
     let failed = failures(&h).await;
     assert_eq!(
         failed.len(),
@@ -186,7 +170,7 @@ async fn a_missed_call_gets_a_text_back_and_an_answered_one_does_not() {
         h.inbox.log_call(&to, &log).await.unwrap();
     }
     assert_eq!(
-        automated(&h).await,
+        h.automated().await,
         ["Sorry we missed your call. How can we help?"]
     );
 }
@@ -219,7 +203,7 @@ async fn a_review_request_follows_a_resolution_through_a_workflow() {
         .unwrap();
     h.advance(TimeDelta::hours(1));
     assert_eq!(h.inbox.wake_due_runs().await.unwrap(), 1);
-    let texts = automated(&h).await;
+    let texts = h.automated().await;
     assert_eq!(texts, ["Would you leave us a review? example.com/review"]);
 }
 
@@ -265,7 +249,7 @@ async fn a_failed_message_sets_off_message_failed_rules_once_and_a_rules_own_fai
             .unwrap();
     }
     assert_eq!(h.contact().await.tags, ["unreachable"]);
-    assert_eq!(automated(&h).await, ["We could not reach you"], "once");
+    assert_eq!(h.automated().await, ["We could not reach you"], "once");
     let contact = h.contact().await;
     let timeline = h.store.timeline(h.tenant.id, contact.id, 10).await.unwrap();
     let rules_message = timeline.last().unwrap().id;
@@ -274,7 +258,7 @@ async fn a_failed_message_sets_off_message_failed_rules_once_and_a_rules_own_fai
         .await
         .unwrap();
     assert_eq!(
-        automated(&h).await.len(),
+        h.automated().await.len(),
         1,
         "a rule's failed send sets nothing off"
     );

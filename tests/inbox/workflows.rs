@@ -6,8 +6,7 @@ use chrono::TimeDelta;
 use msgcore::core::channel::Channel;
 use msgcore::core::workflow::RunStatus;
 use msgcore::error::ErrorKind;
-use msgcore::model::{MessageOrigin, RunRecord};
-use msgcore::store::Store;
+use msgcore::model::RunRecord;
 use serde_json::{Value, json};
 
 use crate::harness::Harness;
@@ -55,21 +54,6 @@ async fn run(h: &Harness, workflow: &str) -> RunRecord {
     run.unwrap().expect("a run")
 }
 
-/// The texts the library queued by itself for automations, oldest first.
-async fn automated(h: &Harness) -> Vec<String> {
-    let contact = h.contact().await;
-    let timeline = h
-        .store
-        .timeline(h.tenant.id, contact.id, 100)
-        .await
-        .unwrap();
-    timeline
-        .iter()
-        .filter(|m| m.origin == MessageOrigin::Automation)
-        .filter_map(|m| m.text().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn a_started_run_sends_its_first_message_and_waits_for_the_reply() {
     let h = ready(confirmation()).await;
@@ -81,7 +65,7 @@ async fn a_started_run_sends_its_first_message_and_waits_for_the_reply() {
         Some(h.clock_now() + TimeDelta::hours(24))
     );
     assert_eq!(
-        automated(&h).await,
+        h.automated().await,
         ["Hi Ada, reply YES to confirm your appointment."]
     );
 }
@@ -104,7 +88,7 @@ async fn a_reply_is_saved_on_the_run_and_the_contact_and_the_branch_follows_it()
         contact.live_runs, 0,
         "the contact counts no live run once it ended"
     );
-    let texts = automated(&h).await;
+    let texts = h.automated().await;
     assert_eq!(
         texts.last().map(String::as_str),
         Some("Confirmed, see you then!")
@@ -121,7 +105,7 @@ async fn without_a_reply_the_timeout_wakes_the_run_once_and_it_goes_on() {
     assert_eq!(h.inbox.wake_due_runs().await.unwrap(), 1);
     assert_eq!(h.inbox.wake_due_runs().await.unwrap(), 0, "fired once");
     assert_eq!(run(&h, "confirm").await.run.status, RunStatus::Completed);
-    let texts = automated(&h).await;
+    let texts = h.automated().await;
     assert_eq!(texts.len(), 2);
     assert_eq!(
         texts.last().map(String::as_str),
@@ -143,7 +127,7 @@ async fn stop_ends_the_run_and_nothing_is_sent_after() {
     );
     h.advance(TimeDelta::days(2));
     h.inbox.wake_due_runs().await.unwrap();
-    assert_eq!(automated(&h).await.len(), 1, "only the first message");
+    assert_eq!(h.automated().await.len(), 1, "only the first message");
 }
 
 #[tokio::test]
@@ -202,7 +186,7 @@ async fn a_reminder_waits_until_a_day_before_the_appointment() {
     h.advance(TimeDelta::days(2));
     assert_eq!(h.inbox.wake_due_runs().await.unwrap(), 1);
     assert_eq!(
-        automated(&h).await,
+        h.automated().await,
         ["Reminder: your appointment is tomorrow."]
     );
 }
@@ -243,7 +227,7 @@ async fn a_send_at_night_is_held_by_quiet_hours_and_sent_in_the_morning() {
     h.inbox.wake_due_runs().await.unwrap();
     let held = run(&h, "later").await;
     assert_eq!(held.run.status, RunStatus::Waiting);
-    assert!(automated(&h).await.is_empty());
+    assert!(h.automated().await.is_empty());
     let morning = held.run.wake_at.expect("held until the morning");
     assert_eq!(
         morning,
@@ -252,7 +236,7 @@ async fn a_send_at_night_is_held_by_quiet_hours_and_sent_in_the_morning() {
     );
     h.advance(morning - h.clock_now());
     h.inbox.wake_due_runs().await.unwrap();
-    assert_eq!(automated(&h).await, ["Good morning!"]);
+    assert_eq!(h.automated().await, ["Good morning!"]);
     assert_eq!(run(&h, "later").await.run.status, RunStatus::Completed);
 }
 
@@ -270,7 +254,7 @@ async fn a_redefined_workflow_leaves_runs_under_way_on_their_version() {
     assert_eq!(stored.version, 2);
     h.advance(TimeDelta::hours(1));
     h.inbox.wake_due_runs().await.unwrap();
-    assert_eq!(automated(&h).await, ["version one"]);
+    assert_eq!(h.automated().await, ["version one"]);
 }
 
 #[tokio::test]
@@ -313,7 +297,7 @@ async fn campaign_recipients_start_the_campaigns_workflow_once_queued() {
     h.advance(TimeDelta::hours(2));
     h.inbox.wake_due_runs().await.unwrap();
     assert_eq!(
-        automated(&h).await,
+        h.automated().await,
         ["Spring sale!", "Did you see our offer?"]
     );
 }

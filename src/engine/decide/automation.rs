@@ -113,20 +113,22 @@ impl Prompt {
 ///
 /// [`Contact::live_runs`]: crate::model::Contact::live_runs
 pub fn wants_automation(changes: &Changeset, prompt: &Prompt, rules: &RuleSet) -> bool {
+    let fired = triggers::fired(changes);
     prompt.start.is_some()
         || (prompt.failure.is_some() && rules.listens_to(Trigger::MessageFailed))
-        || wants_runs(changes, prompt)
-        || triggers::fired(changes)
-            .iter()
-            .any(|fired| rules.listens_to(fired.trigger))
+        || has_runs_to_move(changes, prompt, &fired)
+        || fired.iter().any(|fired| rules.listens_to(fired.trigger))
 }
 
 /// Whether the pass must read the contact's live runs: it has some, and the
 /// decision wakes or answers them, or has a trigger (an opt-out stops them;
 /// a rule may start a workflow the contact is running).
 pub fn wants_runs(changes: &Changeset, prompt: &Prompt) -> bool {
-    changes.contact.contact().live_runs > 0
-        && (!prompt.is_empty() || !triggers::fired(changes).is_empty())
+    has_runs_to_move(changes, prompt, &triggers::fired(changes))
+}
+
+fn has_runs_to_move(changes: &Changeset, prompt: &Prompt, fired: &[triggers::Fired]) -> bool {
+    changes.contact.contact().live_runs > 0 && (!prompt.is_empty() || !fired.is_empty())
 }
 
 /// The workflows rules of `rules` may start.
